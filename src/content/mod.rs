@@ -1,0 +1,441 @@
+//! The content tree: pages and sections read from `content/`.
+//!
+//! Owns walking the folder, splitting and checking front matter, the section
+//! tree, URLs, ordering, drafts and page bundles. It does not render
+//! Markdown (`markdown`) or read data files (`data`); it only lists them.
+
+pub mod front_matter;
+pub mod tree;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Diagnostics, Kind};
+pub use front_matter::{Date, FrontMatter, Role, SortBy};
+
+pub type PageId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Page,
+    Section,
+}
+
+/// A page or a section (a folder's `_index.md`) with everything known
+/// before its Markdown is rendered.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: PageKind,
+    /// Path under content/ with `/` separators: `roles/comparison.md`.
+    pub rel_path: String,
+    /// Path shown in messages: `content/roles/comparison.md`.
+    pub display_path: PathBuf,
+    pub source_path: PathBuf,
+    /// The whole file, for locating errors.
+    pub text: Arc<str>,
+    pub body_offset: usize,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub roles: Vec<Role>,
+    /// URL path without the base path: `roles/comparison/`, `""` for home.
+    pub url_path: String,
+    pub parent: Option<PageId>,
+    /// Sections: their pages, in order.
+    pub pages: Vec<PageId>,
+    /// Sections: their subsections, in order.
+    pub subsections: Vec<PageId>,
+    /// Sections: pages and subsections merged in one order, as the sidebar
+    /// shows them.
+    pub children: Vec<PageId>,
+    /// A section made for a folder that has pages but no `_index.md`.
+    pub implicit: bool,
+    /// A page that is a folder's `index.md` (its files are its assets).
+    pub bundle: bool,
+    /// Depth in the tree: 0 for home.
+    pub depth: usize,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    pub fn is_section(&self) -> bool {
+        self.kind == PageKind::Section
+    }
+
+    /// The folder under content/ this file's relative links start from.
+    pub fn source_dir(&self) -> &str {
+        self.rel_path.rfind('/').map_or("", |i| &self.rel_path[..i])
+    }
+
+    pub fn weight(&self) -> Option<i64> {
+        self.meta.weight
+    }
+}
+
+/// A file under content/ that is neither Markdown nor data, copied to `dest`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path under content/ (`roles/img/a.png`).
+    pub rel_path: String,
+    /// Output path without base (`roles/img/a.png`).
+    pub dest: String,
+}
+
+/// A data file found under content/, not yet parsed.
+#[derive(Debug, Clone)]
+pub struct DataSource {
+    pub rel_path: String,
+    pub display_path: PathBuf,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub root: PageId,
+    pub by_rel: HashMap<String, PageId>,
+    pub by_url: HashMap<String, PageId>,
+    /// Rel paths of drafts left out of this build, for clearer link errors.
+    pub drafts: Vec<String>,
+    pub assets: Vec<Asset>,
+    pub data: Vec<DataSource>,
+}
+
+impl Content {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id]
+    }
+
+    pub fn get(&self, rel_path: &str) -> Option<&Page> {
+        self.by_rel.get(rel_path).map(|&id| &self.pages[id])
+    }
+
+    /// Every page and section in sidebar order (depth first from home).
+    pub fn in_order(&self) -> Vec<PageId> {
+        let mut out = Vec::with_capacity(self.pages.len());
+        self.walk(self.root, &mut out);
+        out
+    }
+
+    fn walk(&self, id: PageId, out: &mut Vec<PageId>) {
+        out.push(id);
+        for &child in &self.pages[id].children {
+            if self.pages[child].is_section() {
+                self.walk(child, out);
+            } else {
+                out.push(child);
+            }
+        }
+    }
+
+    /// Home, then each ancestor down to the parent of `id`.
+    pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
+        let mut out = Vec::new();
+        let mut cur = self.pages[id].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.pages[p].parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// What `load` needs to know beyond the folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Reads `content_dir` (shown as `display_root` in messages, usually
+/// `content`). Returns the tree and every problem found; the tree holds
+/// what could be read even when there are errors.
+pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let files = walk(content_dir, display_root, &mut diags);
+
+    let parsed: Vec<Result<(Page, Diagnostics), Diagnostics>> = files
+        .markdown
+        .par_iter()
+        .map(|rel| {
+            let source = content_dir.join(rel);
+            let display = display_root.join(rel);
+            let bytes = std::fs::read(&source)
+                .map_err(|e| Diagnostics::from(crate::error::io_error(&display, &e)))?;
+            let text = decode(&display, bytes)?;
+            parse_page(rel, &display, &source, text)
+        })
+        .collect();
+
+    let mut pages = Vec::new();
+    let mut drafts = Vec::new();
+    for result in parsed {
+        match result {
+            Ok((page, _)) if page.meta.draft && !opts.drafts => drafts.push(page.rel_path),
+            Ok((page, warnings)) => {
+                diags.extend(warnings);
+                pages.push(page);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    let data = files
+        .data
+        .par_iter()
+        .filter_map(|rel| {
+            let display = display_root.join(rel);
+            let bytes = std::fs::read(content_dir.join(rel));
+            match bytes.map_err(|e| crate::error::io_error(&display, &e).into()).and_then(|b| decode(&display, b)) {
+                Ok(text) => Some(Ok(DataSource {
+                    rel_path: rel.clone(),
+                    display_path: display,
+                    text,
+                })),
+                Err(d) => Some(Err(d)),
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut data_sources = Vec::new();
+    for d in data {
+        match d {
+            Ok(source) => data_sources.push(source),
+            Err(e) => diags.extend(e),
+        }
+    }
+
+    let mut content = tree::assemble(pages, &mut diags);
+    content.drafts = drafts;
+    content.data = data_sources;
+    content.assets = tree::place_assets(&content, content_dir, files.other);
+    (content, diags)
+}
+
+/// Files found under content/, by kind, as `/`-separated relative paths.
+#[derive(Debug, Default)]
+struct Files {
+    markdown: Vec<String>,
+    data: Vec<String>,
+    other: Vec<String>,
+}
+
+fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Files {
+    let mut files = Files::default();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(Kind::Content, "there is no content folder")
+                .in_file(display_root)
+                .with_help("create it with a `_index.md` for the home page, or run `rolebook init`"),
+        );
+        return files;
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_default();
+                let shown = path
+                    .strip_prefix(content_dir)
+                    .map(|p| display_root.join(p))
+                    .unwrap_or(path);
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points to a folder that contains it".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diags.push(Diagnostic::error(Kind::Io, message).in_file(shown));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let rel = rel_string(rel);
+        if rel.ends_with(".md") || rel.ends_with(".markdown") {
+            files.markdown.push(rel);
+        } else if crate::data::is_data_file(&rel) {
+            files.data.push(rel);
+        } else {
+            files.other.push(rel);
+        }
+    }
+    files
+}
+
+/// `/`-separated form of a relative path.
+pub fn rel_string(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Hidden files, editor swap and backup files: never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+        || name == "Thumbs.db"
+}
+
+/// UTF-8 text, or an error pointing at the first invalid byte.
+pub fn decode(display: &Path, bytes: Vec<u8>) -> Result<String, Diagnostics> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let (line, column) = crate::error::line_col(&prefix, valid);
+        Diagnostics::from(
+            Diagnostic::error(Kind::Content, "the file is not valid UTF-8")
+                .at(crate::error::Location::new(display, line, column))
+                .with_help("save the file as UTF-8"),
+        )
+    })
+}
+
+/// Pure: one Markdown file's front matter, title, dates and roles, with
+/// any warnings about it.
+pub fn parse_page(
+    rel: &str,
+    display: &Path,
+    source: &Path,
+    text: String,
+) -> Result<(Page, Diagnostics), Diagnostics> {
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let kind = if file_name == "_index.md" {
+        PageKind::Section
+    } else {
+        PageKind::Page
+    };
+    let split = front_matter::split(display, &text).map_err(Diagnostics::from)?;
+    let meta = front_matter::parse(display, &text, &split).map_err(Diagnostics::from)?;
+    let mut diags = Diagnostics::new();
+    let mut date_of = |key: &str, input: &Option<front_matter::DateInput>| {
+        let input = input.as_ref()?;
+        let date = input.to_date();
+        if date.is_none() {
+            diags.push(
+                Diagnostic::error(Kind::FrontMatter, format!("`{key}` is not a valid date"))
+                    .at_offset(display, &text, front_matter::key_offset(&split, key))
+                    .with_help("write a date like 2026-10-01 or 2026-10-01T09:30:00Z"),
+            );
+        }
+        date
+    };
+    let date = date_of("date", &meta.date);
+    let updated = date_of("updated", &meta.updated);
+    let roles = match meta.roles.as_ref().map(front_matter::RolesInput::to_roles) {
+        None => Vec::new(),
+        Some(Ok(roles)) => roles,
+        Some(Err(bad)) => {
+            diags.push(
+                Diagnostic::error(Kind::FrontMatter, format!("unknown role `{bad}`"))
+                    .at_offset(display, &text, front_matter::key_offset(&split, "roles"))
+                    .with_help("roles are \"po\", \"pm\" or \"both\""),
+            );
+            Vec::new()
+        }
+    };
+    if let Some(slug) = &meta.slug
+        && (slug.is_empty() || slug.contains('/') || slug == "." || slug == "..")
+    {
+        diags.push(
+            Diagnostic::error(Kind::FrontMatter, format!("`slug = {slug:?}` is not a single URL segment"))
+                .at_offset(display, &text, front_matter::key_offset(&split, "slug")),
+        );
+    }
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::warning(Kind::Content, "the file is empty; it is built as a page with no text")
+                .in_file(display),
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let body_offset = split.body_offset;
+    let title = meta
+        .title
+        .clone()
+        .or_else(|| first_heading(&text[body_offset..]))
+        .unwrap_or_else(|| humanize(file_stem_for_title(rel)));
+    let page = Page {
+        kind,
+        rel_path: rel.to_string(),
+        display_path: display.to_path_buf(),
+        source_path: source.to_path_buf(),
+        text: Arc::from(text),
+        body_offset,
+        meta,
+        title,
+        date,
+        updated,
+        roles,
+        url_path: String::new(),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        children: Vec::new(),
+        implicit: false,
+        bundle: file_name == "index.md",
+        depth: 0,
+    };
+    Ok((page, diags))
+}
+
+/// The name a title is made from when there is none: the folder for
+/// `_index.md` and `index.md`, else the file stem.
+fn file_stem_for_title(rel: &str) -> &str {
+    let mut parts = rel.rsplit('/');
+    let file = parts.next().unwrap_or(rel);
+    if file == "_index.md" || file == "index.md" {
+        return parts.next().unwrap_or("Home");
+    }
+    file.trim_end_matches(".md").trim_end_matches(".markdown")
+}
+
+/// The text of a leading `# Heading`, if the body starts with one.
+fn first_heading(body: &str) -> Option<String> {
+    let line = body.lines().find(|l| !l.trim().is_empty())?;
+    let title = line.strip_prefix("# ")?.trim();
+    (!title.is_empty()).then(|| title.to_string())
+}
+
+/// `getting-started` -> `Getting started`.
+pub fn humanize(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Home".to_string(),
+    }
+}
+
+/// A URL segment from a file or folder name: ASCII, lowercase, hyphens.
+pub fn slugify(name: &str) -> String {
+    let slug = slug::slugify(name);
+    if slug.is_empty() { "-".to_string() } else { slug }
+}

@@ -1,0 +1,353 @@
+//! Diagnostics: every problem rolebook reports, with its location as data.
+//!
+//! A [`Diagnostic`] says what went wrong, where (file, line, column), shows
+//! the offending line and, where it can, what was expected. Stages collect
+//! diagnostics into a [`Diagnostics`] list and keep going, so one run reports
+//! every independent error; the caller decides the exit status. Rendering
+//! for a terminal (with colour) or a pipe (plain) lives here too.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Where in which file a diagnostic points. Lines and columns count from 1;
+/// the column counts characters, not bytes, so editors land on the right spot.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub fn new(path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location {
+            path: path.into(),
+            line,
+            column,
+        }
+    }
+
+    /// The location of byte `offset` within `text` (clamped to the text).
+    pub fn from_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let (line, column) = line_col(text, offset);
+        Location::new(path, line, column)
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+/// The text of 1-based `line` in `text`, without its line ending.
+pub fn source_line(text: &str, line: usize) -> Option<&str> {
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_end_matches('\r'))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What part of the site a diagnostic is about; lets tests and tools tell
+/// kinds apart without matching message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Io,
+    Config,
+    FrontMatter,
+    Content,
+    Link,
+    Markdown,
+    Shortcode,
+    Template,
+    Data,
+    Output,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub kind: Kind,
+    pub message: String,
+    pub location: Option<Location>,
+    /// The offending line of source, shown under the message with a caret.
+    pub source_line: Option<String>,
+    /// What was expected, or a "did you mean" suggestion.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(kind: Kind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            message: message.into(),
+            location: None,
+            source_line: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(kind: Kind, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(kind, message)
+        }
+    }
+
+    /// Points at a file as a whole (no line known).
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.location = Some(Location::new(path, 0, 0));
+        self
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Points at byte `offset` of `text`, the contents of `path`, and keeps
+    /// the offending line to show.
+    pub fn at_offset(self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let location = Location::from_offset(path, text, offset);
+        let line = source_line(text, location.line).map(str::to_owned);
+        Diagnostic {
+            source_line: line,
+            ..self.at(location)
+        }
+    }
+
+    /// Points at 1-based `line` and `column` of `text`, the contents of `path`.
+    pub fn at_line(self, path: impl Into<PathBuf>, text: &str, line: usize, column: usize) -> Self {
+        let shown = source_line(text, line).map(str::to_owned);
+        Diagnostic {
+            source_line: shown,
+            ..self.at(Location::new(path, line, column))
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col: error: message`, the source line with a caret, then help.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_owned()
+            }
+        };
+        let mut out = String::new();
+        if let Some(loc) = &self.location {
+            let path = loc.path.display();
+            let place = match (loc.line, loc.column) {
+                (0, _) => format!("{path}"),
+                (line, 0) => format!("{path}:{line}"),
+                (line, col) => format!("{path}:{line}:{col}"),
+            };
+            let _ = write!(out, "{}: ", paint("1", &place));
+        }
+        let label = match self.severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+        };
+        let _ = write!(out, "{label}: {}", self.message);
+        if let (Some(text), Some(loc)) = (&self.source_line, &self.location) {
+            let number = loc.line.to_string();
+            let pad = " ".repeat(number.len());
+            let bar = paint("34", "|");
+            let _ = write!(out, "\n{pad} {bar}\n{} {bar} {}", paint("34", &number), text);
+            if loc.column > 0 {
+                let indent: String = text
+                    .chars()
+                    .take(loc.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = write!(out, "\n{pad} {bar} {indent}{}", paint("1;31", "^"));
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n  = {}: {help}", paint("1", "help"));
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Every diagnostic of a run, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| !d.is_error())
+    }
+
+    /// Sorts by file, line and column so output is the same on every run,
+    /// whatever order parallel stages finished in; drops exact repeats.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    /// Ok when there is no error (warnings are kept in `self`).
+    pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
+        if self.has_errors() { Err(self) } else { Ok(self) }
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
+        }
+        out
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// A diagnostic for an I/O failure on `path`.
+pub fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Kind::Io, format!("cannot read or write this file: {err}")).in_file(path)
+}
+
+/// The closest of `candidates` to `word`, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a\nüb=1\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 2), (2, 1));
+        assert_eq!(line_col(text, 4), (2, 2));
+        assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn renders_caret_under_column() {
+        let d = Diagnostic::error(Kind::Config, "bad value")
+            .at_line("site.toml", "x = 1\ntitel = 2\n", 2, 1)
+            .with_help("did you mean `title`?");
+        let text = d.render(false);
+        assert!(text.starts_with("site.toml:2:1: error: bad value\n"), "{text}");
+        assert!(text.contains("2 | titel = 2\n  |  ^") || text.contains("2 | titel = 2\n  | ^"), "{text}");
+        assert!(text.ends_with("= help: did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("titel", ["title", "weight"]), Some("title"));
+        assert_eq!(did_you_mean("zzzzzz", ["title", "weight"]), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! `rolebook init`: a new site that builds at once with the built-in theme.
+//!
+//! Never overwrites: if any file it would write exists, it writes nothing.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Kind};
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "rolebook.toml",
+        r#"title = "Our product handbook"
+description = "How we work: roles, rituals and the team's plans."
+base_url = "https://example.org/"
+theme = "handbook"
+language = "en"
+
+[markdown]
+highlight_theme = "InspiredGitHub"
+highlight_theme_dark = "base16-ocean.dark"
+"#,
+    ),
+    (
+        "content/_index.md",
+        r#"+++
+title = "Welcome"
+description = "Start here."
++++
+
+This handbook is built with rolebook. Edit `content/_index.md` and the page
+reloads by itself while `rolebook serve` runs.
+
+- New here? Read [the guide](@/guide/_index.md).
+- See what the team is working on in [the backlog](@/guide/backlog.md).
+"#,
+    ),
+    (
+        "content/guide/_index.md",
+        r#"+++
+title = "Guide"
+description = "How this handbook is organised."
+weight = 1
++++
+
+Each folder with an `_index.md` is a section of the sidebar. Pages are
+ordered by `weight`, then date, then title.
+"#,
+    ),
+    (
+        "content/guide/writing.md",
+        r#"+++
+title = "Writing pages"
+description = "Front matter, links and alerts."
+weight = 1
+roles = "both"
+tags = ["writing"]
++++
+
+## Front matter
+
+Every page starts with TOML between `+++` lines. `roles` says who the page
+is for: `"po"`, `"pm"` or `"both"`.
+
+## Links
+
+Link to another page by its file: [the backlog page](@/guide/backlog.md).
+A broken link stops the build and names the file and line.
+
+> [!TIP]
+> Run `rolebook check` before you push.
+"#,
+    ),
+    (
+        "content/guide/backlog.md",
+        r#"+++
+title = "Our backlog"
+description = "The team's backlog, drawn from content/guide/backlog.toml."
+weight = 2
+roles = "po"
++++
+
+The list below is rendered from a data file at build time.
+
+{{ backlog() }}
+"#,
+    ),
+    (
+        "content/guide/backlog.toml",
+        r#"schema = "backlog"
+team = "Our team"
+
+[[item]]
+id = "PB-1"
+title = "Write the first page of the handbook"
+kind = "story"
+status = "in-progress"
+rank = 1
+points = 2
+acceptance = ["The page builds", "A colleague has read it"]
+
+[[item]]
+id = "PB-2"
+title = "Import the backlog from the tracker"
+kind = "chore"
+status = "backlog"
+rank = 2
+points = 3
+"#,
+    ),
+];
+
+/// Writes the starter site into `dir`; returns how many files it wrote.
+pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
+    for (rel, _) in FILES {
+        let path = dir.join(rel);
+        if path.exists() {
+            return Err(Diagnostic::error(Kind::Io, "this file exists already; `init` writes nothing over existing files")
+                .in_file(path)
+                .with_help("run `rolebook init NEW-FOLDER`, or move the file away"));
+        }
+    }
+    for (rel, text) in FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| crate::error::io_error(parent, &e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| crate::error::io_error(&path, &e))?;
+    }
+    Ok(FILES.len())
+}

@@ -1,0 +1,354 @@
+//! Finding shortcode calls in Markdown source.
+//!
+//! `{{ name(arg="v", n=3) }}` is an inline call; `{% name(arg="v") %}body{% end %}`
+//! a call with a body. Calls inside code spans and code blocks are text.
+//! This module only parses; rendering a call is the caller's business.
+
+use std::ops::Range;
+
+use serde_json::{Map, Value};
+
+/// One call found in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub args: Map<String, Value>,
+    /// The body between `{% name() %}` and `{% end %}`, if any.
+    pub body: Option<String>,
+    /// The whole call in the source, body and end tag included.
+    pub range: Range<usize>,
+}
+
+/// A malformed call: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Every call in `text` outside `code` ranges (sorted, non-overlapping), in
+/// order, with the errors of calls that could not be read.
+pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
+    let mut calls = Vec::new();
+    let mut errors = Vec::new();
+    let mut pos = 0;
+    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    while let Some(found) = text[pos..].find(['{']) {
+        let start = pos + found;
+        let rest = &text[start..];
+        let block = rest.starts_with("{%");
+        if !(block || rest.starts_with("{{")) || in_code(start) {
+            pos = start + 1;
+            continue;
+        }
+        match parse_open(text, start, block) {
+            Open::NotACall => pos = start + 2,
+            Open::Bad(e) => {
+                errors.push(e);
+                pos = start + 2;
+            }
+            Open::Call { name, args, end } if !block => {
+                calls.push(Call {
+                    name,
+                    args,
+                    body: None,
+                    range: start..end,
+                });
+                pos = end;
+            }
+            Open::Call { name, args, end } => match find_end(text, end, &in_code) {
+                Some((body_end, after)) => {
+                    calls.push(Call {
+                        name,
+                        args,
+                        body: Some(trim_body(&text[end..body_end]).to_string()),
+                        range: start..after,
+                    });
+                    pos = after;
+                }
+                None => {
+                    errors.push(ParseError {
+                        offset: start,
+                        message: format!("shortcode `{name}` has a body but no `{{% end %}}`"),
+                    });
+                    pos = end;
+                }
+            },
+        }
+    }
+    (calls, errors)
+}
+
+/// Drops the newline right after the open tag and right before the end tag.
+fn trim_body(body: &str) -> &str {
+    let body = body.strip_prefix("\r\n").or_else(|| body.strip_prefix('\n')).unwrap_or(body);
+    body.strip_suffix('\n').map(|b| b.strip_suffix('\r').unwrap_or(b)).unwrap_or(body)
+}
+
+enum Open {
+    NotACall,
+    Bad(ParseError),
+    Call {
+        name: String,
+        args: Map<String, Value>,
+        end: usize,
+    },
+}
+
+fn parse_open(text: &str, start: usize, block: bool) -> Open {
+    let mut p = Cursor { text, pos: start + 2 };
+    p.skip_ws();
+    let name = p.ident();
+    if name.is_empty() || name == "end" {
+        return Open::NotACall;
+    }
+    p.skip_ws();
+    if !p.eat("(") {
+        return Open::NotACall;
+    }
+    let args = match p.args() {
+        Ok(args) => args,
+        Err(e) => return Open::Bad(e),
+    };
+    p.skip_ws();
+    let close = if block { "%}" } else { "}}" };
+    if !p.eat(close) {
+        return Open::Bad(ParseError {
+            offset: p.pos,
+            message: format!("expected `{close}` to close the shortcode `{name}`"),
+        });
+    }
+    Open::Call { name, args, end: p.pos }
+}
+
+/// The `{% end %}` that closes a body starting at `from`, skipping nested
+/// calls with bodies. Returns (body end, position after the end tag).
+fn find_end(text: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<(usize, usize)> {
+    let mut depth = 0;
+    let mut pos = from;
+    while let Some(found) = text[pos..].find("{%") {
+        let at = pos + found;
+        if in_code(at) {
+            pos = at + 2;
+            continue;
+        }
+        let mut p = Cursor { text, pos: at + 2 };
+        p.skip_ws();
+        let word = p.ident();
+        p.skip_ws();
+        if word == "end" && p.eat("%}") {
+            if depth == 0 {
+                return Some((at, p.pos));
+            }
+            depth -= 1;
+        } else if !word.is_empty() && p.eat("(") {
+            depth += 1;
+        }
+        pos = at + 2;
+    }
+    None
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &str {
+        &self.text[self.pos..]
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ident(&mut self) -> String {
+        let len = self
+            .rest()
+            .char_indices()
+            .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (*i > 0 && *c == '-')))
+            .map_or(self.rest().len(), |(i, _)| i);
+        let text = self.text;
+        let word = &text[self.pos..self.pos + len];
+        if word.starts_with(|c: char| c.is_ascii_digit()) {
+            return String::new();
+        }
+        self.pos += len;
+        word.to_string()
+    }
+
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError {
+            offset: self.pos,
+            message: message.into(),
+        }
+    }
+
+    fn args(&mut self) -> Result<Map<String, Value>, ParseError> {
+        let mut args = Map::new();
+        loop {
+            self.skip_ws();
+            if self.eat(")") {
+                return Ok(args);
+            }
+            let key_at = self.pos;
+            let key = self.ident();
+            if key.is_empty() {
+                return Err(self.error("expected an argument name or `)`"));
+            }
+            self.skip_ws();
+            if !self.eat("=") {
+                return Err(self.error(format!("expected `=` after the argument `{key}`")));
+            }
+            self.skip_ws();
+            let value = self.value()?;
+            if args.insert(key.clone(), value).is_some() {
+                return Err(ParseError {
+                    offset: key_at,
+                    message: format!("the argument `{key}` is given twice"),
+                });
+            }
+            self.skip_ws();
+            if self.eat(",") {
+                continue;
+            }
+            if self.eat(")") {
+                return Ok(args);
+            }
+            return Err(self.error("expected `,` or `)` after an argument"));
+        }
+    }
+
+    fn value(&mut self) -> Result<Value, ParseError> {
+        let text = self.text;
+        let rest = &text[self.pos..];
+        if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) {
+            return self.string(quote).map(Value::String);
+        }
+        if self.eat("[") {
+            let mut items = Vec::new();
+            loop {
+                self.skip_ws();
+                if self.eat("]") {
+                    return Ok(Value::Array(items));
+                }
+                items.push(self.value()?);
+                self.skip_ws();
+                if !self.eat(",") {
+                    self.skip_ws();
+                    if self.eat("]") {
+                        return Ok(Value::Array(items));
+                    }
+                    return Err(self.error("expected `,` or `]` in a list"));
+                }
+            }
+        }
+        for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false))] {
+            if rest.starts_with(word) && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric()) {
+                self.pos += word.len();
+                return Ok(value);
+            }
+        }
+        let len = rest
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+            .unwrap_or(rest.len());
+        let number = &rest[..len];
+        if let Ok(n) = number.parse::<i64>() {
+            self.pos += len;
+            return Ok(Value::from(n));
+        }
+        if let Some(n) = number.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+            self.pos += len;
+            return Ok(Value::Number(n));
+        }
+        Err(self.error("expected a value: a \"string\", a number, true, false or a [list]"))
+    }
+
+    fn string(&mut self, quote: char) -> Result<String, ParseError> {
+        let start = self.pos;
+        self.pos += quote.len_utf8();
+        let mut out = String::new();
+        let mut chars = self.rest().char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                c if c == quote => {
+                    self.pos += i + c.len_utf8();
+                    return Ok(out);
+                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, 't')) => out.push('\t'),
+                    Some((_, other)) => out.push(other),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        Err(ParseError {
+            offset: start,
+            message: "this string is never closed".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inline_and_block_calls() {
+        let t = "a {{ badge(role=\"po\", n=3, on=true, xs=[1, \"b\"]) }} b\n{% note(kind='tip') %}\nHi *there*\n{% end %}\n";
+        let (calls, errors) = find(t, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].name, "badge");
+        assert_eq!(Value::Object(calls[0].args.clone()), json!({"role": "po", "n": 3, "on": true, "xs": [1, "b"]}));
+        assert_eq!(calls[1].body.as_deref(), Some("Hi *there*"));
+        assert_eq!(&t[calls[1].range.clone()], "{% note(kind='tip') %}\nHi *there*\n{% end %}");
+    }
+
+    #[test]
+    fn code_is_not_a_call() {
+        let t = "`{{ x() }}` {{ y() }}";
+        let (calls, _) = find(t, &[0..11]);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].name, "y");
+    }
+
+    #[test]
+    fn prose_braces_are_left_alone() {
+        let (calls, errors) = find("{{ not a call }} and {% raw %} {x}", &[]);
+        assert!(calls.is_empty() && errors.is_empty());
+    }
+
+    #[test]
+    fn bad_calls_say_what_was_expected() {
+        let (_, errors) = find("{{ x(a=) }}", &[]);
+        assert_eq!(errors[0].offset, 7);
+        assert!(errors[0].message.starts_with("expected a value"));
+        let (_, errors) = find("{% x() %} body", &[]);
+        assert!(errors[0].message.contains("no `{% end %}`"));
+        let (_, errors) = find("{{ x(a=\"1) }}", &[]);
+        assert!(errors[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn nested_bodies() {
+        let t = "{% a() %}{% b() %}x{% end %}{% end %}";
+        let (calls, _) = find(t, &[]);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].body.as_deref(), Some("{% b() %}x{% end %}"));
+    }
+}

@@ -1,0 +1,435 @@
+//! The event pass: turns pulldown-cmark's events into the ones rolebook
+//! writes (headings with ids and anchors, highlighted code, alerts, resolved
+//! links, autolinks, wrapped tables) and gathers the TOC and search text.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::highlight::{self, CodeOptions};
+use super::{Hooks, LinkResult, PendingAnchor, Source, heading_id};
+use crate::config::MarkdownConfig;
+use crate::error::{Diagnostic, Diagnostics, Kind};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+
+pub struct Out<'e> {
+    pub events: Vec<Event<'e>>,
+    /// The events that make the summary: those before `<!-- more -->`, or
+    /// the first paragraph.
+    pub summary: Option<Range<usize>>,
+}
+
+pub struct State<'a> {
+    src: Source<'a>,
+    config: &'a MarkdownConfig,
+    hooks: &'a dyn Hooks,
+    to_file: &'a dyn Fn(usize) -> usize,
+    pub diags: Diagnostics,
+    pub toc: Vec<(u8, String, String)>,
+    used_ids: HashSet<String>,
+    pub pending: Vec<PendingAnchor>,
+    pub local_anchors: Vec<(String, usize)>,
+    text: Vec<(String, String)>,
+}
+
+impl<'a> State<'a> {
+    pub fn new(
+        src: Source<'a>,
+        config: &'a MarkdownConfig,
+        hooks: &'a dyn Hooks,
+        to_file: &'a dyn Fn(usize) -> usize,
+    ) -> Self {
+        State {
+            src,
+            config,
+            hooks,
+            to_file,
+            diags: Diagnostics::new(),
+            toc: Vec::new(),
+            used_ids: HashSet::new(),
+            pending: Vec::new(),
+            local_anchors: Vec::new(),
+            text: vec![(String::new(), String::new())],
+        }
+    }
+
+    pub fn finish_text(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.text)
+            .into_iter()
+            .map(|(id, t)| (id, t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .filter(|(id, t)| !(id.is_empty() && t.is_empty()))
+            .collect()
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some((_, t)) = self.text.last_mut() {
+            t.push_str(s);
+        }
+    }
+
+    fn error_at(&mut self, kind: Kind, offset: usize, message: String, help: Option<String>) {
+        let file_offset = (self.to_file)(offset);
+        let mut d = Diagnostic::error(kind, message).at_offset(self.src.display_path, self.src.file_text, file_offset);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diags.push(d);
+    }
+
+    fn warn_at(&mut self, kind: Kind, offset: usize, message: String) {
+        let file_offset = (self.to_file)(offset);
+        self.diags.push(Diagnostic::warning(kind, message).at_offset(
+            self.src.display_path,
+            self.src.file_text,
+            file_offset,
+        ));
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used_ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used_ids.insert(id.clone());
+        id
+    }
+
+    pub fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Out<'e> {
+        let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len() + 16);
+        let mut summary_end = None;
+        let mut first_paragraph: Option<Range<usize>> = None;
+        let mut paragraph_start = None;
+        let mut iter = events.into_iter().peekable();
+        let mut in_link = 0usize;
+        while let Some((event, range)) = iter.next() {
+            match event {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    let mut inner = Vec::new();
+                    for (e, _) in iter.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Heading(_))) {
+                            break;
+                        }
+                        inner.push(e);
+                    }
+                    let title = plain(&inner);
+                    let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
+                    let id = self.unique_id(base);
+                    let n = level as u8;
+                    self.toc.push((n, id.clone(), title.clone()));
+                    self.text.push((id.clone(), String::new()));
+                    self.push_text(&title);
+                    let mut open = format!("<h{n} id=\"{}\"", escape_attr(&id));
+                    if !classes.is_empty() {
+                        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+                        open.push_str(&format!(" class=\"{}\"", escape_attr(&classes.join(" "))));
+                    }
+                    for (k, v) in attrs {
+                        open.push_str(&format!(" {}=\"{}\"", escape_attr(&k), escape_attr(v.as_deref().unwrap_or(""))));
+                    }
+                    open.push('>');
+                    out.push(Event::Html(open.into()));
+                    out.extend(inner);
+                    out.push(Event::Html(
+                        format!(
+                            " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+                            escape_attr(&id)
+                        )
+                        .into(),
+                    ));
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let mut code = String::new();
+                    for (e, _) in iter.by_ref() {
+                        match e {
+                            Event::Text(t) => code.push_str(&t),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    let info = match &kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    let (lang, mut opts) = parse_info(&info);
+                    opts.line_numbers |= self.config.line_numbers;
+                    if !highlight::is_plain(&lang) && self.config.highlight_code && !highlight::knows(&lang) {
+                        self.warn_at(
+                            Kind::Markdown,
+                            range.start,
+                            format!("unknown code language `{lang}`; the block is shown without highlighting"),
+                        );
+                    }
+                    out.push(Event::Html(highlight::render_block(&lang, &code, &opts, self.config.highlight_code).into()));
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    in_link += 1;
+                    let dest = self.resolve(&dest_url, range.start, false).unwrap_or(dest_url);
+                    let external = dest.starts_with("http://") || dest.starts_with("https://");
+                    if external && self.config.external_links_new_tab && link_type != LinkType::Email {
+                        out.push(Event::Html(
+                            format!(
+                                "<a href=\"{}\" target=\"_blank\" rel=\"noopener\"{}>",
+                                escape_attr(&dest),
+                                if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape_attr(&title)) }
+                            )
+                            .into(),
+                        ));
+                        // Replace the matching end with a raw close tag.
+                        let mut depth = 0;
+                        let mut inner = Vec::new();
+                        for (e, _) in iter.by_ref() {
+                            match &e {
+                                Event::Start(Tag::Link { .. }) => depth += 1,
+                                Event::End(TagEnd::Link) if depth == 0 => break,
+                                Event::End(TagEnd::Link) => depth -= 1,
+                                _ => {}
+                            }
+                            inner.push(e);
+                        }
+                        self.push_text(&plain(&inner));
+                        out.extend(inner);
+                        out.push(Event::Html("</a>".into()));
+                        in_link -= 1;
+                        continue;
+                    }
+                    out.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                }
+                Event::End(TagEnd::Link) => {
+                    in_link = in_link.saturating_sub(1);
+                    out.push(Event::End(TagEnd::Link));
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest = self.resolve(&dest_url, range.start, true).unwrap_or(dest_url);
+                    out.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (class, label) = alert(kind);
+                    out.push(Event::Html(
+                        format!("<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{label}</p>\n").into(),
+                    ));
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
+                Event::Start(Tag::Table(align)) => {
+                    out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                    out.push(Event::Start(Tag::Table(align)));
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push(Event::End(TagEnd::Table));
+                    out.push(Event::Html("</div>\n".into()));
+                }
+                Event::Html(ref h) | Event::InlineHtml(ref h) if summary_end.is_none() && is_more_marker(h) => {
+                    summary_end = Some(out.len());
+                    out.push(event);
+                }
+                Event::Text(t) if in_link == 0 && (t.contains("://") || t.contains("www.")) => {
+                    self.push_text(&t);
+                    autolink(t, &mut out);
+                }
+                Event::Text(t) => {
+                    self.push_text(&t);
+                    out.push(Event::Text(t));
+                }
+                Event::Code(t) => {
+                    self.push_text(&t);
+                    out.push(Event::Code(t));
+                }
+                Event::Start(Tag::Paragraph) => {
+                    paragraph_start.get_or_insert(out.len());
+                    out.push(event);
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    self.push_text(" ");
+                    out.push(event);
+                    if first_paragraph.is_none() {
+                        first_paragraph = paragraph_start.map(|start| start..out.len());
+                    }
+                }
+                Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::DefinitionListTitle) | Event::SoftBreak | Event::HardBreak => {
+                    self.push_text(" ");
+                    out.push(event);
+                }
+                other => out.push(other),
+            }
+        }
+        let summary = summary_end.map(|end| 0..end).or(first_paragraph);
+        Out { events: out, summary }
+    }
+
+    /// Resolves a link through the hooks; `None` keeps it as written.
+    fn resolve<'e>(&mut self, dest: &str, offset: usize, is_image: bool) -> Option<CowStr<'e>> {
+        if let Some(fragment) = dest.strip_prefix('#') {
+            if !fragment.is_empty() {
+                let decoded = percent_decode(fragment);
+                self.local_anchors.push((decoded, (self.to_file)(offset)));
+            }
+            return None;
+        }
+        match self.hooks.link(dest, is_image) {
+            LinkResult::Keep => None,
+            LinkResult::Rewrite(href) => Some(href.into()),
+            LinkResult::RewriteWithAnchor { href, target, fragment } => {
+                self.pending.push(PendingAnchor {
+                    target,
+                    fragment,
+                    offset: (self.to_file)(offset),
+                });
+                Some(href.into())
+            }
+            LinkResult::Broken { message, help } => {
+                self.error_at(Kind::Link, offset, message, help);
+                None
+            }
+            LinkResult::Warn { href, message } => {
+                self.warn_at(Kind::Link, offset, message);
+                Some(href.into())
+            }
+        }
+    }
+}
+
+fn is_more_marker(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.trim_start_matches("<!--").trim_end_matches("-->").trim() == "more"
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// The plain text of inline events.
+fn plain(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// `rust,linenos,hl_lines=1 3-5` or `rust {linenos hl_lines=[2]}`.
+pub fn parse_info(info: &str) -> (String, CodeOptions) {
+    let info = info.trim();
+    let split_at = info.find([',', ' ', '{']).unwrap_or(info.len());
+    let lang = info[..split_at].trim().to_string();
+    let rest = info[split_at..].replace(['{', '}', '[', ']'], " ");
+    let mut opts = CodeOptions::default();
+    let mut hl = false;
+    for token in rest.split([',', ' ']).filter(|t| !t.is_empty()) {
+        if token == "linenos" || token == "linenos=true" {
+            opts.line_numbers = true;
+            hl = false;
+        } else if let Some(v) = token.strip_prefix("hl_lines=") {
+            hl = true;
+            add_lines(v, &mut opts.highlight_lines);
+        } else if hl && token.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            add_lines(token, &mut opts.highlight_lines);
+        } else {
+            hl = false;
+        }
+    }
+    (lang, opts)
+}
+
+fn add_lines(spec: &str, lines: &mut Vec<usize>) {
+    for part in spec.split(|c: char| c == ' ' || c == ',').filter(|p| !p.is_empty()) {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
+                    lines.extend(a..=b.min(a + 10_000));
+                }
+            }
+            None => lines.extend(part.parse::<usize>().ok()),
+        }
+    }
+}
+
+/// Splits text at bare `http(s)://` and `www.` URLs, making each a link.
+fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
+    let s = text.as_ref();
+    let mut last = 0;
+    let mut pos = 0;
+    while pos < s.len() {
+        let rest = &s[pos..];
+        let at_boundary = pos == 0 || s[..pos].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '*' || c == '_');
+        let scheme = rest.starts_with("https://") || rest.starts_with("http://");
+        let www = rest.starts_with("www.");
+        if at_boundary && (scheme || www) {
+            let mut end = rest.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(rest.len());
+            while end > 0 && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'']) {
+                let trimmed = &rest[..end];
+                if trimmed.ends_with(')') && trimmed.matches('(').count() >= trimmed.matches(')').count() {
+                    break;
+                }
+                end -= 1;
+            }
+            let url = &rest[..end];
+            let min = if www { 5 } else { 9 };
+            if url.len() > min {
+                if last < pos {
+                    out.push(Event::Text(s[last..pos].to_string().into()));
+                }
+                let href = if www { format!("http://{url}") } else { url.to_string() };
+                out.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Autolink,
+                    dest_url: href.into(),
+                    title: "".into(),
+                    id: "".into(),
+                }));
+                out.push(Event::Text(url.to_string().into()));
+                out.push(Event::End(TagEnd::Link));
+                pos += end;
+                last = pos;
+                continue;
+            }
+        }
+        pos += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    if last == 0 {
+        out.push(Event::Text(text));
+    } else if last < s.len() {
+        out.push(Event::Text(s[last..].to_string().into()));
+    }
+}

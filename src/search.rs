@@ -1,0 +1,794 @@
+//! The search index: the plain text of every page turned, at build time,
+//! into small JavaScript files that the theme's search box loads on demand.
+//!
+//! This module owns the index format and nothing else: the engine extracts
+//! each page's plain text and headings into a [`SearchDoc`] and writes the
+//! files [`build_index`] returns under the output root; the theme's script
+//! (`themes/handbook/static/js/handbook.js`) reads them.
+//!
+//! Every file is a script that hands its data to a global callback,
+//! `rolebookSearchData(name, data)`, rather than JSON to fetch, so search
+//! works from `file://` and under any base path with no server. A big site
+//! must not make each reader download the whole index, so it is split:
+//!
+//! - `search/meta.js`: per document only its section and role set (two
+//!   small integers), the section titles, the doc-chunk boundaries and the
+//!   list of term shards. Loaded when the search box first opens.
+//! - `search/t-KEY.js`: the inverted index, sharded by the first characters
+//!   of the term. A shard starts at one character; one that grows past
+//!   [`SHARD_SPLIT_BYTES`] is split by the next character (terms exactly as
+//!   long as the key stay behind), so shards stay small on any site. The
+//!   shard holding a term is the longest key in `meta.shards` that is a key
+//!   prefix of it. Postings are doc ids with a score and the best section.
+//! - `search/d-N.js`: documents in chunks: path, title, description and, per
+//!   section, the heading id, heading text and a short snippet. Loaded only
+//!   for the results being shown.
+//!
+//! Terms are lowercased runs of letters and digits (apostrophes dropped,
+//! each CJK character a term of its own), minus a few English stop words;
+//! the script tokenizes queries the same way. Terms found in more than
+//! [`POSTINGS_CAP`] documents keep only their best postings: such a word
+//! hardly narrows a search, and the script then treats it as optional.
+//! The format is described for theme authors in `docs/themes.md`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One page (or section page) as the search index sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// URL path without the base, e.g. `roles/comparison/` (`""` for home).
+    pub path: String,
+    pub title: String,
+    /// Title of the top-level section the page belongs to (may be empty).
+    pub section: String,
+    /// `"po"`, `"pm"`; empty when the page names no role.
+    pub roles: Vec<String>,
+    pub description: String,
+    /// `(id, text)` of every heading, in page order.
+    pub headings: Vec<(String, String)>,
+    /// The plain text of the whole page.
+    pub body: String,
+    /// The plain text under each heading: `(heading id, text)`, with `""`
+    /// for the text before the first heading.
+    pub body_by_heading: Vec<(String, String)>,
+}
+
+/// Version of the file format, written into `meta.js`.
+pub const FORMAT_VERSION: u32 = 1;
+/// A term shard larger than this (bytes of JSON) is split by one more character.
+pub const SHARD_SPLIT_BYTES: usize = 24 * 1024;
+/// Shard keys never grow past this many characters.
+const MAX_KEY_CHARS: usize = 6;
+/// Most postings kept for one term; see the module docs.
+pub const POSTINGS_CAP: usize = 400;
+/// A document chunk is closed once it grows past this many bytes of JSON.
+pub const CHUNK_BYTES: usize = 4 * 1024;
+/// Length of the snippet kept for each section, in characters.
+const SNIPPET_CHARS: usize = 140;
+/// Longer "words" (hashes, base64) are not indexed.
+const MAX_TERM_CHARS: usize = 40;
+const TF_CAP: u32 = 10;
+const TITLE_BOOST: u32 = 20;
+const HEADING_BOOST: u32 = 8;
+const DESCRIPTION_BOOST: u32 = 4;
+/// Occurrences in a heading weigh this much more than in body text when
+/// choosing the section a result links to.
+const HEADING_SECTION_WEIGHT: u32 = 3;
+
+/// English words too common to be worth an index entry. Sorted, for
+/// `binary_search`; the theme's script holds the same list.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
+    "is", "it", "its", "of", "on", "or", "that", "the", "their", "then", "there", "these", "this",
+    "to", "was", "were", "will", "with",
+];
+
+/// Name of the global function every index file calls.
+const CALLBACK: &str = "rolebookSearchData";
+
+/// Builds the whole index. Returns `(path relative to the site root, bytes)`
+/// pairs, sorted by path, all under `search/`. The same input gives the
+/// same bytes.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let analysed: Vec<DocTerms> = docs.par_iter().map(analyse).collect();
+    let postings = invert(&analysed);
+    let shards = shard_terms(&postings);
+    let (chunk_starts, chunks) = doc_chunks(docs, &analysed);
+
+    let mut files = Vec::with_capacity(shards.len() + chunks.len() + 1);
+    for (key, terms) in &shards {
+        files.push((format!("search/t-{key}.js"), script(&format!("t-{key}"), terms)));
+    }
+    for (i, chunk) in chunks.iter().enumerate() {
+        files.push((format!("search/d-{i}.js"), script(&format!("d-{i}"), chunk)));
+    }
+    let build = fingerprint(&files);
+    files.push(("search/meta.js".to_string(), meta_file(docs, &chunk_starts, &shards, &build)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Calls `f` with every index term of `text`, in order. The theme's script
+/// tokenizes queries by the same rules.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
+    let mut word = String::new();
+    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
+        if !word.is_empty() {
+            if word.chars().count() <= MAX_TERM_CHARS && !is_stop_word(word) {
+                f(word);
+            }
+            word.clear();
+        }
+    };
+    for c in lower.chars() {
+        if c == '\'' || c == '\u{2019}' {
+            continue;
+        }
+        if is_cjk(c) {
+            flush(&mut word, &mut f);
+            word.push(c);
+            flush(&mut word, &mut f);
+        } else if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut f);
+        }
+    }
+    flush(&mut word, &mut f);
+}
+
+pub fn is_stop_word(term: &str) -> bool {
+    STOP_WORDS.binary_search(&term).is_ok()
+}
+
+/// Scripts without spaces between words: each character is a term.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// The shard key of `term` at `depth` characters: lowercase ASCII letters
+/// and digits as they are, anything else as `_` and its hex code point, so
+/// keys are safe file names everywhere.
+pub fn shard_key(term: &str, depth: usize) -> String {
+    let mut key = String::new();
+    for c in term.chars().take(depth) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            key.push(c);
+        } else {
+            key.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    key
+}
+
+/// One section of a page: the part under a heading (or before the first).
+struct Section<'a> {
+    id: &'a str,
+    heading: &'a str,
+    text: &'a str,
+}
+
+fn sections(doc: &SearchDoc) -> Vec<Section<'_>> {
+    let by_id: BTreeMap<&str, &str> = doc
+        .body_by_heading
+        .iter()
+        .map(|(id, text)| (id.as_str(), text.as_str()))
+        .collect();
+    let intro = match by_id.get("") {
+        Some(text) => *text,
+        None if doc.body_by_heading.is_empty() => doc.body.as_str(),
+        None => "",
+    };
+    let mut out = vec![Section { id: "", heading: "", text: intro }];
+    for (id, heading) in &doc.headings {
+        let text = by_id.get(id.as_str()).copied().unwrap_or("");
+        out.push(Section { id, heading, text });
+    }
+    for (id, text) in &doc.body_by_heading {
+        if !id.is_empty() && !doc.headings.iter().any(|(h, _)| h == id) {
+            out.push(Section { id, heading: "", text });
+        }
+    }
+    out
+}
+
+/// One term of one document: its score and the section it is most about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting {
+    doc: u32,
+    score: u32,
+    section: u32,
+}
+
+/// The terms of one document, sorted by term.
+struct DocTerms {
+    terms: Vec<(String, u32, u32)>,
+    sections: Vec<(String, String, String)>,
+}
+
+#[derive(Default)]
+struct TermStat {
+    tf: u32,
+    boost: u32,
+    /// (section index, weighted count), in section order.
+    by_section: Vec<(u32, u32)>,
+}
+
+fn analyse(doc: &SearchDoc) -> DocTerms {
+    let mut stats: HashMap<String, TermStat> = HashMap::new();
+    let mut add = |term: &str, section: u32, tf: u32, weight: u32, boost: u32| {
+        let stat = match stats.get_mut(term) {
+            Some(stat) => stat,
+            None => stats.entry(term.to_string()).or_default(),
+        };
+        stat.tf += tf;
+        stat.boost |= boost;
+        if weight > 0 {
+            match stat.by_section.last_mut() {
+                Some((s, n)) if *s == section => *n += weight,
+                _ => stat.by_section.push((section, weight)),
+            }
+        }
+    };
+    const IN_TITLE: u32 = 1;
+    const IN_HEADING: u32 = 2;
+    const IN_DESCRIPTION: u32 = 4;
+    for_each_term(&doc.title, |t| add(t, 0, 0, 0, IN_TITLE));
+    for_each_term(&doc.description, |t| add(t, 0, 0, 0, IN_DESCRIPTION));
+    let sections = sections(doc);
+    for (i, section) in sections.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        for_each_term(section.heading, |t| add(t, i, 1, HEADING_SECTION_WEIGHT, IN_HEADING));
+        for_each_term(section.text, |t| add(t, i, 1, 1, 0));
+    }
+    let mut terms: Vec<(String, u32, u32)> = stats
+        .into_iter()
+        .map(|(term, stat)| {
+            let mut score = stat.tf.min(TF_CAP);
+            if stat.boost & IN_TITLE != 0 {
+                score += TITLE_BOOST;
+            }
+            if stat.boost & IN_HEADING != 0 {
+                score += HEADING_BOOST;
+            }
+            if stat.boost & IN_DESCRIPTION != 0 {
+                score += DESCRIPTION_BOOST;
+            }
+            // The first section with the highest count wins.
+            let best = stat
+                .by_section
+                .iter()
+                .fold((0, 0), |best, &(s, n)| if n > best.1 { (s, n) } else { best });
+            (term, score.max(1), best.0)
+        })
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let sections = sections
+        .iter()
+        .map(|s| (s.id.to_string(), s.heading.to_string(), snippet(s.text)))
+        .collect();
+    DocTerms { terms, sections }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `text` with whitespace
+/// collapsed, cut at a word boundary.
+fn snippet(text: &str) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if count > 0 && count + 1 + len > SNIPPET_CHARS {
+            out.push('…');
+            return out;
+        }
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        if len > SNIPPET_CHARS {
+            out.extend(word.chars().take(SNIPPET_CHARS));
+            out.push('…');
+            return out;
+        }
+        out.push_str(word);
+        count += len;
+    }
+    out
+}
+
+/// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
+/// `[df, doc delta, score, section, doc delta, score, section, ...]`.
+fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
+    let mut postings: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+    for (doc, terms) in docs.iter().enumerate() {
+        let doc = u32::try_from(doc).unwrap_or(u32::MAX);
+        for (term, score, section) in &terms.terms {
+            let posting = Posting { doc, score: *score, section: *section };
+            match postings.get_mut(term.as_str()) {
+                Some(list) => list.push(posting),
+                None => {
+                    postings.insert(term.clone(), vec![posting]);
+                }
+            }
+        }
+    }
+    postings
+        .into_iter()
+        .map(|(term, mut list)| {
+            let df = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            if list.len() > POSTINGS_CAP {
+                list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+                list.truncate(POSTINGS_CAP);
+                list.sort_by_key(|p| p.doc);
+            }
+            let mut encoded = Vec::with_capacity(1 + 3 * list.len());
+            encoded.push(df);
+            let mut previous = 0;
+            for p in list {
+                encoded.extend([p.doc - previous, p.score, p.section]);
+                previous = p.doc;
+            }
+            (term, encoded)
+        })
+        .collect()
+}
+
+type Shard = BTreeMap<String, Vec<u32>>;
+
+/// Groups terms into shards keyed by their first characters, splitting a
+/// shard that grows past [`SHARD_SPLIT_BYTES`] by one more character.
+fn shard_terms(postings: &BTreeMap<String, Vec<u32>>) -> BTreeMap<String, Shard> {
+    let sized: Vec<(&str, usize)> = postings
+        .iter()
+        .map(|(term, list)| (term.as_str(), encoded_len(term, list)))
+        .collect();
+    let mut keys: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    split_group(&sized, 1, &mut keys);
+    keys.into_iter()
+        .map(|(key, terms)| {
+            let shard = terms
+                .into_iter()
+                .map(|t| (t.to_string(), postings.get(t).cloned().unwrap_or_default()))
+                .collect();
+            (key, shard)
+        })
+        .collect()
+}
+
+/// Assigns each of `terms` (all sharing a key of `depth - 1` characters) a
+/// shard of `depth` characters, recursing into groups that are too big.
+fn split_group<'a>(terms: &[(&'a str, usize)], depth: usize, out: &mut BTreeMap<String, Vec<&'a str>>) {
+    let mut groups: BTreeMap<String, Vec<(&'a str, usize)>> = BTreeMap::new();
+    for &(term, size) in terms {
+        groups.entry(shard_key(term, depth)).or_default().push((term, size));
+    }
+    for (key, group) in groups {
+        let total: usize = group.iter().map(|(_, size)| size).sum();
+        if total <= SHARD_SPLIT_BYTES || depth >= MAX_KEY_CHARS {
+            out.entry(key).or_default().extend(group.iter().map(|(t, _)| *t));
+            continue;
+        }
+        let (here, deeper): (Vec<_>, Vec<_>) =
+            group.into_iter().partition(|(t, _)| t.chars().count() <= depth);
+        if !here.is_empty() {
+            out.entry(key).or_default().extend(here.iter().map(|(t, _)| *t));
+        }
+        split_group(&deeper, depth + 1, out);
+    }
+}
+
+/// Bytes `"term":[1,2,3],` takes in a shard.
+fn encoded_len(term: &str, list: &[u32]) -> usize {
+    let digits: usize = list.iter().map(|n| n.to_string().len() + 1).sum();
+    term.len() + 4 + digits
+}
+
+/// One document in a chunk: path, title, description, sections as
+/// `[heading id, heading text, snippet]`.
+#[derive(Serialize)]
+struct ChunkDoc<'a>(&'a str, &'a str, &'a str, &'a [(String, String, String)]);
+
+/// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
+/// the first doc id of every chunk and the chunks' JSON values.
+fn doc_chunks(docs: &[SearchDoc], analysed: &[DocTerms]) -> (Vec<usize>, Vec<serde_json::Value>) {
+    let mut starts = Vec::new();
+    let mut chunks = Vec::new();
+    let mut current: Vec<serde_json::Value> = Vec::new();
+    let mut size = 0;
+    for (i, (doc, terms)) in docs.iter().zip(analysed).enumerate() {
+        if current.is_empty() {
+            starts.push(i);
+        }
+        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, &terms.sections);
+        let value = serde_json::to_value(&entry).unwrap_or(serde_json::Value::Null);
+        size += value.to_string().len();
+        current.push(value);
+        if size >= CHUNK_BYTES {
+            chunks.push(serde_json::Value::Array(std::mem::take(&mut current)));
+            size = 0;
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(serde_json::Value::Array(current));
+    }
+    (starts, chunks)
+}
+
+/// FNV-1a over every shard and chunk: the script adds it to their URLs so
+/// a browser never mixes a cached shard with a newer `meta.js`.
+fn fingerprint(files: &[(String, Vec<u8>)]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, bytes) in files {
+        for &b in name.as_bytes().iter().chain(bytes) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    version: u32,
+    /// Changes whenever any shard or chunk changes.
+    build: &'a str,
+    docs: usize,
+    sections: Vec<&'a str>,
+    /// Index into `sections` per document, run-length encoded as
+    /// `[value, count, value, count, ...]` (pages of a section are adjacent).
+    section: Vec<usize>,
+    /// Distinct role sets; `[]` (a page for everyone) is always first.
+    role_sets: Vec<Vec<&'a str>>,
+    /// Index into `role_sets` per document, one character per document:
+    /// the index is the character's code minus 48 (`"0"` is 0).
+    roles: String,
+    /// Number of documents in each `d-N.js` chunk, in order, encoded like `roles`.
+    chunks: String,
+    /// Keys of the `t-KEY.js` shards.
+    shards: Vec<&'a str>,
+    stop_words: &'static [&'static str],
+}
+
+fn meta_file(
+    docs: &[SearchDoc],
+    chunk_starts: &[usize],
+    shards: &BTreeMap<String, Shard>,
+    build: &str,
+) -> Vec<u8> {
+    let mut sections: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut section_list = Vec::new();
+    let mut role_sets: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut section = Vec::with_capacity(docs.len());
+    let mut roles = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let next = section_list.len();
+        let s = *sections.entry(doc.section.as_str()).or_insert(next);
+        if s == next {
+            section_list.push(doc.section.as_str());
+        }
+        section.push(s);
+        let mut set: Vec<&str> = doc.roles.iter().map(String::as_str).collect();
+        set.sort_unstable();
+        set.dedup();
+        let r = match role_sets.iter().position(|known| *known == set) {
+            Some(r) => r,
+            None => {
+                role_sets.push(set);
+                role_sets.len() - 1
+            }
+        };
+        roles.push(r);
+    }
+    let chunks = chunk_starts
+        .iter()
+        .zip(chunk_starts.iter().skip(1).chain([&docs.len()]))
+        .map(|(start, end)| small_int_char(end - start))
+        .collect();
+    let meta = Meta {
+        version: FORMAT_VERSION,
+        build,
+        docs: docs.len(),
+        sections: section_list,
+        section: run_lengths(&section),
+        role_sets,
+        roles: roles.into_iter().map(small_int_char).collect(),
+        chunks,
+        shards: shards.keys().map(String::as_str).collect(),
+        stop_words: STOP_WORDS,
+    };
+    script("meta", &meta)
+}
+
+/// A small number as one character: code point `48 + n` (`'0'` for 0),
+/// skipping the surrogate range, which no string can hold.
+fn small_int_char(n: usize) -> char {
+    let code = u32::try_from(n).unwrap_or(u32::MAX).saturating_add(48);
+    let code = if code >= 0xD800 { code.saturating_add(0x800) } else { code };
+    char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// `[1, 1, 1, 0]` -> `[1, 3, 0, 1]`.
+fn run_lengths(values: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for &v in values {
+        match out.len() {
+            n if n >= 2 && out[n - 2] == v => out[n - 1] += 1,
+            _ => out.extend([v, 1]),
+        }
+    }
+    out
+}
+
+/// `rolebookSearchData("name",{...});` plus a newline.
+fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".to_string());
+    format!("{CALLBACK}({name:?},{json});\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, title: &str, body: &str) -> SearchDoc {
+        SearchDoc {
+            path: path.into(),
+            title: title.into(),
+            section: "Guides".into(),
+            body: body.into(),
+            ..SearchDoc::default()
+        }
+    }
+
+    fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
+        let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no {name}"));
+        std::str::from_utf8(bytes).expect("utf-8")
+    }
+
+    /// The JSON payload of a `rolebookSearchData("name",PAYLOAD);` file.
+    fn payload(text: &str) -> serde_json::Value {
+        let start = text.find(',').expect("comma") + 1;
+        let end = text.rfind(");").expect("end");
+        serde_json::from_str(&text[start..end]).expect("json")
+    }
+
+    fn terms(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_term(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOP_WORDS);
+    }
+
+    #[test]
+    fn tokenizer_lowercases_drops_stop_words_and_apostrophes() {
+        assert_eq!(terms("The PO's Backlog, in v2.0!"), ["pos", "backlog", "v2", "0"]);
+        assert_eq!(terms("Ünïcode ÉTÉ"), ["ünïcode", "été"]);
+        assert_eq!(terms("製品ロードマップ"), ["製", "品", "ロ", "ー", "ド", "マ", "ッ", "プ"]);
+        assert!(terms(&"x".repeat(41)).is_empty());
+    }
+
+    #[test]
+    fn shard_keys_are_safe_file_names() {
+        assert_eq!(shard_key("backlog", 2), "ba");
+        assert_eq!(shard_key("b", 2), "b");
+        assert_eq!(shard_key("über", 2), "_fcb");
+        assert_eq!(shard_key("製品", 1), "_88fd");
+    }
+
+    #[test]
+    fn index_files_are_scripts_under_search() {
+        let files = build_index(&[doc("a/", "Backlog refinement", "Refine the backlog weekly.")]);
+        assert!(files.iter().all(|(name, _)| name.starts_with("search/") && name.ends_with(".js")));
+        let meta = file(&files, "search/meta.js");
+        assert!(meta.starts_with("rolebookSearchData(\"meta\",{"), "{meta}");
+        let meta = payload(meta);
+        assert_eq!(meta["docs"], 1);
+        assert_eq!(meta["sections"], serde_json::json!(["Guides"]));
+        assert_eq!(meta["shards"], serde_json::json!(["b", "r", "w"]));
+    }
+
+    #[test]
+    fn postings_carry_score_and_best_section() {
+        let mut a = doc("roles/po/", "Product Owner", "intro");
+        a.headings = vec![("backlog".into(), "The backlog".into()), ("vision".into(), "Vision".into())];
+        a.body_by_heading = vec![
+            ("".into(), "intro text".into()),
+            ("backlog".into(), "Order the backlog by value.".into()),
+            ("vision".into(), "A vision statement; the backlog serves it.".into()),
+        ];
+        let b = doc("roles/pm/", "Product Manager", "Owns the backlog too.");
+        let files = build_index(&[a, b]);
+        let shard = payload(file(&files, "search/t-b.js"));
+        // df 2; doc 0: tf 3 (heading + 2 in text) + heading boost, section 1 ("backlog");
+        // doc 1 (delta 1): tf 1, section 0.
+        assert_eq!(shard["backlog"], serde_json::json!([2, 0, 3 + HEADING_BOOST, 1, 1, 1, 0]));
+        let owner = payload(file(&files, "search/t-o.js"));
+        assert_eq!(owner["owner"], serde_json::json!([1, 0, TITLE_BOOST, 0]));
+        let chunk = payload(file(&files, "search/d-0.js"));
+        assert_eq!(chunk[0][0], "roles/po/");
+        assert_eq!(chunk[0][3][1], serde_json::json!(["backlog", "The backlog", "Order the backlog by value."]));
+        assert_eq!(chunk[1][3][0], serde_json::json!(["", "", "Owns the backlog too."]));
+    }
+
+    #[test]
+    fn roles_and_sections_are_indexed_per_doc() {
+        let mut a = doc("a/", "A", "");
+        a.roles = vec!["po".into()];
+        let mut b = doc("b/", "B", "");
+        b.roles = vec!["pm".into(), "po".into()];
+        b.section = "Team".into();
+        let c = doc("c/", "C", "");
+        let meta = payload(file(&build_index(&[a, b, c]), "search/meta.js"));
+        assert_eq!(meta["role_sets"], serde_json::json!([[], ["po"], ["pm", "po"]]));
+        assert_eq!(meta["roles"], "120");
+        assert_eq!(meta["sections"], serde_json::json!(["Guides", "Team"]));
+        assert_eq!(meta["section"], serde_json::json!([0, 1, 1, 1, 0, 1]));
+        assert_eq!(meta["chunks"], "3");
+    }
+
+    #[test]
+    fn common_terms_are_capped_but_keep_their_document_frequency() {
+        let docs: Vec<SearchDoc> =
+            (0..POSTINGS_CAP + 50).map(|i| doc(&format!("p{i}/"), "Page", "common words here")).collect();
+        let files = build_index(&docs);
+        let shard_name = files.iter().map(|(n, _)| n).find(|n| n.starts_with("search/t-c")).expect("c shard");
+        let list = payload(file(&files, shard_name))["common"].clone();
+        assert_eq!(list[0], POSTINGS_CAP + 50);
+        assert_eq!(list.as_array().expect("array").len(), 1 + 3 * POSTINGS_CAP);
+    }
+
+    #[test]
+    fn big_shards_split_and_every_term_finds_its_shard() {
+        let docs = synthetic(3000, 300);
+        let files = build_index(&docs);
+        let meta = payload(file(&files, "search/meta.js"));
+        let shards: Vec<String> =
+            meta["shards"].as_array().expect("shards").iter().map(|k| k.as_str().unwrap_or("").to_string()).collect();
+        assert!(shards.iter().any(|k| k.chars().count() > 1), "no shard was split: {shards:?}");
+        for (name, bytes) in &files {
+            if let Some(key) = name.strip_prefix("search/t-").and_then(|n| n.strip_suffix(".js")) {
+                assert!(bytes.len() < SHARD_SPLIT_BYTES * 3, "{name} is {} bytes", bytes.len());
+                let text = std::str::from_utf8(bytes).expect("utf-8");
+                for term in payload(text).as_object().expect("object").keys() {
+                    assert_eq!(shard_for(&shards, term), key, "term {term}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let docs = synthetic(300, 80);
+        assert_eq!(build_index(&docs), build_index(&docs));
+    }
+
+    #[test]
+    fn snippets_cut_at_a_word() {
+        let text = "word ".repeat(100);
+        let s = snippet(&text);
+        assert!(s.ends_with('…'));
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1);
+        assert_eq!(snippet("  short\n text "), "short text");
+    }
+
+    /// What the theme's script does: the longest listed key along the term.
+    fn shard_for<'a>(shards: &'a [String], term: &str) -> &'a str {
+        (1..=term.chars().count())
+            .rev()
+            .map(|d| shard_key(term, d))
+            .find_map(|k| shards.iter().find(|s| **s == k))
+            .map_or("", String::as_str)
+    }
+
+    /// A deterministic corpus: Zipf-distributed words from a made-up
+    /// vocabulary, six headings a page, `words` words a page.
+    fn synthetic(pages: usize, words: usize) -> Vec<SearchDoc> {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let letters = b"etaoinshrdlucmfwypvbgkjqxz";
+        let vocabulary: Vec<String> = (0..30_000)
+            .map(|_| {
+                let len = 3 + (next() % 9) as usize;
+                (0..len).map(|_| letters[(next() % 26).min(next() % 26) as usize] as char).collect()
+            })
+            .collect();
+        // Zipf: word rank ~ 1 / u, truncated to the vocabulary.
+        let mut word = move |next: &mut dyn FnMut() -> u64| {
+            let u = (next() % 1_000_000) as f64 / 1_000_000.0 + 1e-6;
+            let rank = ((1.0 / u).powf(1.1) as usize).min(vocabulary.len()) - 1;
+            vocabulary[rank].clone()
+        };
+        (0..pages)
+            .map(|i| {
+                let mut sentence =
+                    |n: usize, next: &mut dyn FnMut() -> u64| (0..n).map(|_| word(next)).collect::<Vec<_>>().join(" ");
+                let title = sentence(3, &mut next);
+                let headings: Vec<(String, String)> =
+                    (0..6).map(|h| (format!("h{h}"), sentence(3, &mut next))).collect();
+                let mut body_by_heading = vec![(String::new(), sentence(words / 7, &mut next))];
+                for (id, _) in &headings {
+                    body_by_heading.push((id.clone(), sentence(words / 7, &mut next)));
+                }
+                let body = body_by_heading.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+                SearchDoc {
+                    path: format!("section-{:03}/page-{i:05}/", i / 50),
+                    title,
+                    section: format!("Section {}", i / 50),
+                    roles: match i % 3 {
+                        0 => vec![],
+                        1 => vec!["po".into()],
+                        _ => vec!["pm".into(), "po".into()],
+                    },
+                    description: sentence(12, &mut next),
+                    headings,
+                    body,
+                    body_by_heading,
+                }
+            })
+            .collect()
+    }
+
+    /// Sizes for a 10,000-page site of ~650 words a page: the whole index,
+    /// what the search box loads when it opens, and what typical queries
+    /// load on top of that. Printed, not asserted (run with --nocapture).
+    #[test]
+    fn index_size_for_ten_thousand_pages() {
+        let docs = synthetic(10_000, 650);
+        let files = build_index(&docs);
+        let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let size_of = |name: &str| files.iter().find(|(n, _)| n == name).map_or(0, |(_, b)| b.len());
+        let meta_text = file(&files, "search/meta.js");
+        let meta = payload(meta_text);
+        let shards: Vec<String> =
+            meta["shards"].as_array().expect("shards").iter().map(|k| k.as_str().unwrap_or("").to_string()).collect();
+        let term_files = files.iter().filter(|(n, _)| n.starts_with("search/t-")).count();
+        let doc_files = files.iter().filter(|(n, _)| n.starts_with("search/d-")).count();
+        let largest_shard = files.iter().filter(|(n, _)| n.starts_with("search/t-")).map(|(_, b)| b.len()).max();
+        println!("10,000 pages: {} files, {} bytes in all", files.len(), total);
+        println!("  meta.js {} bytes; {term_files} term shards (largest {largest_shard:?} bytes); {doc_files} doc chunks", meta_text.len());
+        let chunk_avg = files.iter().filter(|(n, _)| n.starts_with("search/d-")).map(|(_, b)| b.len()).sum::<usize>()
+            / doc_files.max(1);
+        // Queries from common, middling and rare words of the corpus.
+        let mut frequent: Vec<(String, usize)> = Vec::new();
+        for (name, bytes) in &files {
+            if name.starts_with("search/t-") {
+                let text = std::str::from_utf8(bytes).expect("utf-8");
+                for (term, list) in payload(text).as_object().expect("object") {
+                    frequent.push((term.clone(), list[0].as_u64().unwrap_or(0) as usize));
+                }
+            }
+        }
+        frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let picks = [0, 10, 100, 1000, 5000];
+        for &i in &picks {
+            let Some((term, df)) = frequent.get(i) else { continue };
+            let shard = format!("search/t-{}.js", shard_for(&shards, term));
+            let loaded = meta_text.len() + size_of(&shard) + 10 * chunk_avg;
+            println!("  query {term:?} (df {df}): meta + {} ({} bytes) + ~10 chunks = ~{loaded} bytes", shard, size_of(&shard));
+        }
+        if let Some(dir) = std::env::var_os("ROLEBOOK_SEARCH_DUMP") {
+            for (name, bytes) in &files {
+                let path = std::path::Path::new(&dir).join(name);
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(path, bytes).expect("write");
+            }
+        }
+        assert!(meta_text.len() < total / 10);
+        assert!(largest_shard.unwrap_or(0) > 0);
+    }
+}

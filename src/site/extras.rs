@@ -1,0 +1,506 @@
+//! Everything a site has besides its pages: data item pages, taxonomies,
+//! sitemap, robots.txt, 404, Atom feeds, alias redirects, the print page,
+//! the search index, stylesheets and static files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::{Project, Site, output_path, render_error};
+use crate::config::SiteConfig;
+use crate::content::{Content, PageId, Role, slugify};
+use crate::data::ViewContext;
+use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::output::Output;
+use crate::templates::{SourceFile, Theme};
+
+/// Static files (theme first, site over it) and their fingerprinted names.
+pub struct Statics {
+    files: Vec<(String, Vec<u8>)>,
+    pub fingerprints: HashMap<String, String>,
+}
+
+/// A stable 64-bit FNV-1a hash: same bytes, same name, on every machine.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", hash >> 32)
+}
+
+fn fingerprinted_name(path: &str, hash: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((stem, ext)) if !stem.ends_with('/') && !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+        _ => format!("{path}.{hash}"),
+    }
+}
+
+pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagnostics) -> Statics {
+    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    if let Ok(theme) = Theme::find(&project.root, &config.theme) {
+        for SourceFile { rel_path, bytes, .. } in theme.files("static") {
+            by_path.insert(rel_path, bytes);
+        }
+    }
+    match crate::markdown::highlight::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark) {
+        Ok(css) => {
+            by_path.insert("css/syntax.css".into(), css.into_bytes());
+        }
+        Err(message) => diags.push(Diagnostic::error(Kind::Config, message).in_file(crate::config::FILE_NAME)),
+    }
+    by_path.insert("css/views.css".into(), crate::data::VIEWS_CSS.as_bytes().to_vec());
+    for SourceFile { rel_path, bytes, .. } in crate::templates::read_tree(&project.static_dir(), Path::new("static")) {
+        by_path.insert(rel_path, bytes);
+    }
+    let mut fingerprints = HashMap::new();
+    let mut files = Vec::new();
+    for (path, bytes) in by_path {
+        if path.ends_with(".css") || path.ends_with(".js") {
+            let name = fingerprinted_name(&path, &fingerprint(&bytes));
+            fingerprints.insert(path.clone(), name.clone());
+            files.push((name, bytes.clone()));
+        }
+        files.push((path, bytes));
+    }
+    Statics { files, fingerprints }
+}
+
+impl Statics {
+    /// Adds static files and content assets; a page always wins over a
+    /// static file of the same path, with a warning.
+    pub fn add_to(self, output: &mut Output, content: &Content, diags: &mut Diagnostics) {
+        for (path, bytes) in self.files {
+            if !output.insert(path.clone(), bytes) {
+                diags.push(Diagnostic::warning(Kind::Output, format!("static file `{path}` is hidden by a page of the same path")));
+            }
+        }
+        for asset in &content.assets {
+            match std::fs::read(&asset.source) {
+                Ok(bytes) => {
+                    output.set(asset.dest.clone(), bytes);
+                }
+                Err(e) => diags.push(crate::error::io_error(&Path::new("content").join(&asset.rel_path), &e)),
+            }
+        }
+    }
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl Site<'_> {
+    /// The section a data file sits in: its folder's `_index.md`, else home.
+    fn section_for(&self, rel: &str) -> PageId {
+        let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        loop {
+            let index = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+            if let Some(&id) = self.content.by_rel.get(&index) {
+                return id;
+            }
+            if dir.is_empty() {
+                return self.content.root;
+            }
+            dir = dir.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+        }
+    }
+
+    /// Renders a page that has no Markdown file (data items, taxonomy
+    /// terms, 404) with `template`, inside section `parent` for the sidebar.
+    fn render_virtual(&self, template: &str, parent: PageId, view: &Value, extra: &[(&str, Value)], out_path: &str) -> Result<String, tera::Error> {
+        let mut ctx = self.base_context.clone();
+        ctx.insert("rolebook", &self.rolebook_vars(out_path));
+        ctx.insert("page", view);
+        ctx.insert("current", view);
+        ctx.insert("nav", &super::views::nav(self.content, parent, self.urls, self.full_nav));
+        let mut crumbs = super::views::breadcrumbs(self.content, parent, self.urls);
+        crumbs.push(super::views::LinkView {
+            title: self.content.page(parent).title.clone(),
+            url: self.urls.href(&self.content.page(parent).url_path),
+        });
+        if parent == self.content.root {
+            crumbs.truncate(1);
+        }
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx.insert("previous", &Value::Null);
+        ctx.insert("next", &Value::Null);
+        for (k, v) in extra {
+            ctx.insert(*k, v);
+        }
+        self.templates.tera.render(template, &ctx)
+    }
+
+    fn virtual_view(&self, kind: &str, title: &str, description: &str, url_path: &str, content: &str) -> Value {
+        json!({
+            "kind": kind, "title": title, "description": description, "content": content,
+            "url": self.urls.href(url_path), "permalink": self.urls.permalink(url_path), "path": url_path,
+            "relative_path": Value::Null, "toc": [], "roles": [], "tags": [], "extra": {},
+            "date": Value::Null, "updated": Value::Null, "toc_enabled": false, "edit_url": Value::Null,
+            "summary": Value::Null, "word_count": 0, "reading_time": 0, "weight": Value::Null, "draft": false,
+        })
+    }
+
+    pub(super) fn render_data_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
+        let refs = super::render::referrers(self.content, self.rendered, self.urls);
+        let href = |p: &str| self.urls.href(p);
+        let ctx = ViewContext { url: &href };
+        let pages = self.data.item_pages(&ctx, &refs);
+        let Some(template) = self.templates.pick(&["data_item.html", "page.html"]) else { return };
+        let results: Vec<_> = pages
+            .par_iter()
+            .map(|item| {
+                let url_path = item.url_path.trim_start_matches('/');
+                let view = self.virtual_view("data", &item.title, &item.description, url_path, &item.html);
+                let path = output_path(url_path);
+                let parent = self.section_for(&item.source);
+                let html = self.render_virtual(template, parent, &view, &[], &path);
+                (item, path, html)
+            })
+            .collect();
+        for (item, path, html) in results {
+            let shown = Path::new("content").join(&item.source);
+            let url_path = item.url_path.trim_start_matches('/');
+            if self.content.by_url.contains_key(url_path) {
+                // A page the writers made at this URL wins over the generated one.
+                continue;
+            }
+            match html {
+                Ok(html) => {
+                    if !output.insert(path.clone(), html) {
+                        diags.push(
+                            Diagnostic::error(Kind::Data, format!("the page for `{}` would overwrite /{}", item.title, item.url_path))
+                                .in_file(&shown),
+                        );
+                    }
+                }
+                Err(e) => diags.push(render_error(&e, template, self.templates, &shown)),
+            }
+        }
+    }
+
+    /// Terms of each taxonomy: name -> (slug, pages).
+    fn terms(&self) -> Vec<(String, String, BTreeMap<String, (String, Vec<PageId>)>)> {
+        let mut out = Vec::new();
+        for tax in &self.config.taxonomies {
+            let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
+            for &id in &self.order {
+                let page = self.content.page(id);
+                let names: Vec<(String, String)> = if tax.name == "roles" {
+                    page.roles
+                        .iter()
+                        .map(|r| match r {
+                            Role::Po => ("Product Owner".to_string(), "po".to_string()),
+                            Role::Pm => ("Product Manager".to_string(), "pm".to_string()),
+                        })
+                        .collect()
+                } else if tax.name == "tags" {
+                    page.meta.tags.iter().map(|t| (t.clone(), slugify(t))).collect()
+                } else {
+                    match page.meta.extra.get(&tax.name) {
+                        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(|t| (t.to_string(), slugify(t))).collect(),
+                        _ => Vec::new(),
+                    }
+                };
+                for (name, slug) in names {
+                    terms.entry(slug.clone()).or_insert_with(|| (name, Vec::new())).1.push(id);
+                }
+            }
+            out.push((tax.name.clone(), tax.url_folder().to_string(), terms));
+        }
+        out
+    }
+
+    pub(super) fn taxonomy_views(&self) -> HashMap<String, Value> {
+        self.terms()
+            .into_iter()
+            .map(|(name, folder, terms)| {
+                let terms: Vec<Value> = terms
+                    .iter()
+                    .map(|(slug, (term, pages))| {
+                        json!({
+                            "name": term, "slug": slug,
+                            "url": self.urls.href(&format!("{folder}/{slug}/")),
+                            "pages": pages.iter().map(|&p| self.summaries[p].clone()).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                let view = json!({ "name": name, "url": self.urls.href(&format!("{folder}/")), "terms": terms });
+                (name, view)
+            })
+            .collect()
+    }
+
+    pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
+        let views = self.taxonomy_views();
+        for (name, folder, terms) in self.terms() {
+            if terms.is_empty() {
+                continue;
+            }
+            let Some(taxonomy) = views.get(&name) else { continue };
+            let list_path = format!("{folder}/");
+            let title = crate::content::humanize(&name);
+            if self.templates.has("taxonomy_list.html") {
+                let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
+                let out = output_path(&list_path);
+                match self.render_virtual("taxonomy_list.html", self.content.root, &view, &[("taxonomy", taxonomy.clone())], &out) {
+                    Ok(html) => self.insert_unique(output, out, html, &name, diags),
+                    Err(e) => diags.push(render_error(&e, "taxonomy_list.html", self.templates, Path::new(crate::config::FILE_NAME))),
+                }
+            }
+            if !self.templates.has("taxonomy_single.html") {
+                continue;
+            }
+            let empty = Vec::new();
+            let term_views = taxonomy.get("terms").and_then(Value::as_array).unwrap_or(&empty);
+            for term in term_views {
+                let slug = term.get("slug").and_then(Value::as_str).unwrap_or_default();
+                let term_name = term.get("name").and_then(Value::as_str).unwrap_or_default();
+                let path = format!("{folder}/{slug}/");
+                let view = self.virtual_view("taxonomy", term_name, "", &path, "");
+                let out = output_path(&path);
+                let extra = [("taxonomy", taxonomy.clone()), ("term", term.clone())];
+                match self.render_virtual("taxonomy_single.html", self.content.root, &view, &extra, &out) {
+                    Ok(html) => self.insert_unique(output, out, html, &name, diags),
+                    Err(e) => diags.push(render_error(&e, "taxonomy_single.html", self.templates, Path::new(crate::config::FILE_NAME))),
+                }
+            }
+        }
+    }
+
+    fn insert_unique(&self, output: &mut Output, path: String, html: String, what: &str, diags: &mut Diagnostics) {
+        if !output.insert(path.clone(), html) {
+            diags.push(
+                Diagnostic::error(Kind::Output, format!("the `{what}` taxonomy page /{path} has the URL of another page"))
+                    .in_file(crate::config::FILE_NAME)
+                    .with_help("set another `path` for the taxonomy in rolebook.toml"),
+            );
+        }
+    }
+
+    pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
+        self.render_404(output, diags);
+        self.render_aliases(output, diags);
+        self.render_feeds(output);
+        self.render_print(output, diags);
+        if self.config.generate_sitemap {
+            output.insert("sitemap.xml", self.sitemap(output));
+        }
+        if self.config.generate_robots_txt {
+            output.insert("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}\n", self.urls.permalink("sitemap.xml")));
+        }
+    }
+
+    fn render_404(&self, output: &mut Output, diags: &mut Diagnostics) {
+        let view = self.virtual_view("404", "Page not found", "", "404.html", "");
+        let html = if self.templates.has("404.html") {
+            match self.render_virtual("404.html", self.content.root, &view, &[], "404.html") {
+                Ok(html) => html,
+                Err(e) => {
+                    diags.push(render_error(&e, "404.html", self.templates, Path::new("404.html")));
+                    return;
+                }
+            }
+        } else {
+            format!(
+                "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Page not found</title></head><body><h1>Page not found</h1><p><a href=\"{}\">Home</a></p></body></html>",
+                escape_xml(&self.config.language),
+                self.urls.href("")
+            )
+        };
+        output.insert("404.html", html);
+    }
+
+    fn render_aliases(&self, output: &mut Output, diags: &mut Diagnostics) {
+        for page in &self.content.pages {
+            for alias in &page.meta.aliases {
+                let clean = alias.trim_start_matches('/');
+                let clean = clean.strip_prefix(self.urls.base_path.trim_start_matches('/')).filter(|_| self.urls.base_path != "/").unwrap_or(clean);
+                let path = if clean.ends_with(".html") || clean.ends_with(".htm") {
+                    clean.to_string()
+                } else if clean.is_empty() || clean.ends_with('/') {
+                    format!("{clean}index.html")
+                } else {
+                    format!("{clean}/index.html")
+                };
+                let target = self.urls.href(&page.url_path);
+                let html = if self.templates.has("alias.html") {
+                    let mut ctx = self.base_context.clone();
+                    ctx.insert("url", &target);
+                    ctx.insert("permalink", &self.urls.permalink(&page.url_path));
+                    self.templates.tera.render("alias.html", &ctx).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                let html = if html.is_empty() { redirect_page(&target) } else { html };
+                if !output.insert(path.clone(), html) {
+                    diags.push(
+                        Diagnostic::error(Kind::Content, format!("alias `{alias}` is the URL of another page (or an invalid path)"))
+                            .in_file(&page.display_path),
+                    );
+                }
+            }
+        }
+    }
+
+    fn render_feeds(&self, output: &mut Output) {
+        for (id, page) in self.content.pages.iter().enumerate() {
+            if !page.is_section() || !page.meta.feed {
+                continue;
+            }
+            let mut entries: Vec<PageId> = page.pages.clone();
+            entries.sort_by(|&a, &b| self.content.page(b).date.cmp(&self.content.page(a).date));
+            entries.truncate(50);
+            let updated = entries
+                .iter()
+                .filter_map(|&e| {
+                    let p = self.content.page(e);
+                    p.updated.or(p.date)
+                })
+                .max()
+                .map(|d| d.rfc3339())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+            let feed_url = self.urls.permalink(&format!("{}atom.xml", page.url_path));
+            let mut xml = format!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{} - {}</title>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n",
+                escape_xml(&self.config.language),
+                escape_xml(&self.config.title),
+                escape_xml(&page.title),
+                escape_xml(&feed_url),
+                escape_xml(&self.urls.permalink(&page.url_path)),
+                escape_xml(&feed_url),
+                updated
+            );
+            for &e in &entries {
+                let p = self.content.page(e);
+                let link = self.urls.permalink(&p.url_path);
+                let when = p.updated.or(p.date).map(|d| d.rfc3339()).unwrap_or_else(|| updated.clone());
+                let body = &self.rendered[e].rendered.html;
+                xml.push_str(&format!(
+                    "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n{}<content type=\"html\">{}</content>\n</entry>\n",
+                    escape_xml(&p.title),
+                    escape_xml(&link),
+                    escape_xml(&link),
+                    when,
+                    p.date.map(|d| format!("<published>{}</published>\n", d.rfc3339())).unwrap_or_default(),
+                    escape_xml(body)
+                ));
+            }
+            xml.push_str("</feed>\n");
+            let _ = id;
+            output.insert(format!("{}atom.xml", page.url_path), xml);
+        }
+    }
+
+    fn render_print(&self, output: &mut Output, diags: &mut Diagnostics) {
+        if !self.config.print_page || !self.templates.has("print.html") {
+            return;
+        }
+        let pages: Vec<Value> = self
+            .order
+            .iter()
+            .map(|&id| {
+                let p = self.content.page(id);
+                json!({
+                    "title": p.title, "url": self.urls.href(&p.url_path), "level": p.depth,
+                    "roles": super::views::roles_of(self.content, id), "is_section": p.is_section(),
+                    "content": self.rendered[id].rendered.html, "anchor": format!("p-{}", p.url_path.trim_end_matches('/').replace('/', "-")),
+                })
+            })
+            .collect();
+        let view = self.virtual_view("print", &self.config.title, &self.config.description, "print/", "");
+        match self.render_virtual("print.html", self.content.root, &view, &[("pages", Value::Array(pages))], "print/index.html") {
+            Ok(html) => {
+                if !output.insert("print/index.html", html) {
+                    diags.push(Diagnostic::warning(Kind::Output, "a page has the URL /print/; the print page is not written"));
+                }
+            }
+            Err(e) => diags.push(render_error(&e, "print.html", self.templates, Path::new("print.html"))),
+        }
+    }
+
+    fn sitemap(&self, output: &Output) -> String {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut seen = std::collections::BTreeSet::new();
+        for &id in &self.order {
+            let p = self.content.page(id);
+            seen.insert(p.url_path.clone());
+            let lastmod = p.updated.or(p.date).map(|d| format!("<lastmod>{}</lastmod>", d.day_string())).unwrap_or_default();
+            xml.push_str(&format!("<url><loc>{}</loc>{lastmod}</url>\n", escape_xml(&self.urls.permalink(&p.url_path))));
+        }
+        for path in output.paths() {
+            if let Some(dir) = path.strip_suffix("index.html")
+                && !seen.contains(dir)
+                && dir != "print/"
+            {
+                xml.push_str(&format!("<url><loc>{}</loc></url>\n", escape_xml(&self.urls.permalink(dir))));
+            }
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+
+    pub(super) fn write_search_index(&self, output: &mut Output) {
+        if !self.config.build_search_index {
+            return;
+        }
+        let docs: Vec<crate::search::SearchDoc> = self
+            .order
+            .iter()
+            .map(|&id| {
+                let p = self.content.page(id);
+                let r = &self.rendered[id].rendered;
+                let top = self.content.ancestors(id).get(1).copied().or(if p.depth == 1 { Some(id) } else { None });
+                crate::search::SearchDoc {
+                    path: p.url_path.clone(),
+                    title: p.title.clone(),
+                    section: top.map(|t| self.content.page(t).title.clone()).unwrap_or_default(),
+                    roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
+                    description: p.meta.description.clone().unwrap_or_default(),
+                    headings: r.headings.clone(),
+                    body: r.plain_text(),
+                    body_by_heading: r.text_by_heading.clone(),
+                }
+            })
+            .collect();
+        for (path, bytes) in crate::search::build_index(&docs) {
+            output.insert(path, bytes);
+        }
+    }
+
+    /// Live reload script and relative links, applied to every HTML file.
+    pub(super) fn finish_html(&self, output: &mut Output) {
+        let relative = self.config.relative_links;
+        let base = self.urls.base_path.clone();
+        let reload = self.live_reload.clone();
+        if !relative && reload.is_none() {
+            return;
+        }
+        output.iter_mut().par_bridge().for_each(|(path, bytes)| {
+            if !path.ends_with(".html") {
+                return;
+            }
+            let Ok(mut html) = String::from_utf8(std::mem::take(bytes)) else { return };
+            if relative {
+                html = crate::output::relativize(&html, path, &base);
+            }
+            if let Some(script) = &reload {
+                match html.rfind("</body>") {
+                    Some(i) => html.insert_str(i, script),
+                    None => html.push_str(script),
+                }
+            }
+            *bytes = html.into_bytes();
+        });
+    }
+}
+
+fn redirect_page(target: &str) -> String {
+    let t = escape_xml(target);
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting</title><link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+    )
+}

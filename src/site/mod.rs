@@ -1,0 +1,415 @@
+//! The build: from a site folder to an [`Output`], stage by stage.
+//!
+//! `build` reads like a table of contents; each stage takes values and
+//! returns new ones. Errors are collected, not thrown at the first one, and
+//! a stage whose input is broken stops the build before anything is written.
+
+mod extras;
+pub mod render;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::config::{self, SiteConfig};
+use crate::content::{self, Content, PageId};
+use crate::data::{self, DataSet};
+use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::output::Output;
+use crate::templates::functions::{SiteIndex, Urls};
+use crate::templates::{Templates, Theme};
+use render::RenderedPage;
+
+/// A site folder on disk.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+impl Project {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Project { root: root.into() }
+    }
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join(config::FILE_NAME)
+    }
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+    pub fn output_dir(&self, config: &SiteConfig) -> PathBuf {
+        self.root.join(&config.output_dir)
+    }
+}
+
+/// Options of one build, as one value.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// Script injected before `</body>` of every page (serve mode only).
+    pub live_reload: Option<String>,
+    pub relative_links: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    pub pages: usize,
+    pub sections: usize,
+    pub data_files: usize,
+    pub files: usize,
+    pub millis: u128,
+}
+
+/// A finished build: the files, the warnings, and counts for the summary.
+#[derive(Debug)]
+pub struct Built {
+    pub config: SiteConfig,
+    pub output: Output,
+    pub warnings: Diagnostics,
+    pub stats: Stats,
+}
+
+pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig, Diagnostics> {
+    let path = project.config_path();
+    let shown = Path::new(config::FILE_NAME);
+    let text = std::fs::read(&path).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::error(Kind::Config, format!("cannot read {}: {e}", config::FILE_NAME))
+                .in_file(shown)
+                .with_help("run rolebook in a site folder, or create one with `rolebook init`"),
+        )
+    })?;
+    let text = content::decode(shown, text)?;
+    let mut config = SiteConfig::parse(shown, &text)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    if let Some(relative) = opts.relative_links {
+        config.relative_links = relative;
+    }
+    Ok(config)
+}
+
+/// Builds the whole site in memory.
+pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let start = Instant::now();
+    let config = load_config(project, opts)?;
+    let (content, mut diags) = content::load(&project.content_dir(), Path::new("content"), content::LoadOptions { drafts: opts.drafts });
+    let data = load_data(&content, &mut diags);
+    let templates = load_templates(project, &config, &mut diags);
+    let statics = extras::collect_static(project, &config, &mut diags);
+    let (Some(templates), false) = (templates, diags.has_errors()) else {
+        return Err(finish(diags));
+    };
+    let mut templates = templates;
+    let urls = Urls {
+        base_path: config.base_path(),
+        permalink_root: config.permalink_root(),
+    };
+    let index = Arc::new(SiteIndex {
+        urls: urls.clone(),
+        url_of: content.pages.iter().map(|p| (p.rel_path.clone(), p.url_path.clone())).collect(),
+        assets: statics.fingerprints.clone(),
+        data: Arc::new(data),
+        markdown: config.markdown.clone(),
+        pages: Default::default(),
+        taxonomies: Default::default(),
+    });
+    crate::templates::functions::register(&mut templates.tera, index.clone());
+    let data: &DataSet = &index.data;
+
+    let rendered = render_markdown(&content, data, &templates, &urls, &config, &mut diags);
+    check_anchors(&content, &rendered, &mut diags);
+    if diags.has_errors() {
+        return Err(finish(diags));
+    }
+    let site = Site::new(&config, &content, data, &templates, &urls, &rendered, opts);
+    let _ = index.pages.set(site.page_views());
+    let _ = index.taxonomies.set(site.taxonomy_views());
+
+    let mut output = Output::new();
+    site.render_pages(&mut output, &mut diags);
+    site.render_data_pages(&mut output, &mut diags);
+    site.render_taxonomies(&mut output, &mut diags);
+    site.render_extras(&mut output, &mut diags);
+    site.write_search_index(&mut output);
+    statics.add_to(&mut output, &content, &mut diags);
+    site.finish_html(&mut output);
+    if diags.has_errors() {
+        return Err(finish(diags));
+    }
+    let stats = Stats {
+        pages: content.pages.iter().filter(|p| !p.is_section()).count(),
+        sections: content.pages.iter().filter(|p| p.is_section()).count(),
+        data_files: content.data.len(),
+        files: output.len(),
+        millis: start.elapsed().as_millis(),
+    };
+    Ok(Built {
+        config,
+        output,
+        warnings: finish(diags),
+        stats,
+    })
+}
+
+fn finish(mut diags: Diagnostics) -> Diagnostics {
+    diags.sort();
+    diags
+}
+
+fn load_data(content: &Content, diags: &mut Diagnostics) -> DataSet {
+    let parsed: Vec<_> = content
+        .data
+        .par_iter()
+        .map(|source| data::parse(&source.rel_path, &source.display_path, &source.text))
+        .collect();
+    let mut files = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let (set, d) = DataSet::new(files);
+    diags.extend(d);
+    set
+}
+
+fn load_templates(project: &Project, config: &SiteConfig, diags: &mut Diagnostics) -> Option<Templates> {
+    let theme = match Theme::find(&project.root, &config.theme) {
+        Ok(theme) => theme,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    match Templates::load(&theme, &project.templates_dir()) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+fn render_markdown(
+    content: &Content,
+    data: &DataSet,
+    templates: &Templates,
+    urls: &Urls,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedPage> {
+    let results: Vec<(RenderedPage, Diagnostics)> = content
+        .pages
+        .par_iter()
+        .map(|page| render::render_page(page, content, data, templates, urls, config))
+        .collect();
+    results
+        .into_iter()
+        .map(|(r, d)| {
+            diags.extend(d);
+            r
+        })
+        .collect()
+}
+
+/// Links to `page.md#anchor` on other pages, checked now that every page's
+/// anchors are known.
+fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagnostics) {
+    for (id, r) in rendered.iter().enumerate() {
+        let page = content.page(id);
+        for pending in &r.rendered.pending {
+            let Some(&target) = content.by_rel.get(&pending.target) else { continue };
+            let anchors = &rendered[target].rendered.anchors;
+            if !anchors.contains(&pending.fragment) {
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Link,
+                        format!("broken anchor: `{}` has no heading or anchor `#{}`", pending.target, pending.fragment),
+                    )
+                    .at_offset(&page.display_path, &page.text, pending.offset)
+                    .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
+                );
+            }
+        }
+    }
+}
+
+/// Everything the rendering stages share.
+pub struct Site<'a> {
+    pub config: &'a SiteConfig,
+    pub content: &'a Content,
+    pub data: &'a DataSet,
+    pub templates: &'a Templates,
+    pub urls: &'a Urls,
+    pub rendered: &'a [RenderedPage],
+    pub summaries: Vec<Value>,
+    pub order: Vec<PageId>,
+    pub base_context: Context,
+    pub live_reload: Option<String>,
+    pub full_nav: bool,
+}
+
+impl<'a> Site<'a> {
+    fn new(
+        config: &'a SiteConfig,
+        content: &'a Content,
+        data: &'a DataSet,
+        templates: &'a Templates,
+        urls: &'a Urls,
+        rendered: &'a [RenderedPage],
+        opts: &BuildOptions,
+    ) -> Self {
+        let summaries: Vec<Value> = (0..content.pages.len())
+            .into_par_iter()
+            .map(|id| views::summary_view(content, id, &rendered[id], urls, config.edit_url.as_deref()))
+            .collect();
+        let mut base_context = Context::new();
+        base_context.insert("config", config);
+        let full_nav = content.pages.len() <= config.sidebar_full_limit;
+        Site {
+            config,
+            content,
+            data,
+            templates,
+            urls,
+            rendered,
+            summaries,
+            order: content.in_order(),
+            base_context,
+            live_reload: opts.live_reload.clone(),
+            full_nav,
+        }
+    }
+
+    fn page_views(&self) -> HashMap<String, Value> {
+        (0..self.content.pages.len())
+            .map(|id| {
+                (
+                    self.content.page(id).rel_path.clone(),
+                    views::full_view(self.content, id, self.rendered, &self.summaries),
+                )
+            })
+            .collect()
+    }
+
+    /// `rolebook` variables for a page at output path `out_path`.
+    fn rolebook_vars(&self, out_path: &str) -> Value {
+        let relative = self.config.relative_links;
+        let root = if relative {
+            "../".repeat(out_path.matches('/').count())
+        } else {
+            self.urls.base_path.clone()
+        };
+        json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "root": if root.is_empty() { "./".to_string() } else { root },
+            "relative": relative,
+            "live_reload": self.live_reload.is_some(),
+            "search": self.config.build_search_index,
+        })
+    }
+
+    /// Context for rendering the page or section `id`.
+    fn page_context(&self, id: PageId, neighbours: &(Option<views::LinkView>, Option<views::LinkView>)) -> Context {
+        let page = self.content.page(id);
+        let view = views::full_view(self.content, id, self.rendered, &self.summaries);
+        let mut ctx = self.base_context.clone();
+        let out = output_path(&page.url_path);
+        ctx.insert("rolebook", &self.rolebook_vars(&out));
+        ctx.insert(if page.is_section() { "section" } else { "page" }, &view);
+        ctx.insert("current", &view);
+        ctx.insert("nav", &views::nav(self.content, id, self.urls, self.full_nav));
+        ctx.insert("breadcrumbs", &views::breadcrumbs(self.content, id, self.urls));
+        ctx.insert("previous", &neighbours.0);
+        ctx.insert("next", &neighbours.1);
+        ctx
+    }
+
+    fn template_for(&self, id: PageId) -> Result<String, String> {
+        let page = self.content.page(id);
+        if let Some(t) = &page.meta.template {
+            return Ok(t.clone());
+        }
+        let names: &[&str] = if id == self.content.root {
+            &["index.html", "section.html"]
+        } else if page.is_section() {
+            &["section.html"]
+        } else {
+            &["page.html"]
+        };
+        if !page.is_section()
+            && let Some(t) = page.parent.and_then(|p| self.content.page(p).meta.page_template.clone())
+        {
+            return Ok(t);
+        }
+        self.templates
+            .pick(names)
+            .map(str::to_string)
+            .ok_or_else(|| format!("the theme has no `{}` template", names.join("` or `")))
+    }
+
+    fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
+        let neighbours = views::neighbours(self.content, &self.order, self.urls);
+        let results: Vec<(String, Result<String, Diagnostic>)> = (0..self.content.pages.len())
+            .into_par_iter()
+            .map(|id| {
+                let page = self.content.page(id);
+                let path = output_path(&page.url_path);
+                let result = self.template_for(id).map_err(|m| missing_template(page, m)).and_then(|name| {
+                    if !self.templates.has(&name) {
+                        return Err(missing_template(page, format!("template `{name}` not found")));
+                    }
+                    let ctx = self.page_context(id, &neighbours[id]);
+                    self.templates.tera.render(&name, &ctx).map_err(|e| render_error(&e, &name, self.templates, &page.display_path))
+                });
+                (path, result)
+            })
+            .collect();
+        for (path, result) in results {
+            match result {
+                Ok(html) => {
+                    output.insert(path, html);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+}
+
+fn missing_template(page: &content::Page, message: String) -> Diagnostic {
+    Diagnostic::error(Kind::Template, message)
+        .in_file(&page.display_path)
+        .with_help("add the template to templates/ or the theme, or fix the `template` key")
+}
+
+/// A render error, naming the template and the page being rendered.
+pub fn render_error(err: &tera::Error, name: &str, templates: &Templates, page: &Path) -> Diagnostic {
+    let chain = crate::templates::error_chain(err);
+    let detail = chain.last().cloned().unwrap_or_default();
+    let template = templates
+        .origin
+        .get(name)
+        .map_or_else(|| name.to_string(), |p| p.display().to_string());
+    Diagnostic::error(Kind::Template, format!("template `{template}` failed while rendering this page: {detail}"))
+        .in_file(page)
+}
+
+/// `roles/comparison/` -> `roles/comparison/index.html`.
+pub fn output_path(url_path: &str) -> String {
+    format!("{url_path}index.html")
+}

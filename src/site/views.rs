@@ -1,0 +1,136 @@
+//! What templates see: pages, sections, the sidebar, breadcrumbs and
+//! previous/next links, as JSON values built once per build.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::content::{Content, PageId};
+use crate::templates::functions::Urls;
+
+use super::render::RenderedPage;
+
+/// A sidebar entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavNode {
+    pub title: String,
+    pub url: String,
+    pub roles: Vec<&'static str>,
+    pub is_section: bool,
+    pub active: bool,
+    pub open: bool,
+    pub weight: Option<i64>,
+    pub children: Vec<NavNode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+pub fn roles_of(content: &Content, id: PageId) -> Vec<&'static str> {
+    content.page(id).roles.iter().map(|r| r.as_str()).collect()
+}
+
+/// A page or section without its content: what listings and lookups need.
+pub fn summary_view(content: &Content, id: PageId, rendered: &RenderedPage, urls: &Urls, edit_url: Option<&str>) -> Value {
+    let page = content.page(id);
+    let r = &rendered.rendered;
+    json!({
+        "kind": if page.is_section() { "section" } else { "page" },
+        "title": page.title,
+        "description": page.meta.description.clone().unwrap_or_default(),
+        "summary": r.summary,
+        "url": urls.href(&page.url_path),
+        "permalink": urls.permalink(&page.url_path),
+        "path": page.url_path,
+        "relative_path": page.rel_path,
+        "date": page.date.map(|d| d.day_string()),
+        "updated": page.updated.map(|d| d.day_string()),
+        "weight": page.meta.weight,
+        "draft": page.meta.draft,
+        "tags": page.meta.tags,
+        "roles": roles_of(content, id),
+        "extra": page.meta.extra,
+        "word_count": r.word_count,
+        "reading_time": r.word_count.div_ceil(220).max(1),
+        "toc_enabled": page.meta.toc.unwrap_or(true),
+        "edit_url": edit_url.filter(|_| !page.implicit).map(|base| format!("{base}{}", page.rel_path)),
+        "depth": page.depth,
+    })
+}
+
+/// The full view: the summary plus content, TOC, and for sections their
+/// pages and subsections.
+pub fn full_view(content: &Content, id: PageId, rendered: &[RenderedPage], summaries: &[Value]) -> Value {
+    let page = content.page(id);
+    let r = &rendered[id].rendered;
+    let mut view = summaries[id].clone();
+    if let Value::Object(map) = &mut view {
+        map.insert("content".into(), Value::String(r.html.clone()));
+        map.insert("toc".into(), serde_json::to_value(&r.toc).unwrap_or(Value::Null));
+        if page.is_section() {
+            map.insert("pages".into(), Value::Array(page.pages.iter().map(|&p| summaries[p].clone()).collect()));
+            map.insert(
+                "subsections".into(),
+                Value::Array(page.subsections.iter().map(|&p| summaries[p].clone()).collect()),
+            );
+        }
+    }
+    view
+}
+
+/// The sidebar for page `current`: the whole tree on small sites; on big
+/// ones the top level and the open branch only.
+pub fn nav(content: &Content, current: PageId, urls: &Urls, full: bool) -> Vec<NavNode> {
+    let mut open: Vec<PageId> = content.ancestors(current);
+    open.push(current);
+    let root = content.page(content.root);
+    root.children.iter().map(|&c| nav_node(content, c, &open, current, urls, full)).collect()
+}
+
+fn nav_node(content: &Content, id: PageId, open: &[PageId], current: PageId, urls: &Urls, full: bool) -> NavNode {
+    let page = content.page(id);
+    let is_open = open.contains(&id);
+    let children = if page.is_section() && (full || is_open) {
+        page.children.iter().map(|&c| nav_node(content, c, open, current, urls, full)).collect()
+    } else {
+        Vec::new()
+    };
+    NavNode {
+        title: page.title.clone(),
+        url: urls.href(&page.url_path),
+        roles: roles_of(content, id),
+        is_section: page.is_section(),
+        active: id == current,
+        open: is_open,
+        weight: page.meta.weight,
+        children,
+    }
+}
+
+pub fn breadcrumbs(content: &Content, id: PageId, urls: &Urls) -> Vec<LinkView> {
+    content
+        .ancestors(id)
+        .into_iter()
+        .map(|a| LinkView {
+            title: content.page(a).title.clone(),
+            url: urls.href(&content.page(a).url_path),
+        })
+        .collect()
+}
+
+/// Previous and next in sidebar order, for every page (home excluded).
+pub fn neighbours(content: &Content, order: &[PageId], urls: &Urls) -> Vec<(Option<LinkView>, Option<LinkView>)> {
+    let mut out = vec![(None, None); content.pages.len()];
+    let link = |id: PageId| LinkView {
+        title: content.page(id).title.clone(),
+        url: urls.href(&content.page(id).url_path),
+    };
+    for (i, &id) in order.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| link(order[j]));
+        let next = order.get(i + 1).map(|&j| link(j));
+        out[id] = (prev, next);
+    }
+    out
+}

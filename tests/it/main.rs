@@ -1,0 +1,5 @@
+//! Integration tests: each builds a small fixture site (tests/fixtures/NAME)
+//! in a temporary folder with the real `rolebook` binary and asserts on the
+//! files it writes, the messages it prints and its exit status.
+
+mod support;
