@@ -107,6 +107,9 @@ pub struct Content {
     pub by_url: HashMap<String, PageId>,
     /// Rel paths of drafts left out of this build, for clearer link errors.
     pub drafts: Vec<String>,
+    /// Rel paths of files that could not be read or parsed (already
+    /// reported), so links to them do not add a second error.
+    pub unreadable: Vec<String>,
     pub assets: Vec<Asset>,
     pub data: Vec<DataSource>,
 }
@@ -179,14 +182,18 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
 
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
-    for result in parsed {
+    let mut unreadable = Vec::new();
+    for (result, rel) in parsed.into_iter().zip(&files.markdown) {
         match result {
             Ok((page, _)) if page.meta.draft && !opts.drafts => drafts.push(page.rel_path),
             Ok((page, warnings)) => {
                 diags.extend(warnings);
                 pages.push(page);
             }
-            Err(d) => diags.extend(d),
+            Err(d) => {
+                diags.extend(d);
+                unreadable.push(rel.clone());
+            }
         }
     }
 
@@ -216,6 +223,7 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
 
     let mut content = tree::assemble(pages, &mut diags);
     content.drafts = drafts;
+    content.unreadable = unreadable;
     content.data = data_sources;
     content.assets = tree::place_assets(&content, content_dir, files.other);
     (content, diags)

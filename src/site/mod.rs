@@ -110,10 +110,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let data = load_data(&content, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
     let statics = extras::collect_static(project, &config, &mut diags);
-    let (Some(templates), false) = (templates, diags.has_errors()) else {
+    // Broken pages or data still let the other pages be checked, so one run
+    // reports every independent error; without templates nothing can render.
+    let Some(mut templates) = templates else {
         return Err(finish(diags));
     };
-    let mut templates = templates;
     let urls = Urls {
         base_path: config.base_path(),
         permalink_root: config.permalink_root(),

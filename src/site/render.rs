@@ -30,6 +30,9 @@ impl PageHooks<'_> {
     fn content_link(&self, rel: &str, fragment: Option<&str>) -> LinkResult {
         let rel = percent_decode(rel);
         let Some(target) = self.content.get(&rel) else {
+            if self.content.unreadable.contains(&rel) {
+                return LinkResult::Rewrite("#".into());
+            }
             if self.content.drafts.iter().any(|d| *d == rel) {
                 return LinkResult::Warn {
                     href: "#".into(),
@@ -135,7 +138,7 @@ impl Hooks for PageHooks<'_> {
                     "url": self.urls.href(&self.page.url_path),
                 }),
             );
-            return self.templates.tera.render(&template, &ctx).map_err(|e| {
+            return self.templates.tera.render(&template, &ctx).map(|html| html.trim().to_string()).map_err(|e| {
                 let chain = crate::templates::error_chain(&e);
                 format!("shortcode `{}` failed: {}", call.name, chain.last().cloned().unwrap_or_default())
             });

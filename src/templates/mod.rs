@@ -140,12 +140,13 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        tera.set_escape_fn(escape_html);
         if let Err(err) = tera.add_raw_templates(sources.clone()) {
             // Parse each on its own to report every broken template, not the first.
             for (name, text) in &sources {
                 let mut single = Tera::default();
                 if let Err(e) = single.add_raw_template(name, text)
-                    && !matches!(e.kind, tera::ErrorKind::MissingParent { .. })
+                    && error_chain(&e).iter().any(|m| m.contains("--> "))
                 {
                     diags.push(template_error(&e, name, origin.get(name), Some(text)));
                 }
@@ -210,4 +211,22 @@ pub fn template_error(err: &tera::Error, name: &str, path: Option<&PathBuf>, tex
     }
     let message = chain.last().cloned().unwrap_or_default();
     Diagnostic::error(Kind::Template, message).in_file(path)
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default
+/// it leaves `/` alone, so URLs stay readable and post-processing (relative
+/// links) can find them.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -3,3 +3,5 @@
 //! files it writes, the messages it prints and its exit status.
 
 mod support;
+mod build;
+mod errors;
