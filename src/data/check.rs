@@ -41,7 +41,6 @@ fn insert<K: Ord + Clone + std::fmt::Display>(
     files: &BTreeMap<String, DataFile>,
     key: &K,
     (file, index, at): (&DataFile, usize, usize),
-    first_at: impl Fn(&DataFile, usize) -> usize,
     diags: &mut Diagnostics,
 ) {
     match map.get(key) {
@@ -50,7 +49,7 @@ fn insert<K: Ord + Clone + std::fmt::Display>(
                 let message = format!("duplicate id `{key}`: it is also defined in another file");
                 let help = format!(
                     "first defined at {}; ids are looked up across all {} files, so each must be unique",
-                    place(first, first_at(first, *i)),
+                    place(first, id_at(first, *i)),
                     first.schema.as_ref().map_or("data", Schema::name)
                 );
                 diags.push(error_at(file, at, message, help));
@@ -80,7 +79,11 @@ impl Index {
                 let help = format!(
                     "their generated pages would share {base}; merge them or move one to its own folder"
                 );
-                diags.push(Diagnostic::error(Kind::Data, message).in_file(&file.display_path).with_help(help));
+                diags.push(
+                    Diagnostic::error(Kind::Data, message)
+                        .in_file(&file.display_path)
+                        .with_help(help),
+                );
             } else {
                 bases.insert(base, file);
             }
@@ -100,39 +103,45 @@ impl Index {
     ) {
         match schema {
             Schema::Backlog(b) => {
-                let at = |f: &DataFile, i: usize| item_at(f, i);
                 for (i, item) in b.items.iter().enumerate() {
-                    insert(&mut self.items, files, &item.id, (file, i, item.at.id), at, diags);
+                    insert(
+                        &mut self.items,
+                        files,
+                        &item.id,
+                        (file, i, item.at.id),
+                        diags,
+                    );
                     if let Some(parent) = &item.epic {
-                        self.children.entry(parent.clone()).or_default().push(item.id.clone());
+                        let children = self.children.entry(parent.clone()).or_default();
+                        children.push(item.id.clone());
                     }
                 }
             }
             Schema::Roadmap(r) => {
-                let at = |f: &DataFile, i: usize| match &f.schema {
-                    Some(Schema::Roadmap(r)) => r.initiatives.get(i).map_or(0, |x| x.at.id),
-                    _ => 0,
-                };
                 for (i, x) in r.initiatives.iter().enumerate() {
-                    insert(&mut self.initiatives, files, &x.id, (file, i, x.at.id), at, diags);
+                    insert(
+                        &mut self.initiatives,
+                        files,
+                        &x.id,
+                        (file, i, x.at.id),
+                        diags,
+                    );
                 }
             }
             Schema::Sprints(s) => {
-                let at = |f: &DataFile, i: usize| match &f.schema {
-                    Some(Schema::Sprints(s)) => s.sprints.get(i).map_or(0, |x| x.at.id),
-                    _ => 0,
-                };
                 for (i, x) in s.sprints.iter().enumerate() {
-                    insert(&mut self.sprints, files, &x.number, (file, i, x.at.id), at, diags);
+                    insert(
+                        &mut self.sprints,
+                        files,
+                        &x.number,
+                        (file, i, x.at.id),
+                        diags,
+                    );
                 }
             }
             Schema::Metrics(m) => {
-                let at = |f: &DataFile, i: usize| match &f.schema {
-                    Some(Schema::Metrics(m)) => m.metrics.get(i).map_or(0, |x| x.at.id),
-                    _ => 0,
-                };
                 for (i, x) in m.metrics.iter().enumerate() {
-                    insert(&mut self.metrics, files, &x.id, (file, i, x.at.id), at, diags);
+                    insert(&mut self.metrics, files, &x.id, (file, i, x.at.id), diags);
                 }
             }
         }
@@ -141,20 +150,23 @@ impl Index {
     /// Ids that differ only in case or punctuation would share a page URL.
     fn check_pages(&self, files: &BTreeMap<String, DataFile>, diags: &mut Diagnostics) {
         let mut urls: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let pages = self.initiatives.iter().map(|(id, loc)| ("roadmap", id, loc)).chain(
-            self.items
-                .iter()
-                .filter(|(id, _)| self.item_kind(files, id) == Some(ItemKind::Epic))
-                .map(|(id, loc)| ("backlog", id, loc)),
-        );
+        let pages = self
+            .initiatives
+            .iter()
+            .map(|(id, loc)| ("roadmap", id, loc))
+            .chain(
+                self.items
+                    .iter()
+                    .filter(|(id, _)| self.item_kind(files, id) == Some(ItemKind::Epic))
+                    .map(|(id, loc)| ("backlog", id, loc)),
+            );
         for (schema, id, (path, i)) in pages {
-            let Some(file) = files.get(path) else { continue };
+            let Some(file) = files.get(path) else {
+                continue;
+            };
             let url = format!("{}{}/", base_url(file, schema), slug(id));
             if let Some((other, _)) = urls.get(&url) {
-                let at = match schema {
-                    "roadmap" => initiative_at(file, *i),
-                    _ => item_at(file, *i),
-                };
+                let at = id_at(file, *i);
                 let message = format!("`{id}` and `{other}` would share the page {url}");
                 let help = "page URLs are ids in lowercase; give them ids that differ in more than case or punctuation";
                 diags.push(error_at(file, at, message, help.to_owned()));
@@ -183,7 +195,9 @@ impl Index {
             .map(String::as_str)
             .collect();
         for file in files.values() {
-            let Some(Schema::Backlog(backlog)) = &file.schema else { continue };
+            let Some(Schema::Backlog(backlog)) = &file.schema else {
+                continue;
+            };
             for item in &backlog.items {
                 if let Some(epic) = &item.epic {
                     self.check_epic(files, file, item, epic, &epics, diags);
@@ -191,7 +205,10 @@ impl Index {
                 match item.sprint {
                     Some(n) if has_sprints && !self.sprints.contains_key(&n) => {
                         let known: Vec<String> = self.sprints.keys().map(u32::to_string).collect();
-                        let message = format!("item {} names sprint {n}, which is not in any sprints file", item.id);
+                        let message = format!(
+                            "item {} names sprint {n}, which is not in any sprints file",
+                            item.id
+                        );
                         let help = format!("sprints defined: {}", known.join(", "));
                         diags.push(error_at(file, item.at.sprint, message, help));
                     }
@@ -210,7 +227,8 @@ impl Index {
         epics: &[&str],
         diags: &mut Diagnostics,
     ) {
-        let allowed = "an item's `epic` is the id of a roadmap initiative or of a backlog item of kind epic";
+        let allowed =
+            "an item's `epic` is the id of a roadmap initiative or of a backlog item of kind epic";
         if self.initiatives.contains_key(epic) {
             return;
         }
@@ -223,17 +241,41 @@ impl Index {
                 }
             }
             Some(kind) => {
-                let message = format!("`epic` names {epic}, which is a {}, not an epic", kind.as_str());
+                let message = format!(
+                    "`epic` names {epic}, which is a {}, not an epic",
+                    kind.as_str()
+                );
                 diags.push(error_at(file, item.at.epic, message, allowed.to_owned()));
             }
             None => {
-                let candidates = self.initiatives.keys().map(String::as_str).chain(epics.iter().copied());
+                let candidates = self
+                    .initiatives
+                    .keys()
+                    .map(String::as_str)
+                    .chain(epics.iter().copied());
                 let hint = did_you_mean(epic, candidates)
                     .map_or(String::new(), |m| format!("did you mean `{m}`? "));
-                let known: Vec<&str> = self.initiatives.keys().map(String::as_str).chain(epics.iter().copied()).collect();
-                let list = if known.is_empty() { "none are defined".to_owned() } else { format!("known: {}", known.join(", ")) };
-                let message = format!("item {} names epic `{epic}`, which is no initiative or epic", item.id);
-                diags.push(error_at(file, item.at.epic, message, format!("{hint}{allowed}; {list}")));
+                let known: Vec<&str> = self
+                    .initiatives
+                    .keys()
+                    .map(String::as_str)
+                    .chain(epics.iter().copied())
+                    .collect();
+                let list = if known.is_empty() {
+                    "none are defined".to_owned()
+                } else {
+                    format!("known: {}", known.join(", "))
+                };
+                let message = format!(
+                    "item {} names epic `{epic}`, which is no initiative or epic",
+                    item.id
+                );
+                diags.push(error_at(
+                    file,
+                    item.at.epic,
+                    message,
+                    format!("{hint}{allowed}; {list}"),
+                ));
             }
         }
     }
@@ -245,7 +287,9 @@ impl Index {
         let mut current = id.to_owned();
         for _ in 0..=self.items.len() {
             let (path, i) = self.items.get(&current)?;
-            let Some(Schema::Backlog(b)) = &files.get(path)?.schema else { return None };
+            let Some(Schema::Backlog(b)) = &files.get(path)?.schema else {
+                return None;
+            };
             let next = b.items.get(*i)?.epic.clone()?;
             chain.push(next.clone());
             if next == id {
@@ -260,17 +304,14 @@ impl Index {
     }
 }
 
-fn item_at(file: &DataFile, i: usize) -> usize {
-    match &file.schema {
-        Some(Schema::Backlog(b)) => b.items.get(i).map_or(0, |x| x.at.id),
-        _ => 0,
-    }
+/// Where the id of entry `i` of a schema file starts.
+fn id_at(file: &DataFile, i: usize) -> usize {
+    let at = match &file.schema {
+        Some(Schema::Backlog(b)) => b.items.get(i).map(|x| x.at.id),
+        Some(Schema::Roadmap(r)) => r.initiatives.get(i).map(|x| x.at.id),
+        Some(Schema::Sprints(s)) => s.sprints.get(i).map(|x| x.at.id),
+        Some(Schema::Metrics(m)) => m.metrics.get(i).map(|x| x.at.id),
+        None => None,
+    };
+    at.unwrap_or(0)
 }
-
-fn initiative_at(file: &DataFile, i: usize) -> usize {
-    match &file.schema {
-        Some(Schema::Roadmap(r)) => r.initiatives.get(i).map_or(0, |x| x.at.id),
-        _ => 0,
-    }
-}
-

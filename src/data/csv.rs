@@ -141,7 +141,10 @@ pub(crate) fn schema_rows(
     let Some((header, body)) = rows.split_first() else {
         let d = Diagnostic::error(Kind::Data, "this CSV file is empty")
             .in_file(path)
-            .with_help(format!("expected a header row naming the columns: {}", known.join(", ")));
+            .with_help(format!(
+                "expected a header row naming the columns: {}",
+                known.join(", ")
+            ));
         return (None, d.into());
     };
     for cell in &header.cells {
@@ -163,7 +166,11 @@ pub(crate) fn schema_rows(
         .collect();
     if !missing.is_empty() {
         let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>();
-        let noun = if missing.len() == 1 { "column" } else { "columns" };
+        let noun = if missing.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
         errors.push(
             Diagnostic::error(Kind::Data, format!("missing {noun} {}", list.join(", ")))
                 .at_offset(path, text, header.at)
@@ -223,6 +230,9 @@ mod tests {
     fn short_row_is_an_error_at_its_line() {
         let err = plain(Path::new("t.csv"), "a,b\n1,2\n3\n").expect_err("short");
         let d = err.iter().next().expect("one");
-        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((3, 1)));
+        assert_eq!(
+            d.location.as_ref().map(|l| (l.line, l.column)),
+            Some((3, 1))
+        );
     }
 }

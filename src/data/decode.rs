@@ -83,7 +83,11 @@ impl<'a> Decoder<'a> {
     ) -> Option<Fields<'n>> {
         let Value::Table(entries) = &node.value else {
             let found = found(node);
-            self.error(node.at, format!("{what} must be a table, found {found}"), "");
+            self.error(
+                node.at,
+                format!("{what} must be a table, found {found}"),
+                "",
+            );
             return None;
         };
         for entry in entries {

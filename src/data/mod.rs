@@ -28,7 +28,7 @@ pub use schema::{
     Backlog, Direction, Heading, Horizon, Initiative, InitiativeStatus, Item, ItemKind, Metric,
     MetricPoint, Metrics, Period, Priority, Roadmap, Schema, Sprint, Sprints, Status,
 };
-pub use views::{ItemPage, Referrers, VIEWS_CSS, ViewContext};
+pub use views::{ItemPage, Referrers, VIEW_NAMES, VIEWS_CSS, ViewContext, escape};
 
 use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
 use decode::Decoder;
@@ -223,11 +223,18 @@ impl DataSet {
             "sprints" => {
                 let number: u32 = id.trim_start_matches(['S', 's']).parse().ok()?;
                 let (file, _) = self.index.sprints.get(&number)?;
-                Some(format!("{}#sprint-{number}", base_url(self.get(file)?, "sprints")))
+                Some(format!(
+                    "{}#sprint-{number}",
+                    base_url(self.get(file)?, "sprints")
+                ))
             }
             "metrics" => {
                 let (file, _) = self.index.metrics.get(id)?;
-                Some(format!("{}#{}", base_url(self.get(file)?, "metrics"), slug(id)))
+                Some(format!(
+                    "{}#{}",
+                    base_url(self.get(file)?, "metrics"),
+                    slug(id)
+                ))
             }
             _ => None,
         }

@@ -103,7 +103,12 @@ pub(crate) fn parse_toml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
             .iter()
             .map(|e| {
                 let offset = e.span().map_or(0, |s| s.start);
-                syntax_error(path, text, offset, &format!("invalid TOML: {}", e.message().trim()))
+                syntax_error(
+                    path,
+                    text,
+                    offset,
+                    &format!("invalid TOML: {}", e.message().trim()),
+                )
             })
             .collect());
     }
@@ -147,8 +152,13 @@ fn toml_node(value: &toml::Spanned<DeValue<'_>>) -> Node {
 pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Node, Diagnostics> {
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let message = format!("invalid JSON: {e}");
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        let d = Diagnostic::error(Kind::Data, message).at_line(path, text, e.line(), e.column().max(1));
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let d =
+            Diagnostic::error(Kind::Data, message).at_line(path, text, e.line(), e.column().max(1));
         return Err(d.into());
     }
     let mut scan = JsonScan { text, pos: 0 };
@@ -302,15 +312,24 @@ mod tests {
     fn toml_syntax_errors_are_all_reported_with_lines() {
         let text = "a = 1\nb = \nc = 2026-02-30\n";
         let err = parse_toml(path(), text).expect_err("invalid");
-        let lines: Vec<_> = err.iter().map(|d| d.location.as_ref().map(|l| l.line)).collect();
+        let lines: Vec<_> = err
+            .iter()
+            .map(|d| d.location.as_ref().map(|l| l.line))
+            .collect();
         assert_eq!(lines, [Some(2), Some(3)]);
     }
 
     #[test]
     fn toml_integers_with_underscores_and_radix() {
         let node = parse_toml(path(), "a = 1_000\nb = 0x10\n").expect("valid");
-        assert_eq!(node.entry("a").map(|e| &e.node.value), Some(&Value::Int(1000)));
-        assert_eq!(node.entry("b").map(|e| &e.node.value), Some(&Value::Int(16)));
+        assert_eq!(
+            node.entry("a").map(|e| &e.node.value),
+            Some(&Value::Int(1000))
+        );
+        assert_eq!(
+            node.entry("b").map(|e| &e.node.value),
+            Some(&Value::Int(16))
+        );
     }
 
     #[test]
@@ -324,8 +343,14 @@ mod tests {
         assert_eq!(id.node.value, Value::Str("P\"1".into()));
         assert_eq!(&text[id.key_at..id.key_at + 4], "\"id\"");
         assert_eq!(&text[id.node.at..id.node.at + 1], "\"");
-        assert_eq!(items[0].entry("n").map(|e| &e.node.value), Some(&Value::Float(-25.0)));
-        assert_eq!(items[0].entry("ok").map(|e| &e.node.value), Some(&Value::Bool(true)));
+        assert_eq!(
+            items[0].entry("n").map(|e| &e.node.value),
+            Some(&Value::Float(-25.0))
+        );
+        assert_eq!(
+            items[0].entry("ok").map(|e| &e.node.value),
+            Some(&Value::Bool(true))
+        );
     }
 
     #[test]
@@ -334,7 +359,11 @@ mod tests {
         let d = err.iter().next().expect("one");
         let loc = d.location.as_ref().expect("loc");
         assert_eq!((loc.line, loc.column), (2, 8));
-        assert!(d.message.starts_with("invalid JSON: expected value"), "{}", d.message);
+        assert!(
+            d.message.starts_with("invalid JSON: expected value"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

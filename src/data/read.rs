@@ -44,8 +44,18 @@ const INITIATIVE_KEYS: &[&str] = &[
     "owner",
     "description",
 ];
-const INITIATIVE_REQUIRED: &[&str] = &["id", "title", "horizon", "status", "start", "end", "outcome"];
-const SPRINT_KEYS: &[&str] = &["number", "start", "end", "goal", "committed", "completed", "scope"];
+const INITIATIVE_REQUIRED: &[&str] = &[
+    "id", "title", "horizon", "status", "start", "end", "outcome",
+];
+const SPRINT_KEYS: &[&str] = &[
+    "number",
+    "start",
+    "end",
+    "goal",
+    "committed",
+    "completed",
+    "scope",
+];
 const SPRINT_REQUIRED: &[&str] = &["number", "start", "end", "goal", "committed", "completed"];
 const METRIC_KEYS: &[&str] = &["id", "title", "unit", "direction", "description", "points"];
 const METRIC_REQUIRED: &[&str] = &["id", "title", "unit", "direction"];
@@ -97,7 +107,12 @@ pub(crate) fn read(dec: &mut Decoder<'_>, root: &Node, name: &str) -> Schema {
                 .enumerate()
                 .filter_map(|(i, n)| initiative(dec, n, i))
                 .collect();
-            unique(dec, initiatives.iter().map(|i| (&i.id, i.at.id)), "id", "initiative");
+            unique(
+                dec,
+                initiatives.iter().map(|i| (&i.id, i.at.id)),
+                "id",
+                "initiative",
+            );
             Schema::Roadmap(Roadmap {
                 heading,
                 initiatives,
@@ -109,7 +124,12 @@ pub(crate) fn read(dec: &mut Decoder<'_>, root: &Node, name: &str) -> Schema {
                 .enumerate()
                 .filter_map(|(i, n)| sprint(dec, n, i))
                 .collect();
-            unique(dec, sprints.iter().map(|s| (s.number, s.at.id)), "number", "sprint");
+            unique(
+                dec,
+                sprints.iter().map(|s| (s.number, s.at.id)),
+                "number",
+                "sprint",
+            );
             Schema::Sprints(Sprints { heading, sprints })
         }
         _ => {
@@ -118,7 +138,12 @@ pub(crate) fn read(dec: &mut Decoder<'_>, root: &Node, name: &str) -> Schema {
                 .enumerate()
                 .filter_map(|(i, n)| metric(dec, n, i))
                 .collect();
-            unique(dec, metrics.iter().map(|m| (&m.id, m.at.id)), "id", "metric");
+            unique(
+                dec,
+                metrics.iter().map(|m| (&m.id, m.at.id)),
+                "id",
+                "metric",
+            );
             Schema::Metrics(Metrics { heading, metrics })
         }
     }
@@ -174,14 +199,22 @@ fn item(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Item> {
     Some(Item { id: id?, ..item })
 }
 
-fn dates(dec: &mut Decoder<'_>, f: &Fields<'_>, noun: &str) -> (chrono::NaiveDate, chrono::NaiveDate) {
+fn dates(
+    dec: &mut Decoder<'_>,
+    f: &Fields<'_>,
+    noun: &str,
+) -> (chrono::NaiveDate, chrono::NaiveDate) {
     let start = dec.req_date(f, "start");
     let end = dec.req_date(f, "end");
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
             let at = value_at(f, "end");
             let message = format!("`end` ({e}) is before `start` ({s})");
-            dec.error(at, message, format!("a {noun} must end on or after the day it starts"));
+            dec.error(
+                at,
+                message,
+                format!("{noun} must end on or after the day it starts"),
+            );
         }
     }
     (start.unwrap_or_default(), end.unwrap_or_default())
@@ -194,7 +227,7 @@ fn initiative(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Initia
     let title = dec.req_str(&f, "title").unwrap_or_default();
     let horizon = dec.req_choice(&f, "horizon").unwrap_or_default();
     let status = dec.req_choice(&f, "status").unwrap_or_default();
-    let (start, end) = dates(dec, &f, "initiative");
+    let (start, end) = dates(dec, &f, "an initiative");
     Some(Initiative {
         id: id?,
         title,
@@ -213,7 +246,7 @@ fn sprint(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Sprint> {
     let what = name_of(node, "sprint", "number", index);
     let f = dec.table(node, what, SPRINT_KEYS, SPRINT_REQUIRED)?;
     let number = dec.req_uint(&f, "number", 0);
-    let (start, end) = dates(dec, &f, "sprint");
+    let (start, end) = dates(dec, &f, "a sprint");
     Some(Sprint {
         start,
         end,
@@ -244,8 +277,12 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
     };
     let mut seen: Vec<(Period, usize)> = Vec::new();
     for (i, node) in list.iter().enumerate() {
-        let Some(pf) = dec.table(node, format!("point {} of {what}", i + 1), POINT_KEYS, POINT_REQUIRED)
-        else {
+        let Some(pf) = dec.table(
+            node,
+            format!("point {} of {what}", i + 1),
+            POINT_KEYS,
+            POINT_REQUIRED,
+        ) else {
             continue;
         };
         let period = dec.req(&pf, "period").and_then(|n| period(dec, n));
@@ -257,10 +294,18 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
         let at = value_at(&pf, "period");
         if let Some((first, first_at)) = seen.first().copied() {
             if first.quarterly != period.quarterly {
-                let kinds = if first.quarterly { "quarters" } else { "months" };
+                let kinds = if first.quarterly {
+                    "quarters"
+                } else {
+                    "months"
+                };
                 let (line, _) = line_col(dec.text, first_at);
                 let message = format!("period {period} mixes months and quarters in one metric");
-                dec.error(at, message, format!("this metric counts in {kinds} (line {line})"));
+                dec.error(
+                    at,
+                    message,
+                    format!("this metric counts in {kinds} (line {line})"),
+                );
                 continue;
             }
         }
@@ -285,13 +330,21 @@ fn period(dec: &mut Decoder<'_>, node: &Node) -> Option<Period> {
     let Value::Str(text) = &node.value else {
         let found = super::decode::found(node);
         let message = format!("`period` must be a string, found {found}");
-        dec.error(node.at, message, "write \"2025-Q3\" for a quarter or \"2025-09\" for a month");
+        dec.error(
+            node.at,
+            message,
+            "write \"2025-Q3\" for a quarter or \"2025-09\" for a month",
+        );
         return None;
     };
     let period = Period::parse(text);
     if period.is_none() {
         let message = format!("`period` cannot be \"{text}\"");
-        dec.error(node.at, message, "expected a quarter as YYYY-Qn (2025-Q3) or a month as YYYY-MM (2025-09)");
+        dec.error(
+            node.at,
+            message,
+            "expected a quarter as YYYY-Qn (2025-Q3) or a month as YYYY-MM (2025-09)",
+        );
     }
     period
 }
@@ -316,7 +369,8 @@ fn unique<K: Ord + Display>(
     for (value, at, prev) in dupes {
         let (line, col) = line_col(dec.text, prev);
         let message = format!("duplicate {key} `{value}`: another {noun} has it");
-        let help = format!("first used at line {line}, column {col}; each {noun} needs its own {key}");
+        let help =
+            format!("first used at line {line}, column {col}; each {noun} needs its own {key}");
         dec.error(at, message, help);
     }
 }

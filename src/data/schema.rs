@@ -337,7 +337,10 @@ mod tests {
         let q = Period::parse("2025-Q3").expect("quarter");
         assert_eq!((q.year, q.month, q.quarterly), (2025, 7, true));
         assert_eq!(q.to_string(), "2025-Q3");
-        assert_eq!(Period::parse("2025-09").map(|p| p.to_string()).as_deref(), Some("2025-09"));
+        assert_eq!(
+            Period::parse("2025-09").map(|p| p.to_string()).as_deref(),
+            Some("2025-09")
+        );
         for bad in ["2025-Q5", "2025-13", "25-Q1", "2025-9", "2025Q1", "2025-Q"] {
             assert!(Period::parse(bad).is_none(), "{bad}");
         }
@@ -347,6 +350,9 @@ mod tests {
     fn choices_round_trip() {
         assert_eq!(Status::parse("in-progress"), Some(Status::InProgress));
         assert_eq!(Status::InProgress.label(), "In progress");
-        assert_eq!(Status::allowed(), "backlog, ready, in-progress, review, done");
+        assert_eq!(
+            Status::allowed(),
+            "backlog, ready, in-progress, review, done"
+        );
     }
 }

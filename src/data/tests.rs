@@ -155,7 +155,14 @@ pub(crate) fn team() -> DataSet {
 
 #[test]
 fn recognises_data_files_by_extension() {
-    for yes in ["a.toml", "b/c.json", "d.yaml", "e.YML", "f.csv", "g.backlog.csv"] {
+    for yes in [
+        "a.toml",
+        "b/c.json",
+        "d.yaml",
+        "e.YML",
+        "f.csv",
+        "g.backlog.csv",
+    ] {
         assert!(is_data_file(yes), "{yes}");
     }
     for no in ["a.md", "toml", "b.txt", "c.toml.bak"] {
@@ -175,14 +182,23 @@ fn valid_backlog_becomes_typed_and_plain() {
     assert_eq!(b.items[1].priority, Some(Priority::High));
     assert_eq!(f.value["schema"], "backlog");
     assert_eq!(f.value["item"][1]["status"], "done");
-    assert_eq!(f.value["item"][1]["acceptance"][0], "Card is saved after a successful payment");
+    assert_eq!(
+        f.value["item"][1]["acceptance"][0],
+        "Card is saved after a successful payment"
+    );
 }
 
 #[test]
 fn plain_data_needs_no_schema() {
-    let f = file("team/people.toml", "[[person]]\nname = \"Ada\"\nsince = 2024-01-02\n");
+    let f = file(
+        "team/people.toml",
+        "[[person]]\nname = \"Ada\"\nsince = 2024-01-02\n",
+    );
     assert!(f.schema.is_none());
-    assert_eq!(f.value, serde_json::json!({"person": [{"name": "Ada", "since": "2024-01-02"}]}));
+    assert_eq!(
+        f.value,
+        serde_json::json!({"person": [{"name": "Ada", "since": "2024-01-02"}]})
+    );
     let j = file("x.json", "[1, {\"a\": null}]");
     assert_eq!(j.value, serde_json::json!([1, {"a": null}]));
     let y = file("x.yaml", "a: [1, two]\n");
@@ -197,14 +213,20 @@ fn wrong_enum_names_the_allowed_values() {
         ["content/team/backlog.toml:29:10: `status` cannot be \"doing\""]
     );
     let help = help_of("team/backlog.toml", &text);
-    assert_eq!(help, ["did you mean `done`? allowed: backlog, ready, in-progress, review, done"]);
+    assert_eq!(
+        help,
+        ["did you mean `done`? allowed: backlog, ready, in-progress, review, done"]
+    );
 }
 
 #[test]
 fn near_miss_enum_gets_a_suggestion() {
     let text = BACKLOG.replace("kind = \"bug\"", "kind = \"bugg\"");
     let help = help_of("team/backlog.toml", &text);
-    assert_eq!(help, ["did you mean `bug`? allowed: epic, story, bug, spike, chore"]);
+    assert_eq!(
+        help,
+        ["did you mean `bug`? allowed: epic, story, bug, spike, chore"]
+    );
 }
 
 #[test]
@@ -215,7 +237,10 @@ fn duplicate_id_points_at_the_second_and_names_the_first() {
         ["content/team/backlog.toml:36:6: duplicate id `PB-101`: another item has it"]
     );
     let help = help_of("team/backlog.toml", &text);
-    assert!(help[0].starts_with("first used at line 13, column 6"), "{help:?}");
+    assert!(
+        help[0].starts_with("first used at line 13, column 6"),
+        "{help:?}"
+    );
 }
 
 #[test]
@@ -229,7 +254,10 @@ fn duplicate_rank_is_an_error() {
 
 #[test]
 fn unknown_key_suggests_the_right_one() {
-    let text = BACKLOG.replace("title = \"Fix rounding in totals\"", "titel = \"Fix rounding in totals\"");
+    let text = BACKLOG.replace(
+        "title = \"Fix rounding in totals\"",
+        "titel = \"Fix rounding in totals\"",
+    );
     assert_eq!(
         errors("team/backlog.toml", &text),
         [
@@ -238,7 +266,11 @@ fn unknown_key_suggests_the_right_one() {
         ]
     );
     let help = help_of("team/backlog.toml", &text);
-    assert!(help.iter().any(|h| h.starts_with("did you mean `title`? allowed keys: id, title")), "{help:?}");
+    assert!(
+        help.iter()
+            .any(|h| h.starts_with("did you mean `title`? allowed keys: id, title")),
+        "{help:?}"
+    );
 }
 
 #[test]
@@ -263,13 +295,21 @@ fn every_error_of_a_file_is_reported_in_one_run() {
         .replace("status = \"done\"", "status = \"finished\"")
         .replace("kind = \"bug\"", "kind = 3")
         .replace("labels = [\"payments\"]", "labels = \"payments\"");
-    assert_eq!(errors("team/backlog.toml", &text).len(), 3, "{:?}", errors("team/backlog.toml", &text));
+    assert_eq!(
+        errors("team/backlog.toml", &text).len(),
+        3,
+        "{:?}",
+        errors("team/backlog.toml", &text)
+    );
 }
 
 #[test]
 fn unknown_schema_is_an_error_with_a_hint() {
     let text = "schema = \"backlogs\"\n";
-    assert_eq!(errors("b.toml", text), ["content/b.toml:1:10: unknown schema \"backlogs\""]);
+    assert_eq!(
+        errors("b.toml", text),
+        ["content/b.toml:1:10: unknown schema \"backlogs\""]
+    );
     assert!(help_of("b.toml", text)[0].starts_with("did you mean `backlog`?"));
 }
 
@@ -278,7 +318,10 @@ fn toml_syntax_errors_carry_the_parser_position() {
     let text = ROADMAP.replace("start = 2026-07-01", "start = 2026-02-30");
     let errs = errors("team/roadmap.toml", &text);
     assert_eq!(errs.len(), 1);
-    assert!(errs[0].starts_with("content/team/roadmap.toml:8:9: invalid TOML: invalid date"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("content/team/roadmap.toml:8:9: invalid TOML: invalid date"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -291,7 +334,9 @@ fn dates_must_be_real_and_in_order() {
     let text = ROADMAP.replace("end = 2027-03-31", "end = 2027-03-31T10:00:00");
     assert_eq!(
         errors("team/roadmap.toml", &text),
-        ["content/team/roadmap.toml:18:7: `end` must be a date without a time, found 2027-03-31T10:00:00"]
+        [
+            "content/team/roadmap.toml:18:7: `end` must be a date without a time, found 2027-03-31T10:00:00"
+        ]
     );
     let text = ROADMAP.replace("end = 2027-03-31", "end = true");
     assert_eq!(
@@ -311,7 +356,9 @@ fn missing_required_key_points_at_the_entry() {
 
 #[test]
 fn sprints_are_checked() {
-    let text = SPRINTS.replace("number = 25", "number = 24").replace("completed = 31", "completed = -1");
+    let text = SPRINTS
+        .replace("number = 25", "number = 24")
+        .replace("completed = 31", "completed = -1");
     assert_eq!(
         errors("team/sprints.toml", &text),
         [
@@ -327,7 +374,11 @@ fn metric_points_are_sorted_and_checked() {
     let Some(Schema::Metrics(m)) = &f.schema else {
         panic!("metrics")
     };
-    let periods: Vec<String> = m.metrics[0].points.iter().map(|p| p.period.to_string()).collect();
+    let periods: Vec<String> = m.metrics[0]
+        .points
+        .iter()
+        .map(|p| p.period.to_string())
+        .collect();
     assert_eq!(periods, ["2025-Q3", "2025-Q4", "2026-Q1"]);
     assert_eq!(m.metrics[0].points[2].target, None);
     let bad = METRICS
@@ -373,7 +424,11 @@ fn json_errors_point_at_values_and_keys() {
         .replace("\"sideways\"", "\"done\"")
         .replace("2.5", "2")
         .replace(",\n     \"start\": \"2026-01-01\"", "");
-    assert!(errors("b.json", &ok).is_empty(), "{:?}", errors("b.json", &ok));
+    assert!(
+        errors("b.json", &ok).is_empty(),
+        "{:?}",
+        errors("b.json", &ok)
+    );
 }
 
 #[test]
@@ -415,7 +470,9 @@ fn yaml_errors_point_at_the_value() {
             "content/b.yaml:17:9: `acceptance` must hold only strings, found 7",
         ]
     );
-    let ok = BACKLOG_YAML.replace("epik", "epic").replace("- 7", "- \"7\"");
+    let ok = BACKLOG_YAML
+        .replace("epik", "epic")
+        .replace("- 7", "- \"7\"");
     let f = file("b.yaml", &ok);
     assert_eq!(f.value["item"][0]["labels"], serde_json::json!(["a", "b"]));
 }
@@ -424,7 +481,10 @@ fn yaml_errors_point_at_the_value() {
 fn yaml_syntax_error_has_its_line() {
     let errs = errors("b.yaml", "schema: backlog\nitem: [\n");
     assert_eq!(errs.len(), 1);
-    assert!(errs[0].starts_with("content/b.yaml:3:1: invalid YAML"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("content/b.yaml:3:1: invalid YAML"),
+        "{errs:?}"
+    );
 }
 
 const BACKLOG_CSV: &str = "id,title,kind,status,rank,points,labels
@@ -490,7 +550,10 @@ fn lenient_parse_keeps_entries_with_ids() {
 #[test]
 fn dangling_references_are_errors_across_files() {
     let backlog = BACKLOG
-        .replace("epic = \"EP-7\"\n\n[[item]]\nid = \"PB-101\"", "epic = \"EP-77\"\n\n[[item]]\nid = \"PB-101\"")
+        .replace(
+            "epic = \"EP-7\"\n\n[[item]]\nid = \"PB-101\"",
+            "epic = \"EP-77\"\n\n[[item]]\nid = \"PB-101\"",
+        )
         .replace("sprint = 25", "sprint = 26")
         .replace("epic = \"PB-90\"", "epic = \"PB-120\"");
     let files = vec![
@@ -514,7 +577,10 @@ fn dangling_references_are_errors_across_files() {
 
 #[test]
 fn sprints_are_not_checked_without_a_sprints_file() {
-    let files = vec![file("team/backlog.toml", BACKLOG), file("team/roadmap.toml", ROADMAP)];
+    let files = vec![
+        file("team/backlog.toml", BACKLOG),
+        file("team/roadmap.toml", ROADMAP),
+    ];
     let (_, diags) = DataSet::new(files);
     assert!(diags.is_empty(), "{}", diags.render(false));
 }
@@ -523,22 +589,35 @@ fn sprints_are_not_checked_without_a_sprints_file() {
 fn an_id_in_two_files_is_an_error() {
     let other = "schema = \"roadmap\"\n\n[[initiative]]\nid = \"EP-8\"\ntitle = \"t\"\nhorizon = \"later\"\n\
                  status = \"planned\"\nstart = 2027-01-01\nend = 2027-02-01\noutcome = \"o\"\n";
-    let files = vec![file("a/roadmap.toml", ROADMAP), file("b/roadmap.toml", other)];
+    let files = vec![
+        file("a/roadmap.toml", ROADMAP),
+        file("b/roadmap.toml", other),
+    ];
     let (_, diags) = DataSet::new(files);
     assert_eq!(
         errors_of(&diags),
         ["content/b/roadmap.toml:4:6: duplicate id `EP-8`: it is also defined in another file"]
     );
-    assert!(diags.iter().any(|d| d.help.as_deref().is_some_and(|h| h.contains("content/a/roadmap.toml:13:6"))));
+    assert!(diags.iter().any(|d| {
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("content/a/roadmap.toml:13:6"))
+    }));
 }
 
 #[test]
 fn two_files_of_a_schema_in_one_folder_collide() {
-    let files = vec![file("team/roadmap.toml", ROADMAP), file("team/later.toml", "schema = \"roadmap\"\n")];
+    let files = vec![
+        file("team/roadmap.toml", ROADMAP),
+        file("team/later.toml", "schema = \"roadmap\"\n"),
+    ];
     let (_, diags) = DataSet::new(files);
     let errs = errors_of(&diags);
     assert_eq!(errs.len(), 1);
-    assert!(errs[0].contains("two roadmap files in one folder"), "{errs:?}");
+    assert!(
+        errs[0].contains("two roadmap files in one folder"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -558,13 +637,34 @@ fn epic_cycles_are_errors() {
 #[test]
 fn links_resolve_to_pages_and_anchors() {
     let set = team();
-    assert_eq!(set.resolve_link("roadmap", "EP-7").as_deref(), Some("/team/roadmap/ep-7/"));
-    assert_eq!(set.resolve_link("backlog", "PB-90").as_deref(), Some("/team/backlog/pb-90/"));
-    assert_eq!(set.resolve_link("backlog", "PB-101").as_deref(), Some("/team/backlog/pb-90/#pb-101"));
-    assert_eq!(set.resolve_link("backlog", "PB-102").as_deref(), Some("/team/roadmap/ep-7/#pb-102"));
-    assert_eq!(set.resolve_link("backlog", "PB-120").as_deref(), Some("/team/backlog/#pb-120"));
-    assert_eq!(set.resolve_link("sprints", "24").as_deref(), Some("/team/sprints/#sprint-24"));
-    assert_eq!(set.resolve_link("metrics", "nps").as_deref(), Some("/team/metrics/#nps"));
+    assert_eq!(
+        set.resolve_link("roadmap", "EP-7").as_deref(),
+        Some("/team/roadmap/ep-7/")
+    );
+    assert_eq!(
+        set.resolve_link("backlog", "PB-90").as_deref(),
+        Some("/team/backlog/pb-90/")
+    );
+    assert_eq!(
+        set.resolve_link("backlog", "PB-101").as_deref(),
+        Some("/team/backlog/pb-90/#pb-101")
+    );
+    assert_eq!(
+        set.resolve_link("backlog", "PB-102").as_deref(),
+        Some("/team/roadmap/ep-7/#pb-102")
+    );
+    assert_eq!(
+        set.resolve_link("backlog", "PB-120").as_deref(),
+        Some("/team/backlog/#pb-120")
+    );
+    assert_eq!(
+        set.resolve_link("sprints", "24").as_deref(),
+        Some("/team/sprints/#sprint-24")
+    );
+    assert_eq!(
+        set.resolve_link("metrics", "nps").as_deref(),
+        Some("/team/metrics/#nps")
+    );
     assert_eq!(set.resolve_link("backlog", "PB-999"), None);
     assert_eq!(set.resolve_link("roadmap", "PB-90"), None);
     assert_eq!(set.resolve_link("nope", "EP-7"), None);
@@ -573,23 +673,36 @@ fn links_resolve_to_pages_and_anchors() {
 #[test]
 fn files_at_the_content_root_get_root_urls() {
     let (set, _) = DataSet::new(vec![file("roadmap.toml", ROADMAP)]);
-    assert_eq!(set.resolve_link("roadmap", "EP-8").as_deref(), Some("/roadmap/ep-8/"));
+    assert_eq!(
+        set.resolve_link("roadmap", "EP-8").as_deref(),
+        Some("/roadmap/ep-8/")
+    );
 }
 
 #[test]
 fn templates_see_every_file_by_path() {
     let set = team();
     let json = set.to_json();
-    assert_eq!(json["team/roadmap.toml"]["initiative"][0]["start"], "2026-07-01");
+    assert_eq!(
+        json["team/roadmap.toml"]["initiative"][0]["start"],
+        "2026-07-01"
+    );
     assert_eq!(json["team/sprints.toml"]["sprint"][1]["completed"], 31);
-    assert_eq!(json["team/metrics.toml"]["metric"][0]["points"][0]["period"], "2025-Q3");
+    assert_eq!(
+        json["team/metrics.toml"]["metric"][0]["points"][0]["period"],
+        "2025-Q3"
+    );
     assert!(set.get("team/backlog.toml").is_some());
 }
 
 #[test]
 fn progress_counts_items_under_initiatives_through_epics() {
     let set = team();
-    let ids: Vec<&str> = set.descendants("EP-7").iter().map(|(_, i)| i.id.as_str()).collect();
+    let ids: Vec<&str> = set
+        .descendants("EP-7")
+        .iter()
+        .map(|(_, i)| i.id.as_str())
+        .collect();
     assert_eq!(ids, ["PB-90", "PB-101", "PB-102"]);
     assert_eq!(views::progress(&set.descendants("EP-7")), (5, 8));
 }
@@ -598,4 +711,59 @@ fn progress_counts_items_under_initiatives_through_epics() {
 fn slugs_are_lowercase_url_segments() {
     assert_eq!(slug("PB-101"), "pb-101");
     assert_eq!(slug("Q3 goal / NPS"), "q3-goal-nps");
+}
+
+#[test]
+fn a_table_where_a_list_belongs_is_explained() {
+    let text = "schema = \"backlog\"\n[item]\nid = \"A\"\n";
+    assert_eq!(
+        errors("b.toml", text),
+        ["content/b.toml:2:1: `item` must be a list of tables, found a table"]
+    );
+    assert_eq!(
+        help_of("b.toml", text),
+        ["write each entry as [[item]] followed by its keys"]
+    );
+}
+
+#[test]
+fn yaml_flow_mappings_in_lists_are_located() {
+    let text = "schema: metrics
+metric:
+  - id: nps
+    title: NPS
+    unit: points
+    direction: up
+    points:
+      - {period: 2025-Q3, value: 38}
+      - {period: 2025-Q9, value: 41, target: 45}
+";
+    assert_eq!(
+        errors("m.yaml", text),
+        ["content/m.yaml:9:18: `period` cannot be \"2025-Q9\""]
+    );
+}
+
+#[test]
+fn no_prefix_of_a_valid_file_makes_the_parser_panic() {
+    let docs = [
+        ("b.toml", BACKLOG.to_owned()),
+        ("r.toml", ROADMAP.to_owned()),
+        ("m.toml", METRICS.to_owned()),
+        ("b.json", BACKLOG_JSON.to_owned()),
+        (
+            "b.yaml",
+            BACKLOG_YAML.replace("kind: story", "kind: störy ünïcode"),
+        ),
+        (
+            "w.backlog.csv",
+            BACKLOG_CSV.replace("Second", "Zwëite, \"quoted\""),
+        ),
+        ("p.csv", "a,b\n\"x\ny\",ü\n".to_owned()),
+    ];
+    for (rel, text) in docs {
+        for (cut, _) in text.char_indices() {
+            let _ = parse_lenient(rel, Path::new(rel), &text[..cut]);
+        }
+    }
 }

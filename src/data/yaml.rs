@@ -18,14 +18,22 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 pub(crate) fn parse_yaml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
     let value: Yaml = serde_norway::from_str(text).map_err(|e| {
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         let d = Diagnostic::error(Kind::Data, format!("invalid YAML: {message}"));
         match e.location() {
             Some(loc) => d.at_offset(path, text, loc.index()),
             None => d.in_file(path),
         }
     })?;
-    let mut locator = Locator { text, cursor: 0 };
+    let mut locator = Locator {
+        text,
+        cursor: 0,
+        flow: 0,
+    };
     let start = locator.content_start(0);
     Ok(locator.node(&value, start))
 }
@@ -33,6 +41,8 @@ pub(crate) fn parse_yaml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
 struct Locator<'a> {
     text: &'a str,
     cursor: usize,
+    /// How many flow collections (`[...]`, `{...}`) enclose the cursor.
+    flow: usize,
 }
 
 impl Locator<'_> {
@@ -47,15 +57,19 @@ impl Locator<'_> {
             Yaml::String(s) => Value::Str(s.clone()),
             Yaml::Sequence(items) => {
                 let flow = self.text[at..].starts_with('[');
+                self.flow += usize::from(flow);
                 let mut nodes = Vec::with_capacity(items.len());
                 self.cursor = at;
                 for item in items {
                     let item_at = self.next_item(flow);
                     nodes.push(self.node(item, item_at));
                 }
+                self.flow -= usize::from(flow);
                 Value::Array(nodes)
             }
             Yaml::Mapping(map) => {
+                let flow = self.text[at..].starts_with('{');
+                self.flow += usize::from(flow);
                 self.cursor = at;
                 let mut entries = Vec::with_capacity(map.len());
                 for (key, item) in map {
@@ -65,6 +79,7 @@ impl Locator<'_> {
                     let node = self.node(item, value_at);
                     entries.push(Entry { key, key_at, node });
                 }
+                self.flow -= usize::from(flow);
                 Value::Table(entries)
             }
             Yaml::Tagged(tagged) => return self.node(&tagged.value, at),
@@ -175,8 +190,7 @@ impl Locator<'_> {
             }
             _ => {
                 let end = line_end(text, at);
-                let in_flow = text[..at].trim_end().ends_with(['[', ',', '{']);
-                if in_flow {
+                if self.flow > 0 {
                     rest.find([',', ']', '}'])
                         .map_or(end, |i| (at + i).min(end))
                 } else {
@@ -194,10 +208,12 @@ fn line_end(text: &str, from: usize) -> usize {
 }
 
 fn at_line_start(text: &str, at: usize) -> bool {
-    text[..at]
-        .rsplit('\n')
-        .next()
-        .is_none_or(|before| before.trim_start_matches([' ', '\t', '-']).trim().is_empty())
+    text[..at].rsplit('\n').next().is_none_or(|before| {
+        before
+            .trim_start_matches([' ', '\t', '-'])
+            .trim()
+            .is_empty()
+    })
 }
 
 fn scalar_text(value: &Yaml) -> String {
@@ -255,7 +271,11 @@ mod tests {
     #[test]
     fn yaml_syntax_error_points_at_line() {
         let err = parse_yaml(Path::new("b.yaml"), "a: 1\nb: [\n").expect_err("invalid");
-        let loc = err.iter().next().and_then(|d| d.location.clone()).expect("loc");
+        let loc = err
+            .iter()
+            .next()
+            .and_then(|d| d.location.clone())
+            .expect("loc");
         assert_eq!(loc.line, 3);
     }
 }

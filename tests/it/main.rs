@@ -3,5 +3,7 @@
 //! files it writes, the messages it prints and its exit status.
 
 mod support;
+mod data;
 mod build;
 mod errors;
+mod serve;

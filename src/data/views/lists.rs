@@ -48,7 +48,9 @@ impl ItemFilter {
         let mut under = BTreeSet::new();
         for id in epic.iter().flatten() {
             if data.parent_url(id).is_none() {
-                return Err(format!("`epic` \"{id}\" names no roadmap initiative or epic item"));
+                return Err(format!(
+                    "`epic` \"{id}\" names no roadmap initiative or epic item"
+                ));
             }
             under.extend(data.descendants(id).into_iter().map(|(_, i)| i.id.clone()));
         }
@@ -65,11 +67,19 @@ impl ItemFilter {
         })
     }
 
+    /// No filter and no limit: the view shows the whole file.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.describe().is_empty()
+    }
+
     fn matches(&self, item: &Item) -> bool {
         let any = |list: &Option<Vec<String>>, value: Option<&String>| {
-            list.as_ref().is_none_or(|l| value.is_some_and(|v| l.contains(v)))
+            list.as_ref()
+                .is_none_or(|l| value.is_some_and(|v| l.contains(v)))
         };
-        self.status.as_ref().is_none_or(|s| s.contains(&item.status))
+        self.status
+            .as_ref()
+            .is_none_or(|s| s.contains(&item.status))
             && self.kind.as_ref().is_none_or(|k| k.contains(&item.kind))
             && self
                 .priority
@@ -88,11 +98,16 @@ impl ItemFilter {
     }
 
     /// The file's items that pass, in rank order, cut to `limit`.
-    pub(crate) fn apply<'a>(&self, _data: &DataSet, file: &'a DataFile) -> Vec<(&'a DataFile, &'a Item)> {
+    pub(crate) fn apply<'a>(&self, file: &'a DataFile) -> Vec<(&'a DataFile, &'a Item)> {
         let Some(Schema::Backlog(b)) = &file.schema else {
             return Vec::new();
         };
-        let mut items: Vec<_> = b.items.iter().filter(|i| self.matches(i)).map(|i| (file, i)).collect();
+        let mut items: Vec<_> = b
+            .items
+            .iter()
+            .filter(|i| self.matches(i))
+            .map(|i| (file, i))
+            .collect();
         items.sort_by_key(|(_, i)| i.rank);
         if let Some(limit) = self.limit {
             items.truncate(limit);
@@ -108,11 +123,31 @@ impl ItemFilter {
                 parts.push(format!("{name}: {}", w.join(", ")));
             }
         };
-        add("status", self.status.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()));
-        add("kind", self.kind.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()));
-        add("priority", self.priority.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()));
+        add(
+            "status",
+            self.status
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
+        );
+        add(
+            "kind",
+            self.kind
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
+        );
+        add(
+            "priority",
+            self.priority
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
+        );
         add("epic", self.epic.clone());
-        add("sprint", self.sprint.as_ref().map(|v| v.iter().map(u32::to_string).collect()));
+        add(
+            "sprint",
+            self.sprint
+                .as_ref()
+                .map(|v| v.iter().map(u32::to_string).collect()),
+        );
         add("owner", self.owner.clone());
         add("label", self.label.clone());
         parts.join("; ")
@@ -130,7 +165,11 @@ pub(crate) struct ListView<'a> {
 impl ListView<'_> {
     fn item_link(&self, file: &DataFile, item: &Item) -> String {
         let href = self.ctx.href(&self.data.item_url(file, item));
-        format!("<a class=\"rb-id\" href=\"{}\">{}</a>", escape(&href), escape(&item.id))
+        format!(
+            "<a class=\"rb-id\" href=\"{}\">{}</a>",
+            escape(&href),
+            escape(&item.id)
+        )
     }
 
     fn parent_link(&self, id: &str) -> String {
@@ -145,7 +184,12 @@ impl ListView<'_> {
     }
 
     /// The ranked backlog as a table.
-    pub(crate) fn backlog(&self, file: &DataFile, items: &[(&DataFile, &Item)], filter: &str) -> String {
+    pub(crate) fn backlog(
+        &self,
+        file: &DataFile,
+        items: &[(&DataFile, &Item)],
+        filter: &str,
+    ) -> String {
         let team = match &file.schema {
             Some(Schema::Backlog(b)) => b.team.clone(),
             _ => None,
@@ -155,16 +199,29 @@ impl ListView<'_> {
             let _ = write!(caption, ": {}", escape(&team));
         }
         if !filter.is_empty() {
-            let _ = write!(caption, " <span class=\"rb-filter\">({})</span>", escape(filter));
+            let _ = write!(
+                caption,
+                " <span class=\"rb-filter\">({})</span>",
+                escape(filter)
+            );
         }
         self.item_table(items, &caption, filter)
     }
 
     /// A table of items with an optional caption; shared with item pages.
-    pub(crate) fn item_table(&self, items: &[(&DataFile, &Item)], caption: &str, filter: &str) -> String {
+    pub(crate) fn item_table(
+        &self,
+        items: &[(&DataFile, &Item)],
+        caption: &str,
+        filter: &str,
+    ) -> String {
         let mut out = String::from("<div class=\"rb-view rb-backlog\">\n");
         if items.is_empty() {
-            let why = if filter.is_empty() { String::new() } else { format!(" match {}", escape(filter)) };
+            let why = if filter.is_empty() {
+                String::new()
+            } else {
+                format!(" match {}", escape(filter))
+            };
             let _ = writeln!(out, "<p class=\"rb-empty\">No items{why}.</p>\n</div>");
             return out;
         }
@@ -179,7 +236,11 @@ impl ListView<'_> {
              <th scope=\"col\">Epic</th><th scope=\"col\" class=\"rb-num\">Sprint</th></tr></thead>\n<tbody>\n",
         );
         for (file, item) in items {
-            let id = if self.anchors { format!(" id=\"{}\"", escape(&slug(&item.id))) } else { String::new() };
+            let id = if self.anchors {
+                format!(" id=\"{}\"", escape(&slug(&item.id)))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
                 "<tr class=\"rb-item rb-kind-{kind} rb-status-{status}\"{id}><td class=\"rb-num\">{rank}</td>\
@@ -194,7 +255,10 @@ impl ListView<'_> {
                 status_badge = badge("status", item.status.as_str(), item.status.label()),
                 priority = priority_label(item.priority),
                 points = item.points.map_or(String::new(), |p| p.to_string()),
-                epic = item.epic.as_deref().map_or(String::new(), |e| self.parent_link(e)),
+                epic = item
+                    .epic
+                    .as_deref()
+                    .map_or(String::new(), |e| self.parent_link(e)),
                 sprint = item.sprint.map_or(String::new(), |s| s.to_string()),
             );
         }
@@ -211,7 +275,11 @@ impl ListView<'_> {
 
     /// The items as cards in one column per status.
     pub(crate) fn board(&self, items: &[(&DataFile, &Item)], filter: &str) -> String {
-        let label = if filter.is_empty() { "Board".to_owned() } else { format!("Board ({filter})") };
+        let label = if filter.is_empty() {
+            "Board".to_owned()
+        } else {
+            format!("Board ({filter})")
+        };
         let mut out = format!(
             "<div class=\"rb-view rb-board\" role=\"group\" aria-label=\"{}\">\n",
             escape(&label)
@@ -256,9 +324,14 @@ impl ListView<'_> {
 
     /// Initiatives in now / next / later columns.
     pub(crate) fn roadmap(&self, file: &DataFile, initiatives: &[&Initiative]) -> String {
-        let mut out = String::from("<div class=\"rb-view rb-roadmap\" role=\"group\" aria-label=\"Roadmap\">\n");
+        let mut out = String::from(
+            "<div class=\"rb-view rb-roadmap\" role=\"group\" aria-label=\"Roadmap\">\n",
+        );
         for horizon in Horizon::all() {
-            let column: Vec<_> = initiatives.iter().filter(|i| i.horizon == *horizon).collect();
+            let column: Vec<_> = initiatives
+                .iter()
+                .filter(|i| i.horizon == *horizon)
+                .collect();
             let _ = write!(
                 out,
                 "<section class=\"rb-column rb-horizon-{word}\" aria-label=\"{label}\">\n\

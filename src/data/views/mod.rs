@@ -13,6 +13,7 @@ mod css;
 mod lists;
 mod pages;
 mod svg;
+mod timeline;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -67,7 +68,8 @@ pub const VIEW_NAMES: &[&str] = &[
 
 impl DataSet {
     /// Renders the data view `name` as a shortcode would: None if `name` is
-    /// no data view, `Some(Err(message))` for bad arguments.
+    /// no data view, `Some(Err(message))` for bad arguments (the message
+    /// does not repeat the view's name; callers say which call failed).
     pub fn render_view(
         &self,
         name: &str,
@@ -75,9 +77,11 @@ impl DataSet {
         ctx: &ViewContext,
     ) -> Option<Result<String, String>> {
         VIEW_NAMES.contains(&name).then(|| {
-            let args = Args { view: name, map: args };
+            let args = Args {
+                view: name,
+                map: args,
+            };
             self.view(&args, ctx)
-                .map_err(|e| format!("{name}: {e}"))
         })
     }
 
@@ -88,11 +92,14 @@ impl DataSet {
                 args.allow(lists::FILTER_ARGS)?;
                 let file = self.select("backlog", args.text("file")?)?;
                 let filter = ItemFilter::from_args(self, args)?;
-                let items = filter.apply(self, file);
+                let items = filter.apply(file);
+                // The whole list of a file, unfiltered, is where `@backlog/ID`
+                // links land when the file's overview page is replaced by a
+                // writer's page holding this view: it carries the anchors.
                 let view = lists::ListView {
                     data: self,
                     ctx,
-                    anchors: false,
+                    anchors: args.view == "backlog" && filter.is_empty(),
                 };
                 Ok(if args.view == "backlog" {
                     view.backlog(file, &items, &filter.describe())
@@ -122,7 +129,7 @@ impl DataSet {
                 Ok(if args.view == "roadmap" {
                     view.roadmap(file, &initiatives)
                 } else {
-                    charts::timeline(self, ctx, file, &initiatives, &id)
+                    timeline::timeline(ctx, file, &initiatives, &id)
                 })
             }
             "velocity" | "burnup" => {
@@ -144,7 +151,8 @@ impl DataSet {
                 }
                 Ok(if args.view == "velocity" {
                     let window = args.uint("window")?.unwrap_or(3).max(1) as usize;
-                    charts::velocity(&sprints, window, &id)
+                    let anchors = args.map.get("last").is_none();
+                    charts::velocity(&sprints, window, &id, anchors)
                 } else {
                     charts::burnup(&sprints, &id)
                 })
@@ -159,7 +167,8 @@ impl DataSet {
                 if let Some(ids) = &wanted {
                     for id in ids {
                         if !m.metrics.iter().any(|x| &x.id == id) {
-                            let known: Vec<&str> = m.metrics.iter().map(|x| x.id.as_str()).collect();
+                            let known: Vec<&str> =
+                                m.metrics.iter().map(|x| x.id.as_str()).collect();
                             return Err(format!(
                                 "no metric `{id}` in {}; known: {}",
                                 file.rel_path,
@@ -173,7 +182,7 @@ impl DataSet {
                     .iter()
                     .filter(|x| wanted.as_ref().is_none_or(|w| w.contains(&x.id)))
                     .collect();
-                Ok(charts::metrics(&metrics, &id, false))
+                Ok(charts::metrics(&metrics, &id, wanted.is_none()))
             }
         }
     }
@@ -194,7 +203,9 @@ impl DataSet {
             return match &found.schema {
                 Some(s) if s.name() == schema => Ok(found),
                 Some(s) => Err(format!("\"{key}\" is a {} file, not {schema}", s.name())),
-                None => Err(format!("\"{key}\" declares no schema; expected schema = \"{schema}\"")),
+                None => Err(format!(
+                    "\"{key}\" declares no schema; expected schema = \"{schema}\""
+                )),
             };
         }
         let mut all = self.files().filter(of_schema);
@@ -314,7 +325,11 @@ pub fn escape(text: &str) -> String {
 pub(crate) fn fmt_num(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// `1 Jul 2026`.

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 
 use super::lists::ListView;
 use super::{
-    ItemPage, Referrers, ViewContext, badge, charts, escape, priority_label, progress, progress_html,
-    time_tag, view_id,
+    ItemPage, Referrers, ViewContext, badge, charts, escape, priority_label, progress,
+    progress_html, time_tag, view_id,
 };
 use crate::data::{
     Backlog, DataFile, DataSet, Initiative, Item, ItemKind, Metrics, Roadmap, Schema, Sprints,
@@ -33,8 +33,11 @@ impl DataSet {
             match &file.schema {
                 Some(Schema::Backlog(b)) => {
                     pages.push(page.backlog(b));
-                    let mut epics: Vec<&Item> =
-                        b.items.iter().filter(|i| i.kind == ItemKind::Epic).collect();
+                    let mut epics: Vec<&Item> = b
+                        .items
+                        .iter()
+                        .filter(|i| i.kind == ItemKind::Epic)
+                        .collect();
                     epics.sort_by_key(|i| i.rank);
                     pages.extend(epics.into_iter().map(|e| page.epic(e)));
                 }
@@ -92,7 +95,8 @@ impl Pages<'_> {
     fn referenced_by(&self, kind: &str, id: &str) -> String {
         let mut out = String::from("<h2 id=\"referenced-by\">Referenced by</h2>\n");
         let key = (kind.to_owned(), id.to_owned());
-        let mut pages: Vec<&(String, String)> = self.referrers.get(&key).into_iter().flatten().collect();
+        let mut pages: Vec<&(String, String)> =
+            self.referrers.get(&key).into_iter().flatten().collect();
         pages.sort();
         pages.dedup();
         if pages.is_empty() {
@@ -122,15 +126,25 @@ impl Pages<'_> {
     fn initiative(&self, i: &Initiative) -> ItemPage {
         let items = self.data.descendants(&i.id);
         let (done, total) = progress(&items);
-        let mut html = String::from("<div class=\"rb-item-page rb-initiative-page\">\n<p class=\"rb-badges\">");
+        let mut html = String::from(
+            "<div class=\"rb-item-page rb-initiative-page\">\n<p class=\"rb-badges\">",
+        );
         html.push_str(&badge("status", i.status.as_str(), i.status.label()));
         html.push(' ');
         html.push_str(&badge("horizon", i.horizon.as_str(), i.horizon.label()));
         html.push_str("</p>\n<dl class=\"rb-facts\">\n");
         fact(&mut html, "ID", &escape(&i.id));
-        fact(&mut html, "Dates", &format!("{} to {}", time_tag(i.start), time_tag(i.end)));
+        fact(
+            &mut html,
+            "Dates",
+            &format!("{} to {}", time_tag(i.start), time_tag(i.end)),
+        );
         fact(&mut html, "Outcome", &escape(&i.outcome));
-        fact(&mut html, "Owner", &i.owner.as_deref().map(escape).unwrap_or_default());
+        fact(
+            &mut html,
+            "Owner",
+            &i.owner.as_deref().map(escape).unwrap_or_default(),
+        );
         fact(&mut html, "Progress", &progress_html(done, total));
         html.push_str("</dl>\n");
         if let Some(d) = &i.description {
@@ -140,20 +154,30 @@ impl Pages<'_> {
         html.push_str(&self.referenced_by("roadmap", &i.id));
         html.push_str("</div>\n");
         let url = format!("{}{}/", base_url(self.file, "roadmap"), slug(&i.id));
-        self.page(url, format!("{}: {}", i.id, i.title), i.outcome.clone(), html)
+        self.page(
+            url,
+            format!("{}: {}", i.id, i.title),
+            i.outcome.clone(),
+            html,
+        )
     }
 
     fn epic(&self, e: &Item) -> ItemPage {
         let items = self.data.descendants(&e.id);
         let (done, total) = progress(&items);
-        let mut html = String::from("<div class=\"rb-item-page rb-epic-page\">\n<p class=\"rb-badges\">");
+        let mut html =
+            String::from("<div class=\"rb-item-page rb-epic-page\">\n<p class=\"rb-badges\">");
         html.push_str(&badge("status", e.status.as_str(), e.status.label()));
         html.push_str("</p>\n<dl class=\"rb-facts\">\n");
         fact(&mut html, "ID", &escape(&e.id));
         fact(&mut html, "Rank", &e.rank.to_string());
         if let Some(parent) = &e.epic {
             let link = match self.data.parent_url(parent) {
-                Some(url) => format!("<a href=\"{}\">{}</a>", escape(&self.ctx.href(&url)), escape(parent)),
+                Some(url) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&self.ctx.href(&url)),
+                    escape(parent)
+                ),
                 None => escape(parent),
             };
             let title = self.data.initiative(parent).map(|(_, i)| i.title.as_str());
@@ -163,7 +187,11 @@ impl Pages<'_> {
         }
         fact(&mut html, "Dates", &self.sprint_span(e, &items));
         fact(&mut html, "Priority", priority_label(e.priority));
-        fact(&mut html, "Owner", &e.owner.as_deref().map(escape).unwrap_or_default());
+        fact(
+            &mut html,
+            "Owner",
+            &e.owner.as_deref().map(escape).unwrap_or_default(),
+        );
         let labels: Vec<String> = e.labels.iter().map(|l| escape(l)).collect();
         fact(&mut html, "Labels", &labels.join(", "));
         fact(&mut html, "Progress", &progress_html(done, total));
@@ -216,15 +244,23 @@ impl Pages<'_> {
         let mut items: Vec<(&DataFile, &Item)> = b.items.iter().map(|i| (self.file, i)).collect();
         items.sort_by_key(|(_, i)| i.rank);
         let (done, total) = progress(&items);
-        let description = b.heading.description.clone().unwrap_or_else(|| {
-            format!("{} items, {done} of {total} points done", items.len())
-        });
+        let description = b
+            .heading
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("{} items, {done} of {total} points done", items.len()));
         let mut html = String::from("<div class=\"rb-item-page rb-backlog-page\">\n");
         if let Some(d) = &b.heading.description {
             let _ = writeln!(html, "<p class=\"rb-description\">{}</p>", escape(d));
         }
         html.push_str("<h2 id=\"board\">Board</h2>\n");
-        html.push_str(&ListView { anchors: false, ..self.list() }.board(&items, ""));
+        html.push_str(
+            &ListView {
+                anchors: false,
+                ..self.list()
+            }
+            .board(&items, ""),
+        );
         html.push_str("<h2 id=\"ranked\">Ranked backlog</h2>\n");
         html.push_str(&self.list().item_table(&items, "", ""));
         html.push_str("</div>\n");
@@ -232,7 +268,11 @@ impl Pages<'_> {
     }
 
     fn roadmap(&self, r: &Roadmap) -> ItemPage {
-        let title = r.heading.title.clone().unwrap_or_else(|| "Roadmap".to_owned());
+        let title = r
+            .heading
+            .title
+            .clone()
+            .unwrap_or_else(|| "Roadmap".to_owned());
         let all: Vec<&Initiative> = r.initiatives.iter().collect();
         let description = r
             .heading
@@ -243,17 +283,24 @@ impl Pages<'_> {
         if let Some(d) = &r.heading.description {
             let _ = writeln!(html, "<p class=\"rb-description\">{}</p>", escape(d));
         }
-        let view = ListView { anchors: false, ..self.list() };
+        let view = ListView {
+            anchors: false,
+            ..self.list()
+        };
         html.push_str(&view.roadmap(self.file, &all));
         html.push_str("<h2 id=\"timeline\">Timeline</h2>\n");
         let id = self.chart_id("timeline");
-        html.push_str(&charts::timeline(self.data, self.ctx, self.file, &all, &id));
+        html.push_str(&super::timeline::timeline(self.ctx, self.file, &all, &id));
         html.push_str("</div>\n");
         self.page(base_url(self.file, "roadmap"), title, description, html)
     }
 
     fn sprints(&self, s: &Sprints) -> ItemPage {
-        let title = s.heading.title.clone().unwrap_or_else(|| "Sprints".to_owned());
+        let title = s
+            .heading
+            .title
+            .clone()
+            .unwrap_or_else(|| "Sprints".to_owned());
         let mut sprints: Vec<_> = s.sprints.iter().collect();
         sprints.sort_by_key(|x| x.number);
         let description = s
@@ -266,7 +313,12 @@ impl Pages<'_> {
             let _ = writeln!(html, "<p class=\"rb-description\">{}</p>", escape(d));
         }
         html.push_str("<h2 id=\"velocity\">Velocity</h2>\n");
-        html.push_str(&charts::velocity(&sprints, 3, &self.chart_id("velocity")));
+        html.push_str(&charts::velocity(
+            &sprints,
+            3,
+            &self.chart_id("velocity"),
+            false,
+        ));
         html.push_str("<h2 id=\"burn-up\">Burn-up</h2>\n");
         html.push_str(&charts::burnup(&sprints, &self.chart_id("burnup")));
         html.push_str(
@@ -294,7 +346,11 @@ impl Pages<'_> {
     }
 
     fn metrics(&self, m: &Metrics) -> ItemPage {
-        let title = m.heading.title.clone().unwrap_or_else(|| "Metrics".to_owned());
+        let title = m
+            .heading
+            .title
+            .clone()
+            .unwrap_or_else(|| "Metrics".to_owned());
         let all: Vec<_> = m.metrics.iter().collect();
         let names: Vec<&str> = all.iter().map(|x| x.title.as_str()).collect();
         let description = m

@@ -76,13 +76,25 @@ pub(crate) struct Scale {
 impl Scale {
     /// A scale over round numbers covering `lo..=hi`, and its ticks.
     pub fn nice(lo: f64, hi: f64, top: f64, bottom: f64) -> (Scale, Vec<f64>) {
-        let (lo, hi) = if hi - lo < 1e-9 { (lo - 1.0, hi + 1.0) } else { (lo, hi) };
+        let (lo, hi) = if hi - lo < 1e-9 {
+            (lo - 1.0, hi + 1.0)
+        } else {
+            (lo, hi)
+        };
         let step = nice_step((hi - lo) / 4.0);
         let lo = (lo / step).floor() * step;
         let hi = (hi / step).ceil() * step;
         let count = ((hi - lo) / step).round() as usize;
         let ticks = (0..=count).map(|i| lo + step * i as f64).collect();
-        (Scale { lo, hi, top, bottom }, ticks)
+        (
+            Scale {
+                lo,
+                hi,
+                top,
+                bottom,
+            },
+            ticks,
+        )
     }
 
     pub fn y(&self, value: f64) -> f64 {
@@ -142,8 +154,15 @@ pub(crate) fn line(points: &[(f64, f64)], class: &str, color: &str, dashed: bool
     if points.is_empty() {
         return String::new();
     }
-    let coords: Vec<String> = points.iter().map(|(x, y)| format!("{},{}", c(*x), c(*y))).collect();
-    let dash = if dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+    let coords: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{},{}", c(*x), c(*y)))
+        .collect();
+    let dash = if dashed {
+        " stroke-dasharray=\"6 4\""
+    } else {
+        ""
+    };
     let mut out = format!(
         "<polyline class=\"rb-line {class}\" points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>\n",
         coords.join(" ")
