@@ -156,13 +156,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 base_url,
                 live_reload: None,
                 relative_links: relative_links.then_some(true),
+                target: crate::site::Target::Folder(output),
             };
-            let built = crate::site::build(&project, &opts)?;
+            let mut built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);
-            let dest = match output {
-                Some(dir) => dir,
-                None => project.output_dir(&built.config),
-            };
+            let dest = built.dest.clone().unwrap_or_else(|| project.output_dir(&built.config));
             built.output.write_atomic(&dest).map_err(Diagnostics::from)?;
             let s = built.stats;
             printer.info(&format!(
@@ -177,7 +175,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             Ok(())
         }
         Command::Check { drafts } => {
-            let opts = BuildOptions { drafts, ..BuildOptions::default() };
+            let opts = BuildOptions {
+                drafts,
+                target: crate::site::Target::Discard,
+                ..BuildOptions::default()
+            };
             let built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);
             let s = built.stats;
@@ -236,10 +238,12 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         std::fs::create_dir_all(parent).map_err(|e| Diagnostics::from(crate::error::io_error(parent, &e)))?;
     }
     std::fs::write(&out, &result.toml).map_err(|e| Diagnostics::from(crate::error::io_error(&out, &e)))?;
-    for (line, reason) in &result.skipped {
+    let skipped = result.skipped.iter().map(|(line, reason)| (line, format!("row skipped: {reason}")));
+    let notes = result.notes.iter().map(|(line, note)| (line, note.clone()));
+    for (line, message) in skipped.chain(notes) {
         eprintln!(
             "{}",
-            Diagnostic::warning(Kind::Data, format!("row skipped: {reason}"))
+            Diagnostic::warning(Kind::Data, message)
                 .at(crate::error::Location::new(&args.file, *line, 0))
                 .render(printer.color)
         );

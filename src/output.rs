@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -15,14 +16,59 @@ use crate::error::{Diagnostic, Kind};
 /// Marks an output folder as rolebook's, so it may be replaced.
 pub const MARKER: &str = ".rolebook-output";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Applied to every HTML file as it is added (relative links, live reload).
+pub type HtmlFilter = Arc<dyn Fn(&str, String) -> String + Send + Sync>;
+
+/// The files of a build. In memory (serve answers from it), or spilled: each
+/// file goes straight to a staging folder as it is added and only its path
+/// is kept, so a big site is never held in memory whole.
+#[derive(Default)]
 pub struct Output {
     files: BTreeMap<String, Vec<u8>>,
+    spill: Option<PathBuf>,
+    /// Keep paths only, write nothing (`check`).
+    discard: bool,
+    filter: Option<HtmlFilter>,
+    errors: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output").field("files", &self.files.len()).field("spill", &self.spill).finish()
+    }
 }
 
 impl Output {
     pub fn new() -> Self {
         Output::default()
+    }
+
+    /// An output that writes each file into a staging folder beside `dest`
+    /// as it is added; `write_atomic(dest)` then swaps it into place.
+    pub fn spilling_to(dest: &Path) -> Result<Output, Diagnostic> {
+        check_replaceable(dest)?;
+        let staging = staging_path(dest, "staging");
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
+        let mut output = Output::default();
+        output.spill = Some(staging);
+        Ok(output)
+    }
+
+    /// An output that keeps paths but no bytes: for checking a site.
+    pub fn discarding() -> Output {
+        let mut output = Output::default();
+        output.discard = true;
+        output
+    }
+
+    pub fn set_html_filter(&mut self, filter: HtmlFilter) {
+        self.filter = Some(filter);
+    }
+
+    /// Errors met while spilling files to disk.
+    pub fn take_errors(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.errors)
     }
 
     /// Adds a file at `path` (relative, `/`-separated). Returns false, and
@@ -32,7 +78,8 @@ impl Output {
         if !is_safe(&path) || self.files.contains_key(&path) {
             return false;
         }
-        self.files.insert(path, bytes.into());
+        let bytes = self.prepare(&path, bytes.into());
+        self.files.insert(path, bytes);
         true
     }
 
@@ -40,8 +87,33 @@ impl Output {
     pub fn set(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         let path = path.into();
         if is_safe(&path) {
-            self.files.insert(path, bytes.into());
+            let bytes = self.prepare(&path, bytes.into());
+            self.files.insert(path, bytes);
         }
+    }
+
+    /// Filters HTML, and in spill mode writes the file and keeps nothing.
+    fn prepare(&mut self, path: &str, bytes: Vec<u8>) -> Vec<u8> {
+        let bytes = match (&self.filter, path.ends_with(".html")) {
+            (Some(filter), true) => match String::from_utf8(bytes) {
+                Ok(html) => filter(path, html).into_bytes(),
+                Err(e) => e.into_bytes(),
+            },
+            _ => bytes,
+        };
+        if self.discard {
+            return Vec::new();
+        }
+        let Some(dir) = &self.spill else { return bytes };
+        let target = dir.join(path);
+        let written = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, &bytes));
+        if let Err(e) = written {
+            self.errors.push(io(&target, &e));
+        }
+        Vec::new()
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
@@ -77,18 +149,28 @@ impl Output {
     }
 
     /// Writes every file under `dest` through a staging folder, then swaps.
-    pub fn write_atomic(&self, dest: &Path) -> Result<(), Diagnostic> {
+    pub fn write_atomic(&mut self, dest: &Path) -> Result<(), Diagnostic> {
         check_replaceable(dest)?;
-        let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!(".{name}.rolebook-staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.rolebook-old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&staging);
-        let result = self.write_all(&staging).and_then(|()| swap(&staging, dest, &old));
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
+        let old = staging_path(dest, "old");
+        let result = match self.spill.take() {
+            Some(staging) => {
+                let marked = std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e));
+                let result = marked.and_then(|()| swap(&staging, dest, &old));
+                if result.is_err() {
+                    let _ = std::fs::remove_dir_all(&staging);
+                }
+                result
+            }
+            None => {
+                let staging = staging_path(dest, "staging");
+                let _ = std::fs::remove_dir_all(&staging);
+                let result = self.write_all(&staging).and_then(|()| swap(&staging, dest, &old));
+                if result.is_err() {
+                    let _ = std::fs::remove_dir_all(&staging);
+                }
+                result
+            }
+        };
         result
     }
 
@@ -109,9 +191,26 @@ impl Output {
                 let target = dir.join(path);
                 std::fs::write(&target, bytes).map_err(|e| io(&target, &e))
             })?;
-        std::fs::write(dir.join(MARKER), "This folder is written by rolebook and replaced on every build.\n")
-            .map_err(|e| io(dir, &e))
+        std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, &e))
     }
+}
+
+impl Drop for Output {
+    /// A spilled build that never reached `write_atomic` leaves nothing behind.
+    fn drop(&mut self) {
+        if let Some(staging) = &self.spill {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+    }
+}
+
+const MARKER_TEXT: &str = "This folder is written by rolebook and replaced on every build.\n";
+
+/// `.public.rolebook-staging-PID` beside `public`.
+fn staging_path(dest: &Path, what: &str) -> PathBuf {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    parent.join(format!(".{name}.rolebook-{what}-{}", std::process::id()))
 }
 
 fn io(path: &Path, err: &std::io::Error) -> Diagnostic {

@@ -115,6 +115,17 @@ pub struct Content {
 }
 
 impl Content {
+    /// The tree without page texts, assets or data: what lookups need.
+    pub fn clone_tree(&self) -> Content {
+        Content {
+            pages: self.pages.iter().map(|p| Page { text: Arc::from(""), body_offset: 0, ..p.clone() }).collect(),
+            root: self.root,
+            by_rel: self.by_rel.clone(),
+            by_url: self.by_url.clone(),
+            ..Content::default()
+        }
+    }
+
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id]
     }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Project, Site, output_path, render_error};
 use crate::config::SiteConfig;
-use crate::content::{Content, PageId, Role, slugify};
+use crate::content::{Content, PageId, slugify};
 use crate::data::ViewContext;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
@@ -116,7 +116,7 @@ impl Site<'_> {
         ctx.insert("rolebook", &self.rolebook_vars(out_path));
         ctx.insert("page", view);
         ctx.insert("current", view);
-        ctx.insert("nav", &super::views::nav(self.content, parent, self.urls, self.full_nav));
+        self.insert_nav(&mut ctx, parent, None);
         let mut crumbs = super::views::breadcrumbs(self.content, parent, self.urls);
         crumbs.push(super::views::LinkView {
             title: self.content.page(parent).title.clone(),
@@ -182,31 +182,24 @@ impl Site<'_> {
         }
     }
 
-    /// Terms of each taxonomy: name -> (slug, pages).
+    /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
     fn terms(&self) -> Vec<(String, String, BTreeMap<String, (String, Vec<PageId>)>)> {
         let mut out = Vec::new();
         for tax in &self.config.taxonomies {
             let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
             for &id in &self.order {
                 let page = self.content.page(id);
-                let names: Vec<(String, String)> = if tax.name == "roles" {
-                    page.roles
-                        .iter()
-                        .map(|r| match r {
-                            Role::Po => ("Product Owner".to_string(), "po".to_string()),
-                            Role::Pm => ("Product Manager".to_string(), "pm".to_string()),
-                        })
-                        .collect()
-                } else if tax.name == "tags" {
-                    page.meta.tags.iter().map(|t| (t.clone(), slugify(t))).collect()
-                } else {
-                    match page.meta.extra.get(&tax.name) {
-                        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(|t| (t.to_string(), slugify(t))).collect(),
+                let names: Vec<String> = match tax.name.as_str() {
+                    "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
+                    "tags" => page.meta.tags.clone(),
+                    other => match page.meta.extra.get(other) {
+                        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
                         _ => Vec::new(),
-                    }
+                    },
                 };
-                for (name, slug) in names {
-                    terms.entry(slug.clone()).or_insert_with(|| (name, Vec::new())).1.push(id);
+                for name in names {
+                    let slug = slugify(&name);
+                    terms.entry(slug).or_insert_with(|| (name, Vec::new())).1.push(id);
                 }
             }
             out.push((tax.name.clone(), tax.url_folder().to_string(), terms));
@@ -214,33 +207,44 @@ impl Site<'_> {
         out
     }
 
+    /// A taxonomy with its terms and counts, without their pages: what a
+    /// taxonomy page needs, small whatever the size of the site.
+    fn taxonomy_view(&self, name: &str, folder: &str, terms: &BTreeMap<String, (String, Vec<PageId>)>) -> Value {
+        let terms: Vec<Value> = terms.iter().map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false)).collect();
+        json!({ "name": name, "path": folder, "url": self.urls.href(&format!("{folder}/")), "terms": terms })
+    }
+
+    fn term_view(&self, folder: &str, slug: &str, name: &str, pages: &[PageId], with_pages: bool) -> Value {
+        let mut view = json!({
+            "name": name, "slug": slug, "count": pages.len(),
+            "url": self.urls.href(&format!("{folder}/{slug}/")),
+        });
+        if with_pages {
+            view["pages"] = Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
+        }
+        view
+    }
+
+    /// For `get_taxonomy`: every term with its pages.
     pub(super) fn taxonomy_views(&self) -> HashMap<String, Value> {
         self.terms()
             .into_iter()
             .map(|(name, folder, terms)| {
-                let terms: Vec<Value> = terms
-                    .iter()
-                    .map(|(slug, (term, pages))| {
-                        json!({
-                            "name": term, "slug": slug,
-                            "url": self.urls.href(&format!("{folder}/{slug}/")),
-                            "pages": pages.iter().map(|&p| self.summaries[p].clone()).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                let view = json!({ "name": name, "url": self.urls.href(&format!("{folder}/")), "terms": terms });
+                let mut view = self.taxonomy_view(&name, &folder, &terms);
+                view["terms"] = Value::Array(
+                    terms.iter().map(|(slug, (term, pages))| self.term_view(&folder, slug, term, pages, true)).collect(),
+                );
                 (name, view)
             })
             .collect()
     }
 
     pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let views = self.taxonomy_views();
         for (name, folder, terms) in self.terms() {
             if terms.is_empty() {
                 continue;
             }
-            let Some(taxonomy) = views.get(&name) else { continue };
+            let taxonomy = self.taxonomy_view(&name, &folder, &terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(&name);
             if self.templates.has("taxonomy_list.html") {
@@ -254,16 +258,19 @@ impl Site<'_> {
             if !self.templates.has("taxonomy_single.html") {
                 continue;
             }
-            let empty = Vec::new();
-            let term_views = taxonomy.get("terms").and_then(Value::as_array).unwrap_or(&empty);
-            for term in term_views {
-                let slug = term.get("slug").and_then(Value::as_str).unwrap_or_default();
-                let term_name = term.get("name").and_then(Value::as_str).unwrap_or_default();
-                let path = format!("{folder}/{slug}/");
-                let view = self.virtual_view("taxonomy", term_name, "", &path, "");
-                let out = output_path(&path);
-                let extra = [("taxonomy", taxonomy.clone()), ("term", term.clone())];
-                match self.render_virtual("taxonomy_single.html", self.content.root, &view, &extra, &out) {
+            let rendered: Vec<_> = terms
+                .par_iter()
+                .map(|(slug, (term_name, pages))| {
+                    let term = self.term_view(&folder, slug, term_name, pages, true);
+                    let path = format!("{folder}/{slug}/");
+                    let view = self.virtual_view("taxonomy", term_name, "", &path, "");
+                    let out = output_path(&path);
+                    let extra = [("taxonomy", taxonomy.clone()), ("term", term)];
+                    (out.clone(), self.render_virtual("taxonomy_single.html", self.content.root, &view, &extra, &out))
+                })
+                .collect();
+            for (out, result) in rendered {
+                match result {
                     Ok(html) => self.insert_unique(output, out, html, &name, diags),
                     Err(e) => diags.push(render_error(&e, "taxonomy_single.html", self.templates, Path::new(crate::config::FILE_NAME))),
                 }
@@ -471,19 +478,16 @@ impl Site<'_> {
         }
     }
 
-    /// Live reload script and relative links, applied to every HTML file.
-    pub(super) fn finish_html(&self, output: &mut Output) {
+    /// Live reload script and relative links, applied to every HTML file
+    /// as it is added to the output.
+    pub(super) fn html_filter(&self) -> Option<crate::output::HtmlFilter> {
         let relative = self.config.relative_links;
         let base = self.urls.base_path.clone();
         let reload = self.live_reload.clone();
         if !relative && reload.is_none() {
-            return;
+            return None;
         }
-        output.iter_mut().par_bridge().for_each(|(path, bytes)| {
-            if !path.ends_with(".html") {
-                return;
-            }
-            let Ok(mut html) = String::from_utf8(std::mem::take(bytes)) else { return };
+        Some(std::sync::Arc::new(move |path: &str, mut html: String| {
             if relative {
                 html = crate::output::relativize(&html, path, &base);
             }
@@ -493,8 +497,8 @@ impl Site<'_> {
                     None => html.push_str(script),
                 }
             }
-            *bytes = html.into_bytes();
-        });
+            html
+        }))
     }
 }
 

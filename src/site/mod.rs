@@ -61,6 +61,20 @@ pub struct BuildOptions {
     /// Script injected before `</body>` of every page (serve mode only).
     pub live_reload: Option<String>,
     pub relative_links: Option<bool>,
+    pub target: Target,
+}
+
+/// Where a build's files go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Target {
+    /// Kept in memory (serve).
+    #[default]
+    Memory,
+    /// Checked and dropped (check).
+    Discard,
+    /// Written to a staging folder as they are made, swapped into this folder
+    /// (or the config's `output_dir`) by `Output::write_atomic`.
+    Folder(Option<PathBuf>),
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -77,6 +91,8 @@ pub struct Stats {
 pub struct Built {
     pub config: SiteConfig,
     pub output: Output,
+    /// The folder the output is for, with `Target::Folder`.
+    pub dest: Option<PathBuf>,
     pub warnings: Diagnostics,
     pub stats: Stats,
 }
@@ -131,23 +147,42 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     crate::templates::functions::register(&mut templates.tera, index.clone());
     let data: &DataSet = &index.data;
 
-    let rendered = render_markdown(&content, data, &templates, &urls, &config, &mut diags);
+    let lap = Lap::new();
+    let rendered = Arc::new(render_markdown(&content, data, &templates, &urls, &config, &mut diags));
+    lap.mark("markdown");
     check_anchors(&content, &rendered, &mut diags);
     if diags.has_errors() {
         return Err(finish(diags));
     }
     let site = Site::new(&config, &content, data, &templates, &urls, &rendered, opts);
-    let _ = index.pages.set(site.page_views());
+    let _ = index.pages.set(site.page_lookup(rendered.clone()));
     let _ = index.taxonomies.set(site.taxonomy_views());
+    lap.mark("views");
 
-    let mut output = Output::new();
+    let dest = match &opts.target {
+        Target::Folder(dir) => Some(dir.clone().unwrap_or_else(|| project.output_dir(&config))),
+        _ => None,
+    };
+    let mut output = match (&opts.target, &dest) {
+        (Target::Discard, _) => Output::discarding(),
+        (Target::Folder(_), Some(dir)) => Output::spilling_to(dir).map_err(Diagnostics::from)?,
+        _ => Output::new(),
+    };
+    if let Some(filter) = site.html_filter() {
+        output.set_html_filter(filter);
+    }
+    let lap = Lap::new();
     site.render_pages(&mut output, &mut diags);
+    lap.mark("pages");
     site.render_data_pages(&mut output, &mut diags);
     site.render_taxonomies(&mut output, &mut diags);
+    lap.mark("taxonomies");
     site.render_extras(&mut output, &mut diags);
+    lap.mark("extras");
     site.write_search_index(&mut output);
+    lap.mark("search");
     statics.add_to(&mut output, &content, &mut diags);
-    site.finish_html(&mut output);
+    diags.extend(output.take_errors());
     if diags.has_errors() {
         return Err(finish(diags));
     }
@@ -161,6 +196,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     Ok(Built {
         config,
         output,
+        dest,
         warnings: finish(diags),
         stats,
     })
@@ -175,14 +211,14 @@ fn load_data(content: &Content, diags: &mut Diagnostics) -> DataSet {
     let parsed: Vec<_> = content
         .data
         .par_iter()
-        .map(|source| data::parse(&source.rel_path, &source.display_path, &source.text))
+        .map(|source| data::parse_lenient(&source.rel_path, &source.display_path, &source.text))
         .collect();
+    // Entries of a file with errors are kept where they have an id, so
+    // references to them do not add errors of their own.
     let mut files = Vec::new();
-    for result in parsed {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diags.extend(d),
-        }
+    for (file, d) in parsed {
+        diags.extend(d);
+        files.extend(file);
     }
     let (set, d) = DataSet::new(files);
     diags.extend(d);
@@ -258,11 +294,13 @@ pub struct Site<'a> {
     pub templates: &'a Templates,
     pub urls: &'a Urls,
     pub rendered: &'a [RenderedPage],
-    pub summaries: Vec<Value>,
+    pub summaries: Arc<Vec<Value>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
     pub live_reload: Option<String>,
     pub full_nav: bool,
+    /// The theme's `sidebar.html`, rendered once per open branch.
+    pub sidebars: HashMap<PageId, String>,
 }
 
 impl<'a> Site<'a> {
@@ -279,10 +317,11 @@ impl<'a> Site<'a> {
             .into_par_iter()
             .map(|id| views::summary_view(content, id, &rendered[id], urls, config.edit_url.as_deref()))
             .collect();
+        let summaries = Arc::new(summaries);
         let mut base_context = Context::new();
         base_context.insert("config", config);
         let full_nav = content.pages.len() <= config.sidebar_full_limit;
-        Site {
+        let mut site = Site {
             config,
             content,
             data,
@@ -294,18 +333,63 @@ impl<'a> Site<'a> {
             base_context,
             live_reload: opts.live_reload.clone(),
             full_nav,
+            sidebars: HashMap::new(),
+        };
+        site.sidebars = site.render_sidebars();
+        site
+    }
+
+    /// The section whose branch is open in the sidebar of page `id`.
+    pub fn branch_of(&self, id: PageId) -> PageId {
+        let page = self.content.page(id);
+        if page.is_section() { id } else { page.parent.unwrap_or(self.content.root) }
+    }
+
+    /// Pages of one section share a sidebar but for the current link, so a
+    /// theme's `sidebar.html` is rendered once per section, not per page.
+    fn render_sidebars(&self) -> HashMap<PageId, String> {
+        if !self.templates.has("sidebar.html") {
+            return HashMap::new();
+        }
+        let mut branches: Vec<PageId> = (0..self.content.pages.len()).map(|id| self.branch_of(id)).collect();
+        branches.sort_unstable();
+        branches.dedup();
+        branches
+            .into_par_iter()
+            .filter_map(|branch| {
+                let mut ctx = self.base_context.clone();
+                ctx.insert("nav", &views::nav(self.content, branch, None, self.urls, self.full_nav));
+                ctx.insert("rolebook", &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)));
+                self.templates.tera.render("sidebar.html", &ctx).ok().map(|html| (branch, html))
+            })
+            .collect()
+    }
+
+    /// Sidebar and nav variables for a page in `branch`, `active` marked.
+    pub fn insert_nav(&self, ctx: &mut Context, branch: PageId, active: Option<PageId>) {
+        match self.sidebars.get(&branch) {
+            Some(html) => {
+                let html = match active {
+                    Some(id) => {
+                        let href = format!("href=\"{}\"", self.urls.href(&self.content.page(id).url_path));
+                        html.replacen(&href, &format!("{href} aria-current=\"page\""), 1)
+                    }
+                    None => html.clone(),
+                };
+                ctx.insert("sidebar", &html);
+            }
+            None => ctx.insert("nav", &views::nav(self.content, branch, active, self.urls, self.full_nav)),
         }
     }
 
-    fn page_views(&self) -> HashMap<String, Value> {
-        (0..self.content.pages.len())
-            .map(|id| {
-                (
-                    self.content.page(id).rel_path.clone(),
-                    views::full_view(self.content, id, self.rendered, &self.summaries),
-                )
-            })
-            .collect()
+    /// `get_page` and `get_section`: full views made on demand.
+    fn page_lookup(&self, rendered: Arc<Vec<RenderedPage>>) -> crate::templates::functions::PageLookup {
+        let summaries = self.summaries.clone();
+        let content: Arc<Content> = Arc::new(self.content.clone_tree());
+        Box::new(move |rel: &str| {
+            let &id = content.by_rel.get(rel)?;
+            Some(views::full_view(&content, id, &rendered, &summaries))
+        })
     }
 
     /// `rolebook` variables for a page at output path `out_path`.
@@ -334,7 +418,7 @@ impl<'a> Site<'a> {
         ctx.insert("rolebook", &self.rolebook_vars(&out));
         ctx.insert(if page.is_section() { "section" } else { "page" }, &view);
         ctx.insert("current", &view);
-        ctx.insert("nav", &views::nav(self.content, id, self.urls, self.full_nav));
+        self.insert_nav(&mut ctx, self.branch_of(id), Some(id));
         ctx.insert("breadcrumbs", &views::breadcrumbs(self.content, id, self.urls));
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
@@ -366,8 +450,23 @@ impl<'a> Site<'a> {
 
     fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
         let neighbours = views::neighbours(self.content, &self.order, self.urls);
-        let results: Vec<(String, Result<String, Diagnostic>)> = (0..self.content.pages.len())
-            .into_par_iter()
+        // In chunks, so a spilling output holds at most one chunk of pages.
+        let ids: Vec<PageId> = (0..self.content.pages.len()).collect();
+        for chunk in ids.chunks(256) {
+            self.render_chunk(chunk, &neighbours, output, diags);
+        }
+    }
+
+    fn render_chunk(
+        &self,
+        chunk: &[PageId],
+        neighbours: &[(Option<views::LinkView>, Option<views::LinkView>)],
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) {
+        let results: Vec<(String, Result<String, Diagnostic>)> = chunk
+            .par_iter()
+            .copied()
             .map(|id| {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
@@ -413,4 +512,26 @@ pub fn render_error(err: &tera::Error, name: &str, templates: &Templates, page: 
 /// `roles/comparison/` -> `roles/comparison/index.html`.
 pub fn output_path(url_path: &str) -> String {
     format!("{url_path}index.html")
+}
+
+/// Stage timings on stderr when `ROLEBOOK_TIMINGS` is set (for profiling).
+struct Lap {
+    start: std::cell::Cell<Instant>,
+    on: bool,
+}
+
+impl Lap {
+    fn new() -> Self {
+        Lap {
+            start: std::cell::Cell::new(Instant::now()),
+            on: std::env::var_os("ROLEBOOK_TIMINGS").is_some(),
+        }
+    }
+
+    fn mark(&self, stage: &str) {
+        if self.on {
+            eprintln!("timing: {stage}: {} ms", self.start.get().elapsed().as_millis());
+        }
+        self.start.set(Instant::now());
+    }
 }

@@ -82,18 +82,20 @@ pub fn full_view(content: &Content, id: PageId, rendered: &[RenderedPage], summa
 
 /// The sidebar for page `current`: the whole tree on small sites; on big
 /// ones the top level and the open branch only.
-pub fn nav(content: &Content, current: PageId, urls: &Urls, full: bool) -> Vec<NavNode> {
-    let mut open: Vec<PageId> = content.ancestors(current);
-    open.push(current);
+/// `branch` is the page whose ancestors (and itself) are open; `active`
+/// the one marked current, if any.
+pub fn nav(content: &Content, branch: PageId, active: Option<PageId>, urls: &Urls, full: bool) -> Vec<NavNode> {
+    let mut open: Vec<PageId> = content.ancestors(branch);
+    open.push(branch);
     let root = content.page(content.root);
-    root.children.iter().map(|&c| nav_node(content, c, &open, current, urls, full)).collect()
+    root.children.iter().map(|&c| nav_node(content, c, &open, active, urls, full)).collect()
 }
 
-fn nav_node(content: &Content, id: PageId, open: &[PageId], current: PageId, urls: &Urls, full: bool) -> NavNode {
+fn nav_node(content: &Content, id: PageId, open: &[PageId], active: Option<PageId>, urls: &Urls, full: bool) -> NavNode {
     let page = content.page(id);
     let is_open = open.contains(&id);
     let children = if page.is_section() && (full || is_open) {
-        page.children.iter().map(|&c| nav_node(content, c, open, current, urls, full)).collect()
+        page.children.iter().map(|&c| nav_node(content, c, open, active, urls, full)).collect()
     } else {
         Vec::new()
     };
@@ -102,7 +104,7 @@ fn nav_node(content: &Content, id: PageId, open: &[PageId], current: PageId, url
         url: urls.href(&page.url_path),
         roles: roles_of(content, id),
         is_section: page.is_section(),
-        active: id == current,
+        active: Some(id) == active,
         open: is_open,
         weight: page.meta.weight,
         children,

@@ -34,6 +34,8 @@ impl Urls {
     }
 }
 
+pub type PageLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
+
 /// What templates can look up, shared by every render of one build.
 pub struct SiteIndex {
     pub urls: Urls,
@@ -43,8 +45,10 @@ pub struct SiteIndex {
     pub assets: HashMap<String, String>,
     pub data: Arc<DataSet>,
     pub markdown: MarkdownConfig,
-    /// Page views by content rel path; set once Markdown is rendered.
-    pub pages: OnceLock<HashMap<String, Value>>,
+    /// Looks up a page view by content rel path; set once Markdown is
+    /// rendered. Views are made on demand, so a big site does not hold a
+    /// second copy of every page.
+    pub pages: OnceLock<PageLookup>,
     /// Taxonomy views by name; set with the pages.
     pub taxonomies: OnceLock<HashMap<String, Value>>,
 }
@@ -97,12 +101,12 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;
             let pages = i.pages.get().ok_or_else(|| tera::Error::msg(format!("{name} is not available in shortcodes")))?;
-            let page = pages.get(path).ok_or_else(|| tera::Error::msg(format!("{name}: no content file `{path}`")))?;
+            let page = pages(path).ok_or_else(|| tera::Error::msg(format!("{name}: no content file `{path}`")))?;
             let is_section = page.get("kind").and_then(Value::as_str) == Some("section");
             if is_section != key {
                 return Err(tera::Error::msg(format!("{name}: `{path}` is a {}", if is_section { "section" } else { "page" })));
             }
-            Ok(page.clone())
+            Ok(page)
         });
     }
     let i = index.clone();

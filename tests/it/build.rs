@@ -106,8 +106,8 @@ fn taxonomies_get_term_pages() {
     let tag = site.read("public/tags/basics/index.html");
     assert!(tag.contains("First") && tag.contains("Alpha without weight"), "{tag}");
     assert!(site.exists("public/tags/backlog-craft/index.html"));
-    assert_eq!(site.read("public/role/po/index.html").trim(), "Product Owner: [First][Links and more][Alpha without weight]");
-    assert_eq!(site.read("public/role/pm/index.html").trim(), "Product Manager: [Links and more][Alpha without weight]");
+    assert_eq!(site.read("public/role/po/index.html").trim(), "po: [First][Links and more][Alpha without weight]");
+    assert_eq!(site.read("public/role/pm/index.html").trim(), "pm: [Links and more][Alpha without weight]");
 }
 
 #[test]
