@@ -34,7 +34,9 @@ pub fn fingerprint(bytes: &[u8]) -> String {
 
 fn fingerprinted_name(path: &str, hash: &str) -> String {
     match path.rsplit_once('.') {
-        Some((stem, ext)) if !stem.ends_with('/') && !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+        Some((stem, ext)) if !stem.ends_with('/') && !stem.is_empty() => {
+            format!("{stem}.{hash}.{ext}")
+        }
         _ => format!("{path}.{hash}"),
     }
 }
@@ -42,18 +44,32 @@ fn fingerprinted_name(path: &str, hash: &str) -> String {
 pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagnostics) -> Statics {
     let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     if let Ok(theme) = Theme::find(&project.root, &config.theme) {
-        for SourceFile { rel_path, bytes, .. } in theme.files("static") {
+        for SourceFile {
+            rel_path, bytes, ..
+        } in theme.files("static")
+        {
             by_path.insert(rel_path, bytes);
         }
     }
-    match crate::markdown::highlight::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark) {
+    match crate::markdown::highlight::stylesheet(
+        &config.markdown.highlight_theme,
+        &config.markdown.highlight_theme_dark,
+    ) {
         Ok(css) => {
             by_path.insert("css/syntax.css".into(), css.into_bytes());
         }
-        Err(message) => diags.push(Diagnostic::error(Kind::Config, message).in_file(crate::config::FILE_NAME)),
+        Err(message) => {
+            diags.push(Diagnostic::error(Kind::Config, message).in_file(crate::config::FILE_NAME))
+        }
     }
-    by_path.insert("css/views.css".into(), crate::data::VIEWS_CSS.as_bytes().to_vec());
-    for SourceFile { rel_path, bytes, .. } in crate::templates::read_tree(&project.static_dir(), Path::new("static")) {
+    by_path.insert(
+        "css/views.css".into(),
+        crate::data::VIEWS_CSS.as_bytes().to_vec(),
+    );
+    for SourceFile {
+        rel_path, bytes, ..
+    } in crate::templates::read_tree(&project.static_dir(), Path::new("static"))
+    {
         by_path.insert(rel_path, bytes);
     }
     let mut fingerprints = HashMap::new();
@@ -66,7 +82,10 @@ pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagno
         }
         files.push((path, bytes));
     }
-    Statics { files, fingerprints }
+    Statics {
+        files,
+        fingerprints,
+    }
 }
 
 impl Statics {
@@ -75,7 +94,10 @@ impl Statics {
     pub fn add_to(self, output: &mut Output, content: &Content, diags: &mut Diagnostics) {
         for (path, bytes) in self.files {
             if !output.insert(path.clone(), bytes) {
-                diags.push(Diagnostic::warning(Kind::Output, format!("static file `{path}` is hidden by a page of the same path")));
+                diags.push(Diagnostic::warning(
+                    Kind::Output,
+                    format!("static file `{path}` is hidden by a page of the same path"),
+                ));
             }
         }
         for asset in &content.assets {
@@ -83,14 +105,20 @@ impl Statics {
                 Ok(bytes) => {
                     output.set(asset.dest.clone(), bytes);
                 }
-                Err(e) => diags.push(crate::error::io_error(&Path::new("content").join(&asset.rel_path), &e)),
+                Err(e) => diags.push(crate::error::io_error(
+                    &Path::new("content").join(&asset.rel_path),
+                    &e,
+                )),
             }
         }
     }
 }
 
 fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 impl Site<'_> {
@@ -98,20 +126,33 @@ impl Site<'_> {
     fn section_for(&self, rel: &str) -> PageId {
         let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         loop {
-            let index = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+            let index = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
             if let Some(&id) = self.content.by_rel.get(&index) {
                 return id;
             }
             if dir.is_empty() {
                 return self.content.root;
             }
-            dir = dir.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+            dir = dir
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string());
         }
     }
 
     /// Renders a page that has no Markdown file (data items, taxonomy
     /// terms, 404) with `template`, inside section `parent` for the sidebar.
-    fn render_virtual(&self, template: &str, parent: PageId, view: &Value, extra: &[(&str, Value)], out_path: &str) -> Result<String, tera::Error> {
+    fn render_virtual(
+        &self,
+        template: &str,
+        parent: PageId,
+        view: &Value,
+        extra: &[(&str, Value)],
+        out_path: &str,
+    ) -> Result<String, tera::Error> {
         let mut ctx = self.base_context.clone();
         ctx.insert("rolebook", &self.rolebook_vars(out_path));
         ctx.insert("page", view);
@@ -134,7 +175,14 @@ impl Site<'_> {
         self.templates.tera.render(template, &ctx)
     }
 
-    fn virtual_view(&self, kind: &str, title: &str, description: &str, url_path: &str, content: &str) -> Value {
+    fn virtual_view(
+        &self,
+        kind: &str,
+        title: &str,
+        description: &str,
+        url_path: &str,
+        content: &str,
+    ) -> Value {
         json!({
             "kind": kind, "title": title, "description": description, "content": content,
             "url": self.urls.href(url_path), "permalink": self.urls.permalink(url_path), "path": url_path,
@@ -149,12 +197,15 @@ impl Site<'_> {
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
         let pages = self.data.item_pages(&ctx, &refs);
-        let Some(template) = self.templates.pick(&["data_item.html", "page.html"]) else { return };
+        let Some(template) = self.templates.pick(&["data_item.html", "page.html"]) else {
+            return;
+        };
         let results: Vec<_> = pages
             .par_iter()
             .map(|item| {
                 let url_path = item.url_path.trim_start_matches('/');
-                let view = self.virtual_view("data", &item.title, &item.description, url_path, &item.html);
+                let view =
+                    self.virtual_view("data", &item.title, &item.description, url_path, &item.html);
                 let path = output_path(url_path);
                 let parent = self.section_for(&item.source);
                 let html = self.render_virtual(template, parent, &view, &[], &path);
@@ -172,8 +223,14 @@ impl Site<'_> {
                 Ok(html) => {
                     if !output.insert(path.clone(), html) {
                         diags.push(
-                            Diagnostic::error(Kind::Data, format!("the page for `{}` would overwrite /{}", item.title, item.url_path))
-                                .in_file(&shown),
+                            Diagnostic::error(
+                                Kind::Data,
+                                format!(
+                                    "the page for `{}` would overwrite /{}",
+                                    item.title, item.url_path
+                                ),
+                            )
+                            .in_file(&shown),
                         );
                     }
                 }
@@ -193,13 +250,21 @@ impl Site<'_> {
                     "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
                     "tags" => page.meta.tags.clone(),
                     other => match page.meta.extra.get(other) {
-                        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        Some(Value::Array(items)) => items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect(),
                         _ => Vec::new(),
                     },
                 };
                 for name in names {
                     let slug = slugify(&name);
-                    terms.entry(slug).or_insert_with(|| (name, Vec::new())).1.push(id);
+                    terms
+                        .entry(slug)
+                        .or_insert_with(|| (name, Vec::new()))
+                        .1
+                        .push(id);
                 }
             }
             out.push((tax.name.clone(), tax.url_folder().to_string(), terms));
@@ -209,18 +274,34 @@ impl Site<'_> {
 
     /// A taxonomy with its terms and counts, without their pages: what a
     /// taxonomy page needs, small whatever the size of the site.
-    fn taxonomy_view(&self, name: &str, folder: &str, terms: &BTreeMap<String, (String, Vec<PageId>)>) -> Value {
-        let terms: Vec<Value> = terms.iter().map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false)).collect();
+    fn taxonomy_view(
+        &self,
+        name: &str,
+        folder: &str,
+        terms: &BTreeMap<String, (String, Vec<PageId>)>,
+    ) -> Value {
+        let terms: Vec<Value> = terms
+            .iter()
+            .map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false))
+            .collect();
         json!({ "name": name, "path": folder, "url": self.urls.href(&format!("{folder}/")), "terms": terms })
     }
 
-    fn term_view(&self, folder: &str, slug: &str, name: &str, pages: &[PageId], with_pages: bool) -> Value {
+    fn term_view(
+        &self,
+        folder: &str,
+        slug: &str,
+        name: &str,
+        pages: &[PageId],
+        with_pages: bool,
+    ) -> Value {
         let mut view = json!({
             "name": name, "slug": slug, "count": pages.len(),
             "url": self.urls.href(&format!("{folder}/{slug}/")),
         });
         if with_pages {
-            view["pages"] = Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
+            view["pages"] =
+                Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
         }
         view
     }
@@ -232,7 +313,12 @@ impl Site<'_> {
             .map(|(name, folder, terms)| {
                 let mut view = self.taxonomy_view(&name, &folder, &terms);
                 view["terms"] = Value::Array(
-                    terms.iter().map(|(slug, (term, pages))| self.term_view(&folder, slug, term, pages, true)).collect(),
+                    terms
+                        .iter()
+                        .map(|(slug, (term, pages))| {
+                            self.term_view(&folder, slug, term, pages, true)
+                        })
+                        .collect(),
                 );
                 (name, view)
             })
@@ -250,9 +336,20 @@ impl Site<'_> {
             if self.templates.has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
-                match self.render_virtual("taxonomy_list.html", self.content.root, &view, &[("taxonomy", taxonomy.clone())], &out) {
+                match self.render_virtual(
+                    "taxonomy_list.html",
+                    self.content.root,
+                    &view,
+                    &[("taxonomy", taxonomy.clone())],
+                    &out,
+                ) {
                     Ok(html) => self.insert_unique(output, out, html, &name, diags),
-                    Err(e) => diags.push(render_error(&e, "taxonomy_list.html", self.templates, Path::new(crate::config::FILE_NAME))),
+                    Err(e) => diags.push(render_error(
+                        &e,
+                        "taxonomy_list.html",
+                        self.templates,
+                        Path::new(crate::config::FILE_NAME),
+                    )),
                 }
             }
             if !self.templates.has("taxonomy_single.html") {
@@ -266,24 +363,48 @@ impl Site<'_> {
                     let view = self.virtual_view("taxonomy", term_name, "", &path, "");
                     let out = output_path(&path);
                     let extra = [("taxonomy", taxonomy.clone()), ("term", term)];
-                    (out.clone(), self.render_virtual("taxonomy_single.html", self.content.root, &view, &extra, &out))
+                    (
+                        out.clone(),
+                        self.render_virtual(
+                            "taxonomy_single.html",
+                            self.content.root,
+                            &view,
+                            &extra,
+                            &out,
+                        ),
+                    )
                 })
                 .collect();
             for (out, result) in rendered {
                 match result {
                     Ok(html) => self.insert_unique(output, out, html, &name, diags),
-                    Err(e) => diags.push(render_error(&e, "taxonomy_single.html", self.templates, Path::new(crate::config::FILE_NAME))),
+                    Err(e) => diags.push(render_error(
+                        &e,
+                        "taxonomy_single.html",
+                        self.templates,
+                        Path::new(crate::config::FILE_NAME),
+                    )),
                 }
             }
         }
     }
 
-    fn insert_unique(&self, output: &mut Output, path: String, html: String, what: &str, diags: &mut Diagnostics) {
+    fn insert_unique(
+        &self,
+        output: &mut Output,
+        path: String,
+        html: String,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) {
         if !output.insert(path.clone(), html) {
             diags.push(
-                Diagnostic::error(Kind::Output, format!("the `{what}` taxonomy page /{path} has the URL of another page"))
-                    .in_file(crate::config::FILE_NAME)
-                    .with_help("set another `path` for the taxonomy in rolebook.toml"),
+                Diagnostic::error(
+                    Kind::Output,
+                    format!("the `{what}` taxonomy page /{path} has the URL of another page"),
+                )
+                .in_file(crate::config::FILE_NAME)
+                .with_help("set another `path` for the taxonomy in rolebook.toml"),
             );
         }
     }
@@ -297,7 +418,13 @@ impl Site<'_> {
             output.insert("sitemap.xml", self.sitemap(output));
         }
         if self.config.generate_robots_txt {
-            output.insert("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}\n", self.urls.permalink("sitemap.xml")));
+            output.insert(
+                "robots.txt",
+                format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    self.urls.permalink("sitemap.xml")
+                ),
+            );
         }
     }
 
@@ -307,7 +434,12 @@ impl Site<'_> {
             match self.render_virtual("404.html", self.content.root, &view, &[], "404.html") {
                 Ok(html) => html,
                 Err(e) => {
-                    diags.push(render_error(&e, "404.html", self.templates, Path::new("404.html")));
+                    diags.push(render_error(
+                        &e,
+                        "404.html",
+                        self.templates,
+                        Path::new("404.html"),
+                    ));
                     return;
                 }
             }
@@ -325,7 +457,10 @@ impl Site<'_> {
         for page in &self.content.pages {
             for alias in &page.meta.aliases {
                 let clean = alias.trim_start_matches('/');
-                let clean = clean.strip_prefix(self.urls.base_path.trim_start_matches('/')).filter(|_| self.urls.base_path != "/").unwrap_or(clean);
+                let clean = clean
+                    .strip_prefix(self.urls.base_path.trim_start_matches('/'))
+                    .filter(|_| self.urls.base_path != "/")
+                    .unwrap_or(clean);
                 let path = if clean.ends_with(".html") || clean.ends_with(".htm") {
                     clean.to_string()
                 } else if clean.is_empty() || clean.ends_with('/') {
@@ -338,15 +473,27 @@ impl Site<'_> {
                     let mut ctx = self.base_context.clone();
                     ctx.insert("url", &target);
                     ctx.insert("permalink", &self.urls.permalink(&page.url_path));
-                    self.templates.tera.render("alias.html", &ctx).unwrap_or_default()
+                    self.templates
+                        .tera
+                        .render("alias.html", &ctx)
+                        .unwrap_or_default()
                 } else {
                     String::new()
                 };
-                let html = if html.is_empty() { redirect_page(&target) } else { html };
+                let html = if html.is_empty() {
+                    redirect_page(&target)
+                } else {
+                    html
+                };
                 if !output.insert(path.clone(), html) {
                     diags.push(
-                        Diagnostic::error(Kind::Content, format!("alias `{alias}` is the URL of another page (or an invalid path)"))
-                            .in_file(&page.display_path),
+                        Diagnostic::error(
+                            Kind::Content,
+                            format!(
+                                "alias `{alias}` is the URL of another page (or an invalid path)"
+                            ),
+                        )
+                        .in_file(&page.display_path),
                     );
                 }
             }
@@ -384,7 +531,11 @@ impl Site<'_> {
             for &e in &entries {
                 let p = self.content.page(e);
                 let link = self.urls.permalink(&p.url_path);
-                let when = p.updated.or(p.date).map(|d| d.rfc3339()).unwrap_or_else(|| updated.clone());
+                let when = p
+                    .updated
+                    .or(p.date)
+                    .map(|d| d.rfc3339())
+                    .unwrap_or_else(|| updated.clone());
                 let body = &self.rendered[e].rendered.html;
                 xml.push_str(&format!(
                     "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n{}<content type=\"html\">{}</content>\n</entry>\n",
@@ -418,32 +569,64 @@ impl Site<'_> {
                 })
             })
             .collect();
-        let view = self.virtual_view("print", &self.config.title, &self.config.description, "print/", "");
-        match self.render_virtual("print.html", self.content.root, &view, &[("pages", Value::Array(pages))], "print/index.html") {
+        let view = self.virtual_view(
+            "print",
+            &self.config.title,
+            &self.config.description,
+            "print/",
+            "",
+        );
+        match self.render_virtual(
+            "print.html",
+            self.content.root,
+            &view,
+            &[("pages", Value::Array(pages))],
+            "print/index.html",
+        ) {
             Ok(html) => {
                 if !output.insert("print/index.html", html) {
-                    diags.push(Diagnostic::warning(Kind::Output, "a page has the URL /print/; the print page is not written"));
+                    diags.push(Diagnostic::warning(
+                        Kind::Output,
+                        "a page has the URL /print/; the print page is not written",
+                    ));
                 }
             }
-            Err(e) => diags.push(render_error(&e, "print.html", self.templates, Path::new("print.html"))),
+            Err(e) => diags.push(render_error(
+                &e,
+                "print.html",
+                self.templates,
+                Path::new("print.html"),
+            )),
         }
     }
 
     fn sitemap(&self, output: &Output) -> String {
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         let mut seen = std::collections::BTreeSet::new();
         for &id in &self.order {
             let p = self.content.page(id);
             seen.insert(p.url_path.clone());
-            let lastmod = p.updated.or(p.date).map(|d| format!("<lastmod>{}</lastmod>", d.day_string())).unwrap_or_default();
-            xml.push_str(&format!("<url><loc>{}</loc>{lastmod}</url>\n", escape_xml(&self.urls.permalink(&p.url_path))));
+            let lastmod = p
+                .updated
+                .or(p.date)
+                .map(|d| format!("<lastmod>{}</lastmod>", d.day_string()))
+                .unwrap_or_default();
+            xml.push_str(&format!(
+                "<url><loc>{}</loc>{lastmod}</url>\n",
+                escape_xml(&self.urls.permalink(&p.url_path))
+            ));
         }
         for path in output.paths() {
             if let Some(dir) = path.strip_suffix("index.html")
                 && !seen.contains(dir)
                 && dir != "print/"
             {
-                xml.push_str(&format!("<url><loc>{}</loc></url>\n", escape_xml(&self.urls.permalink(dir))));
+                xml.push_str(&format!(
+                    "<url><loc>{}</loc></url>\n",
+                    escape_xml(&self.urls.permalink(dir))
+                ));
             }
         }
         xml.push_str("</urlset>\n");
@@ -460,11 +643,18 @@ impl Site<'_> {
             .map(|&id| {
                 let p = self.content.page(id);
                 let r = &self.rendered[id].rendered;
-                let top = self.content.ancestors(id).get(1).copied().or(if p.depth == 1 { Some(id) } else { None });
+                let top = self
+                    .content
+                    .ancestors(id)
+                    .get(1)
+                    .copied()
+                    .or(if p.depth == 1 { Some(id) } else { None });
                 crate::search::SearchDoc {
                     path: p.url_path.clone(),
                     title: p.title.clone(),
-                    section: top.map(|t| self.content.page(t).title.clone()).unwrap_or_default(),
+                    section: top
+                        .map(|t| self.content.page(t).title.clone())
+                        .unwrap_or_default(),
                     roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
                     description: p.meta.description.clone().unwrap_or_default(),
                     headings: r.headings.clone(),

@@ -102,15 +102,22 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     let shown = Path::new(config::FILE_NAME);
     let text = std::fs::read(&path).map_err(|e| {
         Diagnostics::from(
-            Diagnostic::error(Kind::Config, format!("cannot read {}: {e}", config::FILE_NAME))
-                .in_file(shown)
-                .with_help("run rolebook in a site folder, or create one with `rolebook init`"),
+            Diagnostic::error(
+                Kind::Config,
+                format!("cannot read {}: {e}", config::FILE_NAME),
+            )
+            .in_file(shown)
+            .with_help("run rolebook in a site folder, or create one with `rolebook init`"),
         )
     })?;
     let text = content::decode(shown, text)?;
     let mut config = SiteConfig::parse(shown, &text)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
     }
     if let Some(relative) = opts.relative_links {
         config.relative_links = relative;
@@ -122,7 +129,13 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
-    let (content, mut diags) = content::load(&project.content_dir(), Path::new("content"), content::LoadOptions { drafts: opts.drafts });
+    let (content, mut diags) = content::load(
+        &project.content_dir(),
+        Path::new("content"),
+        content::LoadOptions {
+            drafts: opts.drafts,
+        },
+    );
     let data = load_data(&content, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
     let statics = extras::collect_static(project, &config, &mut diags);
@@ -137,7 +150,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     };
     let index = Arc::new(SiteIndex {
         urls: urls.clone(),
-        url_of: content.pages.iter().map(|p| (p.rel_path.clone(), p.url_path.clone())).collect(),
+        url_of: content
+            .pages
+            .iter()
+            .map(|p| (p.rel_path.clone(), p.url_path.clone()))
+            .collect(),
         assets: statics.fingerprints.clone(),
         data: Arc::new(data),
         markdown: config.markdown.clone(),
@@ -148,7 +165,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let data: &DataSet = &index.data;
 
     let lap = Lap::new();
-    let rendered = Arc::new(render_markdown(&content, data, &templates, &urls, &config, &mut diags));
+    let rendered = Arc::new(render_markdown(
+        &content, data, &templates, &urls, &config, &mut diags,
+    ));
     lap.mark("markdown");
     check_anchors(&content, &rendered, &mut diags);
     if diags.has_errors() {
@@ -225,7 +244,11 @@ fn load_data(content: &Content, diags: &mut Diagnostics) -> DataSet {
     set
 }
 
-fn load_templates(project: &Project, config: &SiteConfig, diags: &mut Diagnostics) -> Option<Templates> {
+fn load_templates(
+    project: &Project,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
     let theme = match Theme::find(&project.root, &config.theme) {
         Ok(theme) => theme,
         Err(d) => {
@@ -270,13 +293,18 @@ fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagn
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         for pending in &r.rendered.pending {
-            let Some(&target) = content.by_rel.get(&pending.target) else { continue };
+            let Some(&target) = content.by_rel.get(&pending.target) else {
+                continue;
+            };
             let anchors = &rendered[target].rendered.anchors;
             if !anchors.contains(&pending.fragment) {
                 diags.push(
                     Diagnostic::error(
                         Kind::Link,
-                        format!("broken anchor: `{}` has no heading or anchor `#{}`", pending.target, pending.fragment),
+                        format!(
+                            "broken anchor: `{}` has no heading or anchor `#{}`",
+                            pending.target, pending.fragment
+                        ),
                     )
                     .at_offset(&page.display_path, &page.text, pending.offset)
                     .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
@@ -301,6 +329,8 @@ pub struct Site<'a> {
     pub full_nav: bool,
     /// The theme's `sidebar.html`, rendered once per open branch.
     pub sidebars: HashMap<PageId, String>,
+    /// The `nav` tree of each open branch, no page marked active.
+    pub navs: HashMap<PageId, Value>,
 }
 
 impl<'a> Site<'a> {
@@ -315,7 +345,9 @@ impl<'a> Site<'a> {
     ) -> Self {
         let summaries: Vec<Value> = (0..content.pages.len())
             .into_par_iter()
-            .map(|id| views::summary_view(content, id, &rendered[id], urls, config.edit_url.as_deref()))
+            .map(|id| {
+                views::summary_view(content, id, &rendered[id], urls, config.edit_url.as_deref())
+            })
             .collect();
         let summaries = Arc::new(summaries);
         let mut base_context = Context::new();
@@ -334,15 +366,41 @@ impl<'a> Site<'a> {
             live_reload: opts.live_reload.clone(),
             full_nav,
             sidebars: HashMap::new(),
+            navs: HashMap::new(),
         };
+        site.navs = site
+            .branches()
+            .into_par_iter()
+            .map(|b| {
+                (
+                    b,
+                    serde_json::to_value(views::nav(content, b, None, urls, full_nav))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
         site.sidebars = site.render_sidebars();
         site
+    }
+
+    /// Every open branch a sidebar can have: one per section.
+    fn branches(&self) -> Vec<PageId> {
+        let mut branches: Vec<PageId> = (0..self.content.pages.len())
+            .map(|id| self.branch_of(id))
+            .collect();
+        branches.sort_unstable();
+        branches.dedup();
+        branches
     }
 
     /// The section whose branch is open in the sidebar of page `id`.
     pub fn branch_of(&self, id: PageId) -> PageId {
         let page = self.content.page(id);
-        if page.is_section() { id } else { page.parent.unwrap_or(self.content.root) }
+        if page.is_section() {
+            id
+        } else {
+            page.parent.unwrap_or(self.content.root)
+        }
     }
 
     /// Pages of one section share a sidebar but for the current link, so a
@@ -351,39 +409,59 @@ impl<'a> Site<'a> {
         if !self.templates.has("sidebar.html") {
             return HashMap::new();
         }
-        let mut branches: Vec<PageId> = (0..self.content.pages.len()).map(|id| self.branch_of(id)).collect();
-        branches.sort_unstable();
-        branches.dedup();
-        branches
+        self.branches()
             .into_par_iter()
             .filter_map(|branch| {
                 let mut ctx = self.base_context.clone();
-                ctx.insert("nav", &views::nav(self.content, branch, None, self.urls, self.full_nav));
-                ctx.insert("rolebook", &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)));
-                self.templates.tera.render("sidebar.html", &ctx).ok().map(|html| (branch, html))
+                ctx.insert("nav", &self.navs.get(&branch));
+                ctx.insert(
+                    "rolebook",
+                    &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)),
+                );
+                self.templates
+                    .tera
+                    .render("sidebar.html", &ctx)
+                    .ok()
+                    .map(|html| (branch, html))
             })
             .collect()
     }
 
     /// Sidebar and nav variables for a page in `branch`, `active` marked.
     pub fn insert_nav(&self, ctx: &mut Context, branch: PageId, active: Option<PageId>) {
-        match self.sidebars.get(&branch) {
-            Some(html) => {
-                let html = match active {
-                    Some(id) => {
-                        let href = format!("href=\"{}\"", self.urls.href(&self.content.page(id).url_path));
-                        html.replacen(&href, &format!("{href} aria-current=\"page\""), 1)
-                    }
-                    None => html.clone(),
-                };
-                ctx.insert("sidebar", &html);
-            }
-            None => ctx.insert("nav", &views::nav(self.content, branch, active, self.urls, self.full_nav)),
+        let active_href = active.map(|id| self.urls.href(&self.content.page(id).url_path));
+        let mut nav = match self.navs.get(&branch) {
+            Some(nav) => nav.clone(),
+            None => serde_json::to_value(views::nav(
+                self.content,
+                branch,
+                None,
+                self.urls,
+                self.full_nav,
+            ))
+            .unwrap_or_default(),
+        };
+        if let Some(href) = &active_href {
+            mark_active(&mut nav, href);
+        }
+        ctx.insert("nav", &nav);
+        if let Some(html) = self.sidebars.get(&branch) {
+            let html = match &active_href {
+                Some(href) => {
+                    let attr = format!("href=\"{href}\"");
+                    html.replacen(&attr, &format!("{attr} aria-current=\"page\""), 1)
+                }
+                None => html.clone(),
+            };
+            ctx.insert("sidebar", &html);
         }
     }
 
     /// `get_page` and `get_section`: full views made on demand.
-    fn page_lookup(&self, rendered: Arc<Vec<RenderedPage>>) -> crate::templates::functions::PageLookup {
+    fn page_lookup(
+        &self,
+        rendered: Arc<Vec<RenderedPage>>,
+    ) -> crate::templates::functions::PageLookup {
         let summaries = self.summaries.clone();
         let content: Arc<Content> = Arc::new(self.content.clone_tree());
         Box::new(move |rel: &str| {
@@ -410,7 +488,11 @@ impl<'a> Site<'a> {
     }
 
     /// Context for rendering the page or section `id`.
-    fn page_context(&self, id: PageId, neighbours: &(Option<views::LinkView>, Option<views::LinkView>)) -> Context {
+    fn page_context(
+        &self,
+        id: PageId,
+        neighbours: &(Option<views::LinkView>, Option<views::LinkView>),
+    ) -> Context {
         let page = self.content.page(id);
         let view = views::full_view(self.content, id, self.rendered, &self.summaries);
         let mut ctx = self.base_context.clone();
@@ -419,7 +501,10 @@ impl<'a> Site<'a> {
         ctx.insert(if page.is_section() { "section" } else { "page" }, &view);
         ctx.insert("current", &view);
         self.insert_nav(&mut ctx, self.branch_of(id), Some(id));
-        ctx.insert("breadcrumbs", &views::breadcrumbs(self.content, id, self.urls));
+        ctx.insert(
+            "breadcrumbs",
+            &views::breadcrumbs(self.content, id, self.urls),
+        );
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
         ctx
@@ -438,7 +523,9 @@ impl<'a> Site<'a> {
             &["page.html"]
         };
         if !page.is_section()
-            && let Some(t) = page.parent.and_then(|p| self.content.page(p).meta.page_template.clone())
+            && let Some(t) = page
+                .parent
+                .and_then(|p| self.content.page(p).meta.page_template.clone())
         {
             return Ok(t);
         }
@@ -470,13 +557,21 @@ impl<'a> Site<'a> {
             .map(|id| {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
-                let result = self.template_for(id).map_err(|m| missing_template(page, m)).and_then(|name| {
-                    if !self.templates.has(&name) {
-                        return Err(missing_template(page, format!("template `{name}` not found")));
-                    }
-                    let ctx = self.page_context(id, &neighbours[id]);
-                    self.templates.tera.render(&name, &ctx).map_err(|e| render_error(&e, &name, self.templates, &page.display_path))
-                });
+                let result = self
+                    .template_for(id)
+                    .map_err(|m| missing_template(page, m))
+                    .and_then(|name| {
+                        if !self.templates.has(&name) {
+                            return Err(missing_template(
+                                page,
+                                format!("template `{name}` not found"),
+                            ));
+                        }
+                        let ctx = self.page_context(id, &neighbours[id]);
+                        self.templates.tera.render(&name, &ctx).map_err(|e| {
+                            render_error(&e, &name, self.templates, &page.display_path)
+                        })
+                    });
                 (path, result)
             })
             .collect();
@@ -498,15 +593,23 @@ fn missing_template(page: &content::Page, message: String) -> Diagnostic {
 }
 
 /// A render error, naming the template and the page being rendered.
-pub fn render_error(err: &tera::Error, name: &str, templates: &Templates, page: &Path) -> Diagnostic {
+pub fn render_error(
+    err: &tera::Error,
+    name: &str,
+    templates: &Templates,
+    page: &Path,
+) -> Diagnostic {
     let chain = crate::templates::error_chain(err);
     let detail = chain.last().cloned().unwrap_or_default();
     let template = templates
         .origin
         .get(name)
         .map_or_else(|| name.to_string(), |p| p.display().to_string());
-    Diagnostic::error(Kind::Template, format!("template `{template}` failed while rendering this page: {detail}"))
-        .in_file(page)
+    Diagnostic::error(
+        Kind::Template,
+        format!("template `{template}` failed while rendering this page: {detail}"),
+    )
+    .in_file(page)
 }
 
 /// `roles/comparison/` -> `roles/comparison/index.html`.
@@ -530,8 +633,30 @@ impl Lap {
 
     fn mark(&self, stage: &str) {
         if self.on {
-            eprintln!("timing: {stage}: {} ms", self.start.get().elapsed().as_millis());
+            eprintln!(
+                "timing: {stage}: {} ms",
+                self.start.get().elapsed().as_millis()
+            );
         }
         self.start.set(Instant::now());
     }
+}
+
+/// Sets `active` on the nav node whose `url` is `href` (the first found).
+fn mark_active(nodes: &mut Value, href: &str) -> bool {
+    let Some(list) = nodes.as_array_mut() else {
+        return false;
+    };
+    for node in list {
+        if node.get("url").and_then(Value::as_str) == Some(href) {
+            node["active"] = Value::Bool(true);
+            return true;
+        }
+        if let Some(children) = node.get_mut("children")
+            && mark_active(children, href)
+        {
+            return true;
+        }
+    }
+    false
 }

@@ -36,14 +36,18 @@ impl PageHooks<'_> {
             if self.content.drafts.iter().any(|d| *d == rel) {
                 return LinkResult::Warn {
                     href: "#".into(),
-                    message: format!("`{rel}` is a draft, left out of this build (build with --drafts to include it)"),
+                    message: format!(
+                        "`{rel}` is a draft, left out of this build (build with --drafts to include it)"
+                    ),
                 };
             }
             let mut known: Vec<&str> = self.content.by_rel.keys().map(String::as_str).collect();
             known.sort();
             let help = crate::error::did_you_mean(&rel, known.iter().copied())
                 .map(|best| format!("did you mean `@/{best}`?"))
-                .unwrap_or_else(|| "links name a file under content/, e.g. `@/roles/comparison.md`".into());
+                .unwrap_or_else(|| {
+                    "links name a file under content/, e.g. `@/roles/comparison.md`".into()
+                });
             return LinkResult::Broken {
                 message: format!("broken link: there is no content file `{rel}`"),
                 help: Some(help),
@@ -73,12 +77,16 @@ impl Hooks for PageHooks<'_> {
         if let Some(rest) = path.strip_prefix('@')
             && let Some((kind, id)) = rest.split_once('/')
         {
-            self.data_refs.borrow_mut().push((kind.to_string(), id.to_string()));
+            self.data_refs
+                .borrow_mut()
+                .push((kind.to_string(), id.to_string()));
             return match self.data.resolve_link(kind, id) {
                 Some(url) => LinkResult::Rewrite(self.urls.href(&url)),
                 None => LinkResult::Broken {
                     message: format!("broken link: no {kind} item `{id}` in the data files"),
-                    help: Some(format!("`@{kind}/ID` links need an item with that id in a `schema = \"{kind}\"` file")),
+                    help: Some(format!(
+                        "`@{kind}/ID` links need an item with that id in a `schema = \"{kind}\"` file"
+                    )),
                 },
             };
         }
@@ -91,7 +99,9 @@ impl Hooks for PageHooks<'_> {
             }
             return LinkResult::Rewrite(with_fragment(self.urls.href(rest), fragment));
         }
-        let (path, query) = path.split_once('?').map_or((path, None), |(p, q)| (p, Some(q)));
+        let (path, query) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
         let Some(rel) = join(self.page.source_dir(), &percent_decode(path)) else {
             return LinkResult::Broken {
                 message: format!("broken link: `{path}` points above the content folder"),
@@ -138,10 +148,19 @@ impl Hooks for PageHooks<'_> {
                     "url": self.urls.href(&self.page.url_path),
                 }),
             );
-            return self.templates.tera.render(&template, &ctx).map(|html| html.trim().to_string()).map_err(|e| {
-                let chain = crate::templates::error_chain(&e);
-                format!("shortcode `{}` failed: {}", call.name, chain.last().cloned().unwrap_or_default())
-            });
+            return self
+                .templates
+                .tera
+                .render(&template, &ctx)
+                .map(|html| html.trim().to_string())
+                .map_err(|e| {
+                    let chain = crate::templates::error_chain(&e);
+                    format!(
+                        "shortcode `{}` failed: {}",
+                        call.name,
+                        chain.last().cloned().unwrap_or_default()
+                    )
+                });
         }
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
@@ -152,14 +171,27 @@ impl Hooks for PageHooks<'_> {
                     .templates
                     .tera
                     .get_template_names()
-                    .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html").map(str::to_string))
+                    .filter_map(|n| {
+                        n.strip_prefix("shortcodes/")?
+                            .strip_suffix(".html")
+                            .map(str::to_string)
+                    })
                     .collect();
-                names.extend(["backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics"].map(String::from));
+                names.extend(
+                    [
+                        "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
+                    ]
+                    .map(String::from),
+                );
                 names.sort();
                 let hint = crate::error::did_you_mean(&call.name, names.iter().map(String::as_str))
                     .map(|b| format!(" (did you mean `{b}`?)"))
                     .unwrap_or_default();
-                Err(format!("unknown shortcode `{}`{hint}; available: {}", call.name, names.join(", ")))
+                Err(format!(
+                    "unknown shortcode `{}`{hint}; available: {}",
+                    call.name,
+                    names.join(", ")
+                ))
             }
         }
     }
@@ -198,7 +230,9 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len() + 1
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);
             i += 3;
@@ -241,11 +275,21 @@ pub fn render_page(
     };
     let (rendered, diags) = markdown::render(src, &config.markdown, &hooks);
     let data_refs = hooks.data_refs.into_inner();
-    (RenderedPage { rendered, data_refs }, diags)
+    (
+        RenderedPage {
+            rendered,
+            data_refs,
+        },
+        diags,
+    )
 }
 
 /// Guide pages by the data items they link to, for "referenced by" lists.
-pub fn referrers(content: &Content, rendered: &[RenderedPage], urls: &Urls) -> crate::data::Referrers {
+pub fn referrers(
+    content: &Content,
+    rendered: &[RenderedPage],
+    urls: &Urls,
+) -> crate::data::Referrers {
     let mut map: crate::data::Referrers = BTreeMap::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
@@ -266,8 +310,14 @@ mod tests {
 
     #[test]
     fn joins_relative_paths() {
-        assert_eq!(join("roles", "comparison.md").as_deref(), Some("roles/comparison.md"));
-        assert_eq!(join("roles", "../team/backlog.md").as_deref(), Some("team/backlog.md"));
+        assert_eq!(
+            join("roles", "comparison.md").as_deref(),
+            Some("roles/comparison.md")
+        );
+        assert_eq!(
+            join("roles", "../team/backlog.md").as_deref(),
+            Some("team/backlog.md")
+        );
         assert_eq!(join("", "./a.md").as_deref(), Some("a.md"));
         assert_eq!(join("", "../a.md"), None);
     }

@@ -33,7 +33,13 @@ pub fn roles_of(content: &Content, id: PageId) -> Vec<&'static str> {
 }
 
 /// A page or section without its content: what listings and lookups need.
-pub fn summary_view(content: &Content, id: PageId, rendered: &RenderedPage, urls: &Urls, edit_url: Option<&str>) -> Value {
+pub fn summary_view(
+    content: &Content,
+    id: PageId,
+    rendered: &RenderedPage,
+    urls: &Urls,
+    edit_url: Option<&str>,
+) -> Value {
     let page = content.page(id);
     let r = &rendered.rendered;
     json!({
@@ -62,18 +68,34 @@ pub fn summary_view(content: &Content, id: PageId, rendered: &RenderedPage, urls
 
 /// The full view: the summary plus content, TOC, and for sections their
 /// pages and subsections.
-pub fn full_view(content: &Content, id: PageId, rendered: &[RenderedPage], summaries: &[Value]) -> Value {
+pub fn full_view(
+    content: &Content,
+    id: PageId,
+    rendered: &[RenderedPage],
+    summaries: &[Value],
+) -> Value {
     let page = content.page(id);
     let r = &rendered[id].rendered;
     let mut view = summaries[id].clone();
     if let Value::Object(map) = &mut view {
         map.insert("content".into(), Value::String(r.html.clone()));
-        map.insert("toc".into(), serde_json::to_value(&r.toc).unwrap_or(Value::Null));
+        map.insert(
+            "toc".into(),
+            serde_json::to_value(&r.toc).unwrap_or(Value::Null),
+        );
         if page.is_section() {
-            map.insert("pages".into(), Value::Array(page.pages.iter().map(|&p| summaries[p].clone()).collect()));
+            map.insert(
+                "pages".into(),
+                Value::Array(page.pages.iter().map(|&p| summaries[p].clone()).collect()),
+            );
             map.insert(
                 "subsections".into(),
-                Value::Array(page.subsections.iter().map(|&p| summaries[p].clone()).collect()),
+                Value::Array(
+                    page.subsections
+                        .iter()
+                        .map(|&p| summaries[p].clone())
+                        .collect(),
+                ),
             );
         }
     }
@@ -84,18 +106,37 @@ pub fn full_view(content: &Content, id: PageId, rendered: &[RenderedPage], summa
 /// ones the top level and the open branch only.
 /// `branch` is the page whose ancestors (and itself) are open; `active`
 /// the one marked current, if any.
-pub fn nav(content: &Content, branch: PageId, active: Option<PageId>, urls: &Urls, full: bool) -> Vec<NavNode> {
+pub fn nav(
+    content: &Content,
+    branch: PageId,
+    active: Option<PageId>,
+    urls: &Urls,
+    full: bool,
+) -> Vec<NavNode> {
     let mut open: Vec<PageId> = content.ancestors(branch);
     open.push(branch);
     let root = content.page(content.root);
-    root.children.iter().map(|&c| nav_node(content, c, &open, active, urls, full)).collect()
+    root.children
+        .iter()
+        .map(|&c| nav_node(content, c, &open, active, urls, full))
+        .collect()
 }
 
-fn nav_node(content: &Content, id: PageId, open: &[PageId], active: Option<PageId>, urls: &Urls, full: bool) -> NavNode {
+fn nav_node(
+    content: &Content,
+    id: PageId,
+    open: &[PageId],
+    active: Option<PageId>,
+    urls: &Urls,
+    full: bool,
+) -> NavNode {
     let page = content.page(id);
     let is_open = open.contains(&id);
     let children = if page.is_section() && (full || is_open) {
-        page.children.iter().map(|&c| nav_node(content, c, open, active, urls, full)).collect()
+        page.children
+            .iter()
+            .map(|&c| nav_node(content, c, open, active, urls, full))
+            .collect()
     } else {
         Vec::new()
     };
@@ -123,7 +164,11 @@ pub fn breadcrumbs(content: &Content, id: PageId, urls: &Urls) -> Vec<LinkView> 
 }
 
 /// Previous and next in sidebar order, for every page (home excluded).
-pub fn neighbours(content: &Content, order: &[PageId], urls: &Urls) -> Vec<(Option<LinkView>, Option<LinkView>)> {
+pub fn neighbours(
+    content: &Content,
+    order: &[PageId],
+    urls: &Urls,
+) -> Vec<(Option<LinkView>, Option<LinkView>)> {
     let mut out = vec![(None, None); content.pages.len()];
     let link = |id: PageId| LinkView {
         title: content.page(id).title.clone(),
