@@ -34,7 +34,10 @@ pub struct Output {
 
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Output").field("files", &self.files.len()).field("spill", &self.spill).finish()
+        f.debug_struct("Output")
+            .field("files", &self.files.len())
+            .field("spill", &self.spill)
+            .finish()
     }
 }
 
@@ -152,9 +155,10 @@ impl Output {
     pub fn write_atomic(&mut self, dest: &Path) -> Result<(), Diagnostic> {
         check_replaceable(dest)?;
         let old = staging_path(dest, "old");
-        let result = match self.spill.take() {
+        match self.spill.take() {
             Some(staging) => {
-                let marked = std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e));
+                let marked =
+                    std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e));
                 let result = marked.and_then(|()| swap(&staging, dest, &old));
                 if result.is_err() {
                     let _ = std::fs::remove_dir_all(&staging);
@@ -164,14 +168,15 @@ impl Output {
             None => {
                 let staging = staging_path(dest, "staging");
                 let _ = std::fs::remove_dir_all(&staging);
-                let result = self.write_all(&staging).and_then(|()| swap(&staging, dest, &old));
+                let result = self
+                    .write_all(&staging)
+                    .and_then(|()| swap(&staging, dest, &old));
                 if result.is_err() {
                     let _ = std::fs::remove_dir_all(&staging);
                 }
                 result
             }
-        };
-        result
+        }
     }
 
     fn write_all(&self, dir: &Path) -> Result<(), Diagnostic> {
@@ -185,12 +190,10 @@ impl Output {
         for folder in &folders {
             std::fs::create_dir_all(folder).map_err(|e| io(folder, &e))?;
         }
-        self.files
-            .par_iter()
-            .try_for_each(|(path, bytes)| {
-                let target = dir.join(path);
-                std::fs::write(&target, bytes).map_err(|e| io(&target, &e))
-            })?;
+        self.files.par_iter().try_for_each(|(path, bytes)| {
+            let target = dir.join(path);
+            std::fs::write(&target, bytes).map_err(|e| io(&target, &e))
+        })?;
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, &e))
     }
 }
@@ -208,8 +211,14 @@ const MARKER_TEXT: &str = "This folder is written by rolebook and replaced on ev
 
 /// `.public.rolebook-staging-PID` beside `public`.
 fn staging_path(dest: &Path, what: &str) -> PathBuf {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     parent.join(format!(".{name}.rolebook-{what}-{}", std::process::id()))
 }
 
@@ -223,7 +232,9 @@ pub fn is_safe(path: &str) -> bool {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// The folder may be replaced when it does not exist, is empty, or was
@@ -233,14 +244,18 @@ fn check_replaceable(dest: &Path) -> Result<(), Diagnostic> {
         return Ok(());
     }
     if !dest.is_dir() {
-        return Err(Diagnostic::error(Kind::Output, "the output path exists and is not a folder")
-            .in_file(dest)
-            .with_help("choose another folder with -o, or move the file away"));
+        return Err(
+            Diagnostic::error(Kind::Output, "the output path exists and is not a folder")
+                .in_file(dest)
+                .with_help("choose another folder with -o, or move the file away"),
+        );
     }
     if dest.join(MARKER).exists() {
         return Ok(());
     }
-    let empty = std::fs::read_dir(dest).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = std::fs::read_dir(dest)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
     if empty {
         return Ok(());
     }
@@ -293,7 +308,9 @@ pub fn relativize(html: &str, path: &str, base_path: &str) -> String {
         let value = &rest[..end];
         match value.strip_prefix(base_path) {
             Some(tail) if value.starts_with('/') => {
-                let (tail, fragment) = tail.split_once('#').map_or((tail, None), |(t, f)| (t, Some(f)));
+                let (tail, fragment) = tail
+                    .split_once('#')
+                    .map_or((tail, None), |(t, f)| (t, Some(f)));
                 let mut link = format!("{up}{tail}");
                 if link.is_empty() || link.ends_with('/') {
                     link.push_str("index.html");
@@ -318,7 +335,15 @@ mod tests {
     #[test]
     fn unsafe_paths_are_refused() {
         let mut o = Output::new();
-        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", "", "a//b", "./a"] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "a\\b",
+            "",
+            "a//b",
+            "./a",
+        ] {
             assert!(!o.insert(bad, "x"), "{bad}");
         }
         assert!(o.insert("a/b.html", "x"));
@@ -344,7 +369,10 @@ mod tests {
         let mut o = Output::new();
         o.insert("index.html", "hi");
         assert!(o.write_atomic(&dest).is_err());
-        assert_eq!(std::fs::read_to_string(dest.join("mine.txt")).unwrap(), "keep me");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("mine.txt")).unwrap(),
+            "keep me"
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ fn alias(lang: &str) -> &str {
 
 /// Languages shown plain on purpose: no warning for them.
 pub fn is_plain(lang: &str) -> bool {
-    matches!(lang, "" | "text" | "txt" | "plain" | "plaintext" | "output" | "none")
+    matches!(
+        lang,
+        "" | "text" | "txt" | "plain" | "plaintext" | "output" | "none"
+    )
 }
 
 fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
@@ -53,7 +56,9 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
         .or_else(|| set.find_syntax_by_name(lang))
         .or_else(|| {
             let lower = lang.to_ascii_lowercase();
-            set.syntaxes().iter().find(|s| s.name.to_ascii_lowercase() == lower)
+            set.syntaxes()
+                .iter()
+                .find(|s| s.name.to_ascii_lowercase() == lower)
         })
 }
 
@@ -158,9 +163,15 @@ pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -
         }
         let n = i + 1;
         let marked = opts.highlight_lines.contains(&n);
-        html.push_str(if marked { "<span class=\"line hl-line\">" } else { "<span class=\"line\">" });
+        html.push_str(if marked {
+            "<span class=\"line hl-line\">"
+        } else {
+            "<span class=\"line\">"
+        });
         if opts.line_numbers {
-            html.push_str(&format!("<span class=\"ln\" aria-hidden=\"true\">{n}</span>"));
+            html.push_str(&format!(
+                "<span class=\"ln\" aria-hidden=\"true\">{n}</span>"
+            ));
         }
         let (text, newline) = match line.strip_suffix('\n') {
             Some(t) => (t, "\n"),
@@ -182,12 +193,19 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
         themes().themes.get(name).ok_or_else(|| {
             let mut names: Vec<&str> = themes().themes.keys().map(String::as_str).collect();
             names.sort();
-            format!("unknown highlight theme `{name}`; available: {}", names.join(", "))
+            format!(
+                "unknown highlight theme `{name}`; available: {}",
+                names.join(", ")
+            )
         })
     };
-    let light_css = css_for_theme_with_class_style(theme(light)?, STYLE).map_err(|e| e.to_string())?;
-    let dark_css = css_for_theme_with_class_style(theme(dark)?, STYLE).map_err(|e| e.to_string())?;
-    let mut css = String::from("/* Code colours, generated from the syntect themes named in rolebook.toml. */\n");
+    let light_css =
+        css_for_theme_with_class_style(theme(light)?, STYLE).map_err(|e| e.to_string())?;
+    let dark_css =
+        css_for_theme_with_class_style(theme(dark)?, STYLE).map_err(|e| e.to_string())?;
+    let mut css = String::from(
+        "/* Code colours, generated from the syntect themes named in rolebook.toml. */\n",
+    );
     css.push_str(&scope_rules(&light_css, ""));
     css.push_str(&scope_rules(&dark_css, "html[data-theme=\"dark\"] "));
     css.push_str("@media (prefers-color-scheme: dark) {\n");
@@ -203,7 +221,9 @@ fn scope_rules(css: &str, prefix: &str) -> String {
     let mut rest = css;
     while let Some(open) = rest.find('{') {
         let selectors = strip_comments(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let body = &rest[open..open + close + 1];
         let scoped: Vec<String> = selectors
             .split(',')
@@ -248,7 +268,24 @@ mod tests {
 
     #[test]
     fn everyday_languages_are_known() {
-        for lang in ["toml", "yaml", "json", "rust", "bash", "shell", "sql", "typescript", "ts", "python", "js", "html", "css", "go", "diff", "markdown"] {
+        for lang in [
+            "toml",
+            "yaml",
+            "json",
+            "rust",
+            "bash",
+            "shell",
+            "sql",
+            "typescript",
+            "ts",
+            "python",
+            "js",
+            "html",
+            "css",
+            "go",
+            "diff",
+            "markdown",
+        ] {
             assert!(knows(lang), "{lang}");
         }
         assert!(!knows("klingon"));
@@ -259,7 +296,11 @@ mod tests {
         let lines = highlight_lines("rust", "/* a\n b */ fn x() {}\n", true);
         assert_eq!(lines.len(), 2);
         for line in &lines {
-            assert_eq!(line.matches("<span").count(), line.matches("</span>").count(), "{line}");
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
         }
         assert!(lines[0].contains("hl-comment"));
     }
@@ -280,6 +321,10 @@ mod tests {
         let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
         assert!(css.contains("html[data-theme=\"dark\"] pre.code"));
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
-        assert!(stylesheet("nope", "base16-ocean.dark").unwrap_err().contains("available"));
+        assert!(
+            stylesheet("nope", "base16-ocean.dark")
+                .unwrap_err()
+                .contains("available")
+        );
     }
 }

@@ -28,8 +28,15 @@ pub enum LinkResult {
     Rewrite(String),
     /// Use this href, and check later that `fragment` exists on the page
     /// at `target` (a content rel path).
-    RewriteWithAnchor { href: String, target: String, fragment: String },
-    Broken { message: String, help: Option<String> },
+    RewriteWithAnchor {
+        href: String,
+        target: String,
+        fragment: String,
+    },
+    Broken {
+        message: String,
+        help: Option<String>,
+    },
     /// Keep it, but warn.
     Warn { href: String, message: String },
 }
@@ -129,12 +136,18 @@ const PH_CLOSE: char = '\u{E001}';
 
 /// Renders `src` to HTML; problems come back as diagnostics beside the
 /// best HTML that could be made.
-pub fn render(src: Source<'_>, config: &MarkdownConfig, hooks: &dyn Hooks) -> (Rendered, Diagnostics) {
+pub fn render(
+    src: Source<'_>,
+    config: &MarkdownConfig,
+    hooks: &dyn Hooks,
+) -> (Rendered, Diagnostics) {
     let mut diags = Diagnostics::new();
     let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, &mut diags);
     let to_file = |offset: usize| src.offset + map_offset(&shifts, offset);
     let mut state = State::new(src, config, hooks, &to_file);
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config)).into_offset_iter().collect();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config))
+        .into_offset_iter()
+        .collect();
     let out = state.transform(events);
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.events.iter().cloned());
@@ -149,22 +162,32 @@ pub fn render(src: Source<'_>, config: &MarkdownConfig, hooks: &dyn Hooks) -> (R
     for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
         if !anchors.contains(&fragment) {
             diags.push(
-                Diagnostic::error(Kind::Link, format!("there is no heading or anchor `#{fragment}` on this page"))
-                    .at_offset(src.display_path, src.file_text, offset)
-                    .with_help(anchor_help(&fragment, &anchors)),
+                Diagnostic::error(
+                    Kind::Link,
+                    format!("there is no heading or anchor `#{fragment}` on this page"),
+                )
+                .at_offset(src.display_path, src.file_text, offset)
+                .with_help(anchor_help(&fragment, &anchors)),
             );
         }
     }
     diags.extend(std::mem::take(&mut state.diags));
     let text_by_heading = state.finish_text();
-    let word_count = text_by_heading.iter().map(|(_, t)| t.split_whitespace().count()).sum();
+    let word_count = text_by_heading
+        .iter()
+        .map(|(_, t)| t.split_whitespace().count())
+        .sum();
     let rendered = Rendered {
         html,
         summary,
         toc: build_toc(&state.toc, config.toc_depth),
         anchors,
         pending: state.pending,
-        headings: state.toc.iter().map(|(_, id, title)| (id.clone(), title.clone())).collect(),
+        headings: state
+            .toc
+            .iter()
+            .map(|(_, id, title)| (id.clone(), title.clone()))
+            .collect(),
         text_by_heading,
         word_count,
     };
@@ -178,7 +201,15 @@ pub fn anchor_help(fragment: &str, anchors: &HashSet<String>) -> String {
     match crate::error::did_you_mean(fragment, sorted.iter().copied()) {
         Some(best) => format!("did you mean `#{best}`?"),
         None if sorted.is_empty() => "the page has no headings".to_string(),
-        None => format!("anchors on that page: {}", sorted.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
+        None => format!(
+            "anchors on that page: {}",
+            sorted
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -190,7 +221,7 @@ fn expand_shortcodes(
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
     diags: &mut Diagnostics,
-) -> (String, Vec<String>, Vec<(usize, usize, usize, usize)>) {
+) -> (String, Vec<String>, Vec<Shift>) {
     let text = src.text();
     if !text.contains("{{") && !text.contains("{%") {
         return (text.to_string(), Vec::new(), Vec::new());
@@ -198,9 +229,11 @@ fn expand_shortcodes(
     let code = code_ranges(text, config);
     let (calls, errors) = shortcodes::find(text, &code);
     for e in errors {
-        diags.push(
-            Diagnostic::error(Kind::Shortcode, e.message).at_offset(src.display_path, src.file_text, src.offset + e.offset),
-        );
+        diags.push(Diagnostic::error(Kind::Shortcode, e.message).at_offset(
+            src.display_path,
+            src.file_text,
+            src.offset + e.offset,
+        ));
     }
     let mut out = String::with_capacity(text.len());
     let mut outputs = Vec::new();
@@ -209,7 +242,9 @@ fn expand_shortcodes(
     for call in calls {
         out.push_str(&text[last..call.range.start]);
         let body_html = call.body.as_ref().map(|body| {
-            let body_start = text[call.range.clone()].find(body.as_str()).map_or(call.range.start, |i| call.range.start + i);
+            let body_start = text[call.range.clone()]
+                .find(body.as_str())
+                .map_or(call.range.start, |i| call.range.start + i);
             let inner = Source {
                 offset: src.offset + body_start,
                 len: body.len(),
@@ -222,15 +257,21 @@ fn expand_shortcodes(
         let html = match hooks.shortcode(&call, body_html.as_deref()) {
             Ok(html) => html,
             Err(message) => {
-                diags.push(
-                    Diagnostic::error(Kind::Shortcode, message)
-                        .at_offset(src.display_path, src.file_text, src.offset + call.range.start),
-                );
+                diags.push(Diagnostic::error(Kind::Shortcode, message).at_offset(
+                    src.display_path,
+                    src.file_text,
+                    src.offset + call.range.start,
+                ));
                 String::new()
             }
         };
         let placeholder = format!("{PH_OPEN}{}{PH_CLOSE}", outputs.len());
-        shifts.push((out.len(), placeholder.len(), call.range.start, call.range.len()));
+        shifts.push((
+            out.len(),
+            placeholder.len(),
+            call.range.start,
+            call.range.len(),
+        ));
         out.push_str(&placeholder);
         outputs.push(html);
         last = call.range.end;
@@ -239,8 +280,11 @@ fn expand_shortcodes(
     (out, outputs, shifts)
 }
 
+/// A replacement made in the text: (new start, new len, old start, old len).
+type Shift = (usize, usize, usize, usize);
+
 /// Maps an offset in the expanded text back to the original text.
-fn map_offset(shifts: &[(usize, usize, usize, usize)], offset: usize) -> usize {
+fn map_offset(shifts: &[Shift], offset: usize) -> usize {
     let mut delta: isize = 0;
     for &(new_start, new_len, old_start, old_len) in shifts {
         if offset < new_start {
@@ -302,7 +346,11 @@ fn collect_ids(html: &str) -> HashSet<String> {
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// A GitHub-style heading id: lowercase, letters, digits, `-` and `_`;
@@ -316,11 +364,20 @@ pub fn heading_id(text: &str) -> String {
             id.push('-');
         }
     }
-    if id.is_empty() { "section".to_string() } else { id }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
 }
 
 fn build_toc(flat: &[(u8, String, String)], depth: u8) -> Vec<TocEntry> {
-    let min = flat.iter().map(|(l, _, _)| *l).filter(|l| *l > 1).min().unwrap_or(2);
+    let min = flat
+        .iter()
+        .map(|(l, _, _)| *l)
+        .filter(|l| *l > 1)
+        .min()
+        .unwrap_or(2);
     let max = min.saturating_add(depth.max(1) - 1);
     let mut root: Vec<TocEntry> = Vec::new();
     for (level, id, title) in flat.iter().filter(|(l, _, _)| *l >= min && *l <= max) {

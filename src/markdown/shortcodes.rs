@@ -81,8 +81,13 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
 
 /// Drops the newline right after the open tag and right before the end tag.
 fn trim_body(body: &str) -> &str {
-    let body = body.strip_prefix("\r\n").or_else(|| body.strip_prefix('\n')).unwrap_or(body);
-    body.strip_suffix('\n').map(|b| b.strip_suffix('\r').unwrap_or(b)).unwrap_or(body)
+    let body = body
+        .strip_prefix("\r\n")
+        .or_else(|| body.strip_prefix('\n'))
+        .unwrap_or(body);
+    body.strip_suffix('\n')
+        .map(|b| b.strip_suffix('\r').unwrap_or(b))
+        .unwrap_or(body)
 }
 
 enum Open {
@@ -96,7 +101,10 @@ enum Open {
 }
 
 fn parse_open(text: &str, start: usize, block: bool) -> Open {
-    let mut p = Cursor { text, pos: start + 2 };
+    let mut p = Cursor {
+        text,
+        pos: start + 2,
+    };
     p.skip_ws();
     let name = p.ident();
     if name.is_empty() || name == "end" {
@@ -118,7 +126,11 @@ fn parse_open(text: &str, start: usize, block: bool) -> Open {
             message: format!("expected `{close}` to close the shortcode `{name}`"),
         });
     }
-    Open::Call { name, args, end: p.pos }
+    Open::Call {
+        name,
+        args,
+        end: p.pos,
+    }
 }
 
 /// The `{% end %}` that closes a body starting at `from`, skipping nested
@@ -233,7 +245,11 @@ impl<'a> Cursor<'a> {
     fn value(&mut self) -> Result<Value, ParseError> {
         let text = self.text;
         let rest = &text[self.pos..];
-        if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) {
+        if let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        {
             return self.string(quote).map(Value::String);
         }
         if self.eat("[") {
@@ -255,7 +271,9 @@ impl<'a> Cursor<'a> {
             }
         }
         for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false))] {
-            if rest.starts_with(word) && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric()) {
+            if rest.starts_with(word)
+                && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
+            {
                 self.pos += word.len();
                 return Ok(value);
             }
@@ -268,7 +286,11 @@ impl<'a> Cursor<'a> {
             self.pos += len;
             return Ok(Value::from(n));
         }
-        if let Some(n) = number.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        if let Some(n) = number
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
             self.pos += len;
             return Ok(Value::Number(n));
         }
@@ -314,15 +336,22 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "badge");
-        assert_eq!(Value::Object(calls[0].args.clone()), json!({"role": "po", "n": 3, "on": true, "xs": [1, "b"]}));
+        assert_eq!(
+            Value::Object(calls[0].args.clone()),
+            json!({"role": "po", "n": 3, "on": true, "xs": [1, "b"]})
+        );
         assert_eq!(calls[1].body.as_deref(), Some("Hi *there*"));
-        assert_eq!(&t[calls[1].range.clone()], "{% note(kind='tip') %}\nHi *there*\n{% end %}");
+        assert_eq!(
+            &t[calls[1].range.clone()],
+            "{% note(kind='tip') %}\nHi *there*\n{% end %}"
+        );
     }
 
     #[test]
     fn code_is_not_a_call() {
         let t = "`{{ x() }}` {{ y() }}";
-        let (calls, _) = find(t, &[0..11]);
+        let code = [0..11usize];
+        let (calls, _) = find(t, code.as_slice());
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].name, "y");
     }

@@ -68,7 +68,11 @@ impl<'a> State<'a> {
 
     fn error_at(&mut self, kind: Kind, offset: usize, message: String, help: Option<String>) {
         let file_offset = (self.to_file)(offset);
-        let mut d = Diagnostic::error(kind, message).at_offset(self.src.display_path, self.src.file_text, file_offset);
+        let mut d = Diagnostic::error(kind, message).at_offset(
+            self.src.display_path,
+            self.src.file_text,
+            file_offset,
+        );
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -77,11 +81,12 @@ impl<'a> State<'a> {
 
     fn warn_at(&mut self, kind: Kind, offset: usize, message: String) {
         let file_offset = (self.to_file)(offset);
-        self.diags.push(Diagnostic::warning(kind, message).at_offset(
-            self.src.display_path,
-            self.src.file_text,
-            file_offset,
-        ));
+        self.diags
+            .push(Diagnostic::warning(kind, message).at_offset(
+                self.src.display_path,
+                self.src.file_text,
+                file_offset,
+            ));
     }
 
     fn unique_id(&mut self, base: String) -> String {
@@ -104,7 +109,12 @@ impl<'a> State<'a> {
         let mut in_link = 0usize;
         while let Some((event, range)) = iter.next() {
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let mut inner = Vec::new();
                     for (e, _) in iter.by_ref() {
                         if matches!(e, Event::End(TagEnd::Heading(_))) {
@@ -125,7 +135,11 @@ impl<'a> State<'a> {
                         open.push_str(&format!(" class=\"{}\"", escape_attr(&classes.join(" "))));
                     }
                     for (k, v) in attrs {
-                        open.push_str(&format!(" {}=\"{}\"", escape_attr(&k), escape_attr(v.as_deref().unwrap_or(""))));
+                        open.push_str(&format!(
+                            " {}=\"{}\"",
+                            escape_attr(&k),
+                            escape_attr(v.as_deref().unwrap_or(""))
+                        ));
                     }
                     open.push('>');
                     out.push(Event::Html(open.into()));
@@ -153,25 +167,45 @@ impl<'a> State<'a> {
                     };
                     let (lang, mut opts) = parse_info(&info);
                     opts.line_numbers |= self.config.line_numbers;
-                    if !highlight::is_plain(&lang) && self.config.highlight_code && !highlight::knows(&lang) {
+                    if !highlight::is_plain(&lang)
+                        && self.config.highlight_code
+                        && !highlight::knows(&lang)
+                    {
                         self.warn_at(
                             Kind::Markdown,
                             range.start,
                             format!("unknown code language `{lang}`; the block is shown without highlighting"),
                         );
                     }
-                    out.push(Event::Html(highlight::render_block(&lang, &code, &opts, self.config.highlight_code).into()));
+                    out.push(Event::Html(
+                        highlight::render_block(&lang, &code, &opts, self.config.highlight_code)
+                            .into(),
+                    ));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     in_link += 1;
-                    let dest = self.resolve(&dest_url, range.start, false).unwrap_or(dest_url);
+                    let dest = self
+                        .resolve(&dest_url, range.start, false)
+                        .unwrap_or(dest_url);
                     let external = dest.starts_with("http://") || dest.starts_with("https://");
-                    if external && self.config.external_links_new_tab && link_type != LinkType::Email {
+                    if external
+                        && self.config.external_links_new_tab
+                        && link_type != LinkType::Email
+                    {
                         out.push(Event::Html(
                             format!(
                                 "<a href=\"{}\" target=\"_blank\" rel=\"noopener\"{}>",
                                 escape_attr(&dest),
-                                if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape_attr(&title)) }
+                                if title.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" title=\"{}\"", escape_attr(&title))
+                                }
                             )
                             .into(),
                         ));
@@ -193,15 +227,32 @@ impl<'a> State<'a> {
                         in_link -= 1;
                         continue;
                     }
-                    out.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
                 }
                 Event::End(TagEnd::Link) => {
                     in_link = in_link.saturating_sub(1);
                     out.push(Event::End(TagEnd::Link));
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    let dest = self.resolve(&dest_url, range.start, true).unwrap_or(dest_url);
-                    out.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = self
+                        .resolve(&dest_url, range.start, true)
+                        .unwrap_or(dest_url);
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
                     let (class, label) = alert(kind);
@@ -218,7 +269,9 @@ impl<'a> State<'a> {
                     out.push(Event::End(TagEnd::Table));
                     out.push(Event::Html("</div>\n".into()));
                 }
-                Event::Html(ref h) | Event::InlineHtml(ref h) if summary_end.is_none() && is_more_marker(h) => {
+                Event::Html(ref h) | Event::InlineHtml(ref h)
+                    if summary_end.is_none() && is_more_marker(h) =>
+                {
                     summary_end = Some(out.len());
                     out.push(event);
                 }
@@ -245,7 +298,9 @@ impl<'a> State<'a> {
                         first_paragraph = paragraph_start.map(|start| start..out.len());
                     }
                 }
-                Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::DefinitionListTitle) | Event::SoftBreak | Event::HardBreak => {
+                Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::DefinitionListTitle)
+                | Event::SoftBreak
+                | Event::HardBreak => {
                     self.push_text(" ");
                     out.push(event);
                 }
@@ -253,7 +308,10 @@ impl<'a> State<'a> {
             }
         }
         let summary = summary_end.map(|end| 0..end).or(first_paragraph);
-        Out { events: out, summary }
+        Out {
+            events: out,
+            summary,
+        }
     }
 
     /// Resolves a link through the hooks; `None` keeps it as written.
@@ -268,7 +326,11 @@ impl<'a> State<'a> {
         match self.hooks.link(dest, is_image) {
             LinkResult::Keep => None,
             LinkResult::Rewrite(href) => Some(href.into()),
-            LinkResult::RewriteWithAnchor { href, target, fragment } => {
+            LinkResult::RewriteWithAnchor {
+                href,
+                target,
+                fragment,
+            } => {
                 self.pending.push(PendingAnchor {
                     target,
                     fragment,
@@ -374,7 +436,7 @@ pub fn parse_info(info: &str) -> (String, CodeOptions) {
 }
 
 fn add_lines(spec: &str, lines: &mut Vec<usize>) {
-    for part in spec.split(|c: char| c == ' ' || c == ',').filter(|p| !p.is_empty()) {
+    for part in spec.split([' ', ',']).filter(|p| !p.is_empty()) {
         match part.split_once('-') {
             Some((a, b)) => {
                 if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
@@ -393,14 +455,19 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     let mut pos = 0;
     while pos < s.len() {
         let rest = &s[pos..];
-        let at_boundary = pos == 0 || s[..pos].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '*' || c == '_');
+        let at_boundary = pos == 0
+            || s[..pos].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '*' || c == '_');
         let scheme = rest.starts_with("https://") || rest.starts_with("http://");
         let www = rest.starts_with("www.");
         if at_boundary && (scheme || www) {
-            let mut end = rest.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(rest.len());
+            let mut end = rest
+                .find(|c: char| c.is_whitespace() || c == '<')
+                .unwrap_or(rest.len());
             while end > 0 && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'']) {
                 let trimmed = &rest[..end];
-                if trimmed.ends_with(')') && trimmed.matches('(').count() >= trimmed.matches(')').count() {
+                if trimmed.ends_with(')')
+                    && trimmed.matches('(').count() >= trimmed.matches(')').count()
+                {
                     break;
                 }
                 end -= 1;
@@ -411,7 +478,11 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
                 if last < pos {
                     out.push(Event::Text(s[last..pos].to_string().into()));
                 }
-                let href = if www { format!("http://{url}") } else { url.to_string() };
+                let href = if www {
+                    format!("http://{url}")
+                } else {
+                    url.to_string()
+                };
                 out.push(Event::Start(Tag::Link {
                     link_type: LinkType::Autolink,
                     dest_url: href.into(),

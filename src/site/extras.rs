@@ -16,6 +16,9 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::templates::{SourceFile, Theme};
 
+/// Terms of one taxonomy: slug -> (term name, pages).
+type Terms = BTreeMap<String, (String, Vec<PageId>)>;
+
 /// Static files (theme first, site over it) and their fingerprinted names.
 pub struct Statics {
     files: Vec<(String, Vec<u8>)>,
@@ -240,7 +243,7 @@ impl Site<'_> {
     }
 
     /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
-    fn terms(&self) -> Vec<(String, String, BTreeMap<String, (String, Vec<PageId>)>)> {
+    fn terms(&self) -> Vec<(String, String, Terms)> {
         let mut out = Vec::new();
         for tax in &self.config.taxonomies {
             let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
@@ -506,7 +509,7 @@ impl Site<'_> {
                 continue;
             }
             let mut entries: Vec<PageId> = page.pages.clone();
-            entries.sort_by(|&a, &b| self.content.page(b).date.cmp(&self.content.page(a).date));
+            entries.sort_by_key(|&e| std::cmp::Reverse(self.content.page(e).date));
             entries.truncate(50);
             let updated = entries
                 .iter()

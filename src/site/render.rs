@@ -33,7 +33,7 @@ impl PageHooks<'_> {
             if self.content.unreadable.contains(&rel) {
                 return LinkResult::Rewrite("#".into());
             }
-            if self.content.drafts.iter().any(|d| *d == rel) {
+            if self.content.drafts.contains(&rel) {
                 return LinkResult::Warn {
                     href: "#".into(),
                     message: format!(

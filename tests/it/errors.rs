@@ -12,7 +12,11 @@ fn broken(edit: impl FnOnce(&Site)) -> (Site, crate::support::Run) {
     edit(&site);
     let run = site.build();
     run.failure();
-    assert_eq!(site.read("public/index.html"), before, "the previous site must stay");
+    assert_eq!(
+        site.read("public/index.html"),
+        before,
+        "the previous site must stay"
+    );
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     (site, run)
 }
@@ -20,15 +24,22 @@ fn broken(edit: impl FnOnce(&Site)) -> (Site, crate::support::Run) {
 #[test]
 fn malformed_toml_front_matter_points_at_the_line() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/bad.md", "+++\ntitle = \"Bad\"\nweight = = 3\n+++\nText\n");
+        s.write(
+            "content/guide/bad.md",
+            "+++\ntitle = \"Bad\"\nweight = = 3\n+++\nText\n",
+        );
     });
-    run.stderr_has("content/guide/bad.md:3:").stderr_has("weight = = 3");
+    run.stderr_has("content/guide/bad.md:3:")
+        .stderr_has("weight = = 3");
 }
 
 #[test]
 fn malformed_yaml_front_matter_points_at_the_line() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/bad.md", "---\ntitle: Bad\ntags: [a, b\n---\nText\n");
+        s.write(
+            "content/guide/bad.md",
+            "---\ntitle: Bad\ntags: [a, b\n---\nText\n",
+        );
     });
     run.stderr_has("content/guide/bad.md:");
 }
@@ -36,15 +47,22 @@ fn malformed_yaml_front_matter_points_at_the_line() {
 #[test]
 fn unknown_key_suggests_the_right_one() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/bad.md", "+++\ntitle = \"Bad\"\nwieght = 3\n+++\nText\n");
+        s.write(
+            "content/guide/bad.md",
+            "+++\ntitle = \"Bad\"\nwieght = 3\n+++\nText\n",
+        );
     });
-    run.stderr_has("content/guide/bad.md:3:1: error: unknown key `wieght`").stderr_has("did you mean `weight`?");
+    run.stderr_has("content/guide/bad.md:3:1: error: unknown key `wieght`")
+        .stderr_has("did you mean `weight`?");
 }
 
 #[test]
 fn invalid_utf8_names_file_and_line() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/bad.md", b"+++\ntitle = \"x\"\n+++\nok\nbad \xff byte\n".to_vec());
+        s.write(
+            "content/guide/bad.md",
+            b"+++\ntitle = \"x\"\n+++\nok\nbad \xff byte\n",
+        );
     });
     run.stderr_has("content/guide/bad.md:5:5: error: the file is not valid UTF-8");
 }
@@ -52,25 +70,37 @@ fn invalid_utf8_names_file_and_line() {
 #[test]
 fn missing_template_is_reported_with_the_page() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/bad.md", "+++\ntitle = \"Bad\"\ntemplate = \"nope.html\"\n+++\nText\n");
+        s.write(
+            "content/guide/bad.md",
+            "+++\ntitle = \"Bad\"\ntemplate = \"nope.html\"\n+++\nText\n",
+        );
     });
-    run.stderr_has("content/guide/bad.md").stderr_has("template `nope.html` not found");
+    run.stderr_has("content/guide/bad.md")
+        .stderr_has("template `nope.html` not found");
 }
 
 #[test]
 fn template_syntax_error_names_template_and_line() {
     let (_, run) = broken(|s| {
-        s.write("templates/page.html", "<html>\n<body>\n{{ page.title | }}\n</body></html>\n");
+        s.write(
+            "templates/page.html",
+            "<html>\n<body>\n{{ page.title | }}\n</body></html>\n",
+        );
     });
-    run.stderr_has("templates/page.html:3:").stderr_has("template syntax error");
+    run.stderr_has("templates/page.html:3:")
+        .stderr_has("template syntax error");
 }
 
 #[test]
 fn template_runtime_error_names_template_and_page() {
     let (_, run) = broken(|s| {
-        s.write("templates/page.html", "<html>{{ page.nothing.here }}</html>\n");
+        s.write(
+            "templates/page.html",
+            "<html>{{ page.nothing.here }}</html>\n",
+        );
     });
-    run.stderr_has("content/guide/first.md").stderr_has("templates/page.html");
+    run.stderr_has("content/guide/first.md")
+        .stderr_has("templates/page.html");
 }
 
 #[test]
@@ -81,16 +111,21 @@ fn broken_link_and_anchor_point_at_the_line() {
             "+++\ntitle = \"Bad\"\n+++\n\nSee [x](@/guide/frist.md).\n\nAnd [y](@/guide/links.md#section-three).\n\n[z](#nowhere)\n",
         );
     });
-    run.stderr_has("content/guide/bad.md:5:5: error: broken link: there is no content file `guide/frist.md`")
-        .stderr_has("did you mean `@/guide/first.md`?")
-        .stderr_has("content/guide/bad.md:7:5: error: broken anchor")
-        .stderr_has("content/guide/bad.md:9:1: error: there is no heading or anchor `#nowhere`");
+    run.stderr_has(
+        "content/guide/bad.md:5:5: error: broken link: there is no content file `guide/frist.md`",
+    )
+    .stderr_has("did you mean `@/guide/first.md`?")
+    .stderr_has("content/guide/bad.md:7:5: error: broken anchor")
+    .stderr_has("content/guide/bad.md:9:1: error: there is no heading or anchor `#nowhere`");
 }
 
 #[test]
 fn duplicate_urls_are_an_error() {
     let (_, run) = broken(|s| {
-        s.write("content/guide/other.md", "+++\ntitle = \"Other\"\nslug = \"first\"\n+++\n");
+        s.write(
+            "content/guide/other.md",
+            "+++\ntitle = \"Other\"\nslug = \"first\"\n+++\n",
+        );
     });
     run.stderr_has("two files have the URL /guide/first/");
 }
@@ -99,16 +134,24 @@ fn duplicate_urls_are_an_error() {
 fn every_independent_error_in_one_run() {
     let (_, run) = broken(|s| {
         s.write("content/a.md", "+++\ntitel = \"A\"\n+++\n");
-        s.write("content/b.md", "+++\ntitle = \"B\"\n+++\n[x](@/missing.md)\n");
+        s.write(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\n[x](@/missing.md)\n",
+        );
         s.write("content/c.md", "+++\ndate = \"yesterday\"\n+++\n");
     });
-    run.stderr_has("content/a.md:2:1").stderr_has("content/c.md:2:1").stderr_has("3 errors");
+    run.stderr_has("content/a.md:2:1")
+        .stderr_has("content/c.md:2:1")
+        .stderr_has("3 errors");
 }
 
 #[test]
 fn unknown_shortcode_points_at_the_call() {
     let (_, run) = broken(|s| {
-        s.write("content/bad.md", "+++\ntitle = \"x\"\n+++\n\n{{ badg(role=\"po\") }}\n");
+        s.write(
+            "content/bad.md",
+            "+++\ntitle = \"x\"\n+++\n\n{{ badg(role=\"po\") }}\n",
+        );
     });
     run.stderr_has("content/bad.md:5:1: error: unknown shortcode `badg` (did you mean `badge`?)");
 }
@@ -116,9 +159,13 @@ fn unknown_shortcode_points_at_the_call() {
 #[test]
 fn config_misspelling_is_located() {
     let (_, run) = broken(|s| {
-        s.write("rolebook.toml", "title = \"x\"\nbase_ulr = \"https://e.org/\"\n");
+        s.write(
+            "rolebook.toml",
+            "title = \"x\"\nbase_ulr = \"https://e.org/\"\n",
+        );
     });
-    run.stderr_has("rolebook.toml:2:1: error: unknown key `base_ulr`").stderr_has("did you mean `base_url`?");
+    run.stderr_has("rolebook.toml:2:1: error: unknown key `base_ulr`")
+        .stderr_has("did you mean `base_url`?");
 }
 
 #[test]
@@ -136,9 +183,18 @@ fn empty_and_odd_files_build() {
 #[test]
 fn unknown_code_language_is_a_warning() {
     let site = Site::fixture("site-basic");
-    site.write("content/guide/code.md", "+++\ntitle = \"c\"\n+++\n\n```klingon\nqapla'\n```\n");
-    site.build().success().stderr_has("content/guide/code.md:5:1: warning: unknown code language `klingon`");
-    assert!(site.read("public/guide/code/index.html").contains("qapla&#39;") || site.read("public/guide/code/index.html").contains("qapla'"));
+    site.write(
+        "content/guide/code.md",
+        "+++\ntitle = \"c\"\n+++\n\n```klingon\nqapla'\n```\n",
+    );
+    site.build()
+        .success()
+        .stderr_has("content/guide/code.md:5:1: warning: unknown code language `klingon`");
+    assert!(
+        site.read("public/guide/code/index.html")
+            .contains("qapla&#39;")
+            || site.read("public/guide/code/index.html").contains("qapla'")
+    );
 }
 
 #[cfg(unix)]
