@@ -14,7 +14,11 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::site::{BuildOptions, Project};
 
 #[derive(Debug, Parser)]
-#[command(name = "rolebook", version, about = "Build role guides and product handbooks from Markdown and your team's data")]
+#[command(
+    name = "rolebook",
+    version,
+    about = "Build role guides and product handbooks from Markdown and your team's data"
+)]
 pub struct Cli {
     /// The site folder (the one with rolebook.toml).
     #[arg(long, global = true, default_value = ".")]
@@ -123,7 +127,11 @@ impl Printer {
         let errors = diags.errors().count();
         if errors > 0 {
             let word = if errors == 1 { "error" } else { "errors" };
-            let label = if self.color { "\x1b[1;31merror\x1b[0m".to_string() } else { "error".to_string() };
+            let label = if self.color {
+                "\x1b[1;31merror\x1b[0m".to_string()
+            } else {
+                "error".to_string()
+            };
             eprintln!("{label}: {errors} {word}; nothing was written");
         }
     }
@@ -150,7 +158,12 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
     let project = Project::new(cli.root.clone());
     match cli.command {
-        Command::Build { output, base_url, drafts, relative_links } => {
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+            relative_links,
+        } => {
             let opts = BuildOptions {
                 drafts,
                 base_url,
@@ -160,8 +173,14 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             };
             let mut built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);
-            let dest = built.dest.clone().unwrap_or_else(|| project.output_dir(&built.config));
-            built.output.write_atomic(&dest).map_err(Diagnostics::from)?;
+            let dest = built
+                .dest
+                .clone()
+                .unwrap_or_else(|| project.output_dir(&built.config));
+            built
+                .output
+                .write_atomic(&dest)
+                .map_err(Diagnostics::from)?;
             let s = built.stats;
             printer.info(&format!(
                 "Built {} pages, {} sections, {} data files ({} files) into {} in {} ms",
@@ -195,9 +214,21 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             ));
             Ok(())
         }
-        Command::Serve { port, bind, open, drafts, poll } => crate::serve::run(
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+            poll,
+        } => crate::serve::run(
             &project,
-            crate::serve::ServeOptions { port, bind, open, drafts, poll },
+            crate::serve::ServeOptions {
+                port,
+                bind,
+                open,
+                drafts,
+                poll,
+            },
             printer,
         ),
         Command::Init { dir } => {
@@ -220,25 +251,35 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         ImportSource::Jira(a) => ("jira", a),
         ImportSource::Linear(a) => ("linear", a),
     };
-    let bytes = std::fs::read(&args.file).map_err(|e| Diagnostics::from(crate::error::io_error(&args.file, &e)))?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Diagnostics::from(crate::error::io_error(&args.file, &e)))?;
     let text = crate::content::decode(&args.file, bytes)?;
     let result = match kind {
         "linear" => crate::data::import::import_linear_csv(&text, args.team.as_deref()),
         _ => crate::data::import::import_jira_csv(&text, args.team.as_deref()),
     }
     .map_err(|d| Diagnostics::from(locate(d, &args.file)))?;
-    let out = args.output.unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
+    let out = args
+        .output
+        .unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
     if out.exists() && !args.force {
-        return Err(Diagnostic::error(Kind::Data, "the output file exists; nothing was written")
-            .in_file(&out)
-            .with_help("pass --force to replace it, or -o to write elsewhere")
-            .into());
+        return Err(
+            Diagnostic::error(Kind::Data, "the output file exists; nothing was written")
+                .in_file(&out)
+                .with_help("pass --force to replace it, or -o to write elsewhere")
+                .into(),
+        );
     }
     if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Diagnostics::from(crate::error::io_error(parent, &e)))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostics::from(crate::error::io_error(parent, &e)))?;
     }
-    std::fs::write(&out, &result.toml).map_err(|e| Diagnostics::from(crate::error::io_error(&out, &e)))?;
-    let skipped = result.skipped.iter().map(|(line, reason)| (line, format!("row skipped: {reason}")));
+    std::fs::write(&out, &result.toml)
+        .map_err(|e| Diagnostics::from(crate::error::io_error(&out, &e)))?;
+    let skipped = result
+        .skipped
+        .iter()
+        .map(|(line, reason)| (line, format!("row skipped: {reason}")));
     let notes = result.notes.iter().map(|(line, note)| (line, note.clone()));
     for (line, message) in skipped.chain(notes) {
         eprintln!(

@@ -195,7 +195,10 @@ pub fn unknown_field_hint(message: &str) -> (String, Option<String>) {
     };
     let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let help = match crate::error::did_you_mean(field, allowed.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`? allowed keys: {}", allowed.join(", ")),
+        Some(best) => format!(
+            "did you mean `{best}`? allowed keys: {}",
+            allowed.join(", ")
+        ),
         None => format!("allowed keys: {}", allowed.join(", ")),
     };
     (format!("unknown key `{field}`"), Some(help))

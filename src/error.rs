@@ -175,7 +175,12 @@ impl Diagnostic {
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
             let bar = paint("34", "|");
-            let _ = write!(out, "\n{pad} {bar}\n{} {bar} {}", paint("34", &number), text);
+            let _ = write!(
+                out,
+                "\n{pad} {bar}\n{} {bar} {}",
+                paint("34", &number),
+                text
+            );
             if loc.column > 0 {
                 let indent: String = text
                     .chars()
@@ -252,7 +257,11 @@ impl Diagnostics {
 
     /// Ok when there is no error (warnings are kept in `self`).
     pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
-        if self.has_errors() { Err(self) } else { Ok(self) }
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(self)
+        }
     }
 
     pub fn render(&self, color: bool) -> String {
@@ -293,7 +302,10 @@ pub fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -340,8 +352,14 @@ mod tests {
             .at_line("site.toml", "x = 1\ntitel = 2\n", 2, 1)
             .with_help("did you mean `title`?");
         let text = d.render(false);
-        assert!(text.starts_with("site.toml:2:1: error: bad value\n"), "{text}");
-        assert!(text.contains("2 | titel = 2\n  |  ^") || text.contains("2 | titel = 2\n  | ^"), "{text}");
+        assert!(
+            text.starts_with("site.toml:2:1: error: bad value\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2 | titel = 2\n  |  ^") || text.contains("2 | titel = 2\n  | ^"),
+            "{text}"
+        );
         assert!(text.ends_with("= help: did you mean `title`?"), "{text}");
     }
 

@@ -114,9 +114,12 @@ pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
     for (rel, _) in FILES {
         let path = dir.join(rel);
         if path.exists() {
-            return Err(Diagnostic::error(Kind::Io, "this file exists already; `init` writes nothing over existing files")
-                .in_file(path)
-                .with_help("run `rolebook init NEW-FOLDER`, or move the file away"));
+            return Err(Diagnostic::error(
+                Kind::Io,
+                "this file exists already; `init` writes nothing over existing files",
+            )
+            .in_file(path)
+            .with_help("run `rolebook init NEW-FOLDER`, or move the file away"));
         }
     }
     for (rel, text) in FILES {

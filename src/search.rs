@@ -32,6 +32,7 @@
 //! The format is described for theme authors in `docs/themes.md`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,8 +79,8 @@ const DESCRIPTION_BOOST: u32 = 4;
 /// choosing the section a result links to.
 const HEADING_SECTION_WEIGHT: u32 = 3;
 
-/// English words too common to be worth an index entry. Sorted, for
-/// `binary_search`; the theme's script holds the same list.
+/// English words too common to be worth an index entry, written into
+/// `meta.js` for the script. [`is_stop_word`] must match the same words.
 pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
     "is", "it", "its", "of", "on", "or", "that", "the", "their", "then", "there", "these", "this",
@@ -100,49 +101,143 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 
     let mut files = Vec::with_capacity(shards.len() + chunks.len() + 1);
     for (key, terms) in &shards {
-        files.push((format!("search/t-{key}.js"), script(&format!("t-{key}"), terms)));
+        files.push((
+            format!("search/t-{key}.js"),
+            script(&format!("t-{key}"), terms),
+        ));
     }
     for (i, chunk) in chunks.iter().enumerate() {
         files.push((format!("search/d-{i}.js"), script(&format!("d-{i}"), chunk)));
     }
     let build = fingerprint(&files);
-    files.push(("search/meta.js".to_string(), meta_file(docs, &chunk_starts, &shards, &build)));
+    files.push((
+        "search/meta.js".to_string(),
+        meta_file(docs, &chunk_starts, &shards, &build),
+    ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
 /// Calls `f` with every index term of `text`, in order. The theme's script
-/// tokenizes queries by the same rules.
+/// tokenizes queries by the same rules: lowercase (with `ς` as `σ`, so no
+/// rule depends on a letter's place in the word), runs of letters and
+/// digits, apostrophes dropped inside a word, each CJK character a term.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
+    let bytes = text.as_bytes();
+    let mut i = 0;
     let mut word = String::new();
-    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
-        if !word.is_empty() {
-            if word.chars().count() <= MAX_TERM_CHARS && !is_stop_word(word) {
-                f(word);
-            }
-            word.clear();
+    while i < bytes.len() {
+        // Most words are lowercase ASCII: handed over as slices of `text`.
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_lowercase() || bytes[i].is_ascii_digit()) {
+            i += 1;
         }
-    };
-    for c in lower.chars() {
-        if c == '\'' || c == '\u{2019}' {
+        let simple_end = i;
+        let at_boundary = i == bytes.len()
+            || (bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() && bytes[i] != b'\'');
+        if simple_end > start && at_boundary {
+            flush_term(&text[start..simple_end], &mut f);
+            i += 1;
             continue;
         }
-        if is_cjk(c) {
-            flush(&mut word, &mut f);
-            word.push(c);
-            flush(&mut word, &mut f);
-        } else if c.is_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut f);
+        if simple_end == start && at_boundary {
+            i += 1;
+            continue;
         }
+        // Anything else (capitals, apostrophes, other scripts) is built up
+        // in `word`, lowercased, until the word ends.
+        word.clear();
+        word.push_str(&text[start..simple_end]);
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                i += 1;
+                if b.is_ascii_alphanumeric() {
+                    word.push(char::from(b.to_ascii_lowercase()));
+                } else if b != b'\'' {
+                    break;
+                }
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if is_apostrophe(c) {
+                continue;
+            }
+            if is_cjk(c) {
+                flush_term(&word, &mut f);
+                word.clear();
+                flush_term(&c.to_string(), &mut f);
+            } else if c.is_alphanumeric() {
+                // Lowercase first, then keep what is a letter or digit: the
+                // order the script follows ('İ' lowercases to 'i' and a dot).
+                for lower in c.to_lowercase() {
+                    if lower.is_alphanumeric() {
+                        word.push(if lower == 'ς' { 'σ' } else { lower });
+                    } else {
+                        flush_term(&word, &mut f);
+                        word.clear();
+                    }
+                }
+            } else {
+                break;
+            }
+        }
+        flush_term(&word, &mut f);
     }
-    flush(&mut word, &mut f);
 }
 
+fn flush_term(word: &str, f: &mut impl FnMut(&str)) {
+    if !word.is_empty() {
+        let short = word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS;
+        if short && !is_stop_word(word) {
+            f(word);
+        }
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Whether `term` is in [`STOP_WORDS`]; a `match` because this runs for
+/// every word of every page.
 pub fn is_stop_word(term: &str) -> bool {
-    STOP_WORDS.binary_search(&term).is_ok()
+    term.len() <= 5
+        && matches!(
+            term,
+            "a" | "an"
+                | "and"
+                | "are"
+                | "as"
+                | "at"
+                | "be"
+                | "but"
+                | "by"
+                | "for"
+                | "from"
+                | "has"
+                | "have"
+                | "in"
+                | "is"
+                | "it"
+                | "its"
+                | "of"
+                | "on"
+                | "or"
+                | "that"
+                | "the"
+                | "their"
+                | "then"
+                | "there"
+                | "these"
+                | "this"
+                | "to"
+                | "was"
+                | "were"
+                | "will"
+                | "with"
+        )
 }
 
 /// Scripts without spaces between words: each character is a term.
@@ -184,14 +279,22 @@ fn sections(doc: &SearchDoc) -> Vec<Section<'_>> {
         None if doc.body_by_heading.is_empty() => doc.body.as_str(),
         None => "",
     };
-    let mut out = vec![Section { id: "", heading: "", text: intro }];
+    let mut out = vec![Section {
+        id: "",
+        heading: "",
+        text: intro,
+    }];
     for (id, heading) in &doc.headings {
         let text = by_id.get(id.as_str()).copied().unwrap_or("");
         out.push(Section { id, heading, text });
     }
     for (id, text) in &doc.body_by_heading {
         if !id.is_empty() && !doc.headings.iter().any(|(h, _)| h == id) {
-            out.push(Section { id, heading: "", text });
+            out.push(Section {
+                id,
+                heading: "",
+                text,
+            });
         }
     }
     out
@@ -205,22 +308,63 @@ struct Posting {
     section: u32,
 }
 
-/// The terms of one document, sorted by term.
+/// The terms of one document (in no particular order) and its sections.
 struct DocTerms {
     terms: Vec<(String, u32, u32)>,
     sections: Vec<(String, String, String)>,
+}
+
+/// FNV-1a: the per-page term map hashes millions of short words, where the
+/// default SipHash (built against hostile keys, which page text is not)
+/// costs several times more.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 #[derive(Default)]
 struct TermStat {
     tf: u32,
     boost: u32,
-    /// (section index, weighted count), in section order.
-    by_section: Vec<(u32, u32)>,
+    /// Weighted count in the section being read. Sections are read in
+    /// order, so a running best needs no list.
+    section: u32,
+    count: u32,
+    best_section: u32,
+    best_count: u32,
+}
+
+impl TermStat {
+    /// The first section with the highest count.
+    fn best_section(&self) -> u32 {
+        if self.count > self.best_count {
+            self.section
+        } else {
+            self.best_section
+        }
+    }
 }
 
 fn analyse(doc: &SearchDoc) -> DocTerms {
-    let mut stats: HashMap<String, TermStat> = HashMap::new();
+    let mut stats: HashMap<String, TermStat, BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(512, BuildHasherDefault::default());
     let mut add = |term: &str, section: u32, tf: u32, weight: u32, boost: u32| {
         let stat = match stats.get_mut(term) {
             Some(stat) => stat,
@@ -229,10 +373,13 @@ fn analyse(doc: &SearchDoc) -> DocTerms {
         stat.tf += tf;
         stat.boost |= boost;
         if weight > 0 {
-            match stat.by_section.last_mut() {
-                Some((s, n)) if *s == section => *n += weight,
-                _ => stat.by_section.push((section, weight)),
+            if stat.section != section {
+                stat.best_section = stat.best_section();
+                stat.best_count = stat.best_count.max(stat.count);
+                stat.section = section;
+                stat.count = 0;
             }
+            stat.count += weight;
         }
     };
     const IN_TITLE: u32 = 1;
@@ -243,10 +390,12 @@ fn analyse(doc: &SearchDoc) -> DocTerms {
     let sections = sections(doc);
     for (i, section) in sections.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
-        for_each_term(section.heading, |t| add(t, i, 1, HEADING_SECTION_WEIGHT, IN_HEADING));
+        for_each_term(section.heading, |t| {
+            add(t, i, 1, HEADING_SECTION_WEIGHT, IN_HEADING)
+        });
         for_each_term(section.text, |t| add(t, i, 1, 1, 0));
     }
-    let mut terms: Vec<(String, u32, u32)> = stats
+    let terms: Vec<(String, u32, u32)> = stats
         .into_iter()
         .map(|(term, stat)| {
             let mut score = stat.tf.min(TF_CAP);
@@ -259,15 +408,9 @@ fn analyse(doc: &SearchDoc) -> DocTerms {
             if stat.boost & IN_DESCRIPTION != 0 {
                 score += DESCRIPTION_BOOST;
             }
-            // The first section with the highest count wins.
-            let best = stat
-                .by_section
-                .iter()
-                .fold((0, 0), |best, &(s, n)| if n > best.1 { (s, n) } else { best });
-            (term, score.max(1), best.0)
+            (term, score.max(1), stat.best_section())
         })
         .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let sections = sections
         .iter()
         .map(|s| (s.id.to_string(), s.heading.to_string(), snippet(s.text)))
@@ -304,11 +447,15 @@ fn snippet(text: &str) -> String {
 /// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
 /// `[df, doc delta, score, section, doc delta, score, section, ...]`.
 fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
-    let mut postings: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+    let mut postings: HashMap<String, Vec<Posting>, BuildHasherDefault<Fnv>> = HashMap::default();
     for (doc, terms) in docs.iter().enumerate() {
         let doc = u32::try_from(doc).unwrap_or(u32::MAX);
         for (term, score, section) in &terms.terms {
-            let posting = Posting { doc, score: *score, section: *section };
+            let posting = Posting {
+                doc,
+                score: *score,
+                section: *section,
+            };
             match postings.get_mut(term.as_str()) {
                 Some(list) => list.push(posting),
                 None => {
@@ -317,6 +464,9 @@ fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
             }
         }
     }
+    // Sorted by term here, so the output does not depend on hash order.
+    let mut postings: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     postings
         .into_iter()
         .map(|(term, mut list)| {
@@ -362,21 +512,33 @@ fn shard_terms(postings: &BTreeMap<String, Vec<u32>>) -> BTreeMap<String, Shard>
 
 /// Assigns each of `terms` (all sharing a key of `depth - 1` characters) a
 /// shard of `depth` characters, recursing into groups that are too big.
-fn split_group<'a>(terms: &[(&'a str, usize)], depth: usize, out: &mut BTreeMap<String, Vec<&'a str>>) {
+fn split_group<'a>(
+    terms: &[(&'a str, usize)],
+    depth: usize,
+    out: &mut BTreeMap<String, Vec<&'a str>>,
+) {
     let mut groups: BTreeMap<String, Vec<(&'a str, usize)>> = BTreeMap::new();
     for &(term, size) in terms {
-        groups.entry(shard_key(term, depth)).or_default().push((term, size));
+        groups
+            .entry(shard_key(term, depth))
+            .or_default()
+            .push((term, size));
     }
     for (key, group) in groups {
         let total: usize = group.iter().map(|(_, size)| size).sum();
         if total <= SHARD_SPLIT_BYTES || depth >= MAX_KEY_CHARS {
-            out.entry(key).or_default().extend(group.iter().map(|(t, _)| *t));
+            out.entry(key)
+                .or_default()
+                .extend(group.iter().map(|(t, _)| *t));
             continue;
         }
-        let (here, deeper): (Vec<_>, Vec<_>) =
-            group.into_iter().partition(|(t, _)| t.chars().count() <= depth);
+        let (here, deeper): (Vec<_>, Vec<_>) = group
+            .into_iter()
+            .partition(|(t, _)| t.chars().count() <= depth);
         if !here.is_empty() {
-            out.entry(key).or_default().extend(here.iter().map(|(t, _)| *t));
+            out.entry(key)
+                .or_default()
+                .extend(here.iter().map(|(t, _)| *t));
         }
         split_group(&deeper, depth + 1, out);
     }
@@ -384,7 +546,10 @@ fn split_group<'a>(terms: &[(&'a str, usize)], depth: usize, out: &mut BTreeMap<
 
 /// Bytes `"term":[1,2,3],` takes in a shard.
 fn encoded_len(term: &str, list: &[u32]) -> usize {
-    let digits: usize = list.iter().map(|n| n.to_string().len() + 1).sum();
+    let digits: usize = list
+        .iter()
+        .map(|&n| n.checked_ilog10().unwrap_or(0) as usize + 2)
+        .sum();
     term.len() + 4 + digits
 }
 
@@ -508,7 +673,11 @@ fn meta_file(
 /// skipping the surrogate range, which no string can hold.
 fn small_int_char(n: usize) -> char {
     let code = u32::try_from(n).unwrap_or(u32::MAX).saturating_add(48);
-    let code = if code >= 0xD800 { code.saturating_add(0x800) } else { code };
+    let code = if code >= 0xD800 {
+        code.saturating_add(0x800)
+    } else {
+        code
+    };
     char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
@@ -545,7 +714,10 @@ mod tests {
     }
 
     fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
-        let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no {name}"));
+        let (_, bytes) = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"));
         std::str::from_utf8(bytes).expect("utf-8")
     }
 
@@ -563,18 +735,82 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_word_list_and_match_agree() {
         let mut sorted = STOP_WORDS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, STOP_WORDS);
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("theme") && !is_stop_word("") && !is_stop_word("ands"));
     }
 
     #[test]
     fn tokenizer_lowercases_drops_stop_words_and_apostrophes() {
-        assert_eq!(terms("The PO's Backlog, in v2.0!"), ["pos", "backlog", "v2", "0"]);
+        assert_eq!(
+            terms("The PO's Backlog, in v2.0!"),
+            ["pos", "backlog", "v2", "0"]
+        );
         assert_eq!(terms("Ünïcode ÉTÉ"), ["ünïcode", "été"]);
-        assert_eq!(terms("製品ロードマップ"), ["製", "品", "ロ", "ー", "ド", "マ", "ッ", "プ"]);
+        assert_eq!(terms("ΟΔΟΣ οδος"), ["οδοσ", "οδοσ"]);
+        assert_eq!(terms("don’t rock'n'roll"), ["dont", "rocknroll"]);
+        assert_eq!(
+            terms("製品ロードマップ"),
+            ["製", "品", "ロ", "ー", "ド", "マ", "ッ", "プ"]
+        );
         assert!(terms(&"x".repeat(41)).is_empty());
+    }
+
+    /// The rules of [`for_each_term`] written plainly, char by char.
+    fn reference_terms(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut word = String::new();
+        let mut flush = |word: &mut String| {
+            if !word.is_empty() && word.chars().count() <= MAX_TERM_CHARS && !is_stop_word(word) {
+                out.push(word.clone());
+            }
+            word.clear();
+        };
+        for c in text.chars() {
+            if is_apostrophe(c) {
+                continue;
+            }
+            if is_cjk(c) {
+                flush(&mut word);
+                word.push(c);
+                flush(&mut word);
+            } else if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    if lower.is_alphanumeric() {
+                        word.push(if lower == 'ς' { 'σ' } else { lower });
+                    } else {
+                        flush(&mut word);
+                    }
+                }
+            } else {
+                flush(&mut word);
+            }
+        }
+        flush(&mut word);
+        out
+    }
+
+    #[test]
+    fn tokenizer_fast_path_matches_the_plain_rules() {
+        let alphabet: Vec<char> = "abcxyz09 ABZ'’.-_,\n\té ÉßΣςİı製品ロー—🙂"
+            .chars()
+            .collect();
+        let mut seed: u64 = 7;
+        for _ in 0..3000 {
+            let len = (seed % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            assert_eq!(terms(&text), reference_terms(&text), "text {text:?}");
+        }
     }
 
     #[test]
@@ -587,8 +823,16 @@ mod tests {
 
     #[test]
     fn index_files_are_scripts_under_search() {
-        let files = build_index(&[doc("a/", "Backlog refinement", "Refine the backlog weekly.")]);
-        assert!(files.iter().all(|(name, _)| name.starts_with("search/") && name.ends_with(".js")));
+        let files = build_index(&[doc(
+            "a/",
+            "Backlog refinement",
+            "Refine the backlog weekly.",
+        )]);
+        assert!(
+            files
+                .iter()
+                .all(|(name, _)| name.starts_with("search/") && name.ends_with(".js"))
+        );
         let meta = file(&files, "search/meta.js");
         assert!(meta.starts_with("rolebookSearchData(\"meta\",{"), "{meta}");
         let meta = payload(meta);
@@ -600,24 +844,39 @@ mod tests {
     #[test]
     fn postings_carry_score_and_best_section() {
         let mut a = doc("roles/po/", "Product Owner", "intro");
-        a.headings = vec![("backlog".into(), "The backlog".into()), ("vision".into(), "Vision".into())];
+        a.headings = vec![
+            ("backlog".into(), "The backlog".into()),
+            ("vision".into(), "Vision".into()),
+        ];
         a.body_by_heading = vec![
             ("".into(), "intro text".into()),
             ("backlog".into(), "Order the backlog by value.".into()),
-            ("vision".into(), "A vision statement; the backlog serves it.".into()),
+            (
+                "vision".into(),
+                "A vision statement; the backlog serves it.".into(),
+            ),
         ];
         let b = doc("roles/pm/", "Product Manager", "Owns the backlog too.");
         let files = build_index(&[a, b]);
         let shard = payload(file(&files, "search/t-b.js"));
         // df 2; doc 0: tf 3 (heading + 2 in text) + heading boost, section 1 ("backlog");
         // doc 1 (delta 1): tf 1, section 0.
-        assert_eq!(shard["backlog"], serde_json::json!([2, 0, 3 + HEADING_BOOST, 1, 1, 1, 0]));
+        assert_eq!(
+            shard["backlog"],
+            serde_json::json!([2, 0, 3 + HEADING_BOOST, 1, 1, 1, 0])
+        );
         let owner = payload(file(&files, "search/t-o.js"));
         assert_eq!(owner["owner"], serde_json::json!([1, 0, TITLE_BOOST, 0]));
         let chunk = payload(file(&files, "search/d-0.js"));
         assert_eq!(chunk[0][0], "roles/po/");
-        assert_eq!(chunk[0][3][1], serde_json::json!(["backlog", "The backlog", "Order the backlog by value."]));
-        assert_eq!(chunk[1][3][0], serde_json::json!(["", "", "Owns the backlog too."]));
+        assert_eq!(
+            chunk[0][3][1],
+            serde_json::json!(["backlog", "The backlog", "Order the backlog by value."])
+        );
+        assert_eq!(
+            chunk[1][3][0],
+            serde_json::json!(["", "", "Owns the backlog too."])
+        );
     }
 
     #[test]
@@ -629,7 +888,10 @@ mod tests {
         b.section = "Team".into();
         let c = doc("c/", "C", "");
         let meta = payload(file(&build_index(&[a, b, c]), "search/meta.js"));
-        assert_eq!(meta["role_sets"], serde_json::json!([[], ["po"], ["pm", "po"]]));
+        assert_eq!(
+            meta["role_sets"],
+            serde_json::json!([[], ["po"], ["pm", "po"]])
+        );
         assert_eq!(meta["roles"], "120");
         assert_eq!(meta["sections"], serde_json::json!(["Guides", "Team"]));
         assert_eq!(meta["section"], serde_json::json!([0, 1, 1, 1, 0, 1]));
@@ -638,10 +900,15 @@ mod tests {
 
     #[test]
     fn common_terms_are_capped_but_keep_their_document_frequency() {
-        let docs: Vec<SearchDoc> =
-            (0..POSTINGS_CAP + 50).map(|i| doc(&format!("p{i}/"), "Page", "common words here")).collect();
+        let docs: Vec<SearchDoc> = (0..POSTINGS_CAP + 50)
+            .map(|i| doc(&format!("p{i}/"), "Page", "common words here"))
+            .collect();
         let files = build_index(&docs);
-        let shard_name = files.iter().map(|(n, _)| n).find(|n| n.starts_with("search/t-c")).expect("c shard");
+        let shard_name = files
+            .iter()
+            .map(|(n, _)| n)
+            .find(|n| n.starts_with("search/t-c"))
+            .expect("c shard");
         let list = payload(file(&files, shard_name))["common"].clone();
         assert_eq!(list[0], POSTINGS_CAP + 50);
         assert_eq!(list.as_array().expect("array").len(), 1 + 3 * POSTINGS_CAP);
@@ -652,12 +919,26 @@ mod tests {
         let docs = synthetic(3000, 300);
         let files = build_index(&docs);
         let meta = payload(file(&files, "search/meta.js"));
-        let shards: Vec<String> =
-            meta["shards"].as_array().expect("shards").iter().map(|k| k.as_str().unwrap_or("").to_string()).collect();
-        assert!(shards.iter().any(|k| k.chars().count() > 1), "no shard was split: {shards:?}");
+        let shards: Vec<String> = meta["shards"]
+            .as_array()
+            .expect("shards")
+            .iter()
+            .map(|k| k.as_str().unwrap_or("").to_string())
+            .collect();
+        assert!(
+            shards.iter().any(|k| k.chars().count() > 1),
+            "no shard was split: {shards:?}"
+        );
         for (name, bytes) in &files {
-            if let Some(key) = name.strip_prefix("search/t-").and_then(|n| n.strip_suffix(".js")) {
-                assert!(bytes.len() < SHARD_SPLIT_BYTES * 3, "{name} is {} bytes", bytes.len());
+            if let Some(key) = name
+                .strip_prefix("search/t-")
+                .and_then(|n| n.strip_suffix(".js"))
+            {
+                assert!(
+                    bytes.len() < SHARD_SPLIT_BYTES * 3,
+                    "{name} is {} bytes",
+                    bytes.len()
+                );
                 let text = std::str::from_utf8(bytes).expect("utf-8");
                 for term in payload(text).as_object().expect("object").keys() {
                     assert_eq!(shard_for(&shards, term), key, "term {term}");
@@ -704,7 +985,9 @@ mod tests {
         let vocabulary: Vec<String> = (0..30_000)
             .map(|_| {
                 let len = 3 + (next() % 9) as usize;
-                (0..len).map(|_| letters[(next() % 26).min(next() % 26) as usize] as char).collect()
+                (0..len)
+                    .map(|_| letters[(next() % 26).min(next() % 26) as usize] as char)
+                    .collect()
             })
             .collect();
         // Zipf: word rank ~ 1 / u, truncated to the vocabulary.
@@ -715,16 +998,22 @@ mod tests {
         };
         (0..pages)
             .map(|i| {
-                let mut sentence =
-                    |n: usize, next: &mut dyn FnMut() -> u64| (0..n).map(|_| word(next)).collect::<Vec<_>>().join(" ");
+                let mut sentence = |n: usize, next: &mut dyn FnMut() -> u64| {
+                    (0..n).map(|_| word(next)).collect::<Vec<_>>().join(" ")
+                };
                 let title = sentence(3, &mut next);
-                let headings: Vec<(String, String)> =
-                    (0..6).map(|h| (format!("h{h}"), sentence(3, &mut next))).collect();
+                let headings: Vec<(String, String)> = (0..6)
+                    .map(|h| (format!("h{h}"), sentence(3, &mut next)))
+                    .collect();
                 let mut body_by_heading = vec![(String::new(), sentence(words / 7, &mut next))];
                 for (id, _) in &headings {
                     body_by_heading.push((id.clone(), sentence(words / 7, &mut next)));
                 }
-                let body = body_by_heading.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+                let body = body_by_heading
+                    .iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 SearchDoc {
                     path: format!("section-{:03}/page-{i:05}/", i / 50),
                     title,
@@ -748,20 +1037,56 @@ mod tests {
     /// load on top of that. Printed, not asserted (run with --nocapture).
     #[test]
     fn index_size_for_ten_thousand_pages() {
+        let started = std::time::Instant::now();
         let docs = synthetic(10_000, 650);
+        let generated = started.elapsed();
         let files = build_index(&docs);
+        println!(
+            "(generated in {generated:?}, indexed in {:?})",
+            started.elapsed() - generated
+        );
         let total: usize = files.iter().map(|(_, b)| b.len()).sum();
-        let size_of = |name: &str| files.iter().find(|(n, _)| n == name).map_or(0, |(_, b)| b.len());
+        let size_of = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, b)| b.len())
+        };
         let meta_text = file(&files, "search/meta.js");
         let meta = payload(meta_text);
-        let shards: Vec<String> =
-            meta["shards"].as_array().expect("shards").iter().map(|k| k.as_str().unwrap_or("").to_string()).collect();
-        let term_files = files.iter().filter(|(n, _)| n.starts_with("search/t-")).count();
-        let doc_files = files.iter().filter(|(n, _)| n.starts_with("search/d-")).count();
-        let largest_shard = files.iter().filter(|(n, _)| n.starts_with("search/t-")).map(|(_, b)| b.len()).max();
-        println!("10,000 pages: {} files, {} bytes in all", files.len(), total);
-        println!("  meta.js {} bytes; {term_files} term shards (largest {largest_shard:?} bytes); {doc_files} doc chunks", meta_text.len());
-        let chunk_avg = files.iter().filter(|(n, _)| n.starts_with("search/d-")).map(|(_, b)| b.len()).sum::<usize>()
+        let shards: Vec<String> = meta["shards"]
+            .as_array()
+            .expect("shards")
+            .iter()
+            .map(|k| k.as_str().unwrap_or("").to_string())
+            .collect();
+        let term_files = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("search/t-"))
+            .count();
+        let doc_files = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("search/d-"))
+            .count();
+        let largest_shard = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("search/t-"))
+            .map(|(_, b)| b.len())
+            .max();
+        println!(
+            "10,000 pages: {} files, {} bytes in all",
+            files.len(),
+            total
+        );
+        println!(
+            "  meta.js {} bytes; {term_files} term shards (largest {largest_shard:?} bytes); {doc_files} doc chunks",
+            meta_text.len()
+        );
+        let chunk_avg = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("search/d-"))
+            .map(|(_, b)| b.len())
+            .sum::<usize>()
             / doc_files.max(1);
         // Queries from common, middling and rare words of the corpus.
         let mut frequent: Vec<(String, usize)> = Vec::new();
@@ -776,10 +1101,16 @@ mod tests {
         frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let picks = [0, 10, 100, 1000, 5000];
         for &i in &picks {
-            let Some((term, df)) = frequent.get(i) else { continue };
+            let Some((term, df)) = frequent.get(i) else {
+                continue;
+            };
             let shard = format!("search/t-{}.js", shard_for(&shards, term));
             let loaded = meta_text.len() + size_of(&shard) + 10 * chunk_avg;
-            println!("  query {term:?} (df {df}): meta + {} ({} bytes) + ~10 chunks = ~{loaded} bytes", shard, size_of(&shard));
+            println!(
+                "  query {term:?} (df {df}): meta + {} ({} bytes) + ~10 chunks = ~{loaded} bytes",
+                shard,
+                size_of(&shard)
+            );
         }
         if let Some(dir) = std::env::var_os("ROLEBOOK_SEARCH_DUMP") {
             for (name, bytes) in &files {

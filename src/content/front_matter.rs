@@ -83,7 +83,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         format!("front matter opened with `{fence}` is never closed"),
     )
     .at_offset(path, text, bom)
-    .with_help(format!("add a line with `{fence}` after the last front matter key")))
+    .with_help(format!(
+        "add a line with `{fence}` after the last front matter key"
+    )))
 }
 
 /// The front matter fields, for pages and sections alike.
@@ -345,18 +347,37 @@ mod tests {
 
     #[test]
     fn dates_and_roles() {
-        let t = "+++\ndate = 2026-10-01\nupdated = \"2026-10-02T10:00:00Z\"\nroles = \"both\"\n+++\n";
+        let t =
+            "+++\ndate = 2026-10-01\nupdated = \"2026-10-02T10:00:00Z\"\nroles = \"both\"\n+++\n";
         let s = split(p(), t).unwrap();
         let fm = parse(p(), t, &s).unwrap();
-        assert_eq!(fm.date.unwrap().to_date().unwrap().day_string(), "2026-10-01");
-        assert_eq!(fm.updated.unwrap().to_date().unwrap().day_string(), "2026-10-02");
-        assert_eq!(fm.roles.unwrap().to_roles().unwrap(), vec![Role::Po, Role::Pm]);
+        assert_eq!(
+            fm.date.unwrap().to_date().unwrap().day_string(),
+            "2026-10-01"
+        );
+        assert_eq!(
+            fm.updated.unwrap().to_date().unwrap().day_string(),
+            "2026-10-02"
+        );
+        assert_eq!(
+            fm.roles.unwrap().to_roles().unwrap(),
+            vec![Role::Po, Role::Pm]
+        );
         assert_eq!(key_offset(&s, "roles"), t.find("roles").unwrap());
     }
 
     #[test]
     fn split_never_panics_on_odd_input() {
-        for t in ["", "+", "+++", "+++\n", "---", "\u{feff}+++\n+++\n", "+++\r\n+++\r\nx", "+++x\n"] {
+        for t in [
+            "",
+            "+",
+            "+++",
+            "+++\n",
+            "---",
+            "\u{feff}+++\n+++\n",
+            "+++\r\n+++\r\nx",
+            "+++x\n",
+        ] {
             let _ = split(p(), t);
         }
     }

@@ -118,7 +118,15 @@ impl Content {
     /// The tree without page texts, assets or data: what lookups need.
     pub fn clone_tree(&self) -> Content {
         Content {
-            pages: self.pages.iter().map(|p| Page { text: Arc::from(""), body_offset: 0, ..p.clone() }).collect(),
+            pages: self
+                .pages
+                .iter()
+                .map(|p| Page {
+                    text: Arc::from(""),
+                    body_offset: 0,
+                    ..p.clone()
+                })
+                .collect(),
             root: self.root,
             by_rel: self.by_rel.clone(),
             by_url: self.by_url.clone(),
@@ -214,7 +222,10 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
         .filter_map(|rel| {
             let display = display_root.join(rel);
             let bytes = std::fs::read(content_dir.join(rel));
-            match bytes.map_err(|e| crate::error::io_error(&display, &e).into()).and_then(|b| decode(&display, b)) {
+            match bytes
+                .map_err(|e| crate::error::io_error(&display, &e).into())
+                .and_then(|b| decode(&display, b))
+            {
                 Ok(text) => Some(Ok(DataSource {
                     rel_path: rel.clone(),
                     display_path: display,
@@ -254,7 +265,9 @@ fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Fil
         diags.push(
             Diagnostic::error(Kind::Content, "there is no content folder")
                 .in_file(display_root)
-                .with_help("create it with a `_index.md` for the home page, or run `rolebook init`"),
+                .with_help(
+                    "create it with a `_index.md` for the home page, or run `rolebook init`",
+                ),
         );
         return files;
     }
@@ -382,14 +395,20 @@ pub fn parse_page(
         && (slug.is_empty() || slug.contains('/') || slug == "." || slug == "..")
     {
         diags.push(
-            Diagnostic::error(Kind::FrontMatter, format!("`slug = {slug:?}` is not a single URL segment"))
-                .at_offset(display, &text, front_matter::key_offset(&split, "slug")),
+            Diagnostic::error(
+                Kind::FrontMatter,
+                format!("`slug = {slug:?}` is not a single URL segment"),
+            )
+            .at_offset(display, &text, front_matter::key_offset(&split, "slug")),
         );
     }
     if text.trim().is_empty() {
         diags.push(
-            Diagnostic::warning(Kind::Content, "the file is empty; it is built as a page with no text")
-                .in_file(display),
+            Diagnostic::warning(
+                Kind::Content,
+                "the file is empty; it is built as a page with no text",
+            )
+            .in_file(display),
         );
     }
     if diags.has_errors() {
@@ -456,5 +475,9 @@ pub fn humanize(name: &str) -> String {
 /// A URL segment from a file or folder name: ASCII, lowercase, hyphens.
 pub fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
-    if slug.is_empty() { "-".to_string() } else { slug }
+    if slug.is_empty() {
+        "-".to_string()
+    } else {
+        slug
+    }
 }

@@ -99,8 +99,16 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
             let sort_by = pages[id].meta.sort_by.unwrap_or_default();
             let mut children = std::mem::take(&mut pages[id].children);
             children.sort_by(|&a, &b| compare(&pages[a], &pages[b], sort_by));
-            pages[id].pages = children.iter().copied().filter(|&c| !pages[c].is_section()).collect();
-            pages[id].subsections = children.iter().copied().filter(|&c| pages[c].is_section()).collect();
+            pages[id].pages = children
+                .iter()
+                .copied()
+                .filter(|&c| !pages[c].is_section())
+                .collect();
+            pages[id].subsections = children
+                .iter()
+                .copied()
+                .filter(|&c| pages[c].is_section())
+                .collect();
             pages[id].children = children;
         }
     }
@@ -229,7 +237,11 @@ pub fn place_assets(content: &Content, content_dir: &Path, files: Vec<String>) -
             let dest = match url_of_dir.get(dir) {
                 Some(url) => format!("{url}{file}"),
                 None => {
-                    let folder: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(slugify).collect();
+                    let folder: Vec<String> = dir
+                        .split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(slugify)
+                        .collect();
                     let mut dest = folder.join("/");
                     if !dest.is_empty() {
                         dest.push('/');

@@ -350,8 +350,8 @@ mod tests {
     #[test]
     fn code_is_not_a_call() {
         let t = "`{{ x() }}` {{ y() }}";
-        let code = [0..11usize];
-        let (calls, _) = find(t, code.as_slice());
+        let code: Vec<Range<usize>> = vec![0..11];
+        let (calls, _) = find(t, &code);
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].name, "y");
     }

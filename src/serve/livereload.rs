@@ -41,7 +41,10 @@ pub fn reload_event(generation: u64, changed: &Changed) -> String {
         Changed::All => json!("all"),
         Changed::Paths(paths) => json!(paths),
     };
-    event("reload", &json!({ "generation": generation, "changed": changed }))
+    event(
+        "reload",
+        &json!({ "generation": generation, "changed": changed }),
+    )
 }
 
 pub fn css_event(generation: u64) -> String {
@@ -152,6 +155,9 @@ mod tests {
         assert!(e.starts_with("event: failed\ndata: {"));
         assert_eq!(e.matches('\n').count(), 3, "{e}");
         let r = reload_event(3, &Changed::Paths(vec!["/a/".into()]));
-        assert_eq!(r, "event: reload\ndata: {\"changed\":[\"/a/\"],\"generation\":3}\n\n");
+        assert_eq!(
+            r,
+            "event: reload\ndata: {\"changed\":[\"/a/\"],\"generation\":3}\n\n"
+        );
     }
 }

@@ -1,8 +1,33 @@
 //! `rolebook serve`: build, serve from memory, watch, rebuild, reload.
+//!
+//! Owns the dev server loop: the first build, the HTTP server (`http`), the
+//! watcher and its change classifier (`watch`), the shared state requests
+//! answer from (`state`) and the live-reload script and events
+//! (`livereload`). It does not build anything itself: every rebuild is a
+//! [`site::build`] in memory, swapped in whole when it succeeds. Nothing is
+//! written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
+//! never leave a half-written output folder.
+//!
+//! The site is served at the root of `http://BIND:PORT/` whatever the path
+//! of its `base_url`: serve builds with `base_url` overridden to that
+//! address, as Zola does, so links work locally.
+
+mod http;
+pub mod livereload;
+mod state;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::cli::Printer;
-use crate::error::{Diagnostic, Diagnostics, Kind};
-use crate::site::Project;
+use crate::error::Diagnostics;
+use crate::site::{self, BuildOptions, Built, Project};
+use livereload::Changed;
+use state::State;
+use watch::{ChangeSet, SiteWatcher};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -13,6 +38,233 @@ pub struct ServeOptions {
     pub poll: bool,
 }
 
-pub fn run(_project: &Project, _opts: ServeOptions, _printer: Printer) -> Result<(), Diagnostics> {
-    Err(Diagnostic::error(Kind::Io, "serve is not built yet").into())
+pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<(), Diagnostics> {
+    let root = std::fs::canonicalize(&project.root)
+        .map_err(|e| Diagnostics::from(crate::error::io_error(&project.root, &e)))?;
+    let project = Project::new(root.clone());
+    if !project.config_path().is_file() {
+        // Not a site folder: fail with the message a build gives.
+        site::load_config(&project, &BuildOptions::default())?;
+    }
+    let (server, addr) = http::bind(&opts.bind, opts.port)?;
+    let url = local_url(addr);
+    let mut watcher = SiteWatcher::new(&root, opts.poll)?;
+    let state = Arc::new(State::default());
+    let base = BuildOptions {
+        drafts: opts.drafts,
+        base_url: Some(url.clone()),
+        live_reload: None,
+        relative_links: None,
+        target: crate::site::Target::Memory,
+    };
+    let mut session = Session::new(project, base, state.clone(), printer);
+    let first = session.rebuild(None);
+    http::spawn(server, state, addr.ip().is_loopback());
+    match first {
+        Some((title, pages, millis)) => printer.info(&format!(
+            "Serving {title} at {url} (built {pages} pages in {millis} ms). Press Ctrl-C to stop."
+        )),
+        None => printer.info(&format!(
+            "Serving at {url}: the site did not build; the errors are shown above and in the browser. Press Ctrl-C to stop."
+        )),
+    }
+    if !addr.ip().is_loopback() {
+        printer.info(&format!(
+            "Listening on {addr}: other machines on your network can see the site."
+        ));
+    }
+    if opts.open {
+        open_browser(&url);
+    }
+    while let Some(changes) = watcher.next_batch(&session.output_dir) {
+        session.rebuild(Some(&changes));
+    }
+    Ok(())
+}
+
+/// The address to show and to build links with: a wildcard bind is
+/// reached through loopback from this machine.
+fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// The rebuild loop's memory: the last good generation and what was
+/// last printed.
+struct Session {
+    project: Project,
+    base: BuildOptions,
+    state: Arc<State>,
+    printer: Printer,
+    generation: u64,
+    /// The output folder relative to the root, never watched.
+    output_dir: PathBuf,
+    warnings: Diagnostics,
+}
+
+impl Session {
+    fn new(project: Project, base: BuildOptions, state: Arc<State>, printer: Printer) -> Self {
+        Session {
+            project,
+            base,
+            state,
+            printer,
+            generation: 0,
+            output_dir: PathBuf::from("public"),
+            warnings: Diagnostics::new(),
+        }
+    }
+
+    /// Builds the site and swaps the result in; tells the browsers. Returns
+    /// the title, page count and time of a successful build.
+    fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
+        let start = Instant::now();
+        let generation = self.generation + 1;
+        let script = livereload::script(generation);
+        let opts = BuildOptions {
+            live_reload: Some(script.clone()),
+            ..self.base.clone()
+        };
+        let built = match site::build(&self.project, &opts) {
+            Ok(built) => built,
+            Err(diags) => {
+                self.failed(&diags, changes, start);
+                return None;
+            }
+        };
+        let Built {
+            config,
+            output,
+            warnings,
+            stats,
+            ..
+        } = built;
+        self.output_dir = relative_output_dir(&self.project, &self.project.output_dir(&config));
+        let old = self.state.swap_output(output, generation);
+        self.generation = generation;
+        let new = self.state.snapshot().output;
+        let css_only = changes.is_some_and(ChangeSet::is_css_only);
+        let changed = if self.generation == 1 {
+            Changed::All
+        } else {
+            state::changed_paths(&old, &livereload::script(generation - 1), &new, &script)
+        };
+        let event = if css_only {
+            livereload::css_event(generation)
+        } else {
+            livereload::reload_event(generation, &changed)
+        };
+        self.state.publish_success(generation, event);
+        drop(old);
+        if warnings != self.warnings {
+            self.printer.diagnostics(&warnings);
+            self.warnings = warnings;
+        }
+        if let Some(changes) = changes {
+            let effect = match (&changed, css_only) {
+                (_, true) => "stylesheets swapped".to_string(),
+                (Changed::All, _) => "many files changed, every page reloads".to_string(),
+                (Changed::Paths(p), _) if p.is_empty() => "the output did not change".to_string(),
+                (Changed::Paths(p), _) => format!(
+                    "{} file{} changed",
+                    p.len(),
+                    if p.len() == 1 { "" } else { "s" }
+                ),
+            };
+            self.printer.info(&format!(
+                "Rebuilt the site ({} pages) after {} in {} ms; {effect}",
+                stats.pages + stats.sections,
+                changes.describe(),
+                start.elapsed().as_millis()
+            ));
+        }
+        Some((config.title, stats.pages, stats.millis))
+    }
+
+    fn failed(&mut self, diags: &Diagnostics, changes: Option<&ChangeSet>, start: Instant) {
+        for d in diags.iter() {
+            eprintln!("{}\n", d.render(self.printer.color));
+        }
+        let errors = diags.errors().count();
+        let after = changes
+            .map(|c| format!(" after {}", c.describe()))
+            .unwrap_or_default();
+        eprintln!(
+            "Build failed{after} in {} ms: {errors} error{}; {}",
+            start.elapsed().as_millis(),
+            if errors == 1 { "" } else { "s" },
+            if self.generation == 0 {
+                "fix it and the site appears"
+            } else {
+                "still serving the last good build"
+            }
+        );
+        self.warnings = Diagnostics::new();
+        self.state.publish_failure(diags.render(false));
+    }
+}
+
+/// `output_dir` as a path under the root without `.` parts, for the
+/// watcher to skip.
+fn relative_output_dir(project: &Project, dir: &Path) -> PathBuf {
+    let rel = dir.strip_prefix(&project.root).unwrap_or(dir);
+    rel.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+/// Best effort: the site is served either way.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match command.spawn() {
+        Ok(mut child) => {
+            // Reap it, so no zombie is left behind.
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("cannot open a browser ({e}); open {url} yourself"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_binds_are_shown_as_loopback() {
+        let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert_eq!(local_url(any), "http://127.0.0.1:1111/");
+        let v6: SocketAddr = "[::]:8000".parse().unwrap();
+        assert_eq!(local_url(v6), "http://[::1]:8000/");
+        let lan: SocketAddr = "192.168.1.4:1111".parse().unwrap();
+        assert_eq!(local_url(lan), "http://192.168.1.4:1111/");
+    }
+
+    #[test]
+    fn output_dir_is_made_relative() {
+        let p = Project::new("/site");
+        assert_eq!(
+            relative_output_dir(&p, Path::new("/site/./public")),
+            PathBuf::from("public")
+        );
+        assert_eq!(
+            relative_output_dir(&p, Path::new("/elsewhere/out")),
+            PathBuf::from("/elsewhere/out")
+        );
+    }
 }

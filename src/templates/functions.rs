@@ -53,10 +53,14 @@ pub struct SiteIndex {
     pub taxonomies: OnceLock<HashMap<String, Value>>,
 }
 
-fn arg_str<'a>(args: &'a HashMap<String, Value>, name: &str, function: &str) -> TeraResult<&'a str> {
-    args.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| tera::Error::msg(format!("`{function}` needs a `{name}` argument (a string)")))
+fn arg_str<'a>(
+    args: &'a HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> TeraResult<&'a str> {
+    args.get(name).and_then(Value::as_str).ok_or_else(|| {
+        tera::Error::msg(format!("`{function}` needs a `{name}` argument (a string)"))
+    })
 }
 
 /// Registers every function on `tera`.
@@ -65,7 +69,9 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = arg_str(args, "path", "get_url")?;
         if let Some(rel) = path.strip_prefix("@/") {
-            let (rel, fragment) = rel.split_once('#').map_or((rel, None), |(r, f)| (r, Some(f)));
+            let (rel, fragment) = rel
+                .split_once('#')
+                .map_or((rel, None), |(r, f)| (r, Some(f)));
             let url = i
                 .url_of
                 .get(rel)
@@ -91,20 +97,25 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
     let i = index.clone();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
         let path = arg_str(args, "path", "load_data")?;
-        i.data
-            .get(path)
-            .map(|f| f.value.clone())
-            .ok_or_else(|| tera::Error::msg(format!("load_data: no data file `{path}` under content/")))
+        i.data.get(path).map(|f| f.value.clone()).ok_or_else(|| {
+            tera::Error::msg(format!("load_data: no data file `{path}` under content/"))
+        })
     });
     for (name, key) in [("get_page", false), ("get_section", true)] {
         let i = index.clone();
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;
-            let pages = i.pages.get().ok_or_else(|| tera::Error::msg(format!("{name} is not available in shortcodes")))?;
-            let page = pages(path).ok_or_else(|| tera::Error::msg(format!("{name}: no content file `{path}`")))?;
+            let pages = i.pages.get().ok_or_else(|| {
+                tera::Error::msg(format!("{name} is not available in shortcodes"))
+            })?;
+            let page = pages(path)
+                .ok_or_else(|| tera::Error::msg(format!("{name}: no content file `{path}`")))?;
             let is_section = page.get("kind").and_then(Value::as_str) == Some("section");
             if is_section != key {
-                return Err(tera::Error::msg(format!("{name}: `{path}` is a {}", if is_section { "section" } else { "page" })));
+                return Err(tera::Error::msg(format!(
+                    "{name}: `{path}` is a {}",
+                    if is_section { "section" } else { "page" }
+                )));
             }
             Ok(page)
         });
@@ -112,13 +123,21 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
     let i = index.clone();
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
-        let all = i.taxonomies.get().ok_or_else(|| tera::Error::msg("get_taxonomy is not available in shortcodes"))?;
-        all.get(kind).cloned().ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))
+        let all = i
+            .taxonomies
+            .get()
+            .ok_or_else(|| tera::Error::msg("get_taxonomy is not available in shortcodes"))?;
+        all.get(kind)
+            .cloned()
+            .ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))
     });
-    for view in ["backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics"] {
+    for view in [
+        "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
+    ] {
         let i = index.clone();
         tera.register_function(view, move |args: &HashMap<String, Value>| {
-            let args: serde_json::Map<String, Value> = args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let args: serde_json::Map<String, Value> =
+                args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let href = |p: &str| i.urls.href(p);
             let ctx = ViewContext { url: &href };
             match i.data.render_view(view, &args, &ctx) {
@@ -129,15 +148,24 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
         });
     }
     tera.register_filter("slugify", |value: &Value, _: &HashMap<String, Value>| {
-        let text = value.as_str().ok_or_else(|| tera::Error::msg("the slugify filter takes a string"))?;
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("the slugify filter takes a string"))?;
         Ok(Value::String(crate::content::slugify(text)))
     });
     tera.register_filter("date", date_filter);
     let markdown = index.markdown.clone();
-    tera.register_filter("markdown", move |value: &Value, _: &HashMap<String, Value>| {
-        let text = value.as_str().ok_or_else(|| tera::Error::msg("the markdown filter takes a string"))?;
-        Ok(Value::String(crate::markdown::render_plain(text, &markdown)))
-    });
+    tera.register_filter(
+        "markdown",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            let text = value
+                .as_str()
+                .ok_or_else(|| tera::Error::msg("the markdown filter takes a string"))?;
+            Ok(Value::String(crate::markdown::render_plain(
+                text, &markdown,
+            )))
+        },
+    );
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD` or RFC 3339 text.
@@ -147,10 +175,15 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> TeraResult<Value
         Value::Null => return Ok(Value::Null),
         _ => return Err(tera::Error::msg("the date filter takes a date string")),
     };
-    let format = args.get("format").and_then(Value::as_str).unwrap_or("%Y-%m-%d");
-    let date = crate::content::Date::parse(text).ok_or_else(|| tera::Error::msg(format!("the date filter cannot read `{text}`")))?;
+    let format = args
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("%Y-%m-%d");
+    let date = crate::content::Date::parse(text)
+        .ok_or_else(|| tera::Error::msg(format!("the date filter cannot read `{text}`")))?;
     let mut out = String::new();
     use std::fmt::Write as _;
-    write!(out, "{}", date.time.format(format)).map_err(|_| tera::Error::msg(format!("bad date format `{format}`")))?;
+    write!(out, "{}", date.time.format(format))
+        .map_err(|_| tera::Error::msg(format!("bad date format `{format}`")))?;
     Ok(Value::String(out))
 }

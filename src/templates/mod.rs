@@ -46,15 +46,25 @@ impl Theme {
         if name == DEFAULT_THEME {
             return Ok(Theme::Embedded);
         }
-        Err(Diagnostic::error(Kind::Config, format!("theme `{name}` not found in themes/{name}"))
-            .in_file(crate::config::FILE_NAME)
-            .with_help(format!("set `theme = \"{DEFAULT_THEME}\"` to use the built-in theme, or add the folder")))
+        Err(Diagnostic::error(
+            Kind::Config,
+            format!("theme `{name}` not found in themes/{name}"),
+        )
+        .in_file(crate::config::FILE_NAME)
+        .with_help(format!(
+            "set `theme = \"{DEFAULT_THEME}\"` to use the built-in theme, or add the folder"
+        )))
     }
 
     /// Every file under the theme's `sub` folder (`templates`, `static`).
     pub fn files(&self, sub: &str) -> Vec<SourceFile> {
         match self {
-            Theme::Folder(dir) => read_tree(&dir.join(sub), &Path::new("themes").join(dir.file_name().unwrap_or_default()).join(sub)),
+            Theme::Folder(dir) => read_tree(
+                &dir.join(sub),
+                &Path::new("themes")
+                    .join(dir.file_name().unwrap_or_default())
+                    .join(sub),
+            ),
             Theme::Embedded => {
                 let mut out = Vec::new();
                 if let Some(d) = EMBEDDED_HANDBOOK.get_dir(sub) {
@@ -70,7 +80,10 @@ impl Theme {
 fn collect_embedded(dir: &Dir<'static>, sub: &str, out: &mut Vec<SourceFile>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        let rel = path.strip_prefix(&format!("{sub}/")).unwrap_or(&path).to_string();
+        let rel = path
+            .strip_prefix(&format!("{sub}/"))
+            .unwrap_or(&path)
+            .to_string();
         out.push(SourceFile {
             display_path: PathBuf::from(format!("<built-in handbook theme>/{path}")),
             rel_path: rel,
@@ -92,12 +105,16 @@ pub fn read_tree(dir: &Path, display: &Path) -> Vec<SourceFile> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy())
+        });
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let rel = crate::content::rel_string(rel);
         if let Ok(bytes) = std::fs::read(entry.path()) {
             out.push(SourceFile {
@@ -135,7 +152,10 @@ impl Templates {
                     origin.insert(name.clone(), file.display_path.clone());
                     sources.push((name.clone(), text));
                 }
-                Err(_) => diags.push(Diagnostic::error(Kind::Template, "the template is not valid UTF-8").in_file(&file.display_path)),
+                Err(_) => diags.push(
+                    Diagnostic::error(Kind::Template, "the template is not valid UTF-8")
+                        .in_file(&file.display_path),
+                ),
             }
         }
         let mut tera = Tera::default();
@@ -187,9 +207,16 @@ pub fn error_chain(err: &tera::Error) -> Vec<String> {
 }
 
 /// A located diagnostic from a Tera error: syntax errors carry `--> L:C`.
-pub fn template_error(err: &tera::Error, name: &str, path: Option<&PathBuf>, text: Option<&str>) -> Diagnostic {
+pub fn template_error(
+    err: &tera::Error,
+    name: &str,
+    path: Option<&PathBuf>,
+    text: Option<&str>,
+) -> Diagnostic {
     let chain = error_chain(err);
-    let path = path.cloned().unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+    let path = path
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
     for message in &chain {
         if let Some(at) = message.find("--> ") {
             let coords = &message[at + 4..];

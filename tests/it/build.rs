@@ -14,27 +14,49 @@ fn built() -> Site {
 fn pretty_urls_and_links_under_a_sub_path() {
     let site = built();
     let html = site.read("public/guide/links/index.html");
-    assert!(html.contains(r#"<a href="/handbook/guide/first/">relative link</a>"#), "{html}");
+    assert!(
+        html.contains(r#"<a href="/handbook/guide/first/">relative link</a>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<a href="/handbook/guide/second/">absolute one</a>"#));
     assert!(html.contains(r##"<a href="#section-two">same-page anchor</a>"##));
     let second = site.read("public/guide/second/index.html");
     assert!(second.contains(r##"href="/handbook/guide/links/#section-two""##));
-    assert!(html.contains(r#"<a href="/handbook/guide/">Guide</a>"#), "nav and breadcrumbs use the base path");
-    assert!(site.exists("public/my-notes/uber-uns/index.html"), "spaces and Unicode in file names make clean URLs");
+    assert!(
+        html.contains(r#"<a href="/handbook/guide/">Guide</a>"#),
+        "nav and breadcrumbs use the base path"
+    );
+    assert!(
+        site.exists("public/my-notes/uber-uns/index.html"),
+        "spaces and Unicode in file names make clean URLs"
+    );
 }
 
 #[test]
 fn bare_urls_become_links() {
     let html = built().read("public/guide/links/index.html");
-    assert!(html.contains(r#"<a href="https://example.com/docs">https://example.com/docs</a>."#), "{html}");
+    assert!(
+        html.contains(r#"<a href="https://example.com/docs">https://example.com/docs</a>."#),
+        "{html}"
+    );
 }
 
 #[test]
 fn headings_get_unique_ids_anchor_links_and_a_toc() {
     let html = built().read("public/guide/links/index.html");
-    assert!(html.contains(r##"<h2 id="section-one">Section one <a class="anchor" href="#section-one""##));
-    assert!(html.contains(r#"<h2 id="section-one-1">"#), "a repeated heading gets a suffix");
-    assert!(html.contains(r#"<h2 id="section-two">"#), "a custom id wins");
+    assert!(
+        html.contains(
+            r##"<h2 id="section-one">Section one <a class="anchor" href="#section-one""##
+        )
+    );
+    assert!(
+        html.contains(r#"<h2 id="section-one-1">"#),
+        "a repeated heading gets a suffix"
+    );
+    assert!(
+        html.contains(r#"<h2 id="section-two">"#),
+        "a custom id wins"
+    );
     assert!(html.contains(r#"<ul class="toc"><li>section-one=Section one</li><li>section-two=Section two<li>deeper=Deeper</li></li><li>section-one-1=Section one</li></ul>"#), "{html}");
 }
 
@@ -43,7 +65,10 @@ fn code_is_highlighted_with_numbers_and_marked_lines() {
     let site = built();
     let html = site.read("public/guide/links/index.html");
     assert!(html.contains(r#"<pre class="code numbered" data-lang="toml">"#));
-    assert!(html.contains("hl-entity hl-name hl-table hl-toml"), "classes, not inline styles");
+    assert!(
+        html.contains("hl-entity hl-name hl-table hl-toml"),
+        "classes, not inline styles"
+    );
     assert_eq!(html.matches("hl-line").count(), 1, "one marked line");
     let css = std::fs::read_dir(site.path().join("public/css"))
         .unwrap()
@@ -51,15 +76,25 @@ fn code_is_highlighted_with_numbers_and_marked_lines() {
         .find(|e| e.file_name().to_string_lossy().starts_with("syntax."))
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .expect("a fingerprinted syntax stylesheet");
-    assert!(css.contains("html[data-theme=\"dark\"]") && css.contains("prefers-color-scheme: dark"));
+    assert!(
+        css.contains("html[data-theme=\"dark\"]") && css.contains("prefers-color-scheme: dark")
+    );
 }
 
 #[test]
 fn shortcodes_inline_and_with_body_but_not_in_code() {
     let html = built().read("public/guide/links/index.html");
-    assert!(html.contains(r#"<code>{{ badge(role="po") }}</code>"#), "a call in code is text");
-    assert!(html.contains(r#"<span class="badge badge-pm">PM</span>."#), "{html}");
-    assert!(html.contains(r#"<aside class="note" data-title="Heads up"><p>A <strong>body</strong> in Markdown.</p>"#));
+    assert!(
+        html.contains(r#"<code>{{ badge(role="po") }}</code>"#),
+        "a call in code is text"
+    );
+    assert!(
+        html.contains(r#"<span class="badge badge-pm">PM</span>."#),
+        "{html}"
+    );
+    assert!(html.contains(
+        r#"<aside class="note" data-title="Heads up"><p>A <strong>body</strong> in Markdown.</p>"#
+    ));
 }
 
 #[test]
@@ -77,7 +112,10 @@ fn pages_are_ordered_by_weight_then_title() {
     let html = built().read("public/guide/index.html");
     let order: Vec<usize> = ["First", "Second", "Links and more", "Alpha without weight"]
         .iter()
-        .map(|t| html.find(&format!(">{t}</a>")).unwrap_or_else(|| panic!("{t} missing")))
+        .map(|t| {
+            html.find(&format!(">{t}</a>"))
+                .unwrap_or_else(|| panic!("{t} missing"))
+        })
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     let first = built().read("public/guide/first/index.html");
@@ -104,10 +142,19 @@ fn drafts_are_left_out_unless_asked() {
 fn taxonomies_get_term_pages() {
     let site = built();
     let tag = site.read("public/tags/basics/index.html");
-    assert!(tag.contains("First") && tag.contains("Alpha without weight"), "{tag}");
+    assert!(
+        tag.contains("First") && tag.contains("Alpha without weight"),
+        "{tag}"
+    );
     assert!(site.exists("public/tags/backlog-craft/index.html"));
-    assert_eq!(site.read("public/role/po/index.html").trim(), "po: [First][Links and more][Alpha without weight]");
-    assert_eq!(site.read("public/role/pm/index.html").trim(), "pm: [Links and more][Alpha without weight]");
+    assert_eq!(
+        site.read("public/role/po/index.html").trim(),
+        "po: [First][Links and more][Alpha without weight]"
+    );
+    assert_eq!(
+        site.read("public/role/pm/index.html").trim(),
+        "pm: [Links and more][Alpha without weight]"
+    );
 }
 
 #[test]
@@ -123,14 +170,22 @@ fn aliases_redirect_to_the_page() {
 fn sitemap_robots_feed_and_404() {
     let site = built();
     let sitemap = site.read("public/sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/handbook/guide/first/</loc><lastmod>2026-09-01</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://example.org/handbook/guide/first/</loc><lastmod>2026-09-01</lastmod>"
+    ));
     assert!(!sitemap.contains("draft"));
-    assert!(site.read("public/robots.txt").contains("Sitemap: https://example.org/handbook/sitemap.xml"));
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/handbook/sitemap.xml")
+    );
     let feed = site.read("public/news/atom.xml");
     let newer = feed.find("Newer news").unwrap();
     let older = feed.find("Older news").unwrap();
     assert!(newer < older, "newest first");
-    assert!(feed.contains("Old &lt;b&gt;news&lt;/b&gt;"), "content is escaped in XML");
+    assert!(
+        feed.contains("Old &lt;b&gt;news&lt;/b&gt;"),
+        "content is escaped in XML"
+    );
     assert!(site.exists("public/404.html"));
 }
 
@@ -138,7 +193,10 @@ fn sitemap_robots_feed_and_404() {
 fn bundle_assets_are_copied_beside_the_page() {
     let site = built();
     assert!(site.exists("public/bundle/diagram.svg"));
-    assert!(site.read("public/bundle/index.html").contains(r#"src="/handbook/bundle/diagram.svg""#));
+    assert!(
+        site.read("public/bundle/index.html")
+            .contains(r#"src="/handbook/bundle/diagram.svg""#)
+    );
 }
 
 #[test]
@@ -152,7 +210,12 @@ fn same_input_gives_identical_output() {
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                let rel = e.path().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 (rel, std::fs::read(e.path()).unwrap())
             })
             .collect();
@@ -171,15 +234,22 @@ fn relative_links_work_from_disk() {
     let site = Site::fixture("site-basic");
     site.run(&["build", "--relative-links"]).success();
     let html = site.read("public/guide/links/index.html");
-    assert!(html.contains(r#"<a href="../../guide/first/index.html">relative link</a>"#), "{html}");
+    assert!(
+        html.contains(r#"<a href="../../guide/first/index.html">relative link</a>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"href="../../css/syntax."#));
 }
 
 #[test]
 fn base_url_can_be_overridden() {
     let site = Site::fixture("site-basic");
-    site.run(&["build", "--base-url", "https://preview.example.org/"]).success();
-    assert!(site.read("public/guide/links/index.html").contains(r#"<a href="/guide/first/">relative link</a>"#));
+    site.run(&["build", "--base-url", "https://preview.example.org/"])
+        .success();
+    assert!(
+        site.read("public/guide/links/index.html")
+            .contains(r#"<a href="/guide/first/">relative link</a>"#)
+    );
 }
 
 #[test]
@@ -188,7 +258,12 @@ fn output_folder_option_and_summary_line() {
     let run = site.run(&["build", "-o", "out"]);
     run.success();
     assert!(site.exists("out/index.html"));
-    assert!(run.stdout.starts_with("Built 8 pages, 4 sections, 0 data files"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("Built 8 pages, 4 sections, 0 data files"),
+        "{}",
+        run.stdout
+    );
     assert!(site.run(&["build", "--quiet"]).stdout.is_empty());
 }
 
@@ -206,7 +281,9 @@ fn init_makes_a_site_that_builds_and_never_overwrites() {
     let built = site.run(&["--root", "new", "build"]);
     built.success();
     assert!(site.exists("new/public/guide/backlog/index.html"));
-    site.run(&["init", "new"]).failure().stderr_has("exists already");
+    site.run(&["init", "new"])
+        .failure()
+        .stderr_has("exists already");
 }
 
 #[test]
@@ -219,5 +296,9 @@ fn default_theme_renders_every_kind_of_page() {
     let page = site.read("public/guide/first/index.html");
     assert!(page.contains("<title>") && page.contains("First"));
     assert!(site.exists("public/print/index.html"));
-    assert!(site.exists("public/search/meta.js") || site.exists("public/search-index.js") || site.path().join("public/search").is_dir());
+    assert!(
+        site.exists("public/search/meta.js")
+            || site.exists("public/search-index.js")
+            || site.path().join("public/search").is_dir()
+    );
 }

@@ -2,8 +2,8 @@
 //! in a temporary folder with the real `rolebook` binary and asserts on the
 //! files it writes, the messages it prints and its exit status.
 
-mod support;
-mod data;
 mod build;
+mod data;
 mod errors;
 mod serve;
+mod support;

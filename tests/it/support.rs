@@ -12,7 +12,9 @@ pub struct Site {
 impl Site {
     /// A copy of `tests/fixtures/NAME` in a fresh temporary folder.
     pub fn fixture(name: &str) -> Site {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         assert!(src.is_dir(), "no fixture {}", src.display());
         let dir = tempfile::tempdir().expect("temp dir");
         copy_tree(&src, dir.path());
@@ -71,9 +73,8 @@ pub struct Run {
 
 impl Run {
     fn from(output: Output, root: &Path) -> Run {
-        let clean = |b: &[u8]| {
-            String::from_utf8_lossy(b).replace(&root.display().to_string(), "[SITE]")
-        };
+        let clean =
+            |b: &[u8]| String::from_utf8_lossy(b).replace(&root.display().to_string(), "[SITE]");
         Run {
             status: output.status.code().unwrap_or(-1),
             stdout: clean(&output.stdout),
@@ -83,19 +84,31 @@ impl Run {
 
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert_eq!(self.status, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn failure(&self) -> &Self {
-        assert_eq!(self.status, 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 1,
+            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 }

@@ -288,6 +288,20 @@
     });
   }
 
+  /* Task list checkboxes come without a label: name them by their item. */
+  function initTaskLists() {
+    $all('.content li > input[type="checkbox"]').forEach(function (box) {
+      if (box.hasAttribute("aria-label") || box.id) return;
+      var text = "";
+      for (var n = box.nextSibling; n; n = n.nextSibling) {
+        if (n.nodeType === 1 && /^(UL|OL)$/.test(n.tagName)) break;
+        text += n.textContent;
+      }
+      text = text.replace(/\s+/g, " ").trim();
+      if (text) box.setAttribute("aria-label", text);
+    });
+  }
+
   /* ---------- Table of contents: mark the section being read ---------- */
 
   function initToc() {
@@ -428,12 +442,12 @@
   var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[\ud840-\ud87f][\udc00-\udfff]/;
   var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
 
-  /* Same rules as src/search.rs: lowercase runs of letters and digits,
-   * apostrophes dropped, each CJK character a word. */
+  /* Same rules as src/search.rs: lowercase (final sigma as sigma), runs of
+   * letters and digits, apostrophes dropped, each CJK character a word. */
   function tokenize(text) {
     var words = [];
     var word = "";
-    var chars = Array.from(text.toLowerCase());
+    var chars = Array.from(text.toLowerCase().replace(/ς/g, "σ"));
     function flush() {
       if (word && Array.from(word).length <= 40) words.push(word);
       word = "";
@@ -605,7 +619,9 @@
 
   function setStatus(text) { if (search.status) search.status.textContent = text; }
 
-  var MAX_RESULTS = 20;
+  /* Results arrive ten at a time: each page of results loads only the
+   * document chunks it shows. */
+  var PAGE_SIZE = 10;
 
   function runSearch() {
     if (!search.input) return;
@@ -613,6 +629,7 @@
     var generation = ++search.generation;
     if (!text.trim()) {
       search.results.textContent = "";
+      search.current = null;
       setStatus("");
       return;
     }
@@ -627,16 +644,66 @@
         if (generation !== search.generation) return null;
         var role = currentRole();
         var section = search.section ? search.section.value : "";
-        var ranked = rank(terms, role, section);
-        var top = ranked.list.slice(0, MAX_RESULTS);
-        var chunks = {};
-        top.forEach(function (r) { chunks[chunkOf(r.doc)] = true; });
-        return Promise.all(Object.keys(chunks).map(function (c) { return loadIndexFile("d-" + c); })).then(function () {
-          if (generation !== search.generation) return;
-          showResults(text, terms, ranked, top, role, section);
-        });
+        search.current = {
+          text: text, terms: terms, ranked: rank(terms, role, section),
+          role: role, section: section, shown: 0, generation: generation
+        };
+        return showMore(true);
       });
     });
+  }
+
+  function showMore(fresh) {
+    var current = search.current;
+    if (!current) return null;
+    var next = current.ranked.list.slice(current.shown, current.shown + PAGE_SIZE);
+    var chunks = {};
+    next.forEach(function (r) { chunks[chunkOf(r.doc)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) { return loadIndexFile("d-" + c); })).then(function () {
+      if (current !== search.current || current.generation !== search.generation) return;
+      if (fresh) search.results.textContent = "";
+      var more = $(".search-more-item", search.results);
+      if (more) more.remove();
+      var first = null;
+      next.forEach(function (r, i) {
+        var li = resultItem(r, current.shown + i, current.terms);
+        if (li) {
+          search.results.appendChild(li);
+          if (!first) first = li.firstChild;
+        }
+      });
+      current.shown += next.length;
+      var total = current.ranked.list.length;
+      if (current.shown < total) {
+        var item = doc.createElement("li");
+        item.className = "search-more-item";
+        var button = doc.createElement("button");
+        button.type = "button";
+        button.className = "search-more";
+        button.textContent = "Show more results";
+        button.addEventListener("click", function () { showMore(false); });
+        item.appendChild(button);
+        search.results.appendChild(item);
+      }
+      if (!fresh && first) first.focus();
+      showStatus(current);
+    });
+  }
+
+  function showStatus(current) {
+    var meta = search.meta;
+    var count = current.ranked.list.length;
+    var filters = [];
+    if (current.role) filters.push(ROLE_NAMES[current.role] + " pages");
+    if (current.section !== "") filters.push(meta.sections[+current.section]);
+    var where = filters.length ? " in " + filters.join(", ") : "";
+    if (!count) {
+      setStatus("No results for “" + current.text.trim() + "”" + where + ".");
+    } else {
+      setStatus(count + " result" + (count === 1 ? "" : "s") + where +
+        (current.ranked.partial ? " (matching some of the words)" : "") +
+        (current.shown < count ? ", showing " + current.shown : "") + ".");
+    }
   }
 
   function highlight(target, text, terms) {
@@ -655,69 +722,64 @@
     if (last < text.length) target.appendChild(doc.createTextNode(text.slice(last)));
   }
 
-  function showResults(text, terms, ranked, top, role, section) {
-    var meta = search.meta;
-    var list = search.results;
-    list.textContent = "";
-    top.forEach(function (r, i) {
-      var chunkIndex = chunkOf(r.doc);
-      var chunk = search.data["d-" + chunkIndex];
-      var entry = chunk && chunk[r.doc - meta.chunkStarts[chunkIndex]];
-      if (!entry) return;
-      var path = entry[0], title = entry[1], description = entry[2], sections = entry[3] || [];
-      var part = sections[r.section] || ["", "", ""];
-      var li = doc.createElement("li");
-      var a = doc.createElement("a");
-      a.className = "search-result";
-      a.href = pageHref(path, part[0]);
-      a.id = "search-result-" + i;
-      var head = doc.createElement("span");
-      head.className = "search-result-title";
-      var titleText = doc.createElement("span");
-      highlight(titleText, title || path, terms);
-      head.appendChild(titleText);
-      var set = meta.role_sets[meta.roleOf[r.doc]] || [];
-      set.forEach(function (roleName) {
-        var badge = doc.createElement("span");
-        badge.className = "role-badge role-" + roleName;
-        badge.textContent = roleName.toUpperCase();
-        head.appendChild(badge);
-      });
-      var sectionName = meta.sections[meta.sectionOf[r.doc]];
-      if (sectionName) {
-        var sec = doc.createElement("span");
-        sec.className = "search-result-section";
-        sec.textContent = sectionName;
-        head.appendChild(sec);
-      }
-      a.appendChild(head);
-      if (part[1]) {
-        var heading = doc.createElement("span");
-        heading.className = "search-result-heading";
-        highlight(heading, part[1], terms);
-        a.appendChild(heading);
-      }
-      var snippetText = part[2] || (r.section === 0 ? description : "") || description || (sections[0] && sections[0][2]) || "";
-      if (snippetText) {
-        var snippet = doc.createElement("span");
-        snippet.className = "search-result-snippet";
-        highlight(snippet, snippetText, terms);
-        a.appendChild(snippet);
-      }
-      li.appendChild(a);
-      list.appendChild(li);
+  function titleMatches(title, terms) {
+    var words = tokenize(title || "");
+    return terms.every(function (t) {
+      return words.some(function (w) { return t.prefix ? w.indexOf(t.word) === 0 : w === t.word || w === t.word + "s" || w + "s" === t.word; });
     });
-    var count = ranked.list.length;
-    var filters = [];
-    if (role) filters.push(ROLE_NAMES[role] + " pages");
-    if (section !== "") filters.push(meta.sections[+section]);
-    var where = filters.length ? " in " + filters.join(", ") : "";
-    if (!count) {
-      setStatus("No results for “" + text.trim() + "”" + where + ".");
-    } else {
-      setStatus((count > MAX_RESULTS ? "Top " + MAX_RESULTS + " of " + count : count) + " result" + (count === 1 ? "" : "s") +
-        where + (ranked.partial ? " (matching some of the words)" : "") + ".");
+  }
+
+  /* One result: title, role badges, section, matching heading, snippet. */
+  function resultItem(r, index, terms) {
+    var meta = search.meta;
+    var chunkIndex = chunkOf(r.doc);
+    var chunk = search.data["d-" + chunkIndex];
+    var entry = chunk && chunk[r.doc - meta.chunkStarts[chunkIndex]];
+    if (!entry) return null;
+    var path = entry[0], title = entry[1], description = entry[2], sections = entry[3] || [];
+    var part = sections[r.section] || ["", "", ""];
+    /* A page whose title holds every word is shown as the page itself. */
+    if (titleMatches(title, terms)) part = sections[0] || ["", "", ""];
+    var li = doc.createElement("li");
+    var a = doc.createElement("a");
+    a.className = "search-result";
+    a.href = pageHref(path, part[0]);
+    a.id = "search-result-" + index;
+    var head = doc.createElement("span");
+    head.className = "search-result-title";
+    var titleText = doc.createElement("span");
+    highlight(titleText, title || path, terms);
+    head.appendChild(titleText);
+    var set = meta.role_sets[meta.roleOf[r.doc]] || [];
+    set.forEach(function (roleName) {
+      var badge = doc.createElement("span");
+      badge.className = "role-badge role-" + roleName;
+      badge.textContent = roleName.toUpperCase();
+      head.appendChild(badge);
+    });
+    var sectionName = meta.sections[meta.sectionOf[r.doc]];
+    if (sectionName) {
+      var sec = doc.createElement("span");
+      sec.className = "search-result-section";
+      sec.textContent = sectionName;
+      head.appendChild(sec);
     }
+    a.appendChild(head);
+    if (part[1]) {
+      var heading = doc.createElement("span");
+      heading.className = "search-result-heading";
+      highlight(heading, part[1], terms);
+      a.appendChild(heading);
+    }
+    var snippetText = part[2] || description || (sections[0] && sections[0][2]) || "";
+    if (snippetText) {
+      var snippet = doc.createElement("span");
+      snippet.className = "search-result-snippet";
+      highlight(snippet, snippetText, terms);
+      a.appendChild(snippet);
+    }
+    li.appendChild(a);
+    return li;
   }
 
   function openSearch(query) {
@@ -740,7 +802,7 @@
     if (search.dialog && search.dialog.open) search.dialog.close();
   }
 
-  function resultLinks() { return $all(".search-result", search.results); }
+  function resultLinks() { return $all(".search-result, .search-more", search.results); }
 
   function initSearch() {
     if (!search.dialog || !search.input) return;
@@ -759,6 +821,13 @@
     search.dialog.addEventListener("close", function () {
       if (search.lastFocus && search.lastFocus.focus) search.lastFocus.focus();
     });
+    /* Escape closes at once (a search field would first just clear itself). */
+    search.dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeSearch();
+      }
+    });
     /* A click on the backdrop (outside the panel) closes the dialog. */
     search.dialog.addEventListener("click", function (event) {
       if (event.target === search.dialog) closeSearch();
@@ -774,7 +843,7 @@
       if (event.key === "ArrowDown" && links.length) {
         event.preventDefault();
         links[0].focus();
-      } else if (event.key === "Enter" && links.length) {
+      } else if (event.key === "Enter" && links.length && links[0].tagName === "A") {
         event.preventDefault();
         links[0].click();
       }
@@ -798,7 +867,7 @@
       }
     });
     search.results.addEventListener("click", function (event) {
-      if (event.target.closest(".search-result")) closeSearch();
+      if (event.target.closest("a.search-result")) closeSearch();
     });
     doc.addEventListener("keydown", function (event) {
       var target = event.target;
@@ -827,6 +896,7 @@
     initRoleFilter();
     initCode();
     initTables();
+    initTaskLists();
     markScrollable();
     initToc();
     initSearch();
