@@ -115,8 +115,9 @@ impl Default for MarkdownConfig {
     fn default() -> Self {
         MarkdownConfig {
             highlight_code: true,
-            highlight_theme: "InspiredGitHub".into(),
-            highlight_theme_dark: "base16-ocean.dark".into(),
+            // Coldark is made to meet WCAG AA contrast in both modes.
+            highlight_theme: "Coldark-Cold".into(),
+            highlight_theme_dark: "Coldark-Dark".into(),
             line_numbers: false,
             smart_punctuation: true,
             external_links_new_tab: false,

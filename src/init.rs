@@ -16,8 +16,8 @@ theme = "handbook"
 language = "en"
 
 [markdown]
-highlight_theme = "InspiredGitHub"
-highlight_theme_dark = "base16-ocean.dark"
+highlight_theme = "Coldark-Cold"
+highlight_theme_dark = "Coldark-Dark"
 "#,
     ),
     (

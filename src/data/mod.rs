@@ -213,7 +213,7 @@ impl DataSet {
     /// such entry exists. Kinds: `backlog` (an epic's own page; any other
     /// item's row on the page of its epic or initiative, else on its
     /// backlog's page), `roadmap` (the initiative's page), `sprints`
-    /// (`/team/sprints/#sprint-24`) and `metrics` (`/team/metrics/#nps`).
+    /// (`/team/sprints/#sprint-24`) and `metrics` (`/team/metrics/#metric-nps`).
     pub fn resolve_link(&self, kind: &str, id: &str) -> Option<String> {
         match kind {
             "backlog" => self.item(id).map(|(file, item)| self.item_url(file, item)),
@@ -231,7 +231,7 @@ impl DataSet {
             "metrics" => {
                 let (file, _) = self.index.metrics.get(id)?;
                 Some(format!(
-                    "{}#{}",
+                    "{}#metric-{}",
                     base_url(self.get(file)?, "metrics"),
                     slug(id)
                 ))

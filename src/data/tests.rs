@@ -663,7 +663,7 @@ fn links_resolve_to_pages_and_anchors() {
     );
     assert_eq!(
         set.resolve_link("metrics", "nps").as_deref(),
-        Some("/team/metrics/#nps")
+        Some("/team/metrics/#metric-nps")
     );
     assert_eq!(set.resolve_link("backlog", "PB-999"), None);
     assert_eq!(set.resolve_link("roadmap", "PB-90"), None);

@@ -21,7 +21,12 @@ fn syntaxes() -> &'static SyntaxSet {
 
 fn themes() -> &'static ThemeSet {
     static SET: OnceLock<ThemeSet> = OnceLock::new();
-    SET.get_or_init(ThemeSet::load_defaults)
+    SET.get_or_init(|| {
+        let mut set = ThemeSet::load_defaults();
+        let extra: ThemeSet = (&two_face::theme::extra()).into();
+        set.themes.extend(extra.themes);
+        set
+    })
 }
 
 /// Names that are not file extensions but that writers use.

@@ -565,10 +565,11 @@ impl Site<'_> {
             .iter()
             .map(|&id| {
                 let p = self.content.page(id);
+                let anchor = format!("p-{}", p.url_path.trim_end_matches('/').replace('/', "-"));
                 json!({
                     "title": p.title, "url": self.urls.href(&p.url_path), "level": p.depth,
                     "roles": super::views::roles_of(self.content, id), "is_section": p.is_section(),
-                    "content": self.rendered[id].rendered.html, "anchor": format!("p-{}", p.url_path.trim_end_matches('/').replace('/', "-")),
+                    "content": scope_ids(&self.rendered[id].rendered.html, &anchor), "anchor": anchor,
                 })
             })
             .collect();
@@ -693,6 +694,13 @@ impl Site<'_> {
             html
         }))
     }
+}
+
+/// Prefixes the ids of one page's HTML, and its links to them, so pages
+/// joined on the print page keep unique anchors.
+fn scope_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}--"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}--"))
 }
 
 fn redirect_page(target: &str) -> String {

@@ -270,7 +270,7 @@ pub(crate) fn metrics(metrics: &[&Metric], id: &str, anchors: bool) -> String {
     let mut out = String::from("<div class=\"rb-view rb-metrics\">\n");
     for m in metrics {
         let anchor = if anchors {
-            format!(" id=\"{}\"", escape(&slug(&m.id)))
+            format!(" id=\"metric-{}\"", escape(&slug(&m.id)))
         } else {
             String::new()
         };

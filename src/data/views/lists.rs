@@ -289,11 +289,12 @@ impl ListView<'_> {
             let points: u32 = column.iter().filter_map(|(_, i)| i.points).sum();
             let _ = write!(
                 out,
-                "<section class=\"rb-column rb-status-{word}\" aria-label=\"{label}\">\n\
+                "<section class=\"rb-column rb-status-{word}\" aria-label=\"{label}: {board}\">\n\
                  <p class=\"rb-column-head\"><span class=\"rb-column-title\">{label}</span> \
                  <span class=\"rb-count\">{n} · {points} pts</span></p>\n",
                 word = status.as_str(),
                 label = status.label(),
+                board = escape(&label),
                 n = column.len(),
             );
             if column.is_empty() {

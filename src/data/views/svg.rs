@@ -32,17 +32,28 @@ impl Figure<'_> {
         let _ = write!(
             out,
             "<figure class=\"rb-view rb-chart {class}\">\n\
-             <svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rb-svg\" viewBox=\"0 0 {w} {h}\" \
+             <figcaption><span class=\"rb-chart-title\">{title}</span>{legend}</figcaption>\n\
+             <div class=\"rb-scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rb-svg\" viewBox=\"0 0 {w} {h}\" \
              width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
              font-size=\"12\" fill=\"currentColor\">\n\
-             <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n{body}</svg>\n\
-             <figcaption><span class=\"rb-chart-title\">{title}</span>",
+             <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n{body}</svg></div>\n",
+            legend = self.legend_html(),
             class = escape(self.class),
             w = fmt_num(self.width),
             h = fmt_num(self.height),
             desc = escape(&self.desc),
             body = self.body,
         );
+        let _ = write!(
+            out,
+            "<details class=\"rb-data\"><summary>Data table</summary>\n{}</details>\n</figure>\n",
+            self.table
+        );
+        out
+    }
+
+    fn legend_html(&self) -> String {
+        let mut out = String::new();
         if !self.legend.is_empty() {
             out.push_str("<ul class=\"rb-legend\">");
             for (class, label) in &self.legend {
@@ -55,11 +66,6 @@ impl Figure<'_> {
             }
             out.push_str("</ul>");
         }
-        let _ = write!(
-            out,
-            "</figcaption>\n<details class=\"rb-data\"><summary>Data table</summary>\n{}</details>\n</figure>\n",
-            self.table
-        );
         out
     }
 }

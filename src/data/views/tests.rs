@@ -503,7 +503,7 @@ fn item_pages_cover_initiatives_epics_and_overviews() {
     assert!(
         pages[2]
             .html
-            .contains("<section class=\"rb-metric\" id=\"nps\">")
+            .contains("<section class=\"rb-metric\" id=\"metric-nps\">")
     );
     for page in &pages {
         assert_well_formed(&page.html);
