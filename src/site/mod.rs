@@ -4,6 +4,7 @@
 //! returns new ones. Errors are collected, not thrown at the first one, and
 //! a stage whose input is broken stops the build before anything is written.
 
+pub mod cache;
 mod extras;
 pub mod render;
 pub mod views;
@@ -62,6 +63,8 @@ pub struct BuildOptions {
     pub live_reload: Option<String>,
     pub relative_links: Option<bool>,
     pub target: Target,
+    /// Rendered Markdown kept between builds (serve).
+    pub cache: Option<Arc<cache::RenderCache>>,
 }
 
 /// Where a build's files go.
@@ -165,8 +168,16 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let data: &DataSet = &index.data;
 
     let lap = Lap::new();
+    let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
     let rendered = Arc::new(render_markdown(
-        &content, data, &templates, &urls, &config, &mut diags,
+        &content,
+        data,
+        &templates,
+        &urls,
+        &config,
+        opts.cache.as_deref(),
+        env,
+        &mut diags,
     ));
     lap.mark("markdown");
     check_anchors(&content, &rendered, &mut diags);
@@ -265,26 +276,82 @@ fn load_templates(
     }
 }
 
+/// What every page's Markdown depends on besides its own text: the
+/// config, the templates, the data, static file names and every URL.
+fn environment_hash(
+    config: &SiteConfig,
+    content: &Content,
+    templates: &Templates,
+    statics: &HashMap<String, String>,
+) -> u64 {
+    let mut urls: Vec<(&str, &str)> = content
+        .pages
+        .iter()
+        .map(|p| (p.rel_path.as_str(), p.url_path.as_str()))
+        .collect();
+    urls.sort_unstable();
+    let mut assets: Vec<&str> = content.assets.iter().map(|a| a.rel_path.as_str()).collect();
+    assets.sort_unstable();
+    let mut fingerprints: Vec<(&String, &String)> = statics.iter().collect();
+    fingerprints.sort_unstable();
+    let data: Vec<(&str, &str)> = content
+        .data
+        .iter()
+        .map(|d| (d.rel_path.as_str(), d.text.as_str()))
+        .collect();
+    cache::hash_of((
+        serde_json::to_string(config).unwrap_or_default(),
+        templates.hash,
+        urls,
+        assets,
+        fingerprints,
+        data,
+        &content.drafts,
+        &content.unreadable,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
 fn render_markdown(
     content: &Content,
     data: &DataSet,
     templates: &Templates,
     urls: &Urls,
     config: &SiteConfig,
+    cache: Option<&cache::RenderCache>,
+    env: u64,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
-    let results: Vec<(RenderedPage, Diagnostics)> = content
+    let previous = cache.map(|c| c.take(env)).unwrap_or_default();
+    let fresh = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(u64, RenderedPage, Diagnostics)> = content
         .pages
         .par_iter()
-        .map(|page| render::render_page(page, content, data, templates, urls, config))
-        .collect();
-    results
-        .into_iter()
-        .map(|(r, d)| {
-            diags.extend(d);
-            r
+        .map(|page| {
+            let text_hash = cache::hash_of((&*page.text, page.body_offset));
+            if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
+                && *hash == text_hash
+            {
+                return (text_hash, rendered.clone(), d.clone());
+            }
+            fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let (rendered, d) = render::render_page(page, content, data, templates, urls, config);
+            (text_hash, rendered, d)
         })
-        .collect()
+        .collect();
+    let mut kept = HashMap::new();
+    let mut out = Vec::with_capacity(results.len());
+    for ((hash, rendered, d), page) in results.into_iter().zip(&content.pages) {
+        diags.extend(d.clone());
+        if cache.is_some() {
+            kept.insert(page.rel_path.clone(), (hash, rendered.clone(), d));
+        }
+        out.push(rendered);
+    }
+    if let Some(cache) = cache {
+        cache.store(env, kept, fresh.into_inner());
+    }
+    out
 }
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's

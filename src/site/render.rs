@@ -245,6 +245,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// One page's Markdown, rendered, with the data items it links to.
+#[derive(Clone)]
 pub struct RenderedPage {
     pub rendered: Rendered,
     pub data_refs: Vec<(String, String)>,

@@ -131,6 +131,8 @@ pub fn read_tree(dir: &Path, display: &Path) -> Vec<SourceFile> {
 pub struct Templates {
     pub tera: Tera,
     pub origin: BTreeMap<String, PathBuf>,
+    /// A hash of every template's name and text, to tell when they changed.
+    pub hash: u64,
 }
 
 impl Templates {
@@ -182,7 +184,8 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Templates { tera, origin })
+        let hash = crate::site::cache::hash_of(&sources);
+        Ok(Templates { tera, origin, hash })
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -1,0 +1,153 @@
+//! Reusing rendered Markdown between builds of one `serve` session.
+//!
+//! A page's HTML depends on its own text and on the rest of the site only
+//! through links (URLs of other pages and assets), shortcodes (templates,
+//! data) and the Markdown options (config). The cache keys each page by a
+//! hash of its text, and the whole cache by a hash of all the rest, so an
+//! edit to one page re-renders that page's Markdown alone, while a change to
+//! the config, a template, a data file or the set of pages renders all again.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+use super::render::RenderedPage;
+use crate::error::Diagnostics;
+
+#[derive(Default)]
+pub struct RenderCache {
+    state: Mutex<State>,
+    /// Pages whose Markdown the last build rendered (not reused).
+    rendered: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for RenderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RenderCache")
+    }
+}
+
+#[derive(Default)]
+struct State {
+    env: u64,
+    pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
+}
+
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+impl RenderCache {
+    pub fn new() -> Self {
+        RenderCache::default()
+    }
+
+    /// The entries still valid under `env`: rel path -> (text hash, page, diagnostics).
+    pub fn take(&self, env: u64) -> HashMap<String, (u64, RenderedPage, Diagnostics)> {
+        let Ok(mut state) = self.state.lock() else {
+            return HashMap::new();
+        };
+        if state.env != env {
+            state.pages.clear();
+        }
+        std::mem::take(&mut state.pages)
+    }
+
+    /// How many pages the last build had to render.
+    pub fn last_rendered(&self) -> usize {
+        self.rendered.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keeps this build's pages for the next one; `rendered` counts those
+    /// that were not reused.
+    pub fn store(
+        &self,
+        env: u64,
+        pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
+        rendered: usize,
+    ) {
+        self.rendered
+            .store(rendered, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut state) = self.state.lock() {
+            state.env = env;
+            state.pages = pages;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::RenderCache;
+    use crate::site::{BuildOptions, Project, build};
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("rolebook.toml", "title = \"t\"\n");
+        write("templates/page.html", "{{ page.content | safe }}");
+        write("templates/section.html", "{{ section.content | safe }}");
+        write(
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\nSee [a](@/a.md).\n",
+        );
+        write(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\nAlpha, see [b](b.md#two).\n",
+        );
+        write(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\n## One\n\n## Two\n",
+        );
+        dir
+    }
+
+    #[test]
+    fn an_edit_renders_only_that_page_again() {
+        let dir = site();
+        let project = Project::new(dir.path());
+        let cache = Arc::new(RenderCache::new());
+        let opts = BuildOptions {
+            cache: Some(cache.clone()),
+            ..BuildOptions::default()
+        };
+        build(&project, &opts).unwrap();
+        assert_eq!(cache.last_rendered(), 3);
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "+++\ntitle = \"A\"\n+++\nAlpha changed, see [b](b.md#two).\n",
+        )
+        .unwrap();
+        let built = build(&project, &opts).unwrap();
+        assert_eq!(cache.last_rendered(), 1, "only the edited page");
+        let a = String::from_utf8(built.output.get("a/index.html").unwrap().to_vec()).unwrap();
+        assert!(a.contains("Alpha changed"), "{a}");
+        // A change that moves URLs invalidates everything.
+        std::fs::write(
+            dir.path().join("content/c.md"),
+            "+++\ntitle = \"C\"\n+++\nNew.\n",
+        )
+        .unwrap();
+        build(&project, &opts).unwrap();
+        assert_eq!(cache.last_rendered(), 4);
+        // A broken anchor is still found with the cache.
+        std::fs::write(
+            dir.path().join("content/b.md"),
+            "+++\ntitle = \"B\"\n+++\n## One\n",
+        )
+        .unwrap();
+        let err = build(&project, &opts).unwrap_err();
+        assert!(
+            err.render(false).contains("broken anchor"),
+            "{}",
+            err.render(false)
+        );
+    }
+}
