@@ -56,6 +56,8 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         live_reload: None,
         relative_links: None,
         target: crate::site::Target::Memory,
+        // Markdown of unchanged pages is reused from one rebuild to the next.
+        cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
     };
     let mut session = Session::new(project, base, state.clone(), printer);
     let first = session.rebuild(None);
@@ -144,22 +146,20 @@ impl Session {
             ..
         } = built;
         self.output_dir = relative_output_dir(&self.project, &self.project.output_dir(&config));
-        let old = self.state.swap_output(output, generation);
-        self.generation = generation;
-        let new = self.state.snapshot().output;
         let css_only = changes.is_some_and(ChangeSet::is_css_only);
-        let changed = if self.generation == 1 {
+        let changed = if self.generation == 0 {
             Changed::All
         } else {
-            state::changed_paths(&old, &livereload::script(generation - 1), &new, &script)
+            let old = self.state.snapshot().output;
+            state::changed_paths(&old, &livereload::script(self.generation), &output, &script)
         };
         let event = if css_only {
             livereload::css_event(generation)
         } else {
             livereload::reload_event(generation, &changed)
         };
-        self.state.publish_success(generation, event);
-        drop(old);
+        self.state.publish_success(output, generation, event);
+        self.generation = generation;
         if warnings != self.warnings {
             self.printer.diagnostics(&warnings);
             self.warnings = warnings;

@@ -1,0 +1,525 @@
+//! The dev server: answers from the in-memory output, never from disk.
+//!
+//! A few worker threads pull requests from tiny_http; an event stream gets a
+//! thread of its own (capped), so held-open streams never block pages.
+//! Request paths are percent-decoded once and must be plain relative paths:
+//! `..` and `.` segments, backslashes, NUL bytes, empty segments and bad
+//! escapes are refused with 400 before any lookup; everything else is looked
+//! up in the output map, so nothing outside the site can be served.
+//!
+//! Responses are written by hand through `Request::into_writer` so they can
+//! say `Connection: close`, which tiny_http does not let a `Response` set.
+//! tiny_http gives every open connection a thread of its own and, when
+//! several connections arrive at once, may queue some behind connections
+//! that are still open; an idle keep-alive connection would then hold a
+//! browser's stylesheet request for minutes. Closing after each answer
+//! (cheap on loopback) frees those threads at once; only live-reload
+//! streams stay open.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use tiny_http::{Method, Request, Server};
+
+use super::livereload::{self, EVENTS_PATH, RESERVED_PREFIX, STATUS_PATH};
+use super::state::State;
+use crate::error::{Diagnostic, Kind};
+
+const WORKERS: usize = 4;
+/// Open live-reload streams allowed at once (each holds a thread).
+const MAX_STREAMS: usize = 64;
+/// A comment line on idle streams, so closed connections are noticed.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// Listens on `bind:port`; port 0 picks a free one.
+pub fn bind(bind: &str, port: u16) -> Result<(Server, SocketAddr), Diagnostic> {
+    let shown = if bind.contains(':') {
+        format!("[{bind}]:{port}")
+    } else {
+        format!("{bind}:{port}")
+    };
+    let cannot = |message: String| {
+        Diagnostic::error(Kind::Io, format!("cannot serve on {shown}: {message}"))
+    };
+    let addrs: Vec<SocketAddr> = (bind, port)
+        .to_socket_addrs()
+        .map_err(|e| {
+            cannot(e.to_string())
+                .with_help("pass an IP address or host name with --bind, e.g. --bind 127.0.0.1")
+        })?
+        .collect();
+    let listener = TcpListener::bind(addrs.as_slice()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            let next = port.checked_add(1).unwrap_or(1111);
+            cannot(
+                "the port is already in use (another `rolebook serve`, or another server?)".into(),
+            )
+            .with_help(format!(
+                "stop the other server, or pick another port: rolebook serve --port {next}"
+            ))
+        } else {
+            cannot(e.to_string())
+        }
+    })?;
+    let addr = listener.local_addr().map_err(|e| cannot(e.to_string()))?;
+    let server = Server::from_listener(listener, None).map_err(|e| cannot(e.to_string()))?;
+    Ok((server, addr))
+}
+
+/// Starts the worker threads; they run until the process ends. `loopback`
+/// says the server listens on a loopback address only: it then answers only
+/// requests whose `Host` is a loopback name, so a web page elsewhere cannot
+/// read the site through DNS rebinding.
+pub fn spawn(server: Server, state: Arc<State>, loopback: bool) {
+    let server = Arc::new(server);
+    for i in 0..WORKERS {
+        let server = server.clone();
+        let state = state.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("serve-http-{i}"))
+            .spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(request, &state, loopback);
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("cannot start an HTTP worker: {e}");
+        }
+    }
+}
+
+fn handle(request: Request, state: &Arc<State>, loopback: bool) {
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let get = matches!(request.method(), Method::Get | Method::Head);
+    let host = request.headers().iter().find(|h| h.field.equiv("Host"));
+    let reply = if loopback && host.is_some_and(|h| !is_loopback_host(h.value.as_str())) {
+        Reply::text(
+            403,
+            "this server answers only to localhost, 127.0.0.1 or [::1]; use --bind to serve other names",
+        )
+    } else if !get {
+        Reply::text(405, "method not allowed").with("Allow", "GET, HEAD")
+    } else if path == EVENTS_PATH && *request.method() == Method::Get {
+        return open_stream(request, &url, state);
+    } else if path == STATUS_PATH {
+        let snap = state.snapshot();
+        let body = json!({ "generation": snap.generation, "error": snap.error.as_deref() });
+        Reply::new(200, body.to_string().into_bytes(), "application/json")
+    } else if path.starts_with(RESERVED_PREFIX) {
+        Reply::text(404, "not found")
+    } else {
+        site_reply(&url, state)
+    };
+    reply.send(request);
+}
+
+/// `localhost`, `x.localhost`, `127.0.0.1`, `[::1]`, with or without a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An HTTP response, sent with `Connection: close` and `Cache-Control: no-store`.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    fn new(status: u16, body: Vec<u8>, content_type: &'static str) -> Self {
+        Reply {
+            status,
+            content_type,
+            body,
+            headers: Vec::new(),
+        }
+    }
+
+    fn text(status: u16, message: &str) -> Self {
+        Reply::new(
+            status,
+            format!("{message}\n").into_bytes(),
+            "text/plain; charset=utf-8",
+        )
+    }
+
+    /// Adds a header; values come from constants or [`encode_non_ascii`],
+    /// so they hold no line breaks.
+    fn with(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    fn head(&self) -> String {
+        let reason = match self.status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            500 => "Internal Server Error",
+            503 => "Service Unavailable",
+            _ => "",
+        };
+        let mut head = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+        for (name, value) in &self.headers {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        let _ = write!(
+            head,
+            "Content-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
+             X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            self.content_type,
+            self.body.len()
+        );
+        head
+    }
+
+    fn send(self, request: Request) {
+        let head_only = *request.method() == Method::Head;
+        let mut writer = request.into_writer();
+        let mut write = || -> std::io::Result<()> {
+            writer.write_all(self.head().as_bytes())?;
+            if !head_only {
+                writer.write_all(&self.body)?;
+            }
+            writer.flush()
+        };
+        // A client that went away is no error of ours.
+        let _ = write();
+    }
+}
+
+/// What a request path names in the output.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    File(String),
+    /// `/dir` when `dir/index.html` exists: redirect to this location.
+    Redirect(String),
+    NotFound,
+    /// Not a plain relative path: traversal, bad escapes, NUL, backslashes.
+    Bad,
+}
+
+/// Resolves the request target `url` (path and query, as sent) against the
+/// files for which `exists` is true.
+pub fn resolve(url: &str, exists: impl Fn(&str) -> bool) -> Target {
+    let (raw, query) = url
+        .split_once('?')
+        .map_or((url, None), |(p, q)| (p, Some(q)));
+    let raw = raw.split('#').next().unwrap_or_default();
+    let Some(decoded) = percent_decode(raw) else {
+        return Target::Bad;
+    };
+    let Some(rel) = decoded.strip_prefix('/') else {
+        return Target::Bad;
+    };
+    if rel.contains(['\\', '\0']) {
+        return Target::Bad;
+    }
+    let segments: Vec<&str> = rel.split('/').collect();
+    let last = segments.len() - 1;
+    let bad_segment = segments
+        .iter()
+        .enumerate()
+        .any(|(i, s)| *s == ".." || *s == "." || (s.is_empty() && i != last));
+    if bad_segment {
+        return Target::Bad;
+    }
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if !crate::output::is_safe(&file) {
+        return Target::Bad;
+    }
+    if exists(&file) {
+        return Target::File(file);
+    }
+    if !rel.ends_with('/') && exists(&format!("{rel}/index.html")) {
+        let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+        return Target::Redirect(encode_non_ascii(&format!("{raw}/{query}")));
+    }
+    Target::NotFound
+}
+
+/// Percent-encodes the bytes a `Location` header may not carry raw.
+fn encode_non_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes once; `None` for a bad escape or invalid UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn site_reply(url: &str, state: &State) -> Reply {
+    let snap = state.snapshot();
+    if snap.generation == 0 {
+        return not_built(snap.error.as_deref());
+    }
+    let output = &snap.output;
+    match resolve(url, |p| output.contains(p)) {
+        Target::File(path) => {
+            let body = output.get(&path).unwrap_or_default().to_vec();
+            Reply::new(200, body, content_type(&path))
+        }
+        Target::Redirect(location) => Reply::text(301, "moved").with("Location", &location),
+        Target::NotFound => match output.get("404.html") {
+            Some(page) => Reply::new(404, page.to_vec(), content_type("404.html")),
+            None => Reply::text(404, "not found"),
+        },
+        Target::Bad => Reply::text(400, "bad request: not a path inside the site"),
+    }
+}
+
+/// Before the first good build there is nothing to serve: a page that shows
+/// the error and reloads when the site builds.
+fn not_built(error: Option<&str>) -> Reply {
+    let message = error.unwrap_or("The site is being built.");
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rolebook: the site did not build</title></head>\
+         <body><h1>The site did not build</h1><pre>{escaped}</pre>{}</body></html>\n",
+        livereload::script(0)
+    );
+    Reply::new(500, page.into_bytes(), "text/html; charset=utf-8")
+}
+
+/// Holds the connection open and writes events as builds finish.
+fn open_stream(request: Request, url: &str, state: &Arc<State>) {
+    if !state.stream_opened(MAX_STREAMS) {
+        Reply::text(503, "too many live-reload connections")
+            .with("Retry-After", "5")
+            .send(request);
+        return;
+    }
+    let since = url
+        .split_once("since=")
+        .and_then(|(_, v)| v.split('&').next())
+        .and_then(|v| v.parse::<u64>().ok());
+    let state = state.clone();
+    let spawned = std::thread::Builder::new()
+        .name("serve-events".into())
+        .spawn(move || {
+            let mut writer = request.into_writer();
+            let _ = stream_events(&mut *writer, since, &state);
+            state.stream_closed();
+        });
+    if let Err(e) = spawned {
+        eprintln!("cannot start a live-reload stream: {e}");
+    }
+}
+
+fn stream_events(writer: &mut dyn Write, since: Option<u64>, state: &State) -> std::io::Result<()> {
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n",
+    )?;
+    let (text, mut seq) = state.greeting(since);
+    writer.write_all(text.as_bytes())?;
+    writer.flush()?;
+    loop {
+        let (text, next) = state.wait_events(seq, KEEPALIVE);
+        seq = next;
+        let text = if text.is_empty() {
+            ": keepalive\n\n".to_string()
+        } else {
+            text
+        };
+        writer.write_all(text.as_bytes())?;
+        writer.flush()?;
+    }
+}
+
+/// The content type of an output file, by extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(path: &str) -> bool {
+        [
+            "index.html",
+            "roles/index.html",
+            "roles/po/index.html",
+            "css/a.css",
+            "a b.txt",
+        ]
+        .contains(&path)
+    }
+
+    #[test]
+    fn resolves_files_directories_and_redirects() {
+        assert_eq!(resolve("/", site), Target::File("index.html".into()));
+        assert_eq!(
+            resolve("/roles/", site),
+            Target::File("roles/index.html".into())
+        );
+        assert_eq!(
+            resolve("/roles/po/?x=1", site),
+            Target::File("roles/po/index.html".into())
+        );
+        assert_eq!(
+            resolve("/css/a.css", site),
+            Target::File("css/a.css".into())
+        );
+        assert_eq!(resolve("/a%20b.txt", site), Target::File("a b.txt".into()));
+        assert_eq!(resolve("/roles", site), Target::Redirect("/roles/".into()));
+        assert_eq!(
+            resolve("/roles/po?x=1", site),
+            Target::Redirect("/roles/po/?x=1".into())
+        );
+        let accented = |p: &str| p == "caf\u{e9}/index.html";
+        assert_eq!(
+            resolve("/caf\u{e9}", accented),
+            Target::Redirect("/caf%C3%A9/".into())
+        );
+        assert_eq!(resolve("/nope", site), Target::NotFound);
+        assert_eq!(resolve("/C:/Windows", site), Target::NotFound);
+        assert_eq!(
+            resolve("/%252e%252e/index.html", site),
+            Target::NotFound,
+            "decoded once only"
+        );
+    }
+
+    #[test]
+    fn refuses_traversal() {
+        for url in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/..%2f..%2fetc/passwd",
+            "/roles/..",
+            "/roles/../../x",
+            "/./index.html",
+            "/%5c..%5cCargo.toml",
+            "/\\..\\x",
+            "/%00",
+            "/index.html%00.css",
+            "//etc/passwd",
+            "/roles//po/",
+            "/%zz",
+            "/%e2%28",
+            "/%",
+            "http://evil.example/",
+            "*",
+            "",
+        ] {
+            assert_eq!(resolve(url, site), Target::Bad, "{url}");
+        }
+    }
+
+    #[test]
+    fn only_loopback_hosts_pass() {
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:8080",
+            "docs.localhost:1",
+            "LOCALHOST.",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "[::2]:1",
+            "192.168.1.2:1111",
+            "",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("css/x.1a2b.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
+        assert_eq!(content_type("img/LOGO.PNG"), "image/png");
+        assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
+        assert_eq!(content_type("blob"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,292 @@
+//! What the server answers from: the last good output, its generation, the
+//! current build error, and the log of live-reload events.
+//!
+//! The rebuild thread swaps a new `Arc<Output>` in when a build is complete
+//! (with its event, under the same lock);
+//! request threads clone the `Arc` under a short lock and answer from it, so
+//! no request ever waits for a build. Event-stream threads sleep on a condvar
+//! and wake when an event is published.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::livereload::{self, Changed};
+use crate::output::Output;
+
+/// Events kept for clients that reconnect (a tab shown again).
+const LOG_LEN: usize = 64;
+/// More changed paths than this are sent as `"all"`.
+const MAX_LISTED: usize = 500;
+
+#[derive(Debug)]
+pub struct State {
+    inner: Mutex<Inner>,
+    wake: Condvar,
+    /// Open event streams, to cap them.
+    pub streams: AtomicUsize,
+}
+
+#[derive(Debug)]
+struct Inner {
+    output: Arc<Output>,
+    /// Bumped by every successful build; 0 until the first one.
+    generation: u64,
+    error: Option<Arc<str>>,
+    /// Bumped by every published event.
+    seq: u64,
+    log: VecDeque<Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    seq: u64,
+    /// The generation a successful build produced; `None` for a failure.
+    generation: Option<u64>,
+    text: Arc<str>,
+}
+
+/// A consistent view for one request.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub output: Arc<Output>,
+    pub generation: u64,
+    pub error: Option<Arc<str>>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            inner: Mutex::new(Inner {
+                output: Arc::new(Output::new()),
+                generation: 0,
+                error: None,
+                seq: 0,
+                log: VecDeque::new(),
+            }),
+            wake: Condvar::new(),
+            streams: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl State {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let inner = self.lock();
+        Snapshot {
+            output: inner.output.clone(),
+            generation: inner.generation,
+            error: inner.error.clone(),
+        }
+    }
+
+    /// Swaps in the output of build `generation`, clears the error and tells
+    /// every browser what changed, all in one step: a request or stream sees
+    /// either the old state or the new one, never a mix.
+    pub fn publish_success(&self, output: Output, generation: u64, event: String) {
+        let mut inner = self.lock();
+        inner.output = Arc::new(output);
+        inner.generation = generation;
+        inner.error = None;
+        push(&mut inner, Some(generation), event);
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    pub fn publish_failure(&self, message: String) {
+        let mut inner = self.lock();
+        push(&mut inner, None, livereload::failed_event(&message));
+        inner.error = Some(message.into());
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    /// What a client that last saw build `since` needs now, and the
+    /// sequence number to follow from.
+    pub fn greeting(&self, since: Option<u64>) -> (String, u64) {
+        let inner = self.lock();
+        let mut text = String::new();
+        let since = since.unwrap_or(inner.generation);
+        if since != inner.generation {
+            let missed: Vec<&Entry> = inner
+                .log
+                .iter()
+                .filter(|e| e.generation.is_some_and(|g| g > since))
+                .collect();
+            let complete = missed.first().and_then(|e| e.generation) == Some(since + 1)
+                && since < inner.generation;
+            if complete {
+                missed.iter().for_each(|e| text.push_str(&e.text));
+            } else {
+                text.push_str(&livereload::reload_event(inner.generation, &Changed::All));
+            }
+        }
+        if let Some(error) = &inner.error {
+            text.push_str(&livereload::failed_event(error));
+        }
+        (text, inner.seq)
+    }
+
+    /// Waits up to `timeout` for events after `seq`. Returns their text (empty
+    /// on timeout) and the new sequence number.
+    pub fn wait_events(&self, seq: u64, timeout: Duration) -> (String, u64) {
+        let inner = self.lock();
+        let (inner, _) = self
+            .wake
+            .wait_timeout_while(inner, timeout, |i| i.seq == seq)
+            .unwrap_or_else(PoisonError::into_inner);
+        let oldest = inner.log.front().map_or(inner.seq + 1, |e| e.seq);
+        let text = if oldest > seq + 1 {
+            // Fell behind the log: start over.
+            livereload::reload_event(inner.generation, &Changed::All)
+        } else {
+            inner
+                .log
+                .iter()
+                .filter(|e| e.seq > seq)
+                .map(|e| &*e.text)
+                .collect()
+        };
+        (text, inner.seq)
+    }
+
+    pub fn stream_opened(&self, max: usize) -> bool {
+        self.streams
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    pub fn stream_closed(&self) {
+        self.streams.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn push(inner: &mut Inner, generation: Option<u64>, text: String) {
+    inner.seq += 1;
+    let seq = inner.seq;
+    inner.log.push_back(Entry {
+        seq,
+        generation,
+        text: text.into(),
+    });
+    if inner.log.len() > LOG_LEN {
+        inner.log.pop_front();
+    }
+}
+
+/// The URL paths whose bytes differ between two outputs, ignoring the
+/// live-reload script (it carries the generation, so it differs every time).
+pub fn changed_paths(old: &Output, old_script: &str, new: &Output, new_script: &str) -> Changed {
+    let files: Vec<(&String, &Vec<u8>)> = new.iter().collect();
+    let mut changed: Vec<&String> = files
+        .par_iter()
+        .filter(|(path, bytes)| match old.get(path) {
+            None => true,
+            Some(before) if path.ends_with(".html") => {
+                !same_page(before, old_script, bytes, new_script)
+            }
+            Some(before) => before != bytes.as_slice(),
+        })
+        .map(|(path, _)| *path)
+        .collect();
+    changed.extend(old.paths().filter(|p| !new.contains(p)));
+    if changed.len() > MAX_LISTED {
+        return Changed::All;
+    }
+    let mut urls: Vec<String> = changed.into_iter().map(|p| url_of(p)).collect();
+    urls.sort();
+    Changed::Paths(urls)
+}
+
+fn same_page(a: &[u8], a_script: &str, b: &[u8], b_script: &str) -> bool {
+    if a.len() + b_script.len() != b.len() + a_script.len() {
+        return false;
+    }
+    let (Ok(a), Ok(b)) = (std::str::from_utf8(a), std::str::from_utf8(b)) else {
+        return a == b;
+    };
+    match (a.rfind(a_script), b.rfind(b_script)) {
+        (Some(i), Some(j)) => {
+            i == j && a[..i] == b[..j] && a[i + a_script.len()..] == b[j + b_script.len()..]
+        }
+        _ => a == b,
+    }
+}
+
+/// `roles/po/index.html` -> `/roles/po/`; `404.html` -> `/404.html`.
+pub fn url_of(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{output_path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut o = Output::new();
+        for (p, b) in files {
+            o.insert(*p, *b);
+        }
+        o
+    }
+
+    #[test]
+    fn changed_paths_ignore_the_script() {
+        let old = output(&[
+            ("index.html", "<p>home</p><s1></body>"),
+            ("a/index.html", "<p>a</p><s1></body>"),
+            ("gone/index.html", "x"),
+            ("css/x.css", "a{}"),
+        ]);
+        let new = output(&[
+            ("index.html", "<p>home</p><s22></body>"),
+            ("a/index.html", "<p>A</p><s22></body>"),
+            ("b/index.html", "<p>b</p><s22></body>"),
+            ("css/x.css", "a{}"),
+        ]);
+        assert_eq!(
+            changed_paths(&old, "<s1>", &new, "<s22>"),
+            Changed::Paths(vec!["/a/".into(), "/b/".into(), "/gone/".into()])
+        );
+    }
+
+    #[test]
+    fn url_of_output_paths() {
+        assert_eq!(url_of("index.html"), "/");
+        assert_eq!(url_of("roles/po/index.html"), "/roles/po/");
+        assert_eq!(url_of("404.html"), "/404.html");
+        assert_eq!(url_of("myindex.html"), "/myindex.html");
+    }
+
+    #[test]
+    fn greeting_replays_what_a_client_missed() {
+        let state = State::default();
+        for g in 1..=3 {
+            state.publish_success(Output::new(), g, format!("event: reload\ndata: {g}\n\n"));
+        }
+        let (text, seq) = state.greeting(Some(1));
+        assert_eq!(text, "event: reload\ndata: 2\n\nevent: reload\ndata: 3\n\n");
+        assert_eq!(seq, 3);
+        assert_eq!(state.greeting(Some(3)).0, "");
+        assert!(
+            state.greeting(Some(9)).0.contains("\"all\""),
+            "a restarted server reloads everyone"
+        );
+        state.publish_failure("content/a.md:2: error: bad".into());
+        assert!(state.greeting(Some(3)).0.starts_with("event: failed"));
+        let (text, _) = state.wait_events(3, Duration::from_millis(1));
+        assert!(text.starts_with("event: failed"), "{text}");
+    }
+}
