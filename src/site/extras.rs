@@ -662,7 +662,12 @@ impl Site<'_> {
                     roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
                     description: p.meta.description.clone().unwrap_or_default(),
                     headings: r.headings.clone(),
-                    body: r.plain_text(),
+                    // The index reads the text by heading; the whole body only when there is none.
+                    body: if r.text_by_heading.is_empty() {
+                        r.plain_text()
+                    } else {
+                        String::new()
+                    },
                     body_by_heading: r.text_by_heading.clone(),
                 }
             })

@@ -495,23 +495,29 @@ impl<'a> Site<'a> {
     }
 
     /// Sidebar and nav variables for a page in `branch`, `active` marked.
+    ///
+    /// A theme with `sidebar.html` gets the sidebar as HTML, made once per
+    /// section; `nav`, the tree, then comes only on sites up to
+    /// `sidebar_full_limit` pages, where copying it into every page is cheap.
     pub fn insert_nav(&self, ctx: &mut Context, branch: PageId, active: Option<PageId>) {
         let active_href = active.map(|id| self.urls.href(&self.content.page(id).url_path));
-        let mut nav = match self.navs.get(&branch) {
-            Some(nav) => nav.clone(),
-            None => serde_json::to_value(views::nav(
-                self.content,
-                branch,
-                None,
-                self.urls,
-                self.full_nav,
-            ))
-            .unwrap_or_default(),
-        };
-        if let Some(href) = &active_href {
-            mark_active(&mut nav, href);
+        if self.sidebars.is_empty() || self.full_nav {
+            let mut nav = match self.navs.get(&branch) {
+                Some(nav) => nav.clone(),
+                None => serde_json::to_value(views::nav(
+                    self.content,
+                    branch,
+                    None,
+                    self.urls,
+                    self.full_nav,
+                ))
+                .unwrap_or_default(),
+            };
+            if let Some(href) = &active_href {
+                mark_active(&mut nav, href);
+            }
+            ctx.insert("nav", &nav);
         }
-        ctx.insert("nav", &nav);
         if let Some(html) = self.sidebars.get(&branch) {
             let html = match &active_href {
                 Some(href) => {
