@@ -33,6 +33,9 @@ pub struct SiteConfig {
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
     pub print_page: bool,
+    /// The print page is left out (with a warning) on sites with more pages:
+    /// one HTML file of a 10,000-page site helps no reader.
+    pub print_page_max_pages: usize,
     /// Sites with more pages than this get a sidebar with the top level and
     /// the open branch only, so every page stays small.
     pub sidebar_full_limit: usize,
@@ -57,6 +60,7 @@ impl Default for SiteConfig {
             generate_sitemap: true,
             generate_robots_txt: true,
             print_page: true,
+            print_page_max_pages: 1000,
             sidebar_full_limit: 300,
             taxonomies: vec![
                 TaxonomyConfig {

@@ -560,6 +560,20 @@ impl Site<'_> {
         if !self.config.print_page || !self.templates.has("print.html") {
             return;
         }
+        if self.order.len() > self.config.print_page_max_pages {
+            diags.push(
+                Diagnostic::warning(
+                    Kind::Output,
+                    format!(
+                        "the print page is left out: {} pages is more than `print_page_max_pages` ({})",
+                        self.order.len(),
+                        self.config.print_page_max_pages
+                    ),
+                )
+                .in_file(crate::config::FILE_NAME),
+            );
+            return;
+        }
         let pages: Vec<Value> = self
             .order
             .iter()
