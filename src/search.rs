@@ -31,6 +31,7 @@
 //! hardly narrows a search, and the script then treats it as optional.
 //! The format is described for theme authors in `docs/themes.md`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -96,7 +97,7 @@ const CALLBACK: &str = "rolebookSearchData";
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let analysed: Vec<DocTerms> = docs.par_iter().map(analyse).collect();
     let postings = invert(&analysed);
-    let shards = shard_terms(&postings);
+    let shards = shard_terms(postings);
     let (chunk_starts, chunks) = doc_chunks(docs, &analysed);
 
     let mut files = Vec::with_capacity(shards.len() + chunks.len() + 1);
@@ -107,7 +108,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         ));
     }
     for (i, chunk) in chunks.iter().enumerate() {
-        files.push((format!("search/d-{i}.js"), script(&format!("d-{i}"), chunk)));
+        files.push((
+            format!("search/d-{i}.js"),
+            script_raw(&format!("d-{i}"), chunk),
+        ));
     }
     let build = fingerprint(&files);
     files.push((
@@ -123,6 +127,26 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 /// rule depends on a letter's place in the word), runs of letters and
 /// digits, apostrophes dropped inside a word, each CJK character a term.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    scan_terms(text, |term| f(term.as_str()));
+}
+
+/// A term as [`scan_terms`] finds it: a slice of the text itself (most
+/// words, already lowercase) or a lowercased copy that lives only for the
+/// call, so callers copy only what they keep.
+enum Term<'t, 'w> {
+    InText(&'t str),
+    Copied(&'w str),
+}
+
+impl Term<'_, '_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Term::InText(s) | Term::Copied(s) => s,
+        }
+    }
+}
+
+fn scan_terms<'t>(text: &'t str, mut f: impl for<'w> FnMut(Term<'t, 'w>)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut word = String::new();
@@ -135,12 +159,10 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
         let simple_end = i;
         let at_boundary = i == bytes.len()
             || (bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() && bytes[i] != b'\'');
-        if simple_end > start && at_boundary {
-            flush_term(&text[start..simple_end], &mut f);
-            i += 1;
-            continue;
-        }
-        if simple_end == start && at_boundary {
+        if at_boundary {
+            if simple_end > start && keep_term(&text[start..simple_end]) {
+                f(Term::InText(&text[start..simple_end]));
+            }
             i += 1;
             continue;
         }
@@ -148,6 +170,12 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
         // in `word`, lowercased, until the word ends.
         word.clear();
         word.push_str(&text[start..simple_end]);
+        let flush = |word: &mut String, f: &mut dyn for<'w> FnMut(Term<'t, 'w>)| {
+            if keep_term(word) {
+                f(Term::Copied(word));
+            }
+            word.clear();
+        };
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
@@ -165,9 +193,9 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
                 continue;
             }
             if is_cjk(c) {
-                flush_term(&word, &mut f);
-                word.clear();
-                flush_term(&c.to_string(), &mut f);
+                flush(&mut word, &mut f);
+                word.push(c);
+                flush(&mut word, &mut f);
             } else if c.is_alphanumeric() {
                 // Lowercase first, then keep what is a letter or digit: the
                 // order the script follows ('İ' lowercases to 'i' and a dot).
@@ -175,25 +203,21 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
                     if lower.is_alphanumeric() {
                         word.push(if lower == 'ς' { 'σ' } else { lower });
                     } else {
-                        flush_term(&word, &mut f);
-                        word.clear();
+                        flush(&mut word, &mut f);
                     }
                 }
             } else {
                 break;
             }
         }
-        flush_term(&word, &mut f);
+        flush(&mut word, &mut f);
     }
 }
 
-fn flush_term(word: &str, f: &mut impl FnMut(&str)) {
-    if !word.is_empty() {
-        let short = word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS;
-        if short && !is_stop_word(word) {
-            f(word);
-        }
-    }
+fn keep_term(word: &str) -> bool {
+    !word.is_empty()
+        && (word.len() <= MAX_TERM_CHARS || word.chars().count() <= MAX_TERM_CHARS)
+        && !is_stop_word(word)
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -309,33 +333,48 @@ struct Posting {
 }
 
 /// The terms of one document (in no particular order) and its sections.
-struct DocTerms {
-    terms: Vec<(String, u32, u32)>,
+struct DocTerms<'a> {
+    /// `(term, score, best section)`.
+    terms: Vec<(Cow<'a, str>, u32, u32)>,
     sections: Vec<(String, String, String)>,
 }
 
-/// FNV-1a: the per-page term map hashes millions of short words, where the
-/// default SipHash (built against hostile keys, which page text is not)
-/// costs several times more.
+/// A multiply-rotate hash, eight bytes at a time (the scheme of rustc's
+/// FxHash): the term maps hash millions of short words, where the default
+/// SipHash (built against hostile keys, which page text is not) costs
+/// several times more. Output never depends on it: maps are sorted before
+/// anything is written.
 #[derive(Default)]
-struct Fnv(u64);
+struct FastHash(u64);
 
-impl Hasher for Fnv {
+impl FastHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FastHash {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
         }
-        self.0 = hash;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
     }
 }
 
@@ -362,13 +401,20 @@ impl TermStat {
     }
 }
 
-fn analyse(doc: &SearchDoc) -> DocTerms {
-    let mut stats: HashMap<String, TermStat, BuildHasherDefault<Fnv>> =
+fn analyse<'a>(doc: &'a SearchDoc) -> DocTerms<'a> {
+    // Keys borrow the page's text where they can: no copy per word.
+    let mut stats: HashMap<Cow<'a, str>, TermStat, BuildHasherDefault<FastHash>> =
         HashMap::with_capacity_and_hasher(512, BuildHasherDefault::default());
-    let mut add = |term: &str, section: u32, tf: u32, weight: u32, boost: u32| {
-        let stat = match stats.get_mut(term) {
+    let mut add = |term: Term<'a, '_>, section: u32, tf: u32, weight: u32, boost: u32| {
+        let stat = match stats.get_mut(term.as_str()) {
             Some(stat) => stat,
-            None => stats.entry(term.to_string()).or_default(),
+            None => {
+                let key = match term {
+                    Term::InText(s) => Cow::Borrowed(s),
+                    Term::Copied(s) => Cow::Owned(s.to_string()),
+                };
+                stats.entry(key).or_default()
+            }
         };
         stat.tf += tf;
         stat.boost |= boost;
@@ -385,17 +431,17 @@ fn analyse(doc: &SearchDoc) -> DocTerms {
     const IN_TITLE: u32 = 1;
     const IN_HEADING: u32 = 2;
     const IN_DESCRIPTION: u32 = 4;
-    for_each_term(&doc.title, |t| add(t, 0, 0, 0, IN_TITLE));
-    for_each_term(&doc.description, |t| add(t, 0, 0, 0, IN_DESCRIPTION));
+    scan_terms(&doc.title, |t| add(t, 0, 0, 0, IN_TITLE));
+    scan_terms(&doc.description, |t| add(t, 0, 0, 0, IN_DESCRIPTION));
     let sections = sections(doc);
     for (i, section) in sections.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
-        for_each_term(section.heading, |t| {
+        scan_terms(section.heading, |t| {
             add(t, i, 1, HEADING_SECTION_WEIGHT, IN_HEADING)
         });
-        for_each_term(section.text, |t| add(t, i, 1, 1, 0));
+        scan_terms(section.text, |t| add(t, i, 1, 1, 0));
     }
-    let terms: Vec<(String, u32, u32)> = stats
+    let terms: Vec<(Cow<'a, str>, u32, u32)> = stats
         .into_iter()
         .map(|(term, stat)| {
             let mut score = stat.tf.min(TF_CAP);
@@ -421,33 +467,45 @@ fn analyse(doc: &SearchDoc) -> DocTerms {
 /// The first [`SNIPPET_CHARS`] characters of `text` with whitespace
 /// collapsed, cut at a word boundary.
 fn snippet(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(SNIPPET_CHARS + 8);
     let mut count = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if count > 0 && count + 1 + len > SNIPPET_CHARS {
-            out.push('…');
-            return out;
+    let mut space = false;
+    // Byte length of `out` at the last space, to cut back to a word.
+    let mut last_space = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
         }
-        if count > 0 {
+        if space {
+            if count + 1 >= SNIPPET_CHARS {
+                out.truncate(out.len());
+                out.push('…');
+                return out;
+            }
+            last_space = Some(out.len());
             out.push(' ');
             count += 1;
+            space = false;
         }
-        if len > SNIPPET_CHARS {
-            out.extend(word.chars().take(SNIPPET_CHARS));
+        if count >= SNIPPET_CHARS {
+            if let Some(cut) = last_space {
+                out.truncate(cut);
+            }
             out.push('…');
             return out;
         }
-        out.push_str(word);
-        count += len;
+        out.push(c);
+        count += 1;
     }
     out
 }
 
 /// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
 /// `[df, doc delta, score, section, doc delta, score, section, ...]`.
-fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
-    let mut postings: HashMap<String, Vec<Posting>, BuildHasherDefault<Fnv>> = HashMap::default();
+fn invert(docs: &[DocTerms<'_>]) -> BTreeMap<String, Vec<u32>> {
+    let mut postings: HashMap<&str, Vec<Posting>, BuildHasherDefault<FastHash>> =
+        HashMap::default();
     for (doc, terms) in docs.iter().enumerate() {
         let doc = u32::try_from(doc).unwrap_or(u32::MAX);
         for (term, score, section) in &terms.terms {
@@ -456,17 +514,9 @@ fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
                 score: *score,
                 section: *section,
             };
-            match postings.get_mut(term.as_str()) {
-                Some(list) => list.push(posting),
-                None => {
-                    postings.insert(term.clone(), vec![posting]);
-                }
-            }
+            postings.entry(term.as_ref()).or_default().push(posting);
         }
     }
-    // Sorted by term here, so the output does not depend on hash order.
-    let mut postings: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     postings
         .into_iter()
         .map(|(term, mut list)| {
@@ -483,7 +533,7 @@ fn invert(docs: &[DocTerms]) -> BTreeMap<String, Vec<u32>> {
                 encoded.extend([p.doc - previous, p.score, p.section]);
                 previous = p.doc;
             }
-            (term, encoded)
+            (term.to_string(), encoded)
         })
         .collect()
 }
@@ -492,22 +542,27 @@ type Shard = BTreeMap<String, Vec<u32>>;
 
 /// Groups terms into shards keyed by their first characters, splitting a
 /// shard that grows past [`SHARD_SPLIT_BYTES`] by one more character.
-fn shard_terms(postings: &BTreeMap<String, Vec<u32>>) -> BTreeMap<String, Shard> {
+fn shard_terms(postings: BTreeMap<String, Vec<u32>>) -> BTreeMap<String, Shard> {
     let sized: Vec<(&str, usize)> = postings
         .iter()
         .map(|(term, list)| (term.as_str(), encoded_len(term, list)))
         .collect();
     let mut keys: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     split_group(&sized, 1, &mut keys);
-    keys.into_iter()
-        .map(|(key, terms)| {
-            let shard = terms
-                .into_iter()
-                .map(|t| (t.to_string(), postings.get(t).cloned().unwrap_or_default()))
-                .collect();
-            (key, shard)
-        })
-        .collect()
+    // Term -> shard key, then the postings are moved, not copied, into place.
+    let key_of: HashMap<&str, &str, BuildHasherDefault<FastHash>> = keys
+        .iter()
+        .flat_map(|(key, terms)| terms.iter().map(move |t| (*t, key.as_str())))
+        .collect();
+    let key_of: Vec<String> = postings
+        .keys()
+        .map(|t| key_of.get(t.as_str()).copied().unwrap_or("").to_string())
+        .collect();
+    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    for ((term, list), key) in postings.into_iter().zip(key_of) {
+        shards.entry(key).or_default().insert(term, list);
+    }
+    shards
 }
 
 /// Assigns each of `terms` (all sharing a key of `depth - 1` characters) a
@@ -559,27 +614,26 @@ fn encoded_len(term: &str, list: &[u32]) -> usize {
 struct ChunkDoc<'a>(&'a str, &'a str, &'a str, &'a [(String, String, String)]);
 
 /// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
-/// the first doc id of every chunk and the chunks' JSON values.
-fn doc_chunks(docs: &[SearchDoc], analysed: &[DocTerms]) -> (Vec<usize>, Vec<serde_json::Value>) {
+/// the first doc id of every chunk and the chunks as JSON arrays.
+fn doc_chunks(docs: &[SearchDoc], analysed: &[DocTerms<'_>]) -> (Vec<usize>, Vec<String>) {
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
-    let mut current: Vec<serde_json::Value> = Vec::new();
-    let mut size = 0;
+    let mut current = String::new();
     for (i, (doc, terms)) in docs.iter().zip(analysed).enumerate() {
-        if current.is_empty() {
+        current.push(if current.is_empty() { '[' } else { ',' });
+        if current.len() == 1 {
             starts.push(i);
         }
         let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, &terms.sections);
-        let value = serde_json::to_value(&entry).unwrap_or(serde_json::Value::Null);
-        size += value.to_string().len();
-        current.push(value);
-        if size >= CHUNK_BYTES {
-            chunks.push(serde_json::Value::Array(std::mem::take(&mut current)));
-            size = 0;
+        current.push_str(&serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string()));
+        if current.len() >= CHUNK_BYTES {
+            current.push(']');
+            chunks.push(std::mem::take(&mut current));
         }
     }
     if !current.is_empty() {
-        chunks.push(serde_json::Value::Array(current));
+        current.push(']');
+        chunks.push(current);
     }
     (starts, chunks)
 }
@@ -695,7 +749,13 @@ fn run_lengths(values: &[usize]) -> Vec<usize> {
 
 /// `rolebookSearchData("name",{...});` plus a newline.
 fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".to_string());
+    script_raw(
+        name,
+        &serde_json::to_string(data).unwrap_or_else(|_| "null".to_string()),
+    )
+}
+
+fn script_raw(name: &str, json: &str) -> Vec<u8> {
     format!("{CALLBACK}({name:?},{json});\n").into_bytes()
 }
 
@@ -991,14 +1051,14 @@ mod tests {
             })
             .collect();
         // Zipf: word rank ~ 1 / u, truncated to the vocabulary.
-        let mut word = move |next: &mut dyn FnMut() -> u64| {
+        let word = move |next: &mut dyn FnMut() -> u64| {
             let u = (next() % 1_000_000) as f64 / 1_000_000.0 + 1e-6;
             let rank = ((1.0 / u).powf(1.1) as usize).min(vocabulary.len()) - 1;
             vocabulary[rank].clone()
         };
         (0..pages)
             .map(|i| {
-                let mut sentence = |n: usize, next: &mut dyn FnMut() -> u64| {
+                let sentence = |n: usize, next: &mut dyn FnMut() -> u64| {
                     (0..n).map(|_| word(next)).collect::<Vec<_>>().join(" ")
                 };
                 let title = sentence(3, &mut next);

@@ -257,25 +257,42 @@
     });
   }
 
-  /* Scrollable regions must be reachable from the keyboard. */
+  /* Scrollable regions must be reachable from the keyboard. Tables get a
+   * name (a landmark each, so each name is different); code does not. */
   function markScrollable() {
-    $all(".code-block > pre, .table-wrap").forEach(function (el) {
+    var tableCount = 0;
+    $all(".code-block > pre, .table-wrap, .content .rb-scroll").forEach(function (el) {
+      var isTable = el.classList.contains("table-wrap");
+      if (isTable) tableCount += 1;
+      if (el.getAttribute("data-rb-focus") === "own") return;
       var scrolls = el.scrollWidth > el.clientWidth + 1;
       if (scrolls && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
-        if (el.classList.contains("table-wrap")) {
+        el.setAttribute("data-rb-focus", "theme");
+        if (isTable) {
           el.setAttribute("role", "region");
-          var caption = $("caption", el);
-          el.setAttribute("aria-label", caption ? caption.textContent : "Table, scrolls sideways");
-        } else {
-          el.setAttribute("aria-label", "Code, scrolls sideways");
+          el.setAttribute("aria-label", tableName(el, tableCount));
         }
-      } else if (!scrolls && el.getAttribute("tabindex") === "0") {
+      } else if (!scrolls && el.getAttribute("data-rb-focus") === "theme") {
         el.removeAttribute("tabindex");
-        el.removeAttribute("role");
-        el.removeAttribute("aria-label");
+        el.removeAttribute("data-rb-focus");
+        if (isTable) {
+          el.removeAttribute("role");
+          el.removeAttribute("aria-label");
+        }
+      } else if (el.hasAttribute("tabindex") && !el.hasAttribute("data-rb-focus")) {
+        el.setAttribute("data-rb-focus", "own");
       }
     });
+  }
+
+  function tableName(wrap, n) {
+    var caption = $("caption", wrap);
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var heads = $all("thead th", wrap).map(function (th) { return th.textContent.trim(); }).filter(Boolean);
+    var text = heads.join(", ");
+    if (text.length > 60) text = text.slice(0, 57) + "…";
+    return "Table " + n + (text ? ": " + text : "") + " (scrolls sideways)";
   }
 
   function initTables() {
