@@ -104,8 +104,14 @@ pub fn highlight_lines(lang: &str, code: &str, enabled: bool) -> Vec<String> {
                 continue;
             }
         }
+        // The newline sits inside the spans still open; move it after them
+        // so a line can be wrapped in an element of its own.
+        let newline = html.rfind('\n').map(|i| html.remove(i)).is_some();
         for _ in 0..stack.len() {
             html.push_str("</span>");
+        }
+        if newline {
+            html.push('\n');
         }
         out.push(html);
     }
@@ -169,7 +175,7 @@ pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -
         let n = i + 1;
         let marked = opts.highlight_lines.contains(&n);
         html.push_str(if marked {
-            "<span class=\"line hl-line\">"
+            "<span class=\"line marked\">"
         } else {
             "<span class=\"line\">"
         });
@@ -212,8 +218,10 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
         "/* Code colours, generated from the syntect themes named in rolebook.toml. */\n",
     );
     css.push_str(&scope_rules(&light_css, ""));
+    // Dark code only on screens: printed code stays light.
+    css.push_str("@media screen {\n");
     css.push_str(&scope_rules(&dark_css, "html[data-theme=\"dark\"] "));
-    css.push_str("@media (prefers-color-scheme: dark) {\n");
+    css.push_str("}\n@media screen and (prefers-color-scheme: dark) {\n");
     css.push_str(&scope_rules(&dark_css, "html:not([data-theme=\"light\"]) "));
     css.push_str("}\n");
     Ok(css)
@@ -318,14 +326,18 @@ mod tests {
         };
         let html = render_block("toml", "a = 1\nb = 2\n", &opts, true);
         assert!(html.contains("<span class=\"ln\" aria-hidden=\"true\">2</span>"));
-        assert_eq!(html.matches("hl-line").count(), 1);
+        assert_eq!(html.matches("line marked").count(), 1);
+        assert!(
+            html.contains("</span>\n<span class=\"line"),
+            "newlines between lines: {html}"
+        );
     }
 
     #[test]
     fn stylesheet_has_both_themes() {
         let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
         assert!(css.contains("html[data-theme=\"dark\"] pre.code"));
-        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        assert!(css.contains("@media screen and (prefers-color-scheme: dark)"));
         assert!(
             stylesheet("nope", "base16-ocean.dark")
                 .unwrap_err()

@@ -287,6 +287,20 @@ impl<'a> State<'a> {
                     self.push_text(&t);
                     out.push(Event::Code(t));
                 }
+                Event::TaskListMarker(done) => {
+                    // Labelled, so the box means something without a script.
+                    let (checked, label) = if done {
+                        (" checked", "Done")
+                    } else {
+                        ("", "Not done")
+                    };
+                    out.push(Event::InlineHtml(
+                        format!(
+                            "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                        )
+                        .into(),
+                    ));
+                }
                 Event::Start(Tag::Paragraph) => {
                     paragraph_start.get_or_insert(out.len());
                     out.push(event);

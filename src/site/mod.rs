@@ -125,6 +125,12 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     if let Some(relative) = opts.relative_links {
         config.relative_links = relative;
     }
+    // The theme's `[extra]` gives defaults; the site's own keys win.
+    if let Ok(theme) = Theme::find(&project.root, &config.theme) {
+        for (key, value) in theme.extra() {
+            config.extra.entry(key).or_insert(value);
+        }
+    }
     Ok(config)
 }
 

@@ -56,6 +56,26 @@ impl Theme {
         )))
     }
 
+    /// The `[extra]` table of the theme's `theme.toml`: defaults for
+    /// `config.extra`.
+    pub fn extra(&self) -> serde_json::Map<String, serde_json::Value> {
+        let text = match self {
+            Theme::Folder(dir) => std::fs::read_to_string(dir.join("theme.toml")).ok(),
+            Theme::Embedded => EMBEDDED_HANDBOOK
+                .get_file("theme.toml")
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_string),
+        };
+        #[derive(serde::Deserialize)]
+        struct ThemeToml {
+            #[serde(default)]
+            extra: serde_json::Map<String, serde_json::Value>,
+        }
+        text.and_then(|t| toml::from_str::<ThemeToml>(&t).ok())
+            .map(|t| t.extra)
+            .unwrap_or_default()
+    }
+
     /// Every file under the theme's `sub` folder (`templates`, `static`).
     pub fn files(&self, sub: &str) -> Vec<SourceFile> {
         match self {

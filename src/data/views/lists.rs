@@ -289,7 +289,7 @@ impl ListView<'_> {
             let points: u32 = column.iter().filter_map(|(_, i)| i.points).sum();
             let _ = write!(
                 out,
-                "<section class=\"rb-column rb-status-{word}\" aria-label=\"{label}: {board}\">\n\
+                "<div role=\"group\" class=\"rb-column rb-status-{word}\" aria-label=\"{label}: {board}\">\n\
                  <p class=\"rb-column-head\"><span class=\"rb-column-title\">{label}</span> \
                  <span class=\"rb-count\">{n} · {points} pts</span></p>\n",
                 word = status.as_str(),
@@ -298,7 +298,7 @@ impl ListView<'_> {
                 n = column.len(),
             );
             if column.is_empty() {
-                out.push_str("<p class=\"rb-empty\">Nothing here.</p>\n</section>\n");
+                out.push_str("<p class=\"rb-empty\">Nothing here.</p>\n</div>\n");
                 continue;
             }
             out.push_str("<ol class=\"rb-cards\">\n");
@@ -317,7 +317,7 @@ impl ListView<'_> {
                     meta = meta.join(" · "),
                 );
             }
-            out.push_str("</ol>\n</section>\n");
+            out.push_str("</ol>\n</div>\n");
         }
         out.push_str("</div>\n");
         out
@@ -335,7 +335,7 @@ impl ListView<'_> {
                 .collect();
             let _ = write!(
                 out,
-                "<section class=\"rb-column rb-horizon-{word}\" aria-label=\"{label}\">\n\
+                "<div role=\"group\" class=\"rb-column rb-horizon-{word}\" aria-label=\"{label}\">\n\
                  <p class=\"rb-column-head\"><span class=\"rb-column-title\">{label}</span> \
                  <span class=\"rb-count\">{n}</span></p>\n",
                 word = horizon.as_str(),
@@ -343,14 +343,14 @@ impl ListView<'_> {
                 n = column.len(),
             );
             if column.is_empty() {
-                out.push_str("<p class=\"rb-empty\">Nothing here.</p>\n</section>\n");
+                out.push_str("<p class=\"rb-empty\">Nothing here.</p>\n</div>\n");
                 continue;
             }
             out.push_str("<ol class=\"rb-cards\">\n");
             for initiative in column {
                 out.push_str(&self.initiative_card(file, initiative));
             }
-            out.push_str("</ol>\n</section>\n");
+            out.push_str("</ol>\n</div>\n");
         }
         out.push_str("</div>\n");
         out

@@ -33,7 +33,7 @@ impl Figure<'_> {
             out,
             "<figure class=\"rb-view rb-chart {class}\">\n\
              <figcaption><span class=\"rb-chart-title\">{title}</span>{legend}</figcaption>\n\
-             <div class=\"rb-scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rb-svg\" viewBox=\"0 0 {w} {h}\" \
+             <div class=\"rb-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{title}\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rb-svg\" viewBox=\"0 0 {w} {h}\" \
              width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
              font-size=\"12\" fill=\"currentColor\">\n\
              <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n{body}</svg></div>\n",

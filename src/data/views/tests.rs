@@ -268,7 +268,7 @@ fn board_has_a_column_per_status_in_flow_order() {
     let html = view(&team(), "board", json!({}));
     assert_well_formed(&html);
     let columns: Vec<&str> = html
-        .split("<section class=\"rb-column rb-status-")
+        .split("<div role=\"group\" class=\"rb-column rb-status-")
         .skip(1)
         .map(|s| s.split('"').next().unwrap_or(""))
         .collect();
