@@ -404,3 +404,68 @@ fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
 
 mod transform;
 use transform::State;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoSite;
+
+    impl Hooks for NoSite {
+        fn link(&self, _: &str, _: bool) -> LinkResult {
+            LinkResult::Keep
+        }
+        fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+            Ok(format!("<b>{}:{}</b>", call.name, body.unwrap_or("")))
+        }
+    }
+
+    fn render_str(text: &str) -> (Rendered, Diagnostics) {
+        let src = Source {
+            display_path: Path::new("a.md"),
+            file_text: text,
+            offset: 0,
+            len: text.len(),
+        };
+        render(src, &MarkdownConfig::default(), &NoSite)
+    }
+
+    #[test]
+    fn search_text_is_split_by_heading_without_the_heading() {
+        let (r, _) =
+            render_str("Intro words.\n\n## First part\n\nBody one.\n\n## Second\n\nBody two.\n");
+        assert_eq!(
+            r.text_by_heading,
+            vec![
+                (String::new(), "Intro words.".to_string()),
+                ("first-part".to_string(), "Body one.".to_string()),
+                ("second".to_string(), "Body two.".to_string()),
+            ]
+        );
+        assert_eq!(
+            r.headings[0],
+            ("first-part".to_string(), "First part".to_string())
+        );
+    }
+
+    #[test]
+    fn shortcode_errors_point_into_the_file() {
+        let (_, d) = render_str("Line one\n\n{{ x(a=) }}\n");
+        let first = d.iter().next().expect("an error");
+        let loc = first.location.clone().expect("located");
+        assert_eq!((loc.line, loc.column), (3, 8));
+    }
+
+    #[test]
+    fn offsets_after_a_shortcode_still_map_to_the_source() {
+        let (_, d) = render_str("{{ x() }} and [a](#missing)\n");
+        let loc = d
+            .iter()
+            .next()
+            .expect("an error")
+            .location
+            .clone()
+            .expect("located");
+        assert_eq!((loc.line, loc.column), (1, 15));
+    }
+}

@@ -128,7 +128,7 @@ impl<'a> State<'a> {
                     let n = level as u8;
                     self.toc.push((n, id.clone(), title.clone()));
                     self.text.push((id.clone(), String::new()));
-                    self.push_text(&title);
+                    // The heading itself is in `toc`; the section text starts after it.
                     let mut open = format!("<h{n} id=\"{}\"", escape_attr(&id));
                     if !classes.is_empty() {
                         let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
