@@ -31,20 +31,6 @@ const MORE_PAGES = [
 
 /** path -> rule id -> why it is left out for now. */
 const KNOWN = {
-  '/team/board/': {
-    'landmark-unique': 'the board view (src/data/views) names its column <section>s by status only, so the two boards on the page give two "Backlog", two "Ready"... regions',
-  },
-  '/templates/roadmap-item/': {
-    'color-contrast': 'syntax highlighting colours of the configured highlight themes (rolebook.toml [markdown] highlight_theme = "InspiredGitHub": #63a35c on #fff is 3.03:1; highlight_theme_dark = "base16-ocean.dark": #bf616a on #2b303b is 3.23:1) are below 4.5:1',
-  },
-  '/practice/stakeholder-management/': {
-    'empty-table-header': 'content: a Markdown table whose first header cell is empty',
-  },
-  '/print/': {
-    'color-contrast': 'same syntax highlighting colours as /templates/roadmap-item/',
-    'empty-table-header': 'content tables with an empty first header cell (stakeholder-management, careers/po-to-pm)',
-    'landmark-unique': 'data views repeated on one page: roadmap and board columns named "Now", "Next", "Backlog"... more than once',
-  },
 };
 
 let browser;

@@ -405,12 +405,9 @@ describe('sub-path deploy (/sub/)', { timeout: 60_000 }, () => {
   });
 });
 
-// Problems found by this suite in code it does not own. Each is a `todo`
-// test: node reports it as TODO without failing the run while the problem
-// is there, and it passes once fixed (then drop the `todo` option).
-describe('known issues (todo until fixed)', { timeout: 60_000 }, () => {
+// Problems this suite once found, kept as tests so they stay fixed.
+describe('fixed issues stay fixed', { timeout: 60_000 }, () => {
   test('search snippets do not start with their heading glued to the text', {
-    todo: 'src/search.rs: a section\'s text starts with its heading with no space ("What the current backlog tells youReading this backlog..."), and the result shows the heading above it too',
   }, async () => {
     await withPage({}, async (page) => {
       await page.goto(site.origin + '/');
@@ -427,7 +424,6 @@ describe('known issues (todo until fixed)', { timeout: 60_000 }, () => {
   });
 
   test('board and roadmap cards are not indented inside their columns', {
-    todo: 'theme .content ol { padding-left: 1.6em } (0,1,1) beats views.css .rb-cards { padding: 0 } (0,1,0): every card list is indented 25.6px',
   }, async () => {
     await withPage({}, async (page) => {
       for (const p of ['/team/board/', '/team/roadmap/']) {
@@ -439,7 +435,6 @@ describe('known issues (todo until fixed)', { timeout: 60_000 }, () => {
   });
 
   test('the roadmap timeline stays readable on a phone', {
-    todo: 'the timeline SVG (1010 units wide, 12-unit text) is shrunk to the 328px column on a 360px phone, so its labels render about 4px high; it needs a minimum width in a sideways-scrolling box',
   }, async () => {
     await withPage({ viewport: { width: 360, height: 740 }, isMobile: true }, async (page) => {
       await page.goto(site.origin + '/team/roadmap/');

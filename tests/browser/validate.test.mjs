@@ -15,27 +15,6 @@ import { REPO, buildHandbook, htmlFiles, removeDir, tempDir } from './helpers.mj
 
 /** file (relative to the output) -> rule id -> why it is left out for now. */
 const KNOWN = {
-  'team/roadmap/index.html': {
-    'element-permitted-order': 'chart views (src/data/views) put <figcaption> between the <svg> and the <details> data table inside <figure>; HTML allows figcaption only as the first or the last child',
-  },
-  'team/sprints/index.html': {
-    'element-permitted-order': 'same <figure> order as team/roadmap (velocity and burn-up charts)',
-  },
-  'team/metrics/index.html': {
-    'element-permitted-order': 'same <figure> order as team/roadmap (metric charts)',
-    'no-dup-id': 'the metrics view gives its <section> id="checkout-conversion" and the page heading "Checkout conversion" gets the same id, so the table of contents link can land on the wrong one',
-  },
-  'practice/metrics/index.html': {
-    'element-permitted-order': 'same <figure> order as team/roadmap (metric charts embedded in the page)',
-  },
-  'team/board/index.html': {
-    'unique-landmark': 'the two boards on the page name their column <section>s by status only ("Backlog", "Ready"... twice)',
-  },
-  'print/index.html': {
-    'element-permitted-order': 'same <figure> order as team/roadmap',
-    'no-dup-id': 'print.html concatenates page contents whose heading ids repeat across pages ("further-reading", "what-you-own"...): duplicate ids and in-page links that jump to another page\'s heading',
-    'unique-landmark': 'repeated data-view columns and repeated page titles ("Metrics" twice) name <section> landmarks more than once',
-  },
 };
 
 let dir;

@@ -65,7 +65,7 @@ pub const VIEWS_CSS: &str = r#"/* rolebook data views */
 .rb-chart { margin: 1.5rem 0; break-inside: avoid; }
 .rb-view .rb-cards { padding-left: 0; }
 .rb-scroll { overflow-x: auto; }
-.rb-timeline .rb-svg { min-width: 36rem; }
+.rb-timeline .rb-svg { min-width: 48rem; }
 .rb-svg { display: block; max-width: 100%; height: auto; color: var(--rb-fg); }
 .rb-svg .rb-axis, .rb-svg .rb-label { fill: var(--rb-fg); }
 .rb-svg .rb-grid { stroke: var(--rb-grid); }
