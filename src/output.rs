@@ -351,6 +351,33 @@ mod tests {
     }
 
     #[test]
+    fn safe_paths_never_leave_the_folder() {
+        let parts = ["..", ".", "a", "", "/", "\\", "b.html", "%2e", "\0", "C:"];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut path = String::new();
+            for _ in 0..(x % 7) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                path.push_str(parts[(x % parts.len() as u64) as usize]);
+            }
+            x = x.wrapping_add(1);
+            if is_safe(&path) {
+                let joined = Path::new("/out").join(&path);
+                assert!(joined.starts_with("/out"), "{path:?}");
+                assert!(
+                    joined.components().all(|c| matches!(
+                        c,
+                        std::path::Component::Normal(_) | std::path::Component::RootDir
+                    )),
+                    "{path:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn relative_links_for_file_urls() {
         let html = r#"<a href="/hb/roles/x/#top">x</a><img src="/hb/img/a.png"><a href="https://e.org/">e</a><a href="/hb/">h</a>"#;
         let out = relativize(html, "roles/index.html", "/hb/");

@@ -366,6 +366,39 @@ mod tests {
         assert_eq!(key_offset(&s, "roles"), t.find("roles").unwrap());
     }
 
+    /// A small deterministic generator, so the property tests need no crate.
+    fn pieces(seed: u64, parts: &[&'static str], n: usize) -> String {
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut out = String::new();
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push_str(parts[(x % parts.len() as u64) as usize]);
+        }
+        out
+    }
+
+    #[test]
+    fn split_and_parse_never_panic_and_stay_in_bounds() {
+        let parts = [
+            "+++", "---", "\n", "\r\n", "title", " = ", "\"", "ü", "\u{feff}", " ", "[x]", ":", "#",
+        ];
+        for seed in 0..5000 {
+            let text = pieces(seed, &parts, (seed % 24) as usize);
+            if let Ok(s) = split(p(), &text) {
+                assert!(
+                    s.body_offset <= text.len() && text.is_char_boundary(s.body_offset),
+                    "{text:?}"
+                );
+                assert!(text.is_char_boundary(s.front_offset));
+                let _ = parse(p(), &text, &s);
+            }
+        }
+    }
+
     #[test]
     fn split_never_panics_on_odd_input() {
         for t in [
