@@ -469,3 +469,6 @@ mod tests {
         assert_eq!((loc.line, loc.column), (1, 15));
     }
 }
+
+#[cfg(test)]
+mod conformance;
