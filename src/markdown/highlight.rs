@@ -86,7 +86,9 @@ pub struct CodeOptions {
 pub fn highlight_lines(lang: &str, code: &str, enabled: bool) -> Vec<String> {
     let syntax = if enabled { find_syntax(lang) } else { None };
     let Some(syntax) = syntax else {
-        return LinesWithEndings::from(code).map(escape).collect();
+        return LinesWithEndings::from(code)
+            .map(crate::text::escape_html)
+            .collect();
     };
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
@@ -100,7 +102,7 @@ pub fn highlight_lines(lang: &str, code: &str, enabled: bool) -> Vec<String> {
         match line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack) {
             Ok((spans, _)) => html.push_str(&spans),
             Err(_) => {
-                out.push(escape(line));
+                out.push(crate::text::escape_html(line));
                 continue;
             }
         }
@@ -130,20 +132,6 @@ fn open_span(html: &mut String, scope: Scope) {
     html.push_str("\">");
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A whole code block: `<pre class="code" data-lang>` with optional numbered
 /// and marked lines.
 pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -> String {
@@ -156,13 +144,13 @@ pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -
     html.push('"');
     if !lang.is_empty() {
         html.push_str(" data-lang=\"");
-        html.push_str(&escape(lang));
+        html.push_str(&crate::text::escape_html(lang));
         html.push('"');
     }
     html.push_str("><code");
     if !lang.is_empty() {
         html.push_str(" class=\"language-");
-        html.push_str(&escape(lang));
+        html.push_str(&crate::text::escape_html(lang));
         html.push('"');
     }
     html.push('>');

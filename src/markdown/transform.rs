@@ -9,6 +9,7 @@ use super::highlight::{self, CodeOptions};
 use super::{Hooks, LinkResult, PendingAnchor, Source, heading_id};
 use crate::config::MarkdownConfig;
 use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::text::{escape_html, percent_decode_or_keep};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 pub struct Out<'e> {
@@ -129,16 +130,16 @@ impl<'a> State<'a> {
                     self.toc.push((n, id.clone(), title.clone()));
                     self.text.push((id.clone(), String::new()));
                     // The heading itself is in `toc`; the section text starts after it.
-                    let mut open = format!("<h{n} id=\"{}\"", escape_attr(&id));
+                    let mut open = format!("<h{n} id=\"{}\"", escape_html(&id));
                     if !classes.is_empty() {
                         let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                        open.push_str(&format!(" class=\"{}\"", escape_attr(&classes.join(" "))));
+                        open.push_str(&format!(" class=\"{}\"", escape_html(&classes.join(" "))));
                     }
                     for (k, v) in attrs {
                         open.push_str(&format!(
                             " {}=\"{}\"",
-                            escape_attr(&k),
-                            escape_attr(v.as_deref().unwrap_or(""))
+                            escape_html(&k),
+                            escape_html(v.as_deref().unwrap_or(""))
                         ));
                     }
                     open.push('>');
@@ -147,7 +148,7 @@ impl<'a> State<'a> {
                     out.push(Event::Html(
                         format!(
                             " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-                            escape_attr(&id)
+                            escape_html(&id)
                         )
                         .into(),
                     ));
@@ -200,11 +201,11 @@ impl<'a> State<'a> {
                         out.push(Event::Html(
                             format!(
                                 "<a href=\"{}\" target=\"_blank\" rel=\"noopener\"{}>",
-                                escape_attr(&dest),
+                                escape_html(&dest),
                                 if title.is_empty() {
                                     String::new()
                                 } else {
-                                    format!(" title=\"{}\"", escape_attr(&title))
+                                    format!(" title=\"{}\"", escape_html(&title))
                                 }
                             )
                             .into(),
@@ -332,7 +333,7 @@ impl<'a> State<'a> {
     fn resolve<'e>(&mut self, dest: &str, offset: usize, is_image: bool) -> Option<CowStr<'e>> {
         if let Some(fragment) = dest.strip_prefix('#') {
             if !fragment.is_empty() {
-                let decoded = percent_decode(fragment);
+                let decoded = percent_decode_or_keep(fragment);
                 self.local_anchors.push((decoded, (self.to_file)(offset)));
             }
             return None;
@@ -390,39 +391,6 @@ fn plain(events: &[Event<'_>]) -> String {
         }
     }
     s.trim().to_string()
-}
-
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// `rust,linenos,hl_lines=1 3-5` or `rust {linenos hl_lines=[2]}`.

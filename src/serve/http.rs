@@ -224,7 +224,7 @@ pub fn resolve(url: &str, exists: impl Fn(&str) -> bool) -> Target {
         .split_once('?')
         .map_or((url, None), |(p, q)| (p, Some(q)));
     let raw = raw.split('#').next().unwrap_or_default();
-    let Some(decoded) = percent_decode(raw) else {
+    let Some(decoded) = crate::text::percent_decode(raw) else {
         return Target::Bad;
     };
     let Some(rel) = decoded.strip_prefix('/') else {
@@ -271,24 +271,6 @@ fn encode_non_ascii(s: &str) -> String {
         }
     }
     out
-}
-
-/// Decodes `%XX` escapes once; `None` for a bad escape or invalid UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn site_reply(url: &str, state: &State) -> Reply {

@@ -15,6 +15,7 @@ use crate::data::ViewContext;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::templates::{SourceFile, Theme};
+use crate::text::escape_html;
 
 /// Terms of one taxonomy: slug -> (term name, pages).
 type Terms = BTreeMap<String, (String, Vec<PageId>)>;
@@ -115,13 +116,6 @@ impl Statics {
             }
         }
     }
-}
-
-fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 impl Site<'_> {
@@ -449,7 +443,7 @@ impl Site<'_> {
         } else {
             format!(
                 "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Page not found</title></head><body><h1>Page not found</h1><p><a href=\"{}\">Home</a></p></body></html>",
-                escape_xml(&self.config.language),
+                escape_html(&self.config.language),
                 self.urls.href("")
             )
         };
@@ -523,12 +517,12 @@ impl Site<'_> {
             let feed_url = self.urls.permalink(&format!("{}atom.xml", page.url_path));
             let mut xml = format!(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{} - {}</title>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n",
-                escape_xml(&self.config.language),
-                escape_xml(&self.config.title),
-                escape_xml(&page.title),
-                escape_xml(&feed_url),
-                escape_xml(&self.urls.permalink(&page.url_path)),
-                escape_xml(&feed_url),
+                escape_html(&self.config.language),
+                escape_html(&self.config.title),
+                escape_html(&page.title),
+                escape_html(&feed_url),
+                escape_html(&self.urls.permalink(&page.url_path)),
+                escape_html(&feed_url),
                 updated
             );
             for &e in &entries {
@@ -542,12 +536,12 @@ impl Site<'_> {
                 let body = &self.rendered[e].rendered.html;
                 xml.push_str(&format!(
                     "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n{}<content type=\"html\">{}</content>\n</entry>\n",
-                    escape_xml(&p.title),
-                    escape_xml(&link),
-                    escape_xml(&link),
+                    escape_html(&p.title),
+                    escape_html(&link),
+                    escape_html(&link),
                     when,
                     p.date.map(|d| format!("<published>{}</published>\n", d.rfc3339())).unwrap_or_default(),
-                    escape_xml(body)
+                    escape_html(body)
                 ));
             }
             xml.push_str("</feed>\n");
@@ -633,7 +627,7 @@ impl Site<'_> {
                 .unwrap_or_default();
             xml.push_str(&format!(
                 "<url><loc>{}</loc>{lastmod}</url>\n",
-                escape_xml(&self.urls.permalink(&p.url_path))
+                escape_html(&self.urls.permalink(&p.url_path))
             ));
         }
         for path in output.paths() {
@@ -643,7 +637,7 @@ impl Site<'_> {
             {
                 xml.push_str(&format!(
                     "<url><loc>{}</loc></url>\n",
-                    escape_xml(&self.urls.permalink(dir))
+                    escape_html(&self.urls.permalink(dir))
                 ));
             }
         }
@@ -723,7 +717,7 @@ fn scope_ids(html: &str, prefix: &str) -> String {
 }
 
 fn redirect_page(target: &str) -> String {
-    let t = escape_xml(target);
+    let t = escape_html(target);
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting</title><link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )

@@ -28,7 +28,7 @@ pub struct PageHooks<'a> {
 
 impl PageHooks<'_> {
     fn content_link(&self, rel: &str, fragment: Option<&str>) -> LinkResult {
-        let rel = percent_decode(rel);
+        let rel = crate::text::percent_decode_or_keep(rel);
         let Some(target) = self.content.get(&rel) else {
             if self.content.unreadable.contains(&rel) {
                 return LinkResult::Rewrite("#".into());
@@ -58,7 +58,7 @@ impl PageHooks<'_> {
             Some(f) if !f.is_empty() => LinkResult::RewriteWithAnchor {
                 href: format!("{href}#{f}"),
                 target: target.rel_path.clone(),
-                fragment: percent_decode(f),
+                fragment: crate::text::percent_decode_or_keep(f),
             },
             _ => LinkResult::Rewrite(href),
         }
@@ -102,7 +102,10 @@ impl Hooks for PageHooks<'_> {
         let (path, query) = path
             .split_once('?')
             .map_or((path, None), |(p, q)| (p, Some(q)));
-        let Some(rel) = join(self.page.source_dir(), &percent_decode(path)) else {
+        let Some(rel) = join(
+            self.page.source_dir(),
+            &crate::text::percent_decode_or_keep(path),
+        ) else {
             return LinkResult::Broken {
                 message: format!("broken link: `{path}` points above the content folder"),
                 help: None,
@@ -218,30 +221,6 @@ pub fn join(dir: &str, path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let mut out = Vec::new();
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 1
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// One page's Markdown, rendered, with the data items it links to.

@@ -182,7 +182,7 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::text::escape_html);
         if let Err(err) = tera.add_raw_templates(sources.clone()) {
             // Parse each on its own to report every broken template, not the first.
             for (name, text) in &sources {
@@ -261,22 +261,4 @@ pub fn template_error(
     }
     let message = chain.last().cloned().unwrap_or_default();
     Diagnostic::error(Kind::Template, message).in_file(path)
-}
-
-/// Escapes text for HTML text and quoted attributes. Unlike Tera's default
-/// it leaves `/` alone, so URLs stay readable and post-processing (relative
-/// links) can find them.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -305,21 +305,8 @@ impl Args<'_> {
     }
 }
 
-/// HTML- and XML-safe text: `&`, `<`, `>`, `"` and `'` escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML- and XML-safe text: every data value goes through this.
+pub use crate::text::escape_html as escape;
 
 /// A number as people write it: `5`, `8.1`, `0.25` (at most two decimals).
 pub(crate) fn fmt_num(value: f64) -> String {

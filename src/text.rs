@@ -1,0 +1,73 @@
+//! Small text helpers every stage shares: escaping for HTML and XML, and
+//! decoding `%XX` escapes in URLs. One of each, so escaping rules cannot
+//! drift apart between the pages, the data views, feeds and the server.
+
+/// Escapes text for HTML and XML text and quoted attributes: `&`, `<`, `>`,
+/// `"` and `'`. Unlike Tera's default it leaves `/` alone, so URLs stay
+/// readable and post-processing (relative links) can find them.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes once; `None` for a bad escape or invalid UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_string());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// [`percent_decode`], or the text as written when it does not decode.
+pub fn percent_decode_or_keep(s: &str) -> String {
+    percent_decode(s).unwrap_or_else(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_markup_cares_about() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("/a/b/"), "/a/b/");
+    }
+
+    #[test]
+    fn decodes_once_and_refuses_bad_escapes() {
+        assert_eq!(percent_decode("a%20b%2525").as_deref(), Some("a b%25"));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(
+            percent_decode("%a\u{e9}"),
+            None,
+            "never slices inside a character"
+        );
+        assert_eq!(percent_decode_or_keep("50%"), "50%");
+    }
+}
