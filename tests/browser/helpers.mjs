@@ -210,7 +210,7 @@ export async function newContext(browser, options = {}) {
 function isLocal(url) {
   let u;
   try { u = new URL(url); } catch { return true; }
-  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
+  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:' || u.protocol === 'file:') return true;
   return u.hostname === '127.0.0.1';
 }
 
