@@ -478,7 +478,7 @@ impl Site<'_> {
                     String::new()
                 };
                 let html = if html.is_empty() {
-                    redirect_page(&target)
+                    redirect_page(&target, &self.config.language)
                 } else {
                     html
                 };
@@ -716,9 +716,11 @@ fn scope_ids(html: &str, prefix: &str) -> String {
         .replace(" href=\"#", &format!(" href=\"#{prefix}--"))
 }
 
-fn redirect_page(target: &str) -> String {
+/// The redirect written for an alias when the theme has no `alias.html`.
+fn redirect_page(target: &str, language: &str) -> String {
     let t = escape_html(target);
+    let lang = escape_html(language);
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting</title><link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Redirecting</title><meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )
 }

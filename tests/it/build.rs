@@ -303,3 +303,23 @@ fn default_theme_renders_every_kind_of_page() {
             || site.path().join("public/search").is_dir()
     );
 }
+
+#[test]
+fn aliases_redirect_without_an_alias_template() {
+    let site = Site::fixture("site-basic");
+    site.write(
+        "rolebook.toml",
+        "title = \"Basic site\"\nbase_url = \"https://example.org/handbook/\"\ntheme = \"plain\"\n\n[extra]\nmotto = \"x\"\n",
+    );
+    crate::support::copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/plain"),
+        &site.path().join("themes/plain"),
+    );
+    site.build().success();
+    let html = site.read("public/old/first/index.html");
+    assert!(
+        html.contains(r#"<meta http-equiv="refresh" content="0; url=/handbook/guide/first/">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<meta name="robots" content="noindex">"#));
+}
