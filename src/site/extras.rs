@@ -645,9 +645,10 @@ impl Site<'_> {
         xml
     }
 
-    pub(super) fn write_search_index(&self, output: &mut Output) {
+    /// The search index files; empty when the config turns search off.
+    pub(super) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
         if !self.config.build_search_index {
-            return;
+            return Vec::new();
         }
         let docs: Vec<crate::search::SearchDoc> = self
             .order
@@ -680,9 +681,7 @@ impl Site<'_> {
                 }
             })
             .collect();
-        for (path, bytes) in crate::search::build_index(&docs) {
-            output.insert(path, bytes);
-        }
+        crate::search::build_index(&docs)
     }
 
     /// Live reload script and relative links, applied to every HTML file

@@ -208,15 +208,21 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         output.set_html_filter(filter);
     }
     let lap = Lap::new();
-    site.render_pages(&mut output, &mut diags);
-    lap.mark("pages");
+    // The search index needs only the rendered text: it is made while the
+    // pages are rendered and written.
+    let ((), search) = rayon::join(
+        || site.render_pages(&mut output, &mut diags),
+        || site.search_index(),
+    );
+    lap.mark("pages and search");
     site.render_data_pages(&mut output, &mut diags);
     site.render_taxonomies(&mut output, &mut diags);
     lap.mark("taxonomies");
     site.render_extras(&mut output, &mut diags);
     lap.mark("extras");
-    site.write_search_index(&mut output);
-    lap.mark("search");
+    for (path, bytes) in search {
+        output.insert(path, bytes);
+    }
     statics.add_to(&mut output, &content, &mut diags);
     diags.extend(output.take_errors());
     if diags.has_errors() {
