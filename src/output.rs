@@ -24,7 +24,8 @@ pub type HtmlFilter = Arc<dyn Fn(&str, String) -> String + Send + Sync>;
 /// is kept, so a big site is never held in memory whole.
 #[derive(Default)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    /// Shared, so serve can make the next output from this one cheaply.
+    files: BTreeMap<String, Arc<Vec<u8>>>,
     spill: Option<PathBuf>,
     /// Keep paths only, write nothing (`check`).
     discard: bool,
@@ -82,7 +83,7 @@ impl Output {
             return false;
         }
         let bytes = self.prepare(&path, bytes.into());
-        self.files.insert(path, bytes);
+        self.files.insert(path, Arc::new(bytes));
         true
     }
 
@@ -91,7 +92,7 @@ impl Output {
         let path = path.into();
         if is_safe(&path) {
             let bytes = self.prepare(&path, bytes.into());
-            self.files.insert(path, bytes);
+            self.files.insert(path, Arc::new(bytes));
         }
     }
 
@@ -120,15 +121,24 @@ impl Output {
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| b.as_slice())
     }
 
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
-    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
+    pub fn remove(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.files.remove(path)
+    }
+
+    /// An in-memory copy sharing every file's bytes with this one: the
+    /// start of the next output when only a few files change.
+    pub fn share(&self) -> Output {
+        let mut output = Output::default();
+        output.files = self.files.clone();
+        output.filter = self.filter.clone();
+        output
     }
 
     pub fn len(&self) -> usize {
@@ -139,12 +149,8 @@ impl Output {
         self.files.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
-        self.files.iter()
-    }
-
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Vec<u8>)> {
-        self.files.iter_mut()
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &[u8])> {
+        self.files.iter().map(|(p, b)| (p, b.as_slice()))
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &String> {
@@ -192,7 +198,7 @@ impl Output {
         }
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = dir.join(path);
-            std::fs::write(&target, bytes).map_err(|e| io(&target, &e))
+            std::fs::write(&target, bytes.as_slice()).map_err(|e| io(&target, &e))
         })?;
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, &e))
     }

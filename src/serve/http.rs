@@ -281,16 +281,45 @@ fn site_reply(url: &str, state: &State) -> Reply {
     let output = &snap.output;
     match resolve(url, |p| output.contains(p)) {
         Target::File(path) => {
-            let body = output.get(&path).unwrap_or_default().to_vec();
-            Reply::new(200, body, content_type(&path))
+            let body = output.get(&path).unwrap_or_default();
+            Reply::new(
+                200,
+                page_body(&path, body, snap.generation),
+                content_type(&path),
+            )
         }
         Target::Redirect(location) => Reply::text(301, "moved").with("Location", &location),
         Target::NotFound => match output.get("404.html") {
-            Some(page) => Reply::new(404, page.to_vec(), content_type("404.html")),
+            Some(page) => Reply::new(
+                404,
+                page_body("404.html", page, snap.generation),
+                content_type("404.html"),
+            ),
             None => Reply::text(404, "not found"),
         },
         Target::Bad => Reply::text(400, "bad request: not a path inside the site"),
     }
+}
+
+/// A file's bytes as served: HTML pages get the live-reload script of the
+/// generation they come from, before their last `</body>`. It is added here,
+/// not by the build, so the output holds no generation number and a page
+/// that did not change keeps the same bytes from one rebuild to the next.
+fn page_body(path: &str, bytes: &[u8], generation: u64) -> Vec<u8> {
+    if !(path.ends_with(".html") || path.ends_with(".htm")) {
+        return bytes.to_vec();
+    }
+    let script = livereload::script(generation);
+    let at = memchr_last(bytes, b"</body>").unwrap_or(bytes.len());
+    let mut body = Vec::with_capacity(bytes.len() + script.len());
+    body.extend_from_slice(&bytes[..at]);
+    body.extend_from_slice(script.as_bytes());
+    body.extend_from_slice(&bytes[at..]);
+    body
+}
+
+fn memchr_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Before the first good build there is nothing to serve: a page that shows

@@ -1,9 +1,10 @@
 //! The live-reload script injected into every page in serve mode, and the
 //! server-sent events it listens to.
 //!
-//! The script is handed to the build as `BuildOptions::live_reload`, so it
-//! exists only in serve mode, never in `rolebook build` output. It knows the
-//! generation of the build that produced its page and opens an EventSource on
+//! The server adds the script to each HTML page as it answers (see
+//! `http::page_body`), so it exists only in serve mode, never in any build
+//! output, and a page that did not change keeps its bytes. It knows the
+//! generation of the build the page was served from and opens an EventSource on
 //! `/__rolebook/events?since=GEN` on the same port as the pages. Events:
 //!
 //! - `reload` `{generation, changed}`: a build finished; `changed` lists the

@@ -53,7 +53,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
     let base = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
-        live_reload: None,
+        live_reload: true,
         relative_links: None,
         target: crate::site::Target::Memory,
         // Markdown of unchanged pages is reused from one rebuild to the next.
@@ -126,12 +126,7 @@ impl Session {
     fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
         let start = Instant::now();
         let generation = self.generation + 1;
-        let script = livereload::script(generation);
-        let opts = BuildOptions {
-            live_reload: Some(script.clone()),
-            ..self.base.clone()
-        };
-        let built = match site::build(&self.project, &opts) {
+        let built = match site::build(&self.project, &self.base) {
             Ok(built) => built,
             Err(diags) => {
                 self.failed(&diags, changes, start);
@@ -151,7 +146,7 @@ impl Session {
             Changed::All
         } else {
             let old = self.state.snapshot().output;
-            state::changed_paths(&old, &livereload::script(self.generation), &output, &script)
+            state::changed_paths(&old, &output)
         };
         let event = if css_only {
             livereload::css_event(generation)

@@ -183,43 +183,31 @@ fn push(inner: &mut Inner, generation: Option<u64>, text: String) {
     }
 }
 
-/// The URL paths whose bytes differ between two outputs, ignoring the
-/// live-reload script (it carries the generation, so it differs every time).
-pub fn changed_paths(old: &Output, old_script: &str, new: &Output, new_script: &str) -> Changed {
-    let files: Vec<(&String, &Vec<u8>)> = new.iter().collect();
+/// The URL paths whose bytes differ between two outputs. Files that share
+/// their bytes (an output made from the previous one) are not compared.
+pub fn changed_paths(old: &Output, new: &Output) -> Changed {
+    let files: Vec<(&String, &[u8])> = new.iter().collect();
     let mut changed: Vec<&String> = files
         .par_iter()
         .filter(|(path, bytes)| match old.get(path) {
             None => true,
-            Some(before) if path.ends_with(".html") => {
-                !same_page(before, old_script, bytes, new_script)
-            }
-            Some(before) => before != bytes.as_slice(),
+            Some(before) => !std::ptr::eq(before, *bytes) && before != *bytes,
         })
         .map(|(path, _)| *path)
         .collect();
     changed.extend(old.paths().filter(|p| !new.contains(p)));
-    if changed.len() > MAX_LISTED {
-        return Changed::All;
-    }
-    let mut urls: Vec<String> = changed.into_iter().map(|p| url_of(p)).collect();
-    urls.sort();
-    Changed::Paths(urls)
+    urls_of(changed)
 }
 
-fn same_page(a: &[u8], a_script: &str, b: &[u8], b_script: &str) -> bool {
-    if a.len() + b_script.len() != b.len() + a_script.len() {
-        return false;
+/// The URL paths of changed output files, or `All` past [`MAX_LISTED`].
+pub fn urls_of<S: AsRef<str>>(paths: impl IntoIterator<Item = S>) -> Changed {
+    let mut urls: Vec<String> = paths.into_iter().map(|p| url_of(p.as_ref())).collect();
+    if urls.len() > MAX_LISTED {
+        return Changed::All;
     }
-    let (Ok(a), Ok(b)) = (std::str::from_utf8(a), std::str::from_utf8(b)) else {
-        return a == b;
-    };
-    match (a.rfind(a_script), b.rfind(b_script)) {
-        (Some(i), Some(j)) => {
-            i == j && a[..i] == b[..j] && a[i + a_script.len()..] == b[j + b_script.len()..]
-        }
-        _ => a == b,
-    }
+    urls.sort();
+    urls.dedup();
+    Changed::Paths(urls)
 }
 
 /// `roles/po/index.html` -> `/roles/po/`; `404.html` -> `/404.html`.
@@ -243,21 +231,21 @@ mod tests {
     }
 
     #[test]
-    fn changed_paths_ignore_the_script() {
+    fn changed_paths_compare_bytes() {
         let old = output(&[
-            ("index.html", "<p>home</p><s1></body>"),
-            ("a/index.html", "<p>a</p><s1></body>"),
+            ("index.html", "<p>home</p></body>"),
+            ("a/index.html", "<p>a</p></body>"),
             ("gone/index.html", "x"),
             ("css/x.css", "a{}"),
         ]);
         let new = output(&[
-            ("index.html", "<p>home</p><s22></body>"),
-            ("a/index.html", "<p>A</p><s22></body>"),
-            ("b/index.html", "<p>b</p><s22></body>"),
+            ("index.html", "<p>home</p></body>"),
+            ("a/index.html", "<p>A</p></body>"),
+            ("b/index.html", "<p>b</p></body>"),
             ("css/x.css", "a{}"),
         ]);
         assert_eq!(
-            changed_paths(&old, "<s1>", &new, "<s22>"),
+            changed_paths(&old, &new),
             Changed::Paths(vec!["/a/".into(), "/b/".into(), "/gone/".into()])
         );
     }

@@ -684,26 +684,15 @@ impl Site<'_> {
         crate::search::build_index(&docs)
     }
 
-    /// Live reload script and relative links, applied to every HTML file
-    /// as it is added to the output.
+    /// Relative links, applied to every HTML file as it is added to the
+    /// output.
     pub(super) fn html_filter(&self) -> Option<crate::output::HtmlFilter> {
-        let relative = self.config.relative_links;
-        let base = self.urls.base_path.clone();
-        let reload = self.live_reload.clone();
-        if !relative && reload.is_none() {
+        if !self.config.relative_links {
             return None;
         }
-        Some(std::sync::Arc::new(move |path: &str, mut html: String| {
-            if relative {
-                html = crate::output::relativize(&html, path, &base);
-            }
-            if let Some(script) = &reload {
-                match html.rfind("</body>") {
-                    Some(i) => html.insert_str(i, script),
-                    None => html.push_str(script),
-                }
-            }
-            html
+        let base = self.urls.base_path.clone();
+        Some(std::sync::Arc::new(move |path: &str, html: String| {
+            crate::output::relativize(&html, path, &base)
         }))
     }
 }

@@ -59,8 +59,9 @@ impl Project {
 pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
-    /// Script injected before `</body>` of every page (serve mode only).
-    pub live_reload: Option<String>,
+    /// Serve mode: templates see `rolebook.live_reload` (the server adds
+    /// the script itself), and the built site is kept for the next rebuild.
+    pub live_reload: bool,
     pub relative_links: Option<bool>,
     pub target: Target,
     /// Rendered Markdown kept between builds (serve).
@@ -404,7 +405,7 @@ pub struct Site<'a> {
     pub summaries: Arc<Vec<Value>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
-    pub live_reload: Option<String>,
+    pub live_reload: bool,
     pub full_nav: bool,
     /// The theme's `sidebar.html`, rendered once per open branch.
     pub sidebars: HashMap<PageId, String>,
@@ -442,7 +443,7 @@ impl<'a> Site<'a> {
             summaries,
             order: content.in_order(),
             base_context,
-            live_reload: opts.live_reload.clone(),
+            live_reload: opts.live_reload,
             full_nav,
             sidebars: HashMap::new(),
             navs: HashMap::new(),
@@ -567,7 +568,7 @@ impl<'a> Site<'a> {
             "version": env!("CARGO_PKG_VERSION"),
             "root": if root.is_empty() { "./".to_string() } else { root },
             "relative": relative,
-            "live_reload": self.live_reload.is_some(),
+            "live_reload": self.live_reload,
             "search": self.config.build_search_index,
         })
     }
