@@ -118,7 +118,7 @@ impl Statics {
     }
 }
 
-impl Site<'_> {
+impl Site {
     /// The section a data file sits in: its folder's `_index.md`, else home.
     fn section_for(&self, rel: &str) -> PageId {
         let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
@@ -155,7 +155,7 @@ impl Site<'_> {
         ctx.insert("page", view);
         ctx.insert("current", view);
         self.insert_nav(&mut ctx, parent, None);
-        let mut crumbs = super::views::breadcrumbs(self.content, parent, self.urls);
+        let mut crumbs = super::views::breadcrumbs(&self.content, parent, &self.urls);
         crumbs.push(super::views::LinkView {
             title: self.content.page(parent).title.clone(),
             url: self.urls.href(&self.content.page(parent).url_path),
@@ -190,7 +190,7 @@ impl Site<'_> {
     }
 
     pub(super) fn render_data_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let refs = super::render::referrers(self.content, self.rendered, self.urls);
+        let refs = super::render::referrers(&self.content, &self.rendered, &self.urls);
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
         let pages = self.data.item_pages(&ctx, &refs);
@@ -231,103 +231,52 @@ impl Site<'_> {
                         );
                     }
                 }
-                Err(e) => diags.push(render_error(&e, template, self.templates, &shown)),
+                Err(e) => diags.push(render_error(&e, template, &self.templates, &shown)),
             }
         }
     }
 
-    /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
-    fn terms(&self) -> Vec<(String, String, Terms)> {
-        let mut out = Vec::new();
-        for tax in &self.config.taxonomies {
-            let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
-            for &id in &self.order {
-                let page = self.content.page(id);
-                let names: Vec<String> = match tax.name.as_str() {
-                    "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
-                    "tags" => page.meta.tags.clone(),
-                    other => match page.meta.extra.get(other) {
-                        Some(Value::Array(items)) => items
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect(),
-                        _ => Vec::new(),
-                    },
-                };
-                for name in names {
-                    let slug = slugify(&name);
-                    terms
-                        .entry(slug)
-                        .or_insert_with(|| (name, Vec::new()))
-                        .1
-                        .push(id);
+    fn taxa(&self) -> Taxa<'_> {
+        Taxa {
+            taxonomies: &self.config.taxonomies,
+            content: &self.content,
+            order: &self.order,
+            urls: &self.urls,
+            summaries: &self.summaries,
+        }
+    }
+
+    /// For `get_taxonomy`: every term of a taxonomy with its pages, made on
+    /// the first call and kept for the rest of the build.
+    pub(super) fn taxonomy_lookup(&self) -> crate::templates::functions::TaxonomyLookup {
+        let taxonomies = self.config.taxonomies.clone();
+        let content = self.content.clone();
+        let order = self.order.clone();
+        let urls = self.urls.clone();
+        let summaries = self.summaries.clone();
+        let views: std::sync::OnceLock<HashMap<String, Value>> = std::sync::OnceLock::new();
+        Box::new(move |name: &str| {
+            let views = views.get_or_init(|| {
+                Taxa {
+                    taxonomies: &taxonomies,
+                    content: &content,
+                    order: &order,
+                    urls: &urls,
+                    summaries: &summaries,
                 }
-            }
-            out.push((tax.name.clone(), tax.url_folder().to_string(), terms));
-        }
-        out
-    }
-
-    /// A taxonomy with its terms and counts, without their pages: what a
-    /// taxonomy page needs, small whatever the size of the site.
-    fn taxonomy_view(
-        &self,
-        name: &str,
-        folder: &str,
-        terms: &BTreeMap<String, (String, Vec<PageId>)>,
-    ) -> Value {
-        let terms: Vec<Value> = terms
-            .iter()
-            .map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false))
-            .collect();
-        json!({ "name": name, "path": folder, "url": self.urls.href(&format!("{folder}/")), "terms": terms })
-    }
-
-    fn term_view(
-        &self,
-        folder: &str,
-        slug: &str,
-        name: &str,
-        pages: &[PageId],
-        with_pages: bool,
-    ) -> Value {
-        let mut view = json!({
-            "name": name, "slug": slug, "count": pages.len(),
-            "url": self.urls.href(&format!("{folder}/{slug}/")),
-        });
-        if with_pages {
-            view["pages"] =
-                Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
-        }
-        view
-    }
-
-    /// For `get_taxonomy`: every term with its pages.
-    pub(super) fn taxonomy_views(&self) -> HashMap<String, Value> {
-        self.terms()
-            .into_iter()
-            .map(|(name, folder, terms)| {
-                let mut view = self.taxonomy_view(&name, &folder, &terms);
-                view["terms"] = Value::Array(
-                    terms
-                        .iter()
-                        .map(|(slug, (term, pages))| {
-                            self.term_view(&folder, slug, term, pages, true)
-                        })
-                        .collect(),
-                );
-                (name, view)
-            })
-            .collect()
+                .views()
+            });
+            views.get(name).cloned()
+        })
     }
 
     pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
-        for (name, folder, terms) in self.terms() {
+        let taxa = self.taxa();
+        for (name, folder, terms) in taxa.terms() {
             if terms.is_empty() {
                 continue;
             }
-            let taxonomy = self.taxonomy_view(&name, &folder, &terms);
+            let taxonomy = taxa.taxonomy_view(&name, &folder, &terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(&name);
             if self.templates.has("taxonomy_list.html") {
@@ -344,7 +293,7 @@ impl Site<'_> {
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_list.html",
-                        self.templates,
+                        &self.templates,
                         Path::new(crate::config::FILE_NAME),
                     )),
                 }
@@ -355,7 +304,7 @@ impl Site<'_> {
             let rendered: Vec<_> = terms
                 .par_iter()
                 .map(|(slug, (term_name, pages))| {
-                    let term = self.term_view(&folder, slug, term_name, pages, true);
+                    let term = taxa.term_view(&folder, slug, term_name, pages, true);
                     let path = format!("{folder}/{slug}/");
                     let view = self.virtual_view("taxonomy", term_name, "", &path, "");
                     let out = output_path(&path);
@@ -378,7 +327,7 @@ impl Site<'_> {
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_single.html",
-                        self.templates,
+                        &self.templates,
                         Path::new(crate::config::FILE_NAME),
                     )),
                 }
@@ -434,7 +383,7 @@ impl Site<'_> {
                     diags.push(render_error(
                         &e,
                         "404.html",
-                        self.templates,
+                        &self.templates,
                         Path::new("404.html"),
                     ));
                     return;
@@ -576,7 +525,7 @@ impl Site<'_> {
                 let anchor = format!("p-{}", p.url_path.trim_end_matches('/').replace('/', "-"));
                 json!({
                     "title": p.title, "url": self.urls.href(&p.url_path), "level": p.depth,
-                    "roles": super::views::roles_of(self.content, id), "is_section": p.is_section(),
+                    "roles": super::views::roles_of(&self.content, id), "is_section": p.is_section(),
                     "content": scope_ids(&self.rendered[id].rendered.html, &anchor), "anchor": anchor,
                 })
             })
@@ -606,7 +555,7 @@ impl Site<'_> {
             Err(e) => diags.push(render_error(
                 &e,
                 "print.html",
-                self.templates,
+                &self.templates,
                 Path::new("print.html"),
             )),
         }
@@ -711,4 +660,99 @@ fn redirect_page(target: &str, language: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Redirecting</title><meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )
+}
+
+/// What taxonomy views are made from.
+struct Taxa<'a> {
+    taxonomies: &'a [crate::config::TaxonomyConfig],
+    content: &'a Content,
+    order: &'a [PageId],
+    urls: &'a crate::templates::functions::Urls,
+    summaries: &'a [Value],
+}
+
+impl Taxa<'_> {
+    /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
+    fn terms(&self) -> Vec<(String, String, Terms)> {
+        let mut out = Vec::new();
+        for tax in self.taxonomies {
+            let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
+            for &id in self.order {
+                for name in terms_of(self.content.page(id), &tax.name) {
+                    let slug = slugify(&name);
+                    terms
+                        .entry(slug)
+                        .or_insert_with(|| (name, Vec::new()))
+                        .1
+                        .push(id);
+                }
+            }
+            out.push((tax.name.clone(), tax.url_folder().to_string(), terms));
+        }
+        out
+    }
+
+    /// A taxonomy with its terms and counts, without their pages: what a
+    /// taxonomy page needs, small whatever the size of the site.
+    fn taxonomy_view(&self, name: &str, folder: &str, terms: &Terms) -> Value {
+        let terms: Vec<Value> = terms
+            .iter()
+            .map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false))
+            .collect();
+        json!({ "name": name, "path": folder, "url": self.urls.href(&format!("{folder}/")), "terms": terms })
+    }
+
+    fn term_view(
+        &self,
+        folder: &str,
+        slug: &str,
+        name: &str,
+        pages: &[PageId],
+        with_pages: bool,
+    ) -> Value {
+        let mut view = json!({
+            "name": name, "slug": slug, "count": pages.len(),
+            "url": self.urls.href(&format!("{folder}/{slug}/")),
+        });
+        if with_pages {
+            view["pages"] =
+                Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
+        }
+        view
+    }
+
+    /// For `get_taxonomy`: every term with its pages.
+    fn views(&self) -> HashMap<String, Value> {
+        self.terms()
+            .into_iter()
+            .map(|(name, folder, terms)| {
+                let mut view = self.taxonomy_view(&name, &folder, &terms);
+                view["terms"] = Value::Array(
+                    terms
+                        .iter()
+                        .map(|(slug, (term, pages))| {
+                            self.term_view(&folder, slug, term, pages, true)
+                        })
+                        .collect(),
+                );
+                (name, view)
+            })
+            .collect()
+    }
+}
+
+/// The term names a page has in taxonomy `taxonomy`.
+pub(super) fn terms_of(page: &crate::content::Page, taxonomy: &str) -> Vec<String> {
+    match taxonomy {
+        "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        "tags" => page.meta.tags.clone(),
+        other => match page.meta.extra.get(other) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
 }

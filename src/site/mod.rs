@@ -172,32 +172,33 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         taxonomies: Default::default(),
     });
     crate::templates::functions::register(&mut templates.tera, index.clone());
-    let data: &DataSet = &index.data;
 
     let lap = Lap::new();
     let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
-    let rendered = Arc::new(render_markdown(
+    let rendered = render_markdown(
         &content,
-        data,
+        &index.data,
         &templates,
         &urls,
         &config,
         opts.cache.as_deref(),
         env,
         &mut diags,
-    ));
+    );
     lap.mark("markdown");
     check_anchors(&content, &rendered, &mut diags);
     if diags.has_errors() {
         return Err(finish(diags));
     }
-    let site = Site::new(&config, &content, data, &templates, &urls, &rendered, opts);
-    let _ = index.pages.set(site.page_lookup(rendered.clone()));
-    let _ = index.taxonomies.set(site.taxonomy_views());
+    let site = Site::new(config, content, templates, urls, index, rendered, opts);
+    site.set_lookups();
     lap.mark("views");
 
     let dest = match &opts.target {
-        Target::Folder(dir) => Some(dir.clone().unwrap_or_else(|| project.output_dir(&config))),
+        Target::Folder(dir) => Some(
+            dir.clone()
+                .unwrap_or_else(|| project.output_dir(&site.config)),
+        ),
         _ => None,
     };
     let mut output = match (&opts.target, &dest) {
@@ -224,11 +225,12 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     for (path, bytes) in search {
         output.insert(path, bytes);
     }
-    statics.add_to(&mut output, &content, &mut diags);
+    statics.add_to(&mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());
     if diags.has_errors() {
         return Err(finish(diags));
     }
+    let content = &site.content;
     let stats = Stats {
         pages: content.pages.iter().filter(|p| !p.is_section()).count(),
         sections: content.pages.iter().filter(|p| p.is_section()).count(),
@@ -237,7 +239,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         millis: start.elapsed().as_millis(),
     };
     Ok(Built {
-        config,
+        config: site.config.clone(),
         output,
         dest,
         warnings: finish(diags),
@@ -394,14 +396,16 @@ fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagn
     }
 }
 
-/// Everything the rendering stages share.
-pub struct Site<'a> {
-    pub config: &'a SiteConfig,
-    pub content: &'a Content,
-    pub data: &'a DataSet,
-    pub templates: &'a Templates,
-    pub urls: &'a Urls,
-    pub rendered: &'a [RenderedPage],
+/// A built site: every input of the rendering stages and what they
+/// derive once per build. serve keeps it between rebuilds (see `live`).
+pub struct Site {
+    pub config: SiteConfig,
+    pub content: Arc<Content>,
+    pub data: Arc<DataSet>,
+    pub templates: Templates,
+    pub urls: Urls,
+    pub index: Arc<SiteIndex>,
+    pub rendered: Arc<Vec<RenderedPage>>,
     pub summaries: Arc<Vec<Value>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
@@ -413,35 +417,44 @@ pub struct Site<'a> {
     pub navs: HashMap<PageId, Value>,
 }
 
-impl<'a> Site<'a> {
+impl Site {
+    #[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
     fn new(
-        config: &'a SiteConfig,
-        content: &'a Content,
-        data: &'a DataSet,
-        templates: &'a Templates,
-        urls: &'a Urls,
-        rendered: &'a [RenderedPage],
+        config: SiteConfig,
+        content: Content,
+        templates: Templates,
+        urls: Urls,
+        index: Arc<SiteIndex>,
+        rendered: Vec<RenderedPage>,
         opts: &BuildOptions,
     ) -> Self {
         let summaries: Vec<Value> = (0..content.pages.len())
             .into_par_iter()
             .map(|id| {
-                views::summary_view(content, id, &rendered[id], urls, config.edit_url.as_deref())
+                views::summary_view(
+                    &content,
+                    id,
+                    &rendered[id],
+                    &urls,
+                    config.edit_url.as_deref(),
+                )
             })
             .collect();
         let summaries = Arc::new(summaries);
         let mut base_context = Context::new();
-        base_context.insert("config", config);
+        base_context.insert("config", &config);
+        let order = content.in_order();
         let full_nav = content.pages.len() <= config.sidebar_full_limit;
         let mut site = Site {
             config,
-            content,
-            data,
+            content: Arc::new(content),
+            data: index.data.clone(),
             templates,
             urls,
-            rendered,
+            index,
+            rendered: Arc::new(rendered),
             summaries,
-            order: content.in_order(),
+            order,
             base_context,
             live_reload: opts.live_reload,
             full_nav,
@@ -454,7 +467,7 @@ impl<'a> Site<'a> {
             .map(|b| {
                 (
                     b,
-                    serde_json::to_value(views::nav(content, b, None, urls, full_nav))
+                    serde_json::to_value(views::nav(&site.content, b, None, &site.urls, full_nav))
                         .unwrap_or_default(),
                 )
             })
@@ -518,10 +531,10 @@ impl<'a> Site<'a> {
             let mut nav = match self.navs.get(&branch) {
                 Some(nav) => nav.clone(),
                 None => serde_json::to_value(views::nav(
-                    self.content,
+                    &self.content,
                     branch,
                     None,
-                    self.urls,
+                    &self.urls,
                     self.full_nav,
                 ))
                 .unwrap_or_default(),
@@ -543,17 +556,18 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// `get_page` and `get_section`: full views made on demand.
-    fn page_lookup(
-        &self,
-        rendered: Arc<Vec<RenderedPage>>,
-    ) -> crate::templates::functions::PageLookup {
+    /// `get_page`, `get_section` and `get_taxonomy`: views made on demand
+    /// from this site's pages.
+    fn set_lookups(&self) {
+        let content = self.content.clone();
+        let rendered = self.rendered.clone();
         let summaries = self.summaries.clone();
-        let content: Arc<Content> = Arc::new(self.content.clone_tree());
-        Box::new(move |rel: &str| {
+        let pages: crate::templates::functions::PageLookup = Box::new(move |rel: &str| {
             let &id = content.by_rel.get(rel)?;
             Some(views::full_view(&content, id, &rendered, &summaries))
-        })
+        });
+        self.index
+            .set_lookups(Some(pages), Some(self.taxonomy_lookup()));
     }
 
     /// `rolebook` variables for a page at output path `out_path`.
@@ -580,7 +594,7 @@ impl<'a> Site<'a> {
         neighbours: &(Option<views::LinkView>, Option<views::LinkView>),
     ) -> Context {
         let page = self.content.page(id);
-        let view = views::full_view(self.content, id, self.rendered, &self.summaries);
+        let view = views::full_view(&self.content, id, &self.rendered, &self.summaries);
         let mut ctx = self.base_context.clone();
         let out = output_path(&page.url_path);
         ctx.insert("rolebook", &self.rolebook_vars(&out));
@@ -589,7 +603,7 @@ impl<'a> Site<'a> {
         self.insert_nav(&mut ctx, self.branch_of(id), Some(id));
         ctx.insert(
             "breadcrumbs",
-            &views::breadcrumbs(self.content, id, self.urls),
+            &views::breadcrumbs(&self.content, id, &self.urls),
         );
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
@@ -622,7 +636,7 @@ impl<'a> Site<'a> {
     }
 
     fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let neighbours = views::neighbours(self.content, &self.order, self.urls);
+        let neighbours = views::neighbours(&self.content, &self.order, &self.urls);
         // In chunks, so a spilling output holds at most one chunk of pages.
         let ids: Vec<PageId> = (0..self.content.pages.len()).collect();
         for chunk in ids.chunks(256) {
@@ -655,7 +669,7 @@ impl<'a> Site<'a> {
                         }
                         let ctx = self.page_context(id, &neighbours[id]);
                         self.templates.tera.render(&name, &ctx).map_err(|e| {
-                            render_error(&e, &name, self.templates, &page.display_path)
+                            render_error(&e, &name, &self.templates, &page.display_path)
                         })
                     });
                 (path, result)

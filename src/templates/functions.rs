@@ -1,8 +1,9 @@
 //! The functions and filters templates call: URLs, pages, data, taxonomies
 //! and the data views.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use serde_json::Value;
 use tera::{Result as TeraResult, Tera};
@@ -34,7 +35,10 @@ impl Urls {
     }
 }
 
+/// Looks a page or section view up by content rel path.
 pub type PageLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
+/// Looks a taxonomy view (every term with its pages) up by name.
+pub type TaxonomyLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
 
 /// What templates can look up, shared by every render of one build.
 pub struct SiteIndex {
@@ -46,11 +50,64 @@ pub struct SiteIndex {
     pub data: Arc<DataSet>,
     pub markdown: MarkdownConfig,
     /// Looks up a page view by content rel path; set once Markdown is
-    /// rendered. Views are made on demand, so a big site does not hold a
-    /// second copy of every page.
-    pub pages: OnceLock<PageLookup>,
+    /// rendered (and again after serve updates pages). Views are made on
+    /// demand, so a big site does not hold a second copy of every page.
+    pub pages: RwLock<Option<PageLookup>>,
     /// Taxonomy views by name; set with the pages.
-    pub taxonomies: OnceLock<HashMap<String, Value>>,
+    pub taxonomies: RwLock<Option<TaxonomyLookup>>,
+}
+
+impl SiteIndex {
+    /// Sets (or with `None`, drops) the page and taxonomy lookups.
+    pub fn set_lookups(&self, pages: Option<PageLookup>, taxonomies: Option<TaxonomyLookup>) {
+        *self.pages.write().unwrap_or_else(PoisonError::into_inner) = pages;
+        *self
+            .taxonomies
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = taxonomies;
+    }
+}
+
+/// What one template render looked up with `get_page`, `get_section` and
+/// `get_taxonomy`: serve re-renders it when one of those changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Content rel paths given to `get_page` or `get_section`.
+    pub pages: Vec<String>,
+    /// Whether it called `get_taxonomy`.
+    pub taxonomies: bool,
+}
+
+impl Reads {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && !self.taxonomies
+    }
+
+    pub fn merge(&mut self, other: Reads) {
+        self.pages.extend(other.pages);
+        self.taxonomies |= other.taxonomies;
+    }
+}
+
+thread_local! {
+    static READS: RefCell<Option<Reads>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (one template render, on this thread) and returns what it
+/// looked up.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Reads) {
+    let outer = READS.with(|r| r.replace(Some(Reads::default())));
+    let value = f();
+    let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+    (value, reads)
+}
+
+fn note(f: impl FnOnce(&mut Reads)) {
+    READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            f(reads);
+        }
+    });
 }
 
 fn arg_str<'a>(
@@ -105,7 +162,9 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
         let i = index.clone();
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;
-            let pages = i.pages.get().ok_or_else(|| {
+            note(|r| r.pages.push(path.to_string()));
+            let lookup = i.pages.read().unwrap_or_else(PoisonError::into_inner);
+            let pages = lookup.as_ref().ok_or_else(|| {
                 tera::Error::msg(format!("{name} is not available in shortcodes"))
             })?;
             let page = pages(path)
@@ -123,13 +182,12 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
     let i = index.clone();
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
-        let all = i
-            .taxonomies
-            .get()
+        note(|r| r.taxonomies = true);
+        let lookup = i.taxonomies.read().unwrap_or_else(PoisonError::into_inner);
+        let all = lookup
+            .as_ref()
             .ok_or_else(|| tera::Error::msg("get_taxonomy is not available in shortcodes"))?;
-        all.get(kind)
-            .cloned()
-            .ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))
+        all(kind).ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))
     });
     for view in [
         "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
