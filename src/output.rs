@@ -132,12 +132,23 @@ impl Output {
         self.files.remove(path)
     }
 
+    /// The files, taken out.
+    pub fn into_files(mut self) -> Vec<(String, Arc<Vec<u8>>)> {
+        std::mem::take(&mut self.files).into_iter().collect()
+    }
+
+    /// Adds or replaces a file as it is, unfiltered.
+    pub fn put(&mut self, path: String, bytes: Arc<Vec<u8>>) {
+        if is_safe(&path) {
+            self.files.insert(path, bytes);
+        }
+    }
+
     /// An in-memory copy sharing every file's bytes with this one: the
     /// start of the next output when only a few files change.
     pub fn share(&self) -> Output {
         let mut output = Output::default();
         output.files = self.files.clone();
-        output.filter = self.filter.clone();
         output
     }
 

@@ -17,6 +17,7 @@ pub mod livereload;
 mod state;
 pub mod watch;
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use std::time::Instant;
 
 use crate::cli::Printer;
 use crate::error::Diagnostics;
+use crate::site::live::{Live, Update};
 use crate::site::{self, BuildOptions, Built, Project};
 use livereload::Changed;
 use state::State;
@@ -106,6 +108,10 @@ struct Session {
     /// The output folder relative to the root, never watched.
     output_dir: PathBuf,
     warnings: Diagnostics,
+    /// The last good build, updated in place when only page text changes.
+    live: Option<Live>,
+    /// Changed files a failed update has not applied yet.
+    pending: BTreeSet<PathBuf>,
 }
 
 impl Session {
@@ -118,6 +124,8 @@ impl Session {
             generation: 0,
             output_dir: PathBuf::from("public"),
             warnings: Diagnostics::new(),
+            live: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -125,10 +133,19 @@ impl Session {
     /// the title, page count and time of a successful build.
     fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
         let start = Instant::now();
+        if let Some(changes) = changes
+            && !changes.rescan
+            && self.update(changes, start)
+        {
+            return None;
+        }
+        self.pending.clear();
         let generation = self.generation + 1;
         let built = match site::build(&self.project, &self.base) {
             Ok(built) => built,
             Err(diags) => {
+                // Later updates must start from a build of the files as they are.
+                self.live = None;
                 self.failed(&diags, changes, start);
                 return None;
             }
@@ -138,8 +155,10 @@ impl Session {
             output,
             warnings,
             stats,
+            live,
             ..
         } = built;
+        self.live = live;
         self.output_dir = relative_output_dir(&self.project, &self.project.output_dir(&config));
         let css_only = changes.is_some_and(ChangeSet::is_css_only);
         let changed = if self.generation == 0 {
@@ -178,6 +197,80 @@ impl Session {
             ));
         }
         Some((config.title, stats.pages, stats.millis))
+    }
+
+    /// Applies changes that only edit the text of pages to the last good
+    /// build; false when they need a full build.
+    fn update(&mut self, changes: &ChangeSet, start: Instant) -> bool {
+        let Some(live) = &mut self.live else {
+            return false;
+        };
+        let mut paths: BTreeSet<PathBuf> = changes.changes.keys().cloned().collect();
+        paths.extend(self.pending.iter().cloned());
+        let paths: Vec<PathBuf> = paths.into_iter().collect();
+        let patch = match live.update(&paths) {
+            Update::Full => return false,
+            Update::Failed(diags) => {
+                self.pending.extend(paths);
+                self.failed(&diags, Some(changes), start);
+                return true;
+            }
+            Update::Done(patch) => patch,
+        };
+        self.pending.clear();
+        let old = self.state.snapshot().output;
+        let mut output = old.share();
+        let rendered = patch.files.len();
+        let mut changed = Vec::new();
+        for (path, bytes) in patch.files {
+            if old.get(&path) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                output.put(path, bytes);
+            }
+        }
+        let generation = self.generation + 1;
+        let event = livereload::reload_event(generation, &state::urls_of(&changed));
+        self.state.publish_success(output, generation, event);
+        self.generation = generation;
+        let millis = start.elapsed().as_millis();
+        if patch.warnings != self.warnings {
+            self.printer.diagnostics(&patch.warnings);
+            self.warnings = patch.warnings;
+        }
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        self.printer.info(&format!(
+            "Rebuilt {} after {} in {millis} ms: {} rendered, {} changed",
+            plural(patch.edited, "edited page"),
+            changes.describe(),
+            plural(rendered, "file"),
+            plural(changed.len(), "file"),
+        ));
+        // The search index shows on no page: it follows, with no reload.
+        if let Some(live) = &self.live {
+            let search = live.search_files();
+            let current = self.state.snapshot().output;
+            let mut output = current.share();
+            let fresh: BTreeSet<String> = search.iter().map(|(p, _)| p.clone()).collect();
+            let stale: Vec<String> = current
+                .paths()
+                .filter(|p| p.starts_with("search/") && !fresh.contains(*p))
+                .cloned()
+                .collect();
+            let mut differs = !stale.is_empty();
+            for path in stale {
+                output.remove(&path);
+            }
+            for (path, bytes) in search {
+                if current.get(&path) != Some(bytes.as_slice()) {
+                    differs = true;
+                    output.put(path, std::sync::Arc::new(bytes));
+                }
+            }
+            if differs {
+                self.state.replace_quietly(output);
+            }
+        }
+        true
     }
 
     fn failed(&mut self, diags: &Diagnostics, changes: Option<&ChangeSet>, start: Instant) {

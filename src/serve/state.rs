@@ -100,6 +100,13 @@ impl State {
         self.wake.notify_all();
     }
 
+    /// Swaps in an output that differs from the current one only in files
+    /// no page shows (the search index), with no event and the same
+    /// generation.
+    pub fn replace_quietly(&self, output: Output) {
+        self.lock().output = Arc::new(output);
+    }
+
     pub fn publish_failure(&self, message: String) {
         let mut inner = self.lock();
         push(&mut inner, None, livereload::failed_event(&message));

@@ -169,7 +169,7 @@ impl Site {
         for (k, v) in extra {
             ctx.insert(*k, v);
         }
-        self.templates.tera.render(template, &ctx)
+        self.render_other(template, &ctx)
     }
 
     fn virtual_view(
@@ -279,7 +279,7 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(&name, &folder, &terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(&name);
-            if self.templates.has("taxonomy_list.html") {
+            if self.only.is_none() && self.templates.has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
@@ -303,6 +303,11 @@ impl Site {
             }
             let rendered: Vec<_> = terms
                 .par_iter()
+                .filter(|(slug, _)| {
+                    self.only
+                        .as_ref()
+                        .is_none_or(|o| o.terms.contains(&(name.clone(), slug.to_string())))
+                })
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(&folder, slug, term_name, pages, true);
                     let path = format!("{folder}/{slug}/");
@@ -355,11 +360,17 @@ impl Site {
         }
     }
 
+    /// What lists pages with their text: Atom feeds and the print page
+    /// (a serve update makes only these of the extras again).
+    pub(super) fn render_listings(&self, output: &mut Output, diags: &mut Diagnostics) {
+        self.render_feeds(output);
+        self.render_print(output, diags);
+    }
+
     pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_404(output, diags);
         self.render_aliases(output, diags);
-        self.render_feeds(output);
-        self.render_print(output, diags);
+        self.render_listings(output, diags);
         if self.config.generate_sitemap {
             output.insert("sitemap.xml", self.sitemap(output));
         }
@@ -419,10 +430,7 @@ impl Site {
                     let mut ctx = self.base_context.clone();
                     ctx.insert("url", &target);
                     ctx.insert("permalink", &self.urls.permalink(&page.url_path));
-                    self.templates
-                        .tera
-                        .render("alias.html", &ctx)
-                        .unwrap_or_default()
+                    self.render_other("alias.html", &ctx).unwrap_or_default()
                 } else {
                     String::new()
                 };
@@ -448,7 +456,10 @@ impl Site {
 
     fn render_feeds(&self, output: &mut Output) {
         for (id, page) in self.content.pages.iter().enumerate() {
-            if !page.is_section() || !page.meta.feed {
+            if !page.is_section()
+                || !page.meta.feed
+                || self.only.as_ref().is_some_and(|o| !o.feeds.contains(&id))
+            {
                 continue;
             }
             let mut entries: Vec<PageId> = page.pages.clone();
@@ -494,13 +505,15 @@ impl Site {
                 ));
             }
             xml.push_str("</feed>\n");
-            let _ = id;
             output.insert(format!("{}atom.xml", page.url_path), xml);
         }
     }
 
     fn render_print(&self, output: &mut Output, diags: &mut Diagnostics) {
-        if !self.config.print_page || !self.templates.has("print.html") {
+        if !self.config.print_page
+            || !self.templates.has("print.html")
+            || self.only.as_ref().is_some_and(|o| !o.print)
+        {
             return;
         }
         if self.order.len() > self.config.print_page_max_pages {

@@ -6,6 +6,7 @@
 
 pub mod cache;
 mod extras;
+pub mod live;
 pub mod render;
 pub mod views;
 
@@ -23,7 +24,7 @@ use crate::content::{self, Content, PageId};
 use crate::data::{self, DataSet};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
-use crate::templates::functions::{SiteIndex, Urls};
+use crate::templates::functions::{Reads, SiteIndex, Urls, recording};
 use crate::templates::{Templates, Theme};
 use render::RenderedPage;
 
@@ -97,6 +98,8 @@ pub struct Built {
     pub output: Output,
     /// The folder the output is for, with `Target::Folder`.
     pub dest: Option<PathBuf>,
+    /// The site, kept for updates (serve mode).
+    pub live: Option<live::Live>,
     pub warnings: Diagnostics,
     pub stats: Stats,
 }
@@ -190,7 +193,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(finish(diags));
     }
-    let site = Site::new(config, content, templates, urls, index, rendered, opts);
+    let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
     site.set_lookups();
     lap.mark("views");
 
@@ -212,7 +215,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let lap = Lap::new();
     // The search index needs only the rendered text: it is made while the
     // pages are rendered and written.
-    let ((), search) = rayon::join(
+    let (reads, search) = rayon::join(
         || site.render_pages(&mut output, &mut diags),
         || site.search_index(),
     );
@@ -224,6 +227,10 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     lap.mark("extras");
     for (path, bytes) in search {
         output.insert(path, bytes);
+    }
+    site.reads = vec![Reads::default(); site.content.pages.len()];
+    for (id, r) in reads {
+        site.reads[id] = r;
     }
     statics.add_to(&mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());
@@ -238,11 +245,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         files: output.len(),
         millis: start.elapsed().as_millis(),
     };
+    let warnings = finish(diags);
     Ok(Built {
         config: site.config.clone(),
         output,
         dest,
-        warnings: finish(diags),
+        live: opts.live_reload.then(|| live::Live::new(site, opts, &warnings)),
+        warnings,
         stats,
     })
 }
@@ -415,6 +424,25 @@ pub struct Site {
     pub sidebars: HashMap<PageId, String>,
     /// The `nav` tree of each open branch, no page marked active.
     pub navs: HashMap<PageId, Value>,
+    /// What each page's template looked up (by page id), as last rendered.
+    pub reads: Vec<Reads>,
+    /// What every other render (sidebars, data pages, taxonomies, 404,
+    /// aliases, print page) looked up.
+    pub other_reads: std::sync::Mutex<Reads>,
+    /// When set, the stages render only these outputs (a serve update).
+    pub only: Option<Only>,
+}
+
+/// The outputs a serve update renders again; see `live`.
+#[derive(Debug, Default)]
+pub struct Only {
+    pub pages: std::collections::HashSet<PageId>,
+    /// `(taxonomy name, term slug)`.
+    pub terms: std::collections::HashSet<(String, String)>,
+    /// Sections whose Atom feed is made again.
+    pub feeds: std::collections::HashSet<PageId>,
+    pub print: bool,
+    pub data_pages: bool,
 }
 
 impl Site {
@@ -460,6 +488,9 @@ impl Site {
             full_nav,
             sidebars: HashMap::new(),
             navs: HashMap::new(),
+            reads: Vec::new(),
+            other_reads: Default::default(),
+            only: None,
         };
         site.navs = site
             .branches()
@@ -511,9 +542,7 @@ impl Site {
                     "rolebook",
                     &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)),
                 );
-                self.templates
-                    .tera
-                    .render("sidebar.html", &ctx)
+                self.render_other("sidebar.html", &ctx)
                     .ok()
                     .map(|html| (branch, html))
             })
@@ -635,13 +664,35 @@ impl Site {
             .ok_or_else(|| format!("the theme has no `{}` template", names.join("` or `")))
     }
 
-    fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let neighbours = views::neighbours(&self.content, &self.order, &self.urls);
-        // In chunks, so a spilling output holds at most one chunk of pages.
-        let ids: Vec<PageId> = (0..self.content.pages.len()).collect();
-        for chunk in ids.chunks(256) {
-            self.render_chunk(chunk, &neighbours, output, diags);
+    /// Renders a template that is not a page's, noting what it looked up.
+    fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
+        let (result, reads) = recording(|| self.templates.tera.render(name, ctx));
+        if !reads.is_empty() {
+            self.other_reads
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .merge(reads);
         }
+        result
+    }
+
+    /// Renders every page (or those in `only`); returns what each looked up.
+    fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) -> Vec<(PageId, Reads)> {
+        let neighbours = views::neighbours(&self.content, &self.order, &self.urls);
+        let ids: Vec<PageId> = match &self.only {
+            None => (0..self.content.pages.len()).collect(),
+            Some(only) => {
+                let mut ids: Vec<PageId> = only.pages.iter().copied().collect();
+                ids.sort_unstable();
+                ids
+            }
+        };
+        // In chunks, so a spilling output holds at most one chunk of pages.
+        let mut reads = Vec::new();
+        for chunk in ids.chunks(256) {
+            reads.extend(self.render_chunk(chunk, &neighbours, output, diags));
+        }
+        reads
     }
 
     fn render_chunk(
@@ -650,14 +701,14 @@ impl Site {
         neighbours: &[(Option<views::LinkView>, Option<views::LinkView>)],
         output: &mut Output,
         diags: &mut Diagnostics,
-    ) {
-        let results: Vec<(String, Result<String, Diagnostic>)> = chunk
+    ) -> Vec<(PageId, Reads)> {
+        let results: Vec<(PageId, String, Result<String, Diagnostic>, Reads)> = chunk
             .par_iter()
             .copied()
             .map(|id| {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
-                let result = self
+                let (result, reads) = recording(|| self
                     .template_for(id)
                     .map_err(|m| missing_template(page, m))
                     .and_then(|name| {
@@ -671,18 +722,21 @@ impl Site {
                         self.templates.tera.render(&name, &ctx).map_err(|e| {
                             render_error(&e, &name, &self.templates, &page.display_path)
                         })
-                    });
-                (path, result)
+                    }));
+                (id, path, result, reads)
             })
             .collect();
-        for (path, result) in results {
+        let mut reads = Vec::with_capacity(results.len());
+        for (id, path, result, r) in results {
             match result {
                 Ok(html) => {
                     output.insert(path, html);
                 }
                 Err(d) => diags.push(d),
             }
+            reads.push((id, r));
         }
+        reads
     }
 }
 

@@ -1,0 +1,358 @@
+//! Serve's rebuilds: the built site kept in memory and updated in place
+//! when only the text of some pages changed.
+//!
+//! A full build is a function of the site folder alone. Serve keeps the
+//! [`Site`] it made and, when every change of a burst edits the body of a
+//! page that already exists (its front matter byte for byte the same, so
+//! its title, URL, place in the order, terms and nav entry are the same),
+//! renders again only what shows those pages:
+//!
+//! - the pages themselves, and their section, which lists their summaries;
+//! - every page whose template looked one of them (or their section) up
+//!   with `get_page` or `get_section`, or called `get_taxonomy` when they
+//!   have terms, as recorded while it was last rendered;
+//! - the term pages of their taxonomies, their section's Atom feed, the
+//!   print page, and the data item pages when the items they link to changed.
+//!
+//! The search index is made again afterwards ([`Live::search_files`]): it
+//! is not part of any page, so the browser is told first.
+//!
+//! Anything else (the config, a template, data, static files, a page added,
+//! removed, renamed or given new front matter, a template other than a
+//! page's looking a changed page up) answers [`Update::Full`], and serve
+//! makes a full build, which still reuses the Markdown of unchanged pages
+//! (see `cache`). The tests compare every file of an updated site with a
+//! build from scratch (`tests/it/serve.rs`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{BuildOptions, Only, Site, check_anchors, finish, render, views};
+use crate::content::{self, PageId};
+use crate::error::Diagnostics;
+use crate::output::Output;
+
+/// A built site with what serve needs to update it.
+pub struct Live {
+    site: Site,
+    drafts: bool,
+    /// Warnings about each page's file (front matter, Markdown), by id.
+    page_warnings: Vec<Diagnostics>,
+    /// Every other warning of the build.
+    other_warnings: Diagnostics,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("pages", &self.site.content.pages.len())
+            .finish()
+    }
+}
+
+/// What an update did.
+#[derive(Debug)]
+pub enum Update {
+    /// The change needs a full build.
+    Full,
+    /// The change does not build; the site is as it was.
+    Failed(Diagnostics),
+    Done(Patch),
+}
+
+/// The outputs an update rendered again, and the site's warnings now.
+#[derive(Debug, Default)]
+pub struct Patch {
+    /// Output path and bytes, whether or not they differ from before.
+    pub files: Vec<(String, Arc<Vec<u8>>)>,
+    /// Pages whose text changed.
+    pub edited: usize,
+    pub warnings: Diagnostics,
+}
+
+/// A page edit read from disk, not yet applied.
+struct Edit {
+    id: PageId,
+    text: std::sync::Arc<str>,
+    body_offset: usize,
+    warnings: Diagnostics,
+}
+
+impl Live {
+    pub(super) fn new(site: Site, opts: &BuildOptions, warnings: &Diagnostics) -> Live {
+        let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
+        let by_path: std::collections::HashMap<&Path, PageId> = site
+            .content
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (p.display_path.as_path(), id))
+            .collect();
+        let mut other_warnings = Diagnostics::new();
+        for d in warnings.iter() {
+            let page = d
+                .location
+                .as_ref()
+                .and_then(|l| by_path.get(l.path.as_path()));
+            match page {
+                Some(&id) => page_warnings[id].push(d.clone()),
+                None => other_warnings.push(d.clone()),
+            }
+        }
+        Live {
+            site,
+            drafts: opts.drafts,
+            page_warnings,
+            other_warnings,
+        }
+    }
+
+    /// Applies a burst of changes (paths relative to the site root) when
+    /// they only edit the text of existing pages.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Update {
+        let edits = match self.read_edits(changed) {
+            Ok(Some(edits)) => edits,
+            Ok(None) => return Update::Full,
+            Err(diags) => return Update::Failed(finish(diags)),
+        };
+        if edits.is_empty() {
+            return Update::Done(Patch {
+                warnings: self.warnings(),
+                ..Patch::default()
+            });
+        }
+        let edited = edits.len();
+        match self.apply(edits) {
+            Ok(Some(files)) => Update::Done(Patch {
+                files,
+                edited,
+                warnings: self.warnings(),
+            }),
+            Ok(None) => Update::Full,
+            Err(diags) => Update::Failed(finish(diags)),
+        }
+    }
+
+    /// The search index of the site as it is now.
+    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+        self.site.search_index()
+    }
+
+    pub fn warnings(&self) -> Diagnostics {
+        let mut all = self.other_warnings.clone();
+        for w in &self.page_warnings {
+            all.extend(w.iter().cloned());
+        }
+        finish(all)
+    }
+
+    /// The edits, or `None` when a change is not a body edit of a page.
+    fn read_edits(&self, changed: &[PathBuf]) -> Result<Option<Vec<Edit>>, Diagnostics> {
+        let content = &self.site.content;
+        let mut edits = Vec::new();
+        for path in changed {
+            let Ok(under) = path.strip_prefix("content") else {
+                return Ok(None);
+            };
+            let rel = content::rel_string(under);
+            let Some(&id) = content.by_rel.get(&rel) else {
+                return Ok(None);
+            };
+            let old = content.page(id);
+            if old.implicit {
+                return Ok(None);
+            }
+            let Ok(bytes) = std::fs::read(&old.source_path) else {
+                return Ok(None);
+            };
+            if bytes == old.text.as_bytes() {
+                continue;
+            }
+            let text = content::decode(&old.display_path, bytes)?;
+            let (page, warnings) =
+                content::parse_page(&rel, &old.display_path, &old.source_path, text)?;
+            let same_front = page.text[..page.body_offset] == old.text[..old.body_offset];
+            if !same_front || page.title != old.title || (page.meta.draft && !self.drafts) {
+                return Ok(None);
+            }
+            edits.push(Edit {
+                id,
+                text: page.text,
+                body_offset: page.body_offset,
+                warnings,
+            });
+        }
+        Ok(Some(edits))
+    }
+
+    /// Renders the edited pages and what shows them; on an error the site
+    /// is left as it was.
+    fn apply(&mut self, edits: Vec<Edit>) -> Result<Option<Vec<(String, Arc<Vec<u8>>)>>, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let site = &self.site;
+        // Markdown first, against the site as it is: nothing changes yet.
+        let mut fresh = Vec::with_capacity(edits.len());
+        for edit in &edits {
+            let mut page = site.content.page(edit.id).clone();
+            page.text = edit.text.clone();
+            page.body_offset = edit.body_offset;
+            let (rendered, d) = render::render_page(
+                &page,
+                &site.content,
+                &site.data,
+                &site.templates,
+                &site.urls,
+                &site.config,
+            );
+            diags.extend(d.iter().filter(|d| d.is_error()).cloned());
+            let mut warnings = edit.warnings.clone();
+            warnings.extend(d.iter().filter(|d| !d.is_error()).cloned());
+            fresh.push((page, rendered, warnings));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let Some(only) = self.affected(&fresh) else {
+            return Ok(None);
+        };
+
+        // Swap the new pages in, keeping the old ones to put back.
+        self.site.index.set_lookups(None, None);
+        let mut undo = Vec::with_capacity(fresh.len());
+        let mut new_warnings = Vec::with_capacity(fresh.len());
+        {
+            let content = std::sync::Arc::make_mut(&mut self.site.content);
+            let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
+            for (page, r, warnings) in fresh {
+                let id = page.rel_path.as_str();
+                let id = content.by_rel[id];
+                let old_page = std::mem::replace(&mut content.pages[id], page);
+                let old_rendered = std::mem::replace(&mut rendered[id], r);
+                undo.push((id, old_page, old_rendered));
+                new_warnings.push((id, warnings));
+            }
+        }
+        let summaries = std::sync::Arc::make_mut(&mut self.site.summaries);
+        let mut old_summaries = Vec::with_capacity(undo.len());
+        for (id, _, _) in &undo {
+            let view = views::summary_view(
+                &self.site.content,
+                *id,
+                &self.site.rendered[*id],
+                &self.site.urls,
+                self.site.config.edit_url.as_deref(),
+            );
+            old_summaries.push(std::mem::replace(&mut summaries[*id], view));
+        }
+        self.site.set_lookups();
+
+        check_anchors(&self.site.content, &self.site.rendered, &mut diags);
+        let files = if diags.has_errors() {
+            None
+        } else {
+            Some(self.render(only, &mut diags))
+        };
+        match files {
+            Some(files) if !diags.has_errors() => {
+                for (id, warnings) in new_warnings {
+                    self.page_warnings[id] = warnings;
+                }
+                Ok(Some(files))
+            }
+            _ => {
+                self.undo(undo, old_summaries);
+                Err(diags)
+            }
+        }
+    }
+
+    /// What shows the fresh pages, or `None` when a full build is needed.
+    fn affected(&self, fresh: &[(content::Page, render::RenderedPage, Diagnostics)]) -> Option<Only> {
+        let site = &self.site;
+        let content = &site.content;
+        let mut only = Only::default();
+        let mut looked_up: HashSet<&str> = HashSet::new();
+        let mut has_terms = false;
+        for (page, r, _) in fresh {
+            let id = content.by_rel[&page.rel_path];
+            only.pages.insert(id);
+            looked_up.insert(&content.page(id).rel_path);
+            if let Some(parent) = page.parent {
+                only.pages.insert(parent);
+                looked_up.insert(&content.page(parent).rel_path);
+                if content.page(parent).meta.feed {
+                    only.feeds.insert(parent);
+                }
+            }
+            for tax in &site.config.taxonomies {
+                for term in super::extras::terms_of(page, &tax.name) {
+                    has_terms = true;
+                    only.terms
+                        .insert((tax.name.clone(), content::slugify(&term)));
+                }
+            }
+            if r.data_refs != site.rendered[id].data_refs {
+                only.data_pages = true;
+            }
+        }
+        let reads_changed = |reads: &crate::templates::functions::Reads| {
+            (reads.taxonomies && has_terms)
+                || reads.pages.iter().any(|p| looked_up.contains(p.as_str()))
+        };
+        let other = site
+            .other_reads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if reads_changed(&other) {
+            return None;
+        }
+        for (id, reads) in site.reads.iter().enumerate() {
+            if reads_changed(reads) {
+                only.pages.insert(id);
+            }
+        }
+        only.print = site.config.print_page && site.order.len() <= site.config.print_page_max_pages;
+        Some(only)
+    }
+
+    /// Renders the outputs in `only`.
+    fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Vec<(String, Arc<Vec<u8>>)> {
+        let data_pages = only.data_pages;
+        self.site.only = Some(only);
+        let mut out = Output::new();
+        if let Some(filter) = self.site.html_filter() {
+            out.set_html_filter(filter);
+        }
+        let mut scratch = Diagnostics::new();
+        let reads = self.site.render_pages(&mut out, &mut scratch);
+        if data_pages {
+            self.site.render_data_pages(&mut out, &mut scratch);
+        }
+        self.site.render_taxonomies(&mut out, &mut scratch);
+        self.site.render_listings(&mut out, &mut scratch);
+        self.site.only = None;
+        diags.extend(scratch.errors().cloned());
+        for (id, r) in reads {
+            self.site.reads[id] = r;
+        }
+        out.into_files()
+    }
+
+    fn undo(
+        &mut self,
+        undo: Vec<(PageId, content::Page, render::RenderedPage)>,
+        old_summaries: Vec<serde_json::Value>,
+    ) {
+        self.site.index.set_lookups(None, None);
+        let content = std::sync::Arc::make_mut(&mut self.site.content);
+        let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
+        let summaries = std::sync::Arc::make_mut(&mut self.site.summaries);
+        for ((id, page, r), summary) in undo.into_iter().zip(old_summaries) {
+            content.pages[id] = page;
+            rendered[id] = r;
+            summaries[id] = summary;
+        }
+        self.site.set_lookups();
+    }
+}
