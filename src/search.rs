@@ -94,8 +94,10 @@ const CALLBACK: &str = "rolebookSearchData";
 /// Builds the whole index. Returns `(path relative to the site root, bytes)`
 /// pairs, sorted by path, all under `search/`. The same input gives the
 /// same bytes.
-pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let analysed: Vec<DocTerms> = docs.par_iter().map(analyse).collect();
+pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<(String, Vec<u8>)> {
+    let docs: Vec<&SearchDoc> = docs.iter().map(std::borrow::Borrow::borrow).collect();
+    let docs = &docs[..];
+    let analysed: Vec<DocTerms> = docs.par_iter().map(|d| analyse(d)).collect();
     let postings = invert(&analysed);
     let shards = shard_terms(postings);
     let (chunk_starts, chunks) = doc_chunks(docs, &analysed);
@@ -615,7 +617,7 @@ struct ChunkDoc<'a>(&'a str, &'a str, &'a str, &'a [(String, String, String)]);
 
 /// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
 /// the first doc id of every chunk and the chunks as JSON arrays.
-fn doc_chunks(docs: &[SearchDoc], analysed: &[DocTerms<'_>]) -> (Vec<usize>, Vec<String>) {
+fn doc_chunks(docs: &[&SearchDoc], analysed: &[DocTerms<'_>]) -> (Vec<usize>, Vec<String>) {
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut current = String::new();
@@ -674,7 +676,7 @@ struct Meta<'a> {
 }
 
 fn meta_file(
-    docs: &[SearchDoc],
+    docs: &[&SearchDoc],
     chunk_starts: &[usize],
     shards: &BTreeMap<String, Shard>,
     build: &str,

@@ -13,6 +13,7 @@
 //! address, as Zola does, so links work locally.
 
 mod http;
+mod indexer;
 pub mod livereload;
 mod state;
 pub mod watch;
@@ -112,6 +113,8 @@ struct Session {
     live: Option<Live>,
     /// Changed files a failed update has not applied yet.
     pending: BTreeSet<PathBuf>,
+    /// Makes the search index after an update, off the rebuild loop.
+    indexer: indexer::Indexer,
 }
 
 impl Session {
@@ -119,13 +122,14 @@ impl Session {
         Session {
             project,
             base,
-            state,
+            state: state.clone(),
             printer,
             generation: 0,
             output_dir: PathBuf::from("public"),
             warnings: Diagnostics::new(),
             live: None,
             pending: BTreeSet::new(),
+            indexer: indexer::Indexer::start(state.clone()),
         }
     }
 
@@ -218,21 +222,12 @@ impl Session {
             Update::Done(patch) => patch,
         };
         self.pending.clear();
-        let old = self.state.snapshot().output;
-        let mut output = old.share();
         let rendered = patch.files.len();
-        let mut changed = Vec::new();
-        for (path, bytes) in patch.files {
-            if old.get(&path) != Some(bytes.as_slice()) {
-                changed.push(path.clone());
-                output.put(path, bytes);
-            }
-        }
         let generation = self.generation + 1;
-        let event = livereload::reload_event(generation, &state::urls_of(&changed));
-        self.state.publish_success(output, generation, event);
+        let changed = self.state.publish_patch(patch.files, generation);
         self.generation = generation;
         let millis = start.elapsed().as_millis();
+        self.indexer.send(generation, live.search_docs());
         if patch.warnings != self.warnings {
             self.printer.diagnostics(&patch.warnings);
             self.warnings = patch.warnings;
@@ -245,31 +240,6 @@ impl Session {
             plural(rendered, "file"),
             plural(changed.len(), "file"),
         ));
-        // The search index shows on no page: it follows, with no reload.
-        if let Some(live) = &self.live {
-            let search = live.search_files();
-            let current = self.state.snapshot().output;
-            let mut output = current.share();
-            let fresh: BTreeSet<String> = search.iter().map(|(p, _)| p.clone()).collect();
-            let stale: Vec<String> = current
-                .paths()
-                .filter(|p| p.starts_with("search/") && !fresh.contains(*p))
-                .cloned()
-                .collect();
-            let mut differs = !stale.is_empty();
-            for path in stale {
-                output.remove(&path);
-            }
-            for (path, bytes) in search {
-                if current.get(&path) != Some(bytes.as_slice()) {
-                    differs = true;
-                    output.put(path, std::sync::Arc::new(bytes));
-                }
-            }
-            if differs {
-                self.state.replace_quietly(output);
-            }
-        }
         true
     }
 

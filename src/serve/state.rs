@@ -100,11 +100,60 @@ impl State {
         self.wake.notify_all();
     }
 
-    /// Swaps in an output that differs from the current one only in files
-    /// no page shows (the search index), with no event and the same
-    /// generation.
-    pub fn replace_quietly(&self, output: Output) {
-        self.lock().output = Arc::new(output);
+    /// Makes build `generation` from the current output and `files` (the
+    /// outputs an update rendered again), and tells every browser which of
+    /// them changed. Under the lock, so a search index being swapped in at
+    /// the same time is not lost. Returns the output paths that changed.
+    pub fn publish_patch(
+        &self,
+        files: Vec<(String, Arc<Vec<u8>>)>,
+        generation: u64,
+    ) -> Vec<String> {
+        let mut inner = self.lock();
+        let mut output = inner.output.share();
+        let mut changed = Vec::new();
+        for (path, bytes) in files {
+            if inner.output.get(&path) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                output.put(path, bytes);
+            }
+        }
+        let event = livereload::reload_event(generation, &urls_of(&changed));
+        inner.output = Arc::new(output);
+        inner.generation = generation;
+        inner.error = None;
+        push(&mut inner, Some(generation), event);
+        drop(inner);
+        self.wake.notify_all();
+        changed
+    }
+
+    /// Swaps in the search index made for build `generation`, unless a
+    /// later build is being served. The index shows on no page: no event.
+    pub fn publish_search(&self, files: Vec<(String, Vec<u8>)>, generation: u64) -> bool {
+        let mut inner = self.lock();
+        if inner.generation != generation {
+            return false;
+        }
+        let fresh: std::collections::BTreeSet<&str> =
+            files.iter().map(|(p, _)| p.as_str()).collect();
+        let mut output = inner.output.share();
+        let stale: Vec<String> = inner
+            .output
+            .paths()
+            .filter(|p| p.starts_with("search/") && !fresh.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in &stale {
+            output.remove(path);
+        }
+        for (path, bytes) in files {
+            if inner.output.get(&path) != Some(bytes.as_slice()) {
+                output.put(path, Arc::new(bytes));
+            }
+        }
+        inner.output = Arc::new(output);
+        true
     }
 
     pub fn publish_failure(&self, message: String) {

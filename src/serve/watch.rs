@@ -23,7 +23,9 @@ use crate::content;
 use crate::error::{Diagnostic, Kind};
 
 /// Quiet time that ends a burst of events.
-pub const QUIET: Duration = Duration::from_millis(40);
+/// Editors save in a few system calls, microseconds apart: a short quiet
+/// time is enough, and every millisecond of it is waited on each edit.
+pub const QUIET: Duration = Duration::from_millis(20);
 /// The longest a burst may delay a rebuild.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 /// How often `--poll` looks at the files.

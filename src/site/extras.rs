@@ -19,6 +19,8 @@ use crate::text::escape_html;
 
 /// Terms of one taxonomy: slug -> (term name, pages).
 type Terms = BTreeMap<String, (String, Vec<PageId>)>;
+/// Every taxonomy: (name, URL folder, terms).
+pub type TermLists = Vec<(String, String, Terms)>;
 
 /// Static files (theme first, site over it) and their fingerprinted names.
 pub struct Statics {
@@ -272,13 +274,14 @@ impl Site {
 
     pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
         let taxa = self.taxa();
-        for (name, folder, terms) in taxa.terms() {
+        // Terms come from front matter, which a serve update never changes.
+        for (name, folder, terms) in self.terms.get_or_init(|| taxa.terms()) {
             if terms.is_empty() {
                 continue;
             }
-            let taxonomy = taxa.taxonomy_view(&name, &folder, &terms);
+            let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
-            let title = crate::content::humanize(&name);
+            let title = crate::content::humanize(name);
             if self.only.is_none() && self.templates.has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
@@ -289,7 +292,7 @@ impl Site {
                     &[("taxonomy", taxonomy.clone())],
                     &out,
                 ) {
-                    Ok(html) => self.insert_unique(output, out, html, &name, diags),
+                    Ok(html) => self.insert_unique(output, out, html, name, diags),
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_list.html",
@@ -309,7 +312,7 @@ impl Site {
                         .is_none_or(|o| o.terms.contains(&(name.clone(), slug.to_string())))
                 })
                 .map(|(slug, (term_name, pages))| {
-                    let term = taxa.term_view(&folder, slug, term_name, pages, true);
+                    let term = taxa.term_view(folder, slug, term_name, pages, true);
                     let path = format!("{folder}/{slug}/");
                     let view = self.virtual_view("taxonomy", term_name, "", &path, "");
                     let out = output_path(&path);
@@ -328,7 +331,7 @@ impl Site {
                 .collect();
             for (out, result) in rendered {
                 match result {
-                    Ok(html) => self.insert_unique(output, out, html, &name, diags),
+                    Ok(html) => self.insert_unique(output, out, html, name, diags),
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_single.html",
@@ -607,43 +610,44 @@ impl Site {
         xml
     }
 
-    /// The search index files; empty when the config turns search off.
-    pub(super) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
+    /// The search documents of every page, in sidebar order; none when
+    /// the config turns search off.
+    pub(super) fn search_docs(&self) -> Vec<std::sync::Arc<crate::search::SearchDoc>> {
         if !self.config.build_search_index {
             return Vec::new();
         }
-        let docs: Vec<crate::search::SearchDoc> = self
-            .order
-            .iter()
-            .map(|&id| {
-                let p = self.content.page(id);
-                let r = &self.rendered[id].rendered;
-                let top = self
-                    .content
-                    .ancestors(id)
-                    .get(1)
-                    .copied()
-                    .or(if p.depth == 1 { Some(id) } else { None });
-                crate::search::SearchDoc {
-                    path: p.url_path.clone(),
-                    title: p.title.clone(),
-                    section: top
-                        .map(|t| self.content.page(t).title.clone())
-                        .unwrap_or_default(),
-                    roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
-                    description: p.meta.description.clone().unwrap_or_default(),
-                    headings: r.headings.clone(),
-                    // The index reads the text by heading; the whole body only when there is none.
-                    body: if r.text_by_heading.is_empty() {
-                        r.plain_text()
-                    } else {
-                        String::new()
-                    },
-                    body_by_heading: r.text_by_heading.clone(),
-                }
-            })
-            .collect();
-        crate::search::build_index(&docs)
+        self.order
+            .par_iter()
+            .map(|&id| std::sync::Arc::new(self.search_doc(id)))
+            .collect()
+    }
+
+    pub(super) fn search_doc(&self, id: PageId) -> crate::search::SearchDoc {
+        let p = self.content.page(id);
+        let r = &self.rendered[id].rendered;
+        let top = self
+            .content
+            .ancestors(id)
+            .get(1)
+            .copied()
+            .or(if p.depth == 1 { Some(id) } else { None });
+        crate::search::SearchDoc {
+            path: p.url_path.clone(),
+            title: p.title.clone(),
+            section: top
+                .map(|t| self.content.page(t).title.clone())
+                .unwrap_or_default(),
+            roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            description: p.meta.description.clone().unwrap_or_default(),
+            headings: r.headings.clone(),
+            // The index reads the text by heading; the whole body only when there is none.
+            body: if r.text_by_heading.is_empty() {
+                r.plain_text()
+            } else {
+                String::new()
+            },
+            body_by_heading: r.text_by_heading.clone(),
+        }
     }
 
     /// Relative links, applied to every HTML file as it is added to the
@@ -686,7 +690,7 @@ struct Taxa<'a> {
 
 impl Taxa<'_> {
     /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
-    fn terms(&self) -> Vec<(String, String, Terms)> {
+    fn terms(&self) -> TermLists {
         let mut out = Vec::new();
         for tax in self.taxonomies {
             let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();

@@ -14,8 +14,9 @@
 //! - the term pages of their taxonomies, their section's Atom feed, the
 //!   print page, and the data item pages when the items they link to changed.
 //!
-//! The search index is made again afterwards ([`Live::search_files`]): it
-//! is not part of any page, so the browser is told first.
+//! The search documents of the edited pages are made again too; serve
+//! builds the index from them after telling the browser ([`Live::search_docs`]),
+//! as it is part of no page.
 //!
 //! Anything else (the config, a template, data, static files, a page added,
 //! removed, renamed or given new front matter, a template other than a
@@ -24,7 +25,7 @@
 //! (see `cache`). The tests compare every file of an updated site with a
 //! build from scratch (`tests/it/serve.rs`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ use super::{BuildOptions, Only, Site, check_anchors, finish, render, views};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
+use crate::search::SearchDoc;
 
 /// A built site with what serve needs to update it.
 pub struct Live {
@@ -41,6 +43,10 @@ pub struct Live {
     page_warnings: Vec<Diagnostics>,
     /// Every other warning of the build.
     other_warnings: Diagnostics,
+    /// Search documents in sidebar order (empty with search off), and the
+    /// place of each page among them.
+    search_docs: Vec<Arc<SearchDoc>>,
+    search_place: HashMap<PageId, usize>,
 }
 
 impl std::fmt::Debug for Live {
@@ -65,11 +71,14 @@ pub enum Update {
 #[derive(Debug, Default)]
 pub struct Patch {
     /// Output path and bytes, whether or not they differ from before.
-    pub files: Vec<(String, Arc<Vec<u8>>)>,
+    pub files: Files,
     /// Pages whose text changed.
     pub edited: usize,
     pub warnings: Diagnostics,
 }
+
+/// Output files as an update renders them.
+pub type Files = Vec<(String, Arc<Vec<u8>>)>;
 
 /// A page edit read from disk, not yet applied.
 struct Edit {
@@ -80,9 +89,14 @@ struct Edit {
 }
 
 impl Live {
-    pub(super) fn new(site: Site, opts: &BuildOptions, warnings: &Diagnostics) -> Live {
+    pub(super) fn new(
+        site: Site,
+        search_docs: Vec<Arc<SearchDoc>>,
+        opts: &BuildOptions,
+        warnings: &Diagnostics,
+    ) -> Live {
         let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
-        let by_path: std::collections::HashMap<&Path, PageId> = site
+        let by_path: HashMap<&Path, PageId> = site
             .content
             .pages
             .iter()
@@ -100,17 +114,26 @@ impl Live {
                 None => other_warnings.push(d.clone()),
             }
         }
+        let search_place = site
+            .order
+            .iter()
+            .enumerate()
+            .map(|(place, &id)| (id, place))
+            .collect();
         Live {
             site,
             drafts: opts.drafts,
             page_warnings,
             other_warnings,
+            search_docs,
+            search_place,
         }
     }
 
     /// Applies a burst of changes (paths relative to the site root) when
     /// they only edit the text of existing pages.
     pub fn update(&mut self, changed: &[PathBuf]) -> Update {
+        let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
             Ok(Some(edits)) => edits,
             Ok(None) => return Update::Full,
@@ -123,6 +146,7 @@ impl Live {
             });
         }
         let edited = edits.len();
+        lap.mark("update: read");
         match self.apply(edits) {
             Ok(Some(files)) => Update::Done(Patch {
                 files,
@@ -134,9 +158,10 @@ impl Live {
         }
     }
 
-    /// The search index of the site as it is now.
-    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
-        self.site.search_index()
+    /// The search documents of the site as it is now, for
+    /// `search::build_index` (cheap to clone: they are shared).
+    pub fn search_docs(&self) -> Vec<Arc<SearchDoc>> {
+        self.search_docs.clone()
     }
 
     pub fn warnings(&self) -> Diagnostics {
@@ -188,7 +213,7 @@ impl Live {
 
     /// Renders the edited pages and what shows them; on an error the site
     /// is left as it was.
-    fn apply(&mut self, edits: Vec<Edit>) -> Result<Option<Vec<(String, Arc<Vec<u8>>)>>, Diagnostics> {
+    fn apply(&mut self, edits: Vec<Edit>) -> Result<Option<Files>, Diagnostics> {
         let mut diags = Diagnostics::new();
         let site = &self.site;
         // Markdown first, against the site as it is: nothing changes yet.
@@ -213,6 +238,8 @@ impl Live {
         if diags.has_errors() {
             return Err(diags);
         }
+        let lap = super::Lap::new();
+        lap.mark("update: markdown");
         let Some(only) = self.affected(&fresh) else {
             return Ok(None);
         };
@@ -246,17 +273,24 @@ impl Live {
             old_summaries.push(std::mem::replace(&mut summaries[*id], view));
         }
         self.site.set_lookups();
-
+        lap.mark("update: swap");
         check_anchors(&self.site.content, &self.site.rendered, &mut diags);
+        lap.mark("update: anchors");
         let files = if diags.has_errors() {
             None
         } else {
             Some(self.render(only, &mut diags))
         };
+        lap.mark("update: render");
         match files {
             Some(files) if !diags.has_errors() => {
                 for (id, warnings) in new_warnings {
                     self.page_warnings[id] = warnings;
+                    if let Some(&place) = self.search_place.get(&id)
+                        && place < self.search_docs.len()
+                    {
+                        self.search_docs[place] = Arc::new(self.site.search_doc(id));
+                    }
                 }
                 Ok(Some(files))
             }
@@ -268,7 +302,10 @@ impl Live {
     }
 
     /// What shows the fresh pages, or `None` when a full build is needed.
-    fn affected(&self, fresh: &[(content::Page, render::RenderedPage, Diagnostics)]) -> Option<Only> {
+    fn affected(
+        &self,
+        fresh: &[(content::Page, render::RenderedPage, Diagnostics)],
+    ) -> Option<Only> {
         let site = &self.site;
         let content = &site.content;
         let mut only = Only::default();
@@ -317,20 +354,40 @@ impl Live {
     }
 
     /// Renders the outputs in `only`.
-    fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Vec<(String, Arc<Vec<u8>>)> {
+    fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Files {
         let data_pages = only.data_pages;
         self.site.only = Some(only);
-        let mut out = Output::new();
-        if let Some(filter) = self.site.html_filter() {
-            out.set_html_filter(filter);
+        let filter = self.site.html_filter();
+        let scratch = || {
+            let mut out = Output::new();
+            if let Some(filter) = &filter {
+                out.set_html_filter(filter.clone());
+            }
+            (out, Diagnostics::new())
+        };
+        let site = &self.site;
+        // Pages and term pages at once: a term page can list many pages.
+        let ((reads, (mut out, mut d1)), (listed, d2)) = rayon::join(
+            || {
+                let (mut out, mut d) = scratch();
+                let reads = site.render_pages(&mut out, &mut d);
+                if data_pages {
+                    site.render_data_pages(&mut out, &mut d);
+                }
+                (reads, (out, d))
+            },
+            || {
+                let (mut out, mut d) = scratch();
+                site.render_taxonomies(&mut out, &mut d);
+                site.render_listings(&mut out, &mut d);
+                (out, d)
+            },
+        );
+        for (path, bytes) in listed.into_files() {
+            out.put(path, bytes);
         }
-        let mut scratch = Diagnostics::new();
-        let reads = self.site.render_pages(&mut out, &mut scratch);
-        if data_pages {
-            self.site.render_data_pages(&mut out, &mut scratch);
-        }
-        self.site.render_taxonomies(&mut out, &mut scratch);
-        self.site.render_listings(&mut out, &mut scratch);
+        d1.extend(d2);
+        let scratch = d1;
         self.site.only = None;
         diags.extend(scratch.errors().cloned());
         for (id, r) in reads {

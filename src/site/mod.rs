@@ -215,9 +215,17 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let lap = Lap::new();
     // The search index needs only the rendered text: it is made while the
     // pages are rendered and written.
-    let (reads, search) = rayon::join(
+    let (reads, (search_docs, search)) = rayon::join(
         || site.render_pages(&mut output, &mut diags),
-        || site.search_index(),
+        || {
+            let docs = site.search_docs();
+            let files = if docs.is_empty() {
+                Vec::new()
+            } else {
+                crate::search::build_index(&docs)
+            };
+            (docs, files)
+        },
     );
     lap.mark("pages and search");
     site.render_data_pages(&mut output, &mut diags);
@@ -250,7 +258,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         config: site.config.clone(),
         output,
         dest,
-        live: opts.live_reload.then(|| live::Live::new(site, opts, &warnings)),
+        live: opts
+            .live_reload
+            .then(|| live::Live::new(site, search_docs, opts, &warnings)),
         warnings,
         stats,
     })
@@ -431,6 +441,8 @@ pub struct Site {
     pub other_reads: std::sync::Mutex<Reads>,
     /// When set, the stages render only these outputs (a serve update).
     pub only: Option<Only>,
+    /// Taxonomy terms and their pages, made on first use.
+    pub terms: std::sync::OnceLock<extras::TermLists>,
 }
 
 /// The outputs a serve update renders again; see `live`.
@@ -491,6 +503,7 @@ impl Site {
             reads: Vec::new(),
             other_reads: Default::default(),
             only: None,
+            terms: std::sync::OnceLock::new(),
         };
         site.navs = site
             .branches()
@@ -678,7 +691,12 @@ impl Site {
 
     /// Renders every page (or those in `only`); returns what each looked up.
     fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) -> Vec<(PageId, Reads)> {
-        let neighbours = views::neighbours(&self.content, &self.order, &self.urls);
+        let neighbours = views::neighbours(
+            &self.content,
+            &self.order,
+            &self.urls,
+            self.only.as_ref().map(|o| &o.pages),
+        );
         let ids: Vec<PageId> = match &self.only {
             None => (0..self.content.pages.len()).collect(),
             Some(only) => {
@@ -708,21 +726,22 @@ impl Site {
             .map(|id| {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
-                let (result, reads) = recording(|| self
-                    .template_for(id)
-                    .map_err(|m| missing_template(page, m))
-                    .and_then(|name| {
-                        if !self.templates.has(&name) {
-                            return Err(missing_template(
-                                page,
-                                format!("template `{name}` not found"),
-                            ));
-                        }
-                        let ctx = self.page_context(id, &neighbours[id]);
-                        self.templates.tera.render(&name, &ctx).map_err(|e| {
-                            render_error(&e, &name, &self.templates, &page.display_path)
+                let (result, reads) = recording(|| {
+                    self.template_for(id)
+                        .map_err(|m| missing_template(page, m))
+                        .and_then(|name| {
+                            if !self.templates.has(&name) {
+                                return Err(missing_template(
+                                    page,
+                                    format!("template `{name}` not found"),
+                                ));
+                            }
+                            let ctx = self.page_context(id, &neighbours[id]);
+                            self.templates.tera.render(&name, &ctx).map_err(|e| {
+                                render_error(&e, &name, &self.templates, &page.display_path)
+                            })
                         })
-                    }));
+                });
                 (id, path, result, reads)
             })
             .collect();

@@ -164,10 +164,12 @@ pub fn breadcrumbs(content: &Content, id: PageId, urls: &Urls) -> Vec<LinkView> 
 }
 
 /// Previous and next in sidebar order, for every page (home excluded).
+/// With `only`, just for those pages (the others get none).
 pub fn neighbours(
     content: &Content,
     order: &[PageId],
     urls: &Urls,
+    only: Option<&std::collections::HashSet<PageId>>,
 ) -> Vec<(Option<LinkView>, Option<LinkView>)> {
     let mut out = vec![(None, None); content.pages.len()];
     let link = |id: PageId| LinkView {
@@ -175,6 +177,9 @@ pub fn neighbours(
         url: urls.href(&content.page(id).url_path),
     };
     for (i, &id) in order.iter().enumerate() {
+        if only.is_some_and(|o| !o.contains(&id)) {
+            continue;
+        }
         let prev = i.checked_sub(1).map(|j| link(order[j]));
         let next = order.get(i + 1).map(|&j| link(j));
         out[id] = (prev, next);
