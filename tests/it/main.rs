@@ -5,5 +5,6 @@
 mod build;
 mod data;
 mod errors;
+mod live;
 mod serve;
 mod support;

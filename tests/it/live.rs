@@ -1,0 +1,280 @@
+//! Serve's in-place updates (`site::live`): after each edit the updated
+//! site must equal, file for file and byte for byte, a build from scratch
+//! of the same folder, and an edit it cannot apply must say so.
+
+use rolebook::output::Output;
+use rolebook::site::live::{Live, Update};
+use rolebook::site::{BuildOptions, Project, build};
+
+use crate::support::Site;
+
+struct Kept {
+    site: Site,
+    opts: BuildOptions,
+    live: Live,
+    output: Output,
+}
+
+impl Kept {
+    fn start(site: Site) -> Kept {
+        let opts = BuildOptions {
+            live_reload: true,
+            ..BuildOptions::default()
+        };
+        let built = build(&Project::new(site.path()), &opts).expect("first build");
+        Kept {
+            site,
+            opts,
+            live: built.live.expect("serve keeps the site"),
+            output: built.output,
+        }
+    }
+
+    /// Writes the files, then applies the change as serve does: the
+    /// rendered files over the output, then the search index.
+    fn edit(&mut self, files: &[(&str, &str)]) -> Update {
+        for (rel, text) in files {
+            self.site.write(rel, text);
+        }
+        let paths: Vec<std::path::PathBuf> = files.iter().map(|(rel, _)| rel.into()).collect();
+        let update = self.live.update(&paths);
+        if let Update::Done(patch) = &update {
+            let mut next = self.output.share();
+            for (path, bytes) in &patch.files {
+                next.put(path.clone(), bytes.clone());
+            }
+            let search = rolebook::search::build_index(&self.live.search_docs());
+            let fresh: Vec<&String> = search.iter().map(|(p, _)| p).collect();
+            let stale: Vec<String> = next
+                .paths()
+                .filter(|p| p.starts_with("search/") && !fresh.contains(p))
+                .cloned()
+                .collect();
+            for path in stale {
+                next.remove(&path);
+            }
+            for (path, bytes) in search {
+                next.put(path, std::sync::Arc::new(bytes));
+            }
+            self.output = next;
+        }
+        update
+    }
+
+    fn page(&self, path: &str) -> String {
+        String::from_utf8(self.output.get(path).expect(path).to_vec()).expect("UTF-8")
+    }
+
+    /// Every file equals what a build from scratch makes now.
+    fn assert_fresh(&self) {
+        let fresh = build(&Project::new(self.site.path()), &self.opts).expect("fresh build");
+        let ours: Vec<&String> = self.output.paths().collect();
+        let theirs: Vec<&String> = fresh.output.paths().collect();
+        assert_eq!(ours, theirs, "the same files");
+        for (path, bytes) in fresh.output.iter() {
+            let kept = self.output.get(path).expect("listed above");
+            assert!(
+                kept == bytes,
+                "{path} differs from a fresh build:\n--- updated\n{}\n--- fresh\n{}",
+                String::from_utf8_lossy(kept),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        assert_eq!(
+            self.live.warnings().render(false),
+            fresh.warnings.render(false),
+            "the same warnings"
+        );
+    }
+}
+
+const INTRO_FRONT: &str = "+++\ntitle = \"Introduction\"\ndate = 2026-01-10\ntags = [\"start\", \"basics\"]\nroles = \"po\"\n+++\n";
+
+fn done(update: &Update) -> &rolebook::site::live::Patch {
+    match update {
+        Update::Done(patch) => patch,
+        other => panic!("expected an in-place update, got {other:?}"),
+    }
+}
+
+fn rendered(patch: &rolebook::site::live::Patch) -> Vec<&str> {
+    let mut paths: Vec<&str> = patch.files.iter().map(|(p, _)| p.as_str()).collect();
+    paths.sort_unstable();
+    paths
+}
+
+#[test]
+fn a_body_edit_renders_what_shows_the_page_and_matches_a_fresh_build() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    kept.assert_fresh();
+    let update = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!(
+            "{INTRO_FRONT}\nA new summary, longer than the first one was.\n\n## First steps\n\nRead [PB-1](@backlog/PB-1) first.\n\n## Then\n\nMore words here.\n"
+        ),
+    )]);
+    let patch = done(&update);
+    assert_eq!(patch.edited, 1);
+    let paths = rendered(patch);
+    for expected in [
+        "guide/intro/index.html",   // the page
+        "guide/index.html",         // its section lists its summary
+        "guide/related/index.html", // get_page
+        "overview/index.html",      // get_taxonomy and get_section
+        "tags/start/index.html",    // its terms
+        "tags/basics/index.html",
+        "role/po/index.html",
+        "guide/atom.xml",   // its section's feed
+        "print/index.html", // every page's text
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {paths:?}");
+    }
+    for untouched in [
+        "guide/setup/index.html",
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+    ] {
+        assert!(!paths.contains(&untouched), "{untouched} in {paths:?}");
+    }
+    assert!(
+        kept.page("guide/intro/index.html")
+            .contains("More words here.")
+    );
+    assert!(
+        kept.page("guide/related/index.html")
+            .contains("A new summary")
+    );
+    kept.assert_fresh();
+}
+
+#[test]
+fn section_edits_and_bursts_match_a_fresh_build() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    done(&kept.edit(&[(
+        "content/guide/_index.md",
+        "+++\ntitle = \"Guide\"\nfeed = true\n+++\n\nHow the team works, in a new order.\n",
+    )]));
+    kept.assert_fresh();
+    let update = kept.edit(&[
+        (
+            "content/guide/setup.md",
+            "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\nWhat to install, and why.\n\n## Before you start\n\nRead the [first steps](intro.md#first-steps).\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nStart [here](@/guide/intro.md).\n"),
+    ]);
+    assert_eq!(done(&update).edited, 2);
+    kept.assert_fresh();
+    // A save that changes nothing renders nothing.
+    let update = kept.edit(&[(
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\n\nStart [here](@/guide/intro.md).\n",
+    )]);
+    assert!(done(&update).files.is_empty());
+}
+
+#[test]
+fn a_data_link_change_renders_the_data_pages() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let update = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{INTRO_FRONT}\nThe first paragraph is the summary of this page.\n\n## First steps\n\nRead [PB-2](@backlog/PB-2) instead.\n"),
+    )]);
+    assert!(rendered(done(&update)).contains(&"team/backlog/index.html"));
+    kept.assert_fresh();
+}
+
+#[test]
+fn front_matter_and_file_changes_need_a_full_build() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    // A new title changes the sidebar of every page.
+    assert!(matches!(
+        kept.edit(&[(
+            "content/guide/setup.md",
+            "+++\ntitle = \"Set up\"\n+++\n\nNew.\n"
+        )]),
+        Update::Full
+    ));
+    let mut kept = Kept::start(Site::fixture("live"));
+    assert!(matches!(
+        kept.edit(&[(
+            "content/guide/new.md",
+            "+++\ntitle = \"New\"\n+++\n\nNew.\n"
+        )]),
+        Update::Full
+    ));
+    let mut kept = Kept::start(Site::fixture("live"));
+    std::fs::remove_file(kept.site.path().join("content/guide/setup.md")).expect("remove");
+    assert!(matches!(
+        kept.live.update(&["content/guide/setup.md".into()]),
+        Update::Full
+    ));
+    let mut kept = Kept::start(Site::fixture("live"));
+    for other in [
+        "templates/related.html",
+        "rolebook.toml",
+        "content/team/backlog.toml",
+    ] {
+        assert!(
+            matches!(kept.live.update(&[other.into()]), Update::Full),
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_edit_fails_and_leaves_the_site_as_it_was() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let before = kept.page("guide/intro/index.html");
+    // Removing the heading breaks the anchor `setup.md` links to.
+    let update = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{INTRO_FRONT}\nNo headings any more.\n"),
+    )]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    let text = diags.render(false);
+    assert!(text.contains("content/guide/setup.md:"), "{text}");
+    assert!(text.contains("first-steps"), "{text}");
+    assert_eq!(kept.page("guide/intro/index.html"), before);
+    // A broken link in the page itself.
+    let update = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{INTRO_FRONT}\nSee [gone](@/guide/gone.md).\n\n## First steps\n"),
+    )]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    assert!(
+        diags.render(false).contains("content/guide/intro.md:8:"),
+        "{}",
+        diags.render(false)
+    );
+    // Fixed: the update applies and the site is whole again.
+    done(&kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{INTRO_FRONT}\nFixed.\n\n## First steps\n\nAgain.\n"),
+    )]));
+    assert!(kept.page("guide/intro/index.html").contains("Again."));
+    kept.assert_fresh();
+}
+
+#[test]
+fn warnings_follow_the_edited_page() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    assert_eq!(kept.live.warnings().iter().count(), 0);
+    done(&kept.edit(&[(
+        "content/guide/setup.md",
+        "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\n```gherkin\nGiven a step\n```\n\n## Before you start\n",
+    )]));
+    let warnings = kept.live.warnings().render(false);
+    assert!(warnings.contains("content/guide/setup.md:"), "{warnings}");
+    kept.assert_fresh();
+    done(&kept.edit(&[(
+        "content/guide/setup.md",
+        "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\nPlain again.\n\n## Before you start\n",
+    )]));
+    assert_eq!(kept.live.warnings().iter().count(), 0);
+    kept.assert_fresh();
+}
