@@ -137,6 +137,25 @@ mod tests {
         .unwrap();
         build(&project, &opts).unwrap();
         assert_eq!(cache.last_rendered(), 4);
+        // A page template is not used by Markdown: nothing to render again.
+        std::fs::write(
+            dir.path().join("templates/page.html"),
+            "<main>{{ page.content | safe }}</main>",
+        )
+        .unwrap();
+        let built = build(&project, &opts).unwrap();
+        assert_eq!(cache.last_rendered(), 0, "a page template keeps the cache");
+        let a = String::from_utf8(built.output.get("a/index.html").unwrap().to_vec()).unwrap();
+        assert!(a.starts_with("<main>"), "{a}");
+        // A shortcode is.
+        std::fs::create_dir_all(dir.path().join("templates/shortcodes")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/shortcodes/note.html"),
+            "<aside>{{ body }}</aside>",
+        )
+        .unwrap();
+        build(&project, &opts).unwrap();
+        assert_eq!(cache.last_rendered(), 4, "a shortcode renders all again");
         // A broken anchor is still found with the cache.
         std::fs::write(
             dir.path().join("content/b.md"),

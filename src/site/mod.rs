@@ -311,7 +311,8 @@ fn load_templates(
 }
 
 /// What every page's Markdown depends on besides its own text: the
-/// config, the templates, the data, static file names and every URL.
+/// config, the shortcode templates, the data, static file names and every
+/// URL.
 fn environment_hash(
     config: &SiteConfig,
     content: &Content,
@@ -335,7 +336,7 @@ fn environment_hash(
         .collect();
     cache::hash_of((
         serde_json::to_string(config).unwrap_or_default(),
-        templates.hash,
+        templates.markdown_hash,
         urls,
         assets,
         fingerprints,

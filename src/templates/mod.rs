@@ -151,8 +151,9 @@ pub fn read_tree(dir: &Path, display: &Path) -> Vec<SourceFile> {
 pub struct Templates {
     pub tera: Tera,
     pub origin: BTreeMap<String, PathBuf>,
-    /// A hash of every template's name and text, to tell when they changed.
-    pub hash: u64,
+    /// A hash of the templates Markdown can use: shortcodes and whatever
+    /// template a shortcode names (to include, import or extend).
+    pub markdown_hash: u64,
 }
 
 impl Templates {
@@ -204,8 +205,12 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
-        let hash = crate::site::cache::hash_of(&sources);
-        Ok(Templates { tera, origin, hash })
+        let markdown_hash = markdown_hash(&sources);
+        Ok(Templates {
+            tera,
+            origin,
+            markdown_hash,
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -261,4 +266,23 @@ pub fn template_error(
     }
     let message = chain.last().cloned().unwrap_or_default();
     Diagnostic::error(Kind::Template, message).in_file(path)
+}
+
+/// See [`Templates::markdown_hash`]. A template counts when a shortcode's
+/// text names it anywhere, which may include a few more than needed.
+fn markdown_hash(sources: &[(String, String)]) -> u64 {
+    let shortcodes: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(name, _)| name.starts_with("shortcodes/"))
+        .collect();
+    let used: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(name, _)| {
+            name.starts_with("shortcodes/")
+                || shortcodes
+                    .iter()
+                    .any(|(_, text)| text.contains(name.as_str()))
+        })
+        .collect();
+    crate::site::cache::hash_of(used)
 }
