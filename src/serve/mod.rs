@@ -3,9 +3,11 @@
 //! Owns the dev server loop: the first build, the HTTP server (`http`), the
 //! watcher and its change classifier (`watch`), the shared state requests
 //! answer from (`state`) and the live-reload script and events
-//! (`livereload`). It does not build anything itself: every rebuild is a
-//! [`site::build`] in memory, swapped in whole when it succeeds. Nothing is
-//! written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
+//! (`livereload`). It does not build anything itself: an edit to the text
+//! of existing pages is applied to the kept build by [`site::live`], and
+//! anything else is a [`site::build`] in memory; either is swapped in only
+//! when it succeeds, and the search index after an update is made by
+//! `indexer`. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
 //! never leave a half-written output folder.
 //!
 //! The site is served at the root of `http://BIND:PORT/` whatever the path

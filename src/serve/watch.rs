@@ -22,8 +22,7 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher}
 use crate::content;
 use crate::error::{Diagnostic, Kind};
 
-/// Quiet time that ends a burst of events.
-/// Editors save in a few system calls, microseconds apart: a short quiet
+/// Quiet time that ends a burst of events. Editors save in a few system calls, microseconds apart: a short quiet
 /// time is enough, and every millisecond of it is waited on each edit.
 pub const QUIET: Duration = Duration::from_millis(20);
 /// The longest a burst may delay a rebuild.
