@@ -353,6 +353,33 @@ fn build_output_has_no_live_reload_script() {
 }
 
 #[test]
+fn text_edit_updates_in_place_then_the_search_index_follows() {
+    let s = Served::start(Site::fixture("serve-basic"));
+    let generation = s.generation();
+    let mut events = s.events(generation);
+    events.opened();
+    s.write(
+        "content/guide.md",
+        "+++\ntitle = \"Guide\"\nweight = 1\n+++\n\nThe zanzibarquux version of the guide.\n",
+    );
+    let reload = events.next("reload");
+    assert!(reload.contains("\"/guide/\""), "{reload}");
+    assert!(!reload.contains("\"/roles/po/\""), "{reload}");
+    let page = s.get("/guide/");
+    assert!(page.text().contains("The zanzibarquux version"));
+    let lines = s.wait("the rebuild message", || {
+        Some(s.rebuilt_lines()).filter(|l| !l.is_empty())
+    });
+    assert!(
+        lines[0].starts_with("Rebuilt 1 edited page after 1 change (content/guide.md) in "),
+        "{lines:?}"
+    );
+    // The index is made after the reload event, with no event of its own.
+    s.wait_for("/search/t-z.js", 200, "zanzibarquux");
+    assert_eq!(s.generation(), generation + 1);
+}
+
+#[test]
 fn edited_page_is_served_after_rebuild() {
     let s = Served::start(Site::fixture("serve-basic"));
     s.write(
