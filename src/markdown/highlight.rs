@@ -94,30 +94,103 @@ pub fn highlight_lines(lang: &str, code: &str, enabled: bool) -> Vec<String> {
     let mut stack = ScopeStack::new();
     let mut out = Vec::new();
     for line in LinesWithEndings::from(code) {
-        let mut html = String::new();
-        for scope in stack.as_slice() {
-            open_span(&mut html, *scope);
+        if let Some(html) = recall(line, &mut state, &mut stack) {
+            out.push(html);
+            continue;
         }
-        let ops = state.parse_line(line, syntaxes()).unwrap_or_default();
-        match line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack) {
-            Ok((spans, _)) => html.push_str(&spans),
-            Err(_) => {
-                out.push(crate::text::escape_html(line));
-                continue;
-            }
-        }
-        // The newline sits inside the spans still open; move it after them
-        // so a line can be wrapped in an element of its own.
-        let newline = html.rfind('\n').map(|i| html.remove(i)).is_some();
-        for _ in 0..stack.len() {
-            html.push_str("</span>");
-        }
-        if newline {
-            html.push('\n');
-        }
+        let before = (state.clone(), stack.clone());
+        let html = highlight_line(line, &mut state, &mut stack);
+        remember(line, before, &html, &state, &stack);
         out.push(html);
     }
     out
+}
+
+/// One line as HTML; advances the parser and the stack of open scopes.
+fn highlight_line(line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> String {
+    let mut html = String::new();
+    for scope in stack.as_slice() {
+        open_span(&mut html, *scope);
+    }
+    let ops = state.parse_line(line, syntaxes()).unwrap_or_default();
+    match line_tokens_to_classed_spans(line, &ops, STYLE, stack) {
+        Ok((spans, _)) => html.push_str(&spans),
+        Err(_) => return crate::text::escape_html(line),
+    }
+    // The newline sits inside the spans still open; move it after them
+    // so a line can be wrapped in an element of its own.
+    let newline = html.rfind('\n').map(|i| html.remove(i)).is_some();
+    for _ in 0..stack.len() {
+        html.push_str("</span>");
+    }
+    if newline {
+        html.push('\n');
+    }
+    html
+}
+
+/// A highlighted line and the parser states around it.
+struct Memo {
+    state: ParseState,
+    stack: ScopeStack,
+    html: String,
+    state_after: ParseState,
+    stack_after: ScopeStack,
+}
+
+/// Lines remembered per thread. Code repeats a lot line by line (braces,
+/// imports, keys of a config file), and a line's HTML depends only on its
+/// text and the parser state before it, so a line met again in the same
+/// state is not parsed again: the same bytes come out either way.
+const MEMO_LINES: usize = 100_000;
+/// States remembered per line text (`}` is met in many).
+const MEMO_STATES: usize = 8;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<(usize, std::collections::HashMap<String, Vec<Memo>>)> =
+        std::cell::RefCell::new((0, std::collections::HashMap::new()));
+}
+
+fn recall(line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<String> {
+    MEMO.with(|memo| {
+        let memo = memo.borrow();
+        let hit = memo
+            .1
+            .get(line)?
+            .iter()
+            .find(|m| m.state == *state && m.stack == *stack)?;
+        *state = hit.state_after.clone();
+        *stack = hit.stack_after.clone();
+        Some(hit.html.clone())
+    })
+}
+
+fn remember(
+    line: &str,
+    (state, stack): (ParseState, ScopeStack),
+    html: &str,
+    state_after: &ParseState,
+    stack_after: &ScopeStack,
+) {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 >= MEMO_LINES {
+            memo.0 = 0;
+            memo.1.clear();
+        }
+        let entries = memo.1.entry(line.to_string()).or_default();
+        if entries.len() >= MEMO_STATES {
+            return;
+        }
+        entries.push(Memo {
+            state,
+            stack,
+            html: html.to_string(),
+            state_after: state_after.clone(),
+            stack_after: stack_after.clone(),
+        });
+        memo.0 += 1;
+    });
 }
 
 fn open_span(html: &mut String, scope: Scope) {
@@ -265,6 +338,24 @@ fn strip_comments(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn remembered_lines_depend_on_the_state_before_them() {
+        let plain = "let a = 1;\n";
+        let in_comment = "/*\nlet a = 1;\n*/\n";
+        let first = highlight_lines("rust", plain, true);
+        let second = highlight_lines("rust", in_comment, true);
+        let third = highlight_lines("rust", plain, true);
+        assert_eq!(first, third);
+        assert_ne!(first[0], second[1], "inside a comment it is a comment");
+        assert!(second[1].contains("hl-comment"), "{}", second[1]);
+        // The same bytes as a thread that remembers nothing.
+        let fresh = std::thread::spawn(move || highlight_lines("rust", in_comment, true))
+            .join()
+            .unwrap();
+        assert_eq!(second, fresh);
+    }
+
     use super::*;
 
     #[test]
