@@ -3,9 +3,10 @@
 //! A page's HTML depends on its own text and on the rest of the site only
 //! through links (URLs of other pages and assets), shortcodes (templates,
 //! data) and the Markdown options (config). The cache keys each page by a
-//! hash of its text, and the whole cache by a hash of all the rest, so an
-//! edit to one page re-renders that page's Markdown alone, while a change to
-//! the config, a template, a data file or the set of pages renders all again.
+//! hash of its text, and the whole cache by a hash of all the rest but the
+//! data, so an edit to one page re-renders that page's Markdown alone, a
+//! data edit the pages that link to data items or run shortcodes, and a
+//! change to the config, a shortcode template or the set of pages all again.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -30,6 +31,8 @@ impl std::fmt::Debug for RenderCache {
 #[derive(Default)]
 struct State {
     env: u64,
+    /// The data files the pages were rendered with.
+    data: u64,
     pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
 }
 
@@ -44,15 +47,21 @@ impl RenderCache {
         RenderCache::default()
     }
 
-    /// The entries still valid under `env`: rel path -> (text hash, page, diagnostics).
-    pub fn take(&self, env: u64) -> HashMap<String, (u64, RenderedPage, Diagnostics)> {
+    /// The entries still valid under `env` with data files `data`: rel
+    /// path -> (text hash, page, diagnostics). Pages that read data are
+    /// dropped when the data changed.
+    pub fn take(&self, env: u64, data: u64) -> HashMap<String, (u64, RenderedPage, Diagnostics)> {
         let Ok(mut state) = self.state.lock() else {
             return HashMap::new();
         };
         if state.env != env {
             state.pages.clear();
         }
-        std::mem::take(&mut state.pages)
+        let mut pages = std::mem::take(&mut state.pages);
+        if state.data != data {
+            pages.retain(|_, (_, page, _)| !page.reads_data);
+        }
+        pages
     }
 
     /// How many pages the last build had to render.
@@ -64,7 +73,7 @@ impl RenderCache {
     /// that were not reused.
     pub fn store(
         &self,
-        env: u64,
+        (env, data): (u64, u64),
         pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
         rendered: usize,
     ) {
@@ -72,6 +81,7 @@ impl RenderCache {
             .store(rendered, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut state) = self.state.lock() {
             state.env = env;
+            state.data = data;
             state.pages = pages;
         }
     }

@@ -14,11 +14,17 @@
 //! - the term pages of their taxonomies, their section's Atom feed, the
 //!   print page, and the data item pages when the items they link to changed.
 //!
+//! An edit to existing data files is applied in place the same way: the
+//! data set is made again, and so is every page whose Markdown reads data
+//! (it links to data items or runs shortcodes), with what shows those
+//! pages, the data item pages and every page whose template called
+//! `load_data` or a data view.
+//!
 //! The search documents of the edited pages are made again too; serve
 //! builds the index from them after telling the browser ([`Live::search_docs`]),
 //! as it is part of no page.
 //!
-//! Anything else (the config, a template, data, static files, a page added,
+//! Anything else (the config, a template, static files, a page or data file added,
 //! removed, renamed or given new front matter, a template other than a
 //! page's looking a changed page up) answers [`Update::Full`], and serve
 //! makes a full build, which still reuses the Markdown of unchanged pages
@@ -38,6 +44,8 @@ use crate::search::SearchDoc;
 /// A built site with what serve needs to update it.
 pub struct Live {
     site: Site,
+    /// The site folder.
+    root: PathBuf,
     drafts: bool,
     /// Warnings about each page's file (front matter, Markdown), by id.
     page_warnings: Vec<Diagnostics>,
@@ -91,6 +99,7 @@ struct Edit {
 impl Live {
     pub(super) fn new(
         site: Site,
+        root: &Path,
         search_docs: Vec<Arc<SearchDoc>>,
         opts: &BuildOptions,
         warnings: &Diagnostics,
@@ -122,6 +131,7 @@ impl Live {
             .collect();
         Live {
             site,
+            root: root.to_path_buf(),
             drafts: opts.drafts,
             page_warnings,
             other_warnings,
@@ -133,6 +143,9 @@ impl Live {
     /// Applies a burst of changes (paths relative to the site root) when
     /// they only edit the text of existing pages.
     pub fn update(&mut self, changed: &[PathBuf]) -> Update {
+        if !changed.is_empty() && changed.iter().all(|p| self.data_source(p).is_some()) {
+            return self.update_data(changed);
+        }
         let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
             Ok(Some(edits)) => edits,
@@ -147,7 +160,7 @@ impl Live {
         }
         let edited = edits.len();
         lap.mark("update: read");
-        match self.apply(edits) {
+        match self.apply(edits, false) {
             Ok(Some(files)) => Update::Done(Patch {
                 files,
                 edited,
@@ -170,6 +183,114 @@ impl Live {
             all.extend(w.iter().cloned());
         }
         finish(all)
+    }
+
+    /// The place in `content.data` of the data file at `path` (relative to
+    /// the site root).
+    fn data_source(&self, path: &Path) -> Option<usize> {
+        let rel = content::rel_string(path.strip_prefix("content").ok()?);
+        self.site
+            .content
+            .data
+            .iter()
+            .position(|d| d.rel_path == rel)
+    }
+
+    /// Applies edits to existing data files: the data set is made again and
+    /// every page that reads data is rendered again, with what shows it.
+    fn update_data(&mut self, changed: &[PathBuf]) -> Update {
+        let mut sources = self.site.content.data.clone();
+        let mut any = false;
+        for path in changed {
+            let Some(place) = self.data_source(path) else {
+                return Update::Full;
+            };
+            let source = &mut sources[place];
+            let Ok(bytes) = std::fs::read(self.root.join(path)) else {
+                return Update::Full;
+            };
+            if bytes == source.text.as_bytes() {
+                continue;
+            }
+            source.text = match content::decode(&source.display_path, bytes) {
+                Ok(text) => text,
+                Err(diags) => return Update::Failed(finish(diags)),
+            };
+            any = true;
+        }
+        if !any {
+            return Update::Done(Patch {
+                warnings: self.warnings(),
+                ..Patch::default()
+            });
+        }
+        let mut diags = Diagnostics::new();
+        let data = std::sync::Arc::new(super::load_data(&sources, &mut diags));
+        if diags.has_errors() {
+            return Update::Failed(finish(diags));
+        }
+        let old_data = std::mem::replace(&mut self.site.data, data.clone());
+        self.site.index.set_data(data);
+        // Every page that reads data, its text as it is.
+        let mut edits = Vec::new();
+        for (id, r) in self.site.rendered.iter().enumerate() {
+            let page = self.site.content.page(id);
+            if !r.reads_data || page.implicit {
+                continue;
+            }
+            let warnings = content::parse_page(
+                &page.rel_path,
+                &page.display_path,
+                &page.source_path,
+                page.text.to_string(),
+            )
+            .map(|(_, w)| w)
+            .unwrap_or_default();
+            edits.push(Edit {
+                id,
+                text: page.text.clone(),
+                body_offset: page.body_offset,
+                warnings,
+            });
+        }
+        let edited = edits.len();
+        match self.apply(edits, true) {
+            Ok(Some(files)) => {
+                // The data files' own warnings, made again.
+                let data_paths: HashSet<&Path> =
+                    sources.iter().map(|d| d.display_path.as_path()).collect();
+                let mut others = Diagnostics::new();
+                for d in self.other_warnings.iter() {
+                    let in_data = d
+                        .location
+                        .as_ref()
+                        .is_some_and(|l| data_paths.contains(l.path.as_path()));
+                    if !in_data {
+                        others.push(d.clone());
+                    }
+                }
+                others.extend(diags.iter().cloned());
+                self.other_warnings = others;
+                self.site.index.set_lookups(None, None);
+                std::sync::Arc::make_mut(&mut self.site.content).data = sources;
+                self.site.set_lookups();
+                Update::Done(Patch {
+                    files,
+                    edited,
+                    warnings: self.warnings(),
+                })
+            }
+            Ok(None) => {
+                self.site.index.set_data(old_data.clone());
+                self.site.data = old_data;
+                Update::Full
+            }
+            Err(d) => {
+                self.site.index.set_data(old_data.clone());
+                self.site.data = old_data;
+                Update::Failed(finish(d))
+            }
+        }
     }
 
     /// The edits, or `None` when a change is not a body edit of a page.
@@ -213,7 +334,11 @@ impl Live {
 
     /// Renders the edited pages and what shows them; on an error the site
     /// is left as it was.
-    fn apply(&mut self, edits: Vec<Edit>) -> Result<Option<Files>, Diagnostics> {
+    fn apply(
+        &mut self,
+        edits: Vec<Edit>,
+        data_changed: bool,
+    ) -> Result<Option<Files>, Diagnostics> {
         let mut diags = Diagnostics::new();
         let site = &self.site;
         // Markdown first, against the site as it is: nothing changes yet.
@@ -240,7 +365,7 @@ impl Live {
         }
         let lap = super::Lap::new();
         lap.mark("update: markdown");
-        let Some(only) = self.affected(&fresh) else {
+        let Some(only) = self.affected(&fresh, data_changed) else {
             return Ok(None);
         };
 
@@ -305,6 +430,7 @@ impl Live {
     fn affected(
         &self,
         fresh: &[(content::Page, render::RenderedPage, Diagnostics)],
+        data_changed: bool,
     ) -> Option<Only> {
         let site = &self.site;
         let content = &site.content;
@@ -333,8 +459,10 @@ impl Live {
                 only.data_pages = true;
             }
         }
+        only.data_pages |= data_changed;
         let reads_changed = |reads: &crate::templates::functions::Reads| {
-            (reads.taxonomies && has_terms)
+            (reads.data && data_changed)
+                || (reads.taxonomies && has_terms)
                 || reads.pages.iter().any(|p| looked_up.contains(p.as_str()))
         };
         let other = site

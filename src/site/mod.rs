@@ -149,7 +149,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
             drafts: opts.drafts,
         },
     );
-    let data = load_data(&content, &mut diags);
+    let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
     let statics = extras::collect_static(project, &config, &mut diags);
     // Broken pages or data still let the other pages be checked, so one run
@@ -169,7 +169,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
             .map(|p| (p.rel_path.clone(), p.url_path.clone()))
             .collect(),
         assets: statics.fingerprints.clone(),
-        data: Arc::new(data),
+        data: std::sync::RwLock::new(Arc::new(data)),
         markdown: config.markdown.clone(),
         pages: Default::default(),
         taxonomies: Default::default(),
@@ -180,7 +180,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
     let rendered = render_markdown(
         &content,
-        &index.data,
+        &index.data(),
         &templates,
         &urls,
         &config,
@@ -260,7 +260,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         dest,
         live: opts
             .live_reload
-            .then(|| live::Live::new(site, search_docs, opts, &warnings)),
+            .then(|| live::Live::new(site, &project.root, search_docs, opts, &warnings)),
         warnings,
         stats,
     })
@@ -271,9 +271,8 @@ fn finish(mut diags: Diagnostics) -> Diagnostics {
     diags
 }
 
-fn load_data(content: &Content, diags: &mut Diagnostics) -> DataSet {
-    let parsed: Vec<_> = content
-        .data
+fn load_data(sources: &[content::DataSource], diags: &mut Diagnostics) -> DataSet {
+    let parsed: Vec<_> = sources
         .par_iter()
         .map(|source| data::parse_lenient(&source.rel_path, &source.display_path, &source.text))
         .collect();
@@ -310,9 +309,9 @@ fn load_templates(
     }
 }
 
-/// What every page's Markdown depends on besides its own text: the
-/// config, the shortcode templates, the data, static file names and every
-/// URL.
+/// What every page's Markdown depends on besides its own text and the data
+/// (see [`data_hash`]): the config, the shortcode templates, static file
+/// names and every URL.
 fn environment_hash(
     config: &SiteConfig,
     content: &Content,
@@ -329,21 +328,25 @@ fn environment_hash(
     assets.sort_unstable();
     let mut fingerprints: Vec<(&String, &String)> = statics.iter().collect();
     fingerprints.sort_unstable();
-    let data: Vec<(&str, &str)> = content
-        .data
-        .iter()
-        .map(|d| (d.rel_path.as_str(), d.text.as_str()))
-        .collect();
     cache::hash_of((
         serde_json::to_string(config).unwrap_or_default(),
         templates.markdown_hash,
         urls,
         assets,
         fingerprints,
-        data,
         &content.drafts,
         &content.unreadable,
     ))
+}
+
+/// The data files' names and text: what pages that read data depend on.
+fn data_hash(content: &Content) -> u64 {
+    let data: Vec<(&str, &str)> = content
+        .data
+        .iter()
+        .map(|d| (d.rel_path.as_str(), d.text.as_str()))
+        .collect();
+    cache::hash_of(data)
 }
 
 #[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
@@ -357,7 +360,8 @@ fn render_markdown(
     env: u64,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
-    let previous = cache.map(|c| c.take(env)).unwrap_or_default();
+    let data_hash = data_hash(content);
+    let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(u64, RenderedPage, Diagnostics)> = content
         .pages
@@ -384,7 +388,7 @@ fn render_markdown(
         out.push(rendered);
     }
     if let Some(cache) = cache {
-        cache.store(env, kept, fresh.into_inner());
+        cache.store((env, data_hash), kept, fresh.into_inner());
     }
     out
 }
@@ -489,7 +493,7 @@ impl Site {
         let mut site = Site {
             config,
             content: Arc::new(content),
-            data: index.data.clone(),
+            data: index.data(),
             templates,
             urls,
             index,

@@ -24,6 +24,8 @@ pub struct PageHooks<'a> {
     pub config: &'a crate::config::SiteConfig,
     /// Data items this page links to: (kind, id).
     pub data_refs: RefCell<Vec<(String, String)>>,
+    /// Whether it ran a shortcode (which may show data).
+    pub shortcodes: std::cell::Cell<bool>,
 }
 
 impl PageHooks<'_> {
@@ -132,6 +134,7 @@ impl Hooks for PageHooks<'_> {
     }
 
     fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+        self.shortcodes.set(true);
         let template = format!("shortcodes/{}.html", call.name);
         if self.templates.has(&template) {
             let mut ctx = Context::new();
@@ -228,6 +231,10 @@ pub fn join(dir: &str, path: &str) -> Option<String> {
 pub struct RenderedPage {
     pub rendered: Rendered,
     pub data_refs: Vec<(String, String)>,
+    /// Whether the HTML may depend on the data files: the page links to
+    /// data items or runs shortcodes (data views, or templates that may
+    /// load data).
+    pub reads_data: bool,
 }
 
 pub fn render_page(
@@ -246,6 +253,7 @@ pub fn render_page(
         urls,
         config,
         data_refs: RefCell::new(Vec::new()),
+        shortcodes: std::cell::Cell::new(false),
     };
     let src = Source {
         display_path: &page.display_path,
@@ -254,11 +262,13 @@ pub fn render_page(
         len: page.text.len() - page.body_offset,
     };
     let (rendered, diags) = markdown::render(src, &config.markdown, &hooks);
+    let reads_data = hooks.shortcodes.get() || !hooks.data_refs.borrow().is_empty();
     let data_refs = hooks.data_refs.into_inner();
     (
         RenderedPage {
             rendered,
             data_refs,
+            reads_data,
         },
         diags,
     )

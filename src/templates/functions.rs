@@ -47,7 +47,8 @@ pub struct SiteIndex {
     pub url_of: HashMap<String, String>,
     /// Static rel path -> fingerprinted rel path.
     pub assets: HashMap<String, String>,
-    pub data: Arc<DataSet>,
+    /// The data files; replaced when serve applies a data edit.
+    pub data: RwLock<Arc<DataSet>>,
     pub markdown: MarkdownConfig,
     /// Looks up a page view by content rel path; set once Markdown is
     /// rendered (and again after serve updates pages). Views are made on
@@ -58,6 +59,17 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
+    pub fn data(&self) -> Arc<DataSet> {
+        self.data
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_data(&self, data: Arc<DataSet>) {
+        *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
+    }
+
     /// Sets (or with `None`, drops) the page and taxonomy lookups.
     pub fn set_lookups(&self, pages: Option<PageLookup>, taxonomies: Option<TaxonomyLookup>) {
         *self.pages.write().unwrap_or_else(PoisonError::into_inner) = pages;
@@ -76,16 +88,19 @@ pub struct Reads {
     pub pages: Vec<String>,
     /// Whether it called `get_taxonomy`.
     pub taxonomies: bool,
+    /// Whether it read data: `load_data` or a data view.
+    pub data: bool,
 }
 
 impl Reads {
     pub fn is_empty(&self) -> bool {
-        self.pages.is_empty() && !self.taxonomies
+        self.pages.is_empty() && !self.taxonomies && !self.data
     }
 
     pub fn merge(&mut self, other: Reads) {
         self.pages.extend(other.pages);
         self.taxonomies |= other.taxonomies;
+        self.data |= other.data;
     }
 }
 
@@ -154,7 +169,8 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
     let i = index.clone();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
         let path = arg_str(args, "path", "load_data")?;
-        i.data.get(path).map(|f| f.value.clone()).ok_or_else(|| {
+        note(|r| r.data = true);
+        i.data().get(path).map(|f| f.value.clone()).ok_or_else(|| {
             tera::Error::msg(format!("load_data: no data file `{path}` under content/"))
         })
     });
@@ -198,7 +214,8 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
                 args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let href = |p: &str| i.urls.href(p);
             let ctx = ViewContext { url: &href };
-            match i.data.render_view(view, &args, &ctx) {
+            note(|r| r.data = true);
+            match i.data().render_view(view, &args, &ctx) {
                 Some(Ok(html)) => Ok(Value::String(html)),
                 Some(Err(message)) => Err(tera::Error::msg(message)),
                 None => Err(tera::Error::msg(format!("no data view `{view}`"))),

@@ -210,16 +210,23 @@ fn front_matter_and_file_changes_need_a_full_build() {
         Update::Full
     ));
     let mut kept = Kept::start(Site::fixture("live"));
-    for other in [
-        "templates/related.html",
-        "rolebook.toml",
-        "content/team/backlog.toml",
-    ] {
+    for other in ["templates/related.html", "rolebook.toml", "static/x.css"] {
         assert!(
             matches!(kept.live.update(&[other.into()]), Update::Full),
             "{other}"
         );
     }
+    // A page and a data file at once.
+    assert!(matches!(
+        kept.live.update(&[
+            "content/guide/setup.md".into(),
+            "content/team/backlog.toml".into()
+        ]),
+        Update::Full
+    ));
+    // A data file saved unchanged.
+    let update = kept.live.update(&["content/team/backlog.toml".into()]);
+    assert!(done(&update).files.is_empty());
 }
 
 #[test]
@@ -276,5 +283,66 @@ fn warnings_follow_the_edited_page() {
         "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\nPlain again.\n\n## Before you start\n",
     )]));
     assert_eq!(kept.live.warnings().iter().count(), 0);
+    kept.assert_fresh();
+}
+
+const BACKLOG: &str = "schema = \"backlog\"\nteam = \"Live squad\"\n\n[[item]]\nid = \"PB-1\"\ntitle = \"Write the introduction\"\nkind = \"story\"\nstatus = \"ready\"\nrank = 1\npoints = 2\n\n[[item]]\nid = \"PB-2\"\ntitle = \"Write the setup page\"\nkind = \"story\"\nstatus = \"backlog\"\nrank = 2\npoints = 3\n";
+
+#[test]
+fn a_data_edit_renders_the_pages_showing_data() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let edited = format!(
+        "{BACKLOG}\n[[item]]\nid = \"PB-3\"\ntitle = \"Chart the roadmap\"\nkind = \"story\"\nstatus = \"ready\"\nrank = 3\npoints = 1\n"
+    );
+    let update = kept.edit(&[("content/team/backlog.toml", &edited)]);
+    let patch = done(&update);
+    let paths = rendered(patch);
+    for expected in [
+        "board/index.html",        // a data view in its Markdown
+        "guide/intro/index.html",  // links to a backlog item
+        "counts/index.html",       // load_data in its template
+        "team/backlog/index.html", // the data page
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {paths:?}");
+    }
+    assert!(!paths.contains(&"guide/setup/index.html"), "{paths:?}");
+    assert!(kept.page("board/index.html").contains("Chart the roadmap"));
+    assert!(
+        kept.page("counts/index.html")
+            .contains("3 items for Live squad")
+    );
+    kept.assert_fresh();
+}
+
+#[test]
+fn a_broken_data_edit_fails_and_a_removed_item_breaks_its_links() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let before = kept.page("board/index.html");
+    let update = kept.edit(&[(
+        "content/team/backlog.toml",
+        "schema = \"backlog\"\n[[item]\n",
+    )]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    assert!(
+        diags.render(false).contains("content/team/backlog.toml:2:"),
+        "{}",
+        diags.render(false)
+    );
+    assert_eq!(kept.page("board/index.html"), before);
+    // PB-1 gone: the introduction's link to it is now an error.
+    let without_pb1 = BACKLOG.replacen("id = \"PB-1\"", "id = \"PB-9\"", 1);
+    let update = kept.edit(&[("content/team/backlog.toml", &without_pb1)]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    assert!(
+        diags.render(false).contains("content/guide/intro.md:"),
+        "{}",
+        diags.render(false)
+    );
+    assert_eq!(kept.page("board/index.html"), before);
+    done(&kept.edit(&[("content/team/backlog.toml", BACKLOG)]));
     kept.assert_fresh();
 }
