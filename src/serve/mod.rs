@@ -237,7 +237,7 @@ impl Session {
         let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         self.printer.info(&format!(
             "Rebuilt {} after {} in {millis} ms: {} rendered, {} changed",
-            plural(patch.edited, "edited page"),
+            patch.what,
             changes.describe(),
             plural(rendered, "file"),
             plural(changed.len(), "file"),

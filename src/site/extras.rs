@@ -282,7 +282,9 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
-            if self.only.is_none() && self.templates.has("taxonomy_list.html") {
+            if self.only.as_ref().is_none_or(|o| o.virtual_pages)
+                && self.templates.has("taxonomy_list.html")
+            {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
@@ -307,9 +309,9 @@ impl Site {
             let rendered: Vec<_> = terms
                 .par_iter()
                 .filter(|(slug, _)| {
-                    self.only
-                        .as_ref()
-                        .is_none_or(|o| o.terms.contains(&(name.clone(), slug.to_string())))
+                    self.only.as_ref().is_none_or(|o| {
+                        o.virtual_pages || o.terms.contains(&(name.clone(), slug.to_string()))
+                    })
                 })
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(folder, slug, term_name, pages, true);
@@ -370,9 +372,14 @@ impl Site {
         self.render_print(output, diags);
     }
 
-    pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
+    /// The 404 page and alias redirects.
+    pub(super) fn render_fallbacks(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_404(output, diags);
         self.render_aliases(output, diags);
+    }
+
+    pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
+        self.render_fallbacks(output, diags);
         self.render_listings(output, diags);
         if self.config.generate_sitemap {
             output.insert("sitemap.xml", self.sitemap(output));
@@ -461,7 +468,10 @@ impl Site {
         for (id, page) in self.content.pages.iter().enumerate() {
             if !page.is_section()
                 || !page.meta.feed
-                || self.only.as_ref().is_some_and(|o| !o.feeds.contains(&id))
+                || self
+                    .only
+                    .as_ref()
+                    .is_some_and(|o| !o.virtual_pages && !o.feeds.contains(&id))
             {
                 continue;
             }
@@ -515,7 +525,10 @@ impl Site {
     fn render_print(&self, output: &mut Output, diags: &mut Diagnostics) {
         if !self.config.print_page
             || !self.templates.has("print.html")
-            || self.only.as_ref().is_some_and(|o| !o.print)
+            || self
+                .only
+                .as_ref()
+                .is_some_and(|o| !o.print && !o.virtual_pages)
         {
             return;
         }

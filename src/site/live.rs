@@ -20,11 +20,16 @@
 //! pages, the data item pages and every page whose template called
 //! `load_data` or a data view.
 //!
+//! A template edit (shortcodes aside: they make Markdown) renders again the
+//! pages whose template is, extends, includes or imports a changed one, and
+//! every page without a Markdown file; a changed `sidebar.html`, every page.
+//!
 //! The search documents of the edited pages are made again too; serve
 //! builds the index from them after telling the browser ([`Live::search_docs`]),
 //! as it is part of no page.
 //!
-//! Anything else (the config, a template, static files, a page or data file added,
+//! Anything else (the config, a shortcode, static files, a page, data file
+//! or template added,
 //! removed, renamed or given new front matter, a template other than a
 //! page's looking a changed page up) answers [`Update::Full`], and serve
 //! makes a full build, which still reuses the Markdown of unchanged pages
@@ -82,11 +87,27 @@ pub struct Patch {
     pub files: Files,
     /// Pages whose text changed.
     pub edited: usize,
+    /// What was rendered again, in words: `1 edited page`.
+    pub what: String,
     pub warnings: Diagnostics,
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Output files as an update renders them.
 pub type Files = Vec<(String, Arc<Vec<u8>>)>;
+
+/// A template file of the site or of a theme, by its path from the root.
+fn is_template(path: &Path) -> bool {
+    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
+    match parts.next().as_deref() {
+        Some("templates") => true,
+        Some("themes") => parts.nth(1).as_deref() == Some("templates"),
+        _ => false,
+    }
+}
 
 /// A page edit read from disk, not yet applied.
 struct Edit {
@@ -146,6 +167,9 @@ impl Live {
         if !changed.is_empty() && changed.iter().all(|p| self.data_source(p).is_some()) {
             return self.update_data(changed);
         }
+        if !changed.is_empty() && changed.iter().all(|p| is_template(p)) {
+            return self.update_templates();
+        }
         let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
             Ok(Some(edits)) => edits,
@@ -164,6 +188,7 @@ impl Live {
             Ok(Some(files)) => Update::Done(Patch {
                 files,
                 edited,
+                what: plural(edited, "edited page"),
                 warnings: self.warnings(),
             }),
             Ok(None) => Update::Full,
@@ -183,6 +208,78 @@ impl Live {
             all.extend(w.iter().cloned());
         }
         finish(all)
+    }
+
+    /// Applies edits to templates that Markdown does not use (shortcodes
+    /// need a full build): the pages whose template is one of the changed
+    /// ones, or extends, includes or imports one, are rendered again, and
+    /// every page without a Markdown file.
+    fn update_templates(&mut self) -> Update {
+        let project = super::Project::new(&self.root);
+        let mut diags = Diagnostics::new();
+        let Some(mut templates) = super::load_templates(&project, &self.site.config, &mut diags)
+        else {
+            return Update::Failed(finish(diags));
+        };
+        if templates.markdown_hash != self.site.templates.markdown_hash {
+            return Update::Full;
+        }
+        let Some(changed) = templates.changed_since(&self.site.templates) else {
+            return Update::Full;
+        };
+        if changed.is_empty() {
+            return Update::Done(Patch {
+                warnings: self.warnings(),
+                ..Patch::default()
+            });
+        }
+        crate::templates::functions::register(&mut templates.tera, self.site.index.clone());
+        let old_templates = std::mem::replace(&mut self.site.templates, templates);
+        let old_sidebars = if changed.contains("sidebar.html") {
+            let sidebars = self.site.render_sidebars();
+            Some(std::mem::replace(&mut self.site.sidebars, sidebars))
+        } else {
+            None
+        };
+        let everything = old_sidebars.is_some();
+        let mut only = Only {
+            virtual_pages: true,
+            ..Only::default()
+        };
+        for id in 0..self.site.content.pages.len() {
+            let uses = self
+                .site
+                .template_for(id)
+                .map_or(true, |name| changed.contains(&name));
+            if everything || uses {
+                only.pages.insert(id);
+            }
+        }
+        let pages = only.pages.len();
+        let files = self.render(only, &mut diags);
+        if diags.has_errors() {
+            self.site.templates = old_templates;
+            if let Some(sidebars) = old_sidebars {
+                self.site.sidebars = sidebars;
+            }
+            return Update::Failed(finish(diags));
+        }
+        let names: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
+        Update::Done(Patch {
+            files,
+            edited: 0,
+            what: format!(
+                "{} using {}{}",
+                plural(pages, "page"),
+                names.join(", "),
+                if changed.len() > names.len() {
+                    "..."
+                } else {
+                    ""
+                }
+            ),
+            warnings: self.warnings(),
+        })
     }
 
     /// The place in `content.data` of the data file at `path` (relative to
@@ -277,6 +374,7 @@ impl Live {
                 Update::Done(Patch {
                     files,
                     edited,
+                    what: plural(edited, "page") + " reading data",
                     warnings: self.warnings(),
                 })
             }
@@ -483,7 +581,8 @@ impl Live {
 
     /// Renders the outputs in `only`.
     fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Files {
-        let data_pages = only.data_pages;
+        let data_pages = only.data_pages || only.virtual_pages;
+        let fallbacks = only.virtual_pages;
         self.site.only = Some(only);
         let filter = self.site.html_filter();
         let scratch = || {
@@ -508,6 +607,9 @@ impl Live {
                 let (mut out, mut d) = scratch();
                 site.render_taxonomies(&mut out, &mut d);
                 site.render_listings(&mut out, &mut d);
+                if fallbacks {
+                    site.render_fallbacks(&mut out, &mut d);
+                }
                 (out, d)
             },
         );

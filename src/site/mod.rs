@@ -460,6 +460,9 @@ pub struct Only {
     pub feeds: std::collections::HashSet<PageId>,
     pub print: bool,
     pub data_pages: bool,
+    /// Every page without a Markdown file: data item pages, taxonomy
+    /// pages, feeds, the print page, 404 and aliases.
+    pub virtual_pages: bool,
 }
 
 impl Site {

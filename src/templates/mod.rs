@@ -154,6 +154,8 @@ pub struct Templates {
     /// A hash of the templates Markdown can use: shortcodes and whatever
     /// template a shortcode names (to include, import or extend).
     pub markdown_hash: u64,
+    /// Every template's text, by name.
+    pub sources: BTreeMap<String, String>,
 }
 
 impl Templates {
@@ -210,7 +212,38 @@ impl Templates {
             tera,
             origin,
             markdown_hash,
+            sources: sources.into_iter().collect(),
         })
+    }
+
+    /// The templates whose text differs from `before`'s, and every
+    /// template that names one of them (to extend, include or import it),
+    /// and so on: what renders differently now. `None` when templates were
+    /// added or removed.
+    pub fn changed_since(&self, before: &Templates) -> Option<std::collections::BTreeSet<String>> {
+        if self.sources.keys().ne(before.sources.keys()) {
+            return None;
+        }
+        let mut changed: std::collections::BTreeSet<String> = self
+            .sources
+            .iter()
+            .filter(|(name, text)| before.sources.get(*name) != Some(text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        loop {
+            let more: Vec<String> = self
+                .sources
+                .iter()
+                .filter(|(name, text)| {
+                    !changed.contains(*name) && changed.iter().any(|c| text.contains(c.as_str()))
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if more.is_empty() {
+                return Some(changed);
+            }
+            changed.extend(more);
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {

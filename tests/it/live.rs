@@ -210,7 +210,11 @@ fn front_matter_and_file_changes_need_a_full_build() {
         Update::Full
     ));
     let mut kept = Kept::start(Site::fixture("live"));
-    for other in ["templates/related.html", "rolebook.toml", "static/x.css"] {
+    for other in [
+        "rolebook.toml",
+        "static/x.css",
+        "themes/handbook/theme.toml",
+    ] {
         assert!(
             matches!(kept.live.update(&[other.into()]), Update::Full),
             "{other}"
@@ -345,4 +349,82 @@ fn a_broken_data_edit_fails_and_a_removed_item_breaks_its_links() {
     assert_eq!(kept.page("board/index.html"), before);
     done(&kept.edit(&[("content/team/backlog.toml", BACKLOG)]));
     kept.assert_fresh();
+}
+
+#[test]
+fn a_template_edit_renders_the_pages_using_it() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let related = "{% set other = get_page(path=\"guide/intro.md\") -%}\n<!doctype html><html lang=\"en\"><head><title>{{ page.title }}</title></head><body>\n<h1>See also</h1><p>{{ other.title }}</p>\n</body></html>\n";
+    let update = kept.edit(&[("templates/related.html", related)]);
+    let patch = done(&update);
+    let paths = rendered(patch);
+    assert!(paths.contains(&"guide/related/index.html"), "{paths:?}");
+    for other in [
+        "guide/intro/index.html",
+        "overview/index.html",
+        "index.html",
+    ] {
+        assert!(!paths.contains(&other), "{other} in {paths:?}");
+    }
+    assert!(
+        patch.what.starts_with("1 page using related.html"),
+        "{}",
+        patch.what
+    );
+    assert!(kept.page("guide/related/index.html").contains("See also"));
+    kept.assert_fresh();
+
+    // A site template over the theme's: every page that uses it.
+    let page = "{% extends \"base.html\" %}{% block content %}<article class=\"mine\">{{ page.content | safe }}</article>{% endblock content %}";
+    let patch = kept.edit(&[("templates/page.html", page)]);
+    let paths = rendered(done(&patch));
+    assert!(paths.contains(&"guide/intro/index.html"), "{paths:?}");
+    assert!(
+        paths.contains(&"team/backlog/index.html"),
+        "data pages use it too: {paths:?}"
+    );
+    assert!(!paths.contains(&"guide/related/index.html"), "{paths:?}");
+    assert!(
+        kept.page("guide/setup/index.html")
+            .contains("class=\"mine\"")
+    );
+    kept.assert_fresh();
+}
+
+#[test]
+fn a_broken_template_fails_and_a_shortcode_needs_a_full_build() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let before = kept.page("guide/related/index.html");
+    let update = kept.edit(&[("templates/related.html", "{% if %}\n")]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    assert!(
+        diags.render(false).contains("templates/related.html:1:"),
+        "{}",
+        diags.render(false)
+    );
+    assert_eq!(kept.page("guide/related/index.html"), before);
+    // A runtime error: the page that uses it is named.
+    let update = kept.edit(&[(
+        "templates/related.html",
+        "{% set p = get_page(path=\"nope.md\") %}{{ p.title }}\n",
+    )]);
+    let Update::Failed(diags) = update else {
+        panic!("expected a failure, got {update:?}");
+    };
+    assert!(
+        diags.render(false).contains("content/guide/related.md"),
+        "{}",
+        diags.render(false)
+    );
+    assert_eq!(kept.page("guide/related/index.html"), before);
+    // Shortcodes change Markdown: a full build.
+    assert!(matches!(
+        kept.edit(&[(
+            "templates/shortcodes/note.html",
+            "<aside>{{ body }}</aside>"
+        )]),
+        Update::Full
+    ));
 }
