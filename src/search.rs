@@ -55,7 +55,8 @@ pub struct SearchDoc {
     pub body: String,
     /// The plain text under each heading: `(heading id, text)`, with `""`
     /// for the text before the first heading.
-    pub body_by_heading: Vec<(String, String)>,
+    /// Shared with the rendered page, so the index holds no copy of it.
+    pub body_by_heading: std::sync::Arc<Vec<(String, String)>>,
 }
 
 /// Version of the file format, written into `meta.js`.
@@ -97,10 +98,9 @@ const CALLBACK: &str = "rolebookSearchData";
 pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<(String, Vec<u8>)> {
     let docs: Vec<&SearchDoc> = docs.iter().map(std::borrow::Borrow::borrow).collect();
     let docs = &docs[..];
-    let analysed: Vec<DocTerms> = docs.par_iter().map(|d| analyse(d)).collect();
-    let postings = invert(&analysed);
+    let (postings, sections) = invert(docs);
     let shards = shard_terms(postings);
-    let (chunk_starts, chunks) = doc_chunks(docs, &analysed);
+    let (chunk_starts, chunks) = doc_chunks(docs, &sections);
 
     let mut files = Vec::with_capacity(shards.len() + chunks.len() + 1);
     for (key, terms) in &shards {
@@ -314,7 +314,7 @@ fn sections(doc: &SearchDoc) -> Vec<Section<'_>> {
         let text = by_id.get(id.as_str()).copied().unwrap_or("");
         out.push(Section { id, heading, text });
     }
-    for (id, text) in &doc.body_by_heading {
+    for (id, text) in doc.body_by_heading.iter() {
         if !id.is_empty() && !doc.headings.iter().any(|(h, _)| h == id) {
             out.push(Section {
                 id,
@@ -503,23 +503,45 @@ fn snippet(text: &str) -> String {
     out
 }
 
+/// Documents analysed at a time: their terms are folded into the postings
+/// before the next ones are read, so the terms of every page are never held
+/// at once.
+const ANALYSE_CHUNK: usize = 256;
+
 /// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
-/// `[df, doc delta, score, section, doc delta, score, section, ...]`.
-fn invert(docs: &[DocTerms<'_>]) -> BTreeMap<String, Vec<u32>> {
-    let mut postings: HashMap<&str, Vec<Posting>, BuildHasherDefault<FastHash>> =
+/// `[df, doc delta, score, section, doc delta, score, section, ...]`; and
+/// each document's sections.
+#[allow(clippy::type_complexity)] // two plain results
+fn invert(
+    docs: &[&SearchDoc],
+) -> (
+    BTreeMap<String, Vec<u32>>,
+    Vec<Vec<(String, String, String)>>,
+) {
+    let mut postings: HashMap<String, Vec<Posting>, BuildHasherDefault<FastHash>> =
         HashMap::default();
-    for (doc, terms) in docs.iter().enumerate() {
-        let doc = u32::try_from(doc).unwrap_or(u32::MAX);
-        for (term, score, section) in &terms.terms {
-            let posting = Posting {
-                doc,
-                score: *score,
-                section: *section,
-            };
-            postings.entry(term.as_ref()).or_default().push(posting);
+    let mut sections = Vec::with_capacity(docs.len());
+    for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
+        let analysed: Vec<DocTerms> = chunk.par_iter().map(|d| analyse(d)).collect();
+        for (i, terms) in analysed.into_iter().enumerate() {
+            let doc = u32::try_from(c * ANALYSE_CHUNK + i).unwrap_or(u32::MAX);
+            for (term, score, section) in terms.terms {
+                let posting = Posting {
+                    doc,
+                    score,
+                    section,
+                };
+                match postings.get_mut(term.as_ref()) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        postings.insert(term.into_owned(), vec![posting]);
+                    }
+                }
+            }
+            sections.push(terms.sections);
         }
     }
-    postings
+    let postings = postings
         .into_iter()
         .map(|(term, mut list)| {
             let df = u32::try_from(list.len()).unwrap_or(u32::MAX);
@@ -535,9 +557,10 @@ fn invert(docs: &[DocTerms<'_>]) -> BTreeMap<String, Vec<u32>> {
                 encoded.extend([p.doc - previous, p.score, p.section]);
                 previous = p.doc;
             }
-            (term.to_string(), encoded)
+            (term, encoded)
         })
-        .collect()
+        .collect();
+    (postings, sections)
 }
 
 type Shard = BTreeMap<String, Vec<u32>>;
@@ -617,16 +640,19 @@ struct ChunkDoc<'a>(&'a str, &'a str, &'a str, &'a [(String, String, String)]);
 
 /// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
 /// the first doc id of every chunk and the chunks as JSON arrays.
-fn doc_chunks(docs: &[&SearchDoc], analysed: &[DocTerms<'_>]) -> (Vec<usize>, Vec<String>) {
+fn doc_chunks(
+    docs: &[&SearchDoc],
+    sections: &[Vec<(String, String, String)>],
+) -> (Vec<usize>, Vec<String>) {
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut current = String::new();
-    for (i, (doc, terms)) in docs.iter().zip(analysed).enumerate() {
+    for (i, (doc, sections)) in docs.iter().zip(sections).enumerate() {
         current.push(if current.is_empty() { '[' } else { ',' });
         if current.len() == 1 {
             starts.push(i);
         }
-        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, &terms.sections);
+        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, sections);
         current.push_str(&serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string()));
         if current.len() >= CHUNK_BYTES {
             current.push(']');
@@ -910,14 +936,14 @@ mod tests {
             ("backlog".into(), "The backlog".into()),
             ("vision".into(), "Vision".into()),
         ];
-        a.body_by_heading = vec![
+        a.body_by_heading = std::sync::Arc::new(vec![
             ("".into(), "intro text".into()),
             ("backlog".into(), "Order the backlog by value.".into()),
             (
                 "vision".into(),
                 "A vision statement; the backlog serves it.".into(),
             ),
-        ];
+        ]);
         let b = doc("roles/pm/", "Product Manager", "Owns the backlog too.");
         let files = build_index(&[a, b]);
         let shard = payload(file(&files, "search/t-b.js"));
@@ -1088,7 +1114,7 @@ mod tests {
                     description: sentence(12, &mut next),
                     headings,
                     body,
-                    body_by_heading,
+                    body_by_heading: body_by_heading.into(),
                 }
             })
             .collect()

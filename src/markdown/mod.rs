@@ -92,14 +92,14 @@ pub struct Rendered {
     pub pending: Vec<PendingAnchor>,
     pub headings: Vec<(String, String)>,
     /// Plain text by heading id (`""` before the first heading).
-    pub text_by_heading: Vec<(String, String)>,
+    pub text_by_heading: std::sync::Arc<Vec<(String, String)>>,
     pub word_count: usize,
 }
 
 impl Rendered {
     pub fn plain_text(&self) -> String {
         let mut s = String::new();
-        for (_, t) in &self.text_by_heading {
+        for (_, t) in self.text_by_heading.iter() {
             s.push_str(t);
             s.push(' ');
         }
@@ -156,7 +156,9 @@ pub fn render(
         pulldown_cmark::html::push_html(&mut s, out.events[range].iter().cloned());
         s
     });
-    let html = place_outputs(html, &outputs);
+    let mut html = place_outputs(html, &outputs);
+    // Kept for the whole build: no room to spare.
+    html.shrink_to_fit();
     let summary = summary.map(|s| place_outputs(s, &outputs));
     let anchors = collect_ids(&html);
     for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
@@ -188,7 +190,7 @@ pub fn render(
             .iter()
             .map(|(_, id, title)| (id.clone(), title.clone()))
             .collect(),
-        text_by_heading,
+        text_by_heading: text_by_heading.into(),
         word_count,
     };
     (rendered, diags)
@@ -435,7 +437,7 @@ mod tests {
         let (r, _) =
             render_str("Intro words.\n\n## First part\n\nBody one.\n\n## Second\n\nBody two.\n");
         assert_eq!(
-            r.text_by_heading,
+            *r.text_by_heading,
             vec![
                 (String::new(), "Intro words.".to_string()),
                 ("first-part".to_string(), "Body one.".to_string()),
