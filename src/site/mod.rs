@@ -254,13 +254,19 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         millis: start.elapsed().as_millis(),
     };
     let warnings = finish(diags);
+    let config = site.config.clone();
+    let live = if opts.live_reload {
+        Some(live::Live::new(site, &project.root, search_docs, opts, &warnings))
+    } else {
+        // Freeing every page takes a while on a big site; nobody waits for it.
+        std::thread::spawn(move || drop((site, search_docs)));
+        None
+    };
     Ok(Built {
-        config: site.config.clone(),
+        config,
         output,
         dest,
-        live: opts
-            .live_reload
-            .then(|| live::Live::new(site, &project.root, search_docs, opts, &warnings)),
+        live,
         warnings,
         stats,
     })
