@@ -620,8 +620,12 @@ impl Live {
         let scratch = d1;
         self.site.only = None;
         diags.extend(scratch.errors().cloned());
-        for (id, r) in reads {
-            self.site.reads[id] = r;
+        // A render that failed may have stopped before some look-ups: its
+        // reads are kept only with its output.
+        if !scratch.has_errors() {
+            for (id, r) in reads {
+                self.site.reads[id] = r;
+            }
         }
         out.into_files()
     }

@@ -256,7 +256,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let warnings = finish(diags);
     let config = site.config.clone();
     let live = if opts.live_reload {
-        Some(live::Live::new(site, &project.root, search_docs, opts, &warnings))
+        Some(live::Live::new(
+            site,
+            &project.root,
+            search_docs,
+            opts,
+            &warnings,
+        ))
     } else {
         // Freeing every page takes a while on a big site; nobody waits for it.
         std::thread::spawn(move || drop((site, search_docs)));

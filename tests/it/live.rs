@@ -419,6 +419,25 @@ fn a_broken_template_fails_and_a_shortcode_needs_a_full_build() {
         diags.render(false)
     );
     assert_eq!(kept.page("guide/related/index.html"), before);
+    // Put back: what the page looks up is known again, so an edit to the
+    // page it shows reaches it.
+    let original = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/live/templates/related.html"),
+    )
+    .expect("fixture");
+    done(&kept.edit(&[("templates/related.html", &original)]));
+    assert_eq!(kept.page("guide/related/index.html"), before);
+    let update = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{INTRO_FRONT}\nA summary written after the fix.\n\n## First steps\n"),
+    )]);
+    assert!(rendered(done(&update)).contains(&"guide/related/index.html"));
+    assert!(
+        kept.page("guide/related/index.html")
+            .contains("written after the fix")
+    );
+    kept.assert_fresh();
     // Shortcodes change Markdown: a full build.
     assert!(matches!(
         kept.edit(&[(
