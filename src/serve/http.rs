@@ -108,7 +108,12 @@ fn handle(request: Request, state: &Arc<State>, loopback: bool) {
         return open_stream(request, &url, state);
     } else if path == STATUS_PATH {
         let snap = state.snapshot();
-        let body = json!({ "generation": snap.generation, "error": snap.error.as_deref() });
+        let building = state.building.load(std::sync::atomic::Ordering::Relaxed);
+        let body = json!({
+            "generation": snap.generation,
+            "error": snap.error.as_deref(),
+            "building": building,
+        });
         Reply::new(200, body.to_string().into_bytes(), "application/json")
     } else if path.starts_with(RESERVED_PREFIX) {
         Reply::text(404, "not found")

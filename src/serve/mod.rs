@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use crate::cli::Printer;
@@ -138,6 +139,15 @@ impl Session {
     /// Builds the site and swaps the result in; tells the browsers. Returns
     /// the title, page count and time of a successful build.
     fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
+        let state = self.state.clone();
+        state.building.store(true, Ordering::Relaxed);
+        let result = self.rebuild_inner(changes);
+        state.building.store(false, Ordering::Relaxed);
+        result
+    }
+
+    /// The rebuild itself; [`Session::rebuild`] marks it as running.
+    fn rebuild_inner(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
         let start = Instant::now();
         if let Some(changes) = changes
             && !changes.rescan

@@ -8,7 +8,7 @@
 //! and wake when an event is published.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -28,6 +28,8 @@ pub struct State {
     wake: Condvar,
     /// Open event streams, to cap them.
     pub streams: AtomicUsize,
+    /// True while a rebuild runs; shown by the status endpoint.
+    pub building: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -69,6 +71,7 @@ impl Default for State {
             }),
             wake: Condvar::new(),
             streams: AtomicUsize::new(0),
+            building: AtomicBool::new(false),
         }
     }
 }

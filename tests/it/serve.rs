@@ -804,3 +804,83 @@ fn port_in_use_is_a_clear_error() {
     run.stderr_has("already in use");
     run.stderr_has("--port");
 }
+
+#[test]
+fn requests_are_answered_while_a_rebuild_runs() {
+    // Enough pages, with code to highlight, that a full build of a debug
+    // binary takes a while: the config edit below makes one.
+    let site = Site::fixture("serve-basic");
+    let code =
+        "```rust\nfn main() { let x = vec![1, 2, 3]; println!(\"{x:?}\"); }\n```\n".repeat(8);
+    for i in 0..1500 {
+        site.write(
+            &format!("content/many/p{i}.md"),
+            page(&format!("Page {i}"), &format!("Text {i}.\n\n{code}")),
+        );
+    }
+    let s = Served::start(site);
+    let before = s.get("/many/p7/");
+    assert_eq!(before.status, 200);
+    let rebuilt = s.rebuilt_lines().len();
+    let config = std::fs::read_to_string(s.site.path().join("rolebook.toml")).expect("config");
+    s.write("rolebook.toml", &format!("{config}\n# edited\n"));
+    s.wait("the rebuild to start", || {
+        s.status()["building"]
+            .as_bool()
+            .unwrap_or(false)
+            .then_some(())
+    });
+    // A page asked for mid-build is answered from the last good build; the
+    // status asked for after it proves the build was still running.
+    let mut answered_during = 0;
+    while s.status()["building"].as_bool() == Some(true) && answered_during < 5 {
+        let reply = s.get("/many/p7/");
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body, before.body, "the old page, whole");
+        if s.status()["building"].as_bool() == Some(true) {
+            answered_during += 1;
+        }
+    }
+    assert!(
+        answered_during >= 5,
+        "only {answered_during} requests were answered during the rebuild"
+    );
+    s.wait("the rebuild to end", || {
+        (s.rebuilt_lines().len() > rebuilt).then_some(())
+    });
+    assert_eq!(s.status()["building"], false);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_and_leaves_nothing_behind() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let mut s = Served::start(Site::fixture("serve-basic"));
+    assert_eq!(s.get("/").status, 200);
+    let sent = Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(start.elapsed() < LIMIT, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        status.signal() == Some(2) || matches!(status.code(), Some(0 | 130)),
+        "{status:?}"
+    );
+    assert!(
+        TcpStream::connect(("127.0.0.1", s.port)).is_err(),
+        "the port is closed"
+    );
+    assert!(
+        !s.site.path().join("public").exists(),
+        "serve writes no output folder"
+    );
+}
