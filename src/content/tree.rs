@@ -96,20 +96,7 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
     assign_urls(&mut pages, root, 0, "");
     for id in 0..pages.len() {
         if pages[id].is_section() {
-            let sort_by = pages[id].meta.sort_by.unwrap_or_default();
-            let mut children = std::mem::take(&mut pages[id].children);
-            children.sort_by(|&a, &b| compare(&pages[a], &pages[b], sort_by));
-            pages[id].pages = children
-                .iter()
-                .copied()
-                .filter(|&c| !pages[c].is_section())
-                .collect();
-            pages[id].subsections = children
-                .iter()
-                .copied()
-                .filter(|&c| pages[c].is_section())
-                .collect();
-            pages[id].children = children;
+            sort_children(&mut pages, id);
         }
     }
 
@@ -142,6 +129,25 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
         by_url,
         ..Content::default()
     }
+}
+
+/// Puts the children of section `id` in order, and its `pages` and
+/// `subsections` with them.
+pub fn sort_children(pages: &mut [Page], id: PageId) {
+    let sort_by = pages[id].meta.sort_by.unwrap_or_default();
+    let mut children = std::mem::take(&mut pages[id].children);
+    children.sort_by(|&a, &b| compare(&pages[a], &pages[b], sort_by));
+    pages[id].pages = children
+        .iter()
+        .copied()
+        .filter(|&c| !pages[c].is_section())
+        .collect();
+    pages[id].subsections = children
+        .iter()
+        .copied()
+        .filter(|&c| pages[c].is_section())
+        .collect();
+    pages[id].children = children;
 }
 
 fn implicit_section(dir: &str) -> Page {

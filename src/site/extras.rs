@@ -238,7 +238,7 @@ impl Site {
         }
     }
 
-    fn taxa(&self) -> Taxa<'_> {
+    pub(super) fn taxa(&self) -> Taxa<'_> {
         Taxa {
             taxonomies: &self.config.taxonomies,
             content: &self.content,
@@ -274,7 +274,7 @@ impl Site {
 
     pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
         let taxa = self.taxa();
-        // Terms come from front matter, which a serve update never changes.
+        // A serve update that changes terms resets them (see `live`).
         for (name, folder, terms) in self.terms.get_or_init(|| taxa.terms()) {
             if terms.is_empty() {
                 continue;
@@ -282,7 +282,10 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
-            if self.only.as_ref().is_none_or(|o| o.virtual_pages)
+            if self
+                .only
+                .as_ref()
+                .is_none_or(|o| o.virtual_pages || o.taxonomy_lists)
                 && self.templates.has("taxonomy_list.html")
             {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
@@ -591,13 +594,33 @@ impl Site {
     }
 
     fn sitemap(&self, output: &Output) -> String {
+        self.sitemap_with(&self.sitemap_others(output))
+    }
+
+    /// Folders of `output` with an `index.html` that no page makes (data
+    /// item and taxonomy pages), in output order: the sitemap lists them
+    /// after the pages.
+    pub(super) fn sitemap_others(&self, output: &Output) -> Vec<String> {
+        let pages: std::collections::HashSet<&str> = self
+            .order
+            .iter()
+            .map(|&id| self.content.page(id).url_path.as_str())
+            .collect();
+        output
+            .paths()
+            .filter_map(|path| path.strip_suffix("index.html"))
+            .filter(|dir| !pages.contains(dir) && *dir != "print/")
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The sitemap: every page in sidebar order, then `others`.
+    pub(super) fn sitemap_with(&self, others: &[String]) -> String {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        let mut seen = std::collections::BTreeSet::new();
         for &id in &self.order {
             let p = self.content.page(id);
-            seen.insert(p.url_path.clone());
             let lastmod = p
                 .updated
                 .or(p.date)
@@ -608,16 +631,11 @@ impl Site {
                 escape_html(&self.urls.permalink(&p.url_path))
             ));
         }
-        for path in output.paths() {
-            if let Some(dir) = path.strip_suffix("index.html")
-                && !seen.contains(dir)
-                && dir != "print/"
-            {
-                xml.push_str(&format!(
-                    "<url><loc>{}</loc></url>\n",
-                    escape_html(&self.urls.permalink(dir))
-                ));
-            }
+        for dir in others {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc></url>\n",
+                escape_html(&self.urls.permalink(dir))
+            ));
         }
         xml.push_str("</urlset>\n");
         xml
@@ -693,7 +711,7 @@ fn redirect_page(target: &str, language: &str) -> String {
 }
 
 /// What taxonomy views are made from.
-struct Taxa<'a> {
+pub(super) struct Taxa<'a> {
     taxonomies: &'a [crate::config::TaxonomyConfig],
     content: &'a Content,
     order: &'a [PageId],
@@ -703,7 +721,7 @@ struct Taxa<'a> {
 
 impl Taxa<'_> {
     /// Terms of each taxonomy: (name, URL folder, slug -> (term name, pages)).
-    fn terms(&self) -> TermLists {
+    pub(super) fn terms(&self) -> TermLists {
         let mut out = Vec::new();
         for tax in self.taxonomies {
             let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();

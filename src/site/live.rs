@@ -28,10 +28,19 @@
 //! builds the index from them after telling the browser ([`Live::search_docs`]),
 //! as it is part of no page.
 //!
+//! New front matter on a page (not a section) that keeps its URL and
+//! redirects, and adds or removes no term from the site, is applied the same
+//! way, and then more shows it: its section's pages are put in order again,
+//! and the pages next to it (old place and new), the pages of every branch
+//! whose navigation changed (all of them on a small site, where the sidebar
+//! is the whole tree), the term pages of its old terms and the taxonomy
+//! lists, the sitemap and the data item pages it links to are rendered
+//! again.
+//!
 //! Anything else (the config, a shortcode, static files, a page, data file
-//! or template added,
-//! removed, renamed or given new front matter, a template other than a
-//! page's looking a changed page up) answers [`Update::Full`], and serve
+//! or template added, removed or renamed, a section's front matter, a new
+//! URL, a template other than a page's looking a changed page up) answers
+//! [`Update::Full`], and serve
 //! makes a full build, which still reuses the Markdown of unchanged pages
 //! (see `cache`). The tests compare every file of an updated site with a
 //! build from scratch (`tests/it/serve.rs`).
@@ -60,6 +69,8 @@ pub struct Live {
     /// place of each page among them.
     search_docs: Vec<Arc<SearchDoc>>,
     search_place: HashMap<PageId, usize>,
+    /// What the sitemap lists after the pages (see `extras`).
+    sitemap_others: Vec<String>,
 }
 
 impl std::fmt::Debug for Live {
@@ -115,6 +126,18 @@ struct Edit {
     text: std::sync::Arc<str>,
     body_offset: usize,
     warnings: Diagnostics,
+    /// The page as read, when its front matter (or title) changed too.
+    front: Option<Box<content::Page>>,
+}
+
+/// What a front matter edit changed besides the pages, to put back.
+#[derive(Default)]
+struct Restructured {
+    /// Sections whose children were put in order again, as they were.
+    parents: Vec<(PageId, content::Page)>,
+    order: Option<Vec<PageId>>,
+    navs: Vec<(PageId, serde_json::Value)>,
+    sidebars: Vec<(PageId, Option<String>)>,
 }
 
 impl Live {
@@ -124,6 +147,7 @@ impl Live {
         search_docs: Vec<Arc<SearchDoc>>,
         opts: &BuildOptions,
         warnings: &Diagnostics,
+        sitemap_others: Vec<String>,
     ) -> Live {
         let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
         let by_path: HashMap<&Path, PageId> = site
@@ -158,6 +182,7 @@ impl Live {
             other_warnings,
             search_docs,
             search_place,
+            sitemap_others,
         }
     }
 
@@ -348,6 +373,7 @@ impl Live {
                 text: page.text.clone(),
                 body_offset: page.body_offset,
                 warnings,
+                front: None,
             });
         }
         let edited = edits.len();
@@ -416,15 +442,26 @@ impl Live {
             let text = content::decode(&old.display_path, bytes)?;
             let (page, warnings) =
                 content::parse_page(&rel, &old.display_path, &old.source_path, text)?;
-            let same_front = page.text[..page.body_offset] == old.text[..old.body_offset];
-            if !same_front || page.title != old.title || (page.meta.draft && !self.drafts) {
+            if page.meta.draft && !self.drafts {
+                return Ok(None);
+            }
+            let front = page.text[..page.body_offset] != old.text[..old.body_offset]
+                || page.title != old.title;
+            // New front matter is applied in place when the page keeps its
+            // URL and redirects; a section's needs a full build.
+            if front
+                && (old.is_section()
+                    || page.meta.slug != old.meta.slug
+                    || page.meta.aliases != old.meta.aliases)
+            {
                 return Ok(None);
             }
             edits.push(Edit {
                 id,
-                text: page.text,
+                text: page.text.clone(),
                 body_offset: page.body_offset,
                 warnings,
+                front: front.then(|| Box::new(page)),
             });
         }
         Ok(Some(edits))
@@ -445,6 +482,13 @@ impl Live {
             let mut page = site.content.page(edit.id).clone();
             page.text = edit.text.clone();
             page.body_offset = edit.body_offset;
+            if let Some(read) = &edit.front {
+                page.meta = read.meta.clone();
+                page.title = read.title.clone();
+                page.date = read.date;
+                page.updated = read.updated;
+                page.roles = read.roles.clone();
+            }
             let (rendered, d) = render::render_page(
                 &page,
                 &site.content,
@@ -456,16 +500,21 @@ impl Live {
             diags.extend(d.iter().filter(|d| d.is_error()).cloned());
             let mut warnings = edit.warnings.clone();
             warnings.extend(d.iter().filter(|d| !d.is_error()).cloned());
-            fresh.push((page, rendered, warnings));
+            fresh.push((page, rendered, warnings, edit.front.is_some()));
         }
         if diags.has_errors() {
             return Err(diags);
         }
         let lap = super::Lap::new();
         lap.mark("update: markdown");
-        let Some(only) = self.affected(&fresh, data_changed) else {
+        let Some(mut only) = self.affected(&fresh, data_changed) else {
             return Ok(None);
         };
+        let fronts: Vec<PageId> = fresh
+            .iter()
+            .filter(|f| f.3)
+            .map(|f| self.site.content.by_rel[&f.0.rel_path])
+            .collect();
 
         // Swap the new pages in, keeping the old ones to put back.
         self.site.index.set_lookups(None, None);
@@ -474,7 +523,7 @@ impl Live {
         {
             let content = std::sync::Arc::make_mut(&mut self.site.content);
             let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
-            for (page, r, warnings) in fresh {
+            for (page, r, warnings, _) in fresh {
                 let id = page.rel_path.as_str();
                 let id = content.by_rel[id];
                 let old_page = std::mem::replace(&mut content.pages[id], page);
@@ -495,6 +544,11 @@ impl Live {
             );
             old_summaries.push(std::mem::replace(&mut summaries[*id], view));
         }
+        let restructured = if fronts.is_empty() {
+            None
+        } else {
+            Some(self.restructure(&fronts, &mut only))
+        };
         self.site.set_lookups();
         lap.mark("update: swap");
         check_anchors(&self.site.content, &self.site.rendered, &mut diags);
@@ -507,6 +561,9 @@ impl Live {
         lap.mark("update: render");
         match files {
             Some(files) if !diags.has_errors() => {
+                if restructured.as_ref().is_some_and(|r| r.order.is_some()) {
+                    self.reorder_search_docs();
+                }
                 for (id, warnings) in new_warnings {
                     self.page_warnings[id] = warnings;
                     if let Some(&place) = self.search_place.get(&id)
@@ -518,7 +575,7 @@ impl Live {
                 Ok(Some(files))
             }
             _ => {
-                self.undo(undo, old_summaries);
+                self.undo(undo, old_summaries, restructured);
                 Err(diags)
             }
         }
@@ -527,7 +584,7 @@ impl Live {
     /// What shows the fresh pages, or `None` when a full build is needed.
     fn affected(
         &self,
-        fresh: &[(content::Page, render::RenderedPage, Diagnostics)],
+        fresh: &[(content::Page, render::RenderedPage, Diagnostics, bool)],
         data_changed: bool,
     ) -> Option<Only> {
         let site = &self.site;
@@ -535,8 +592,16 @@ impl Live {
         let mut only = Only::default();
         let mut looked_up: HashSet<&str> = HashSet::new();
         let mut has_terms = false;
-        for (page, r, _) in fresh {
+        for (page, r, _, front) in fresh {
             let id = content.by_rel[&page.rel_path];
+            if *front {
+                let old = content.page(id);
+                has_terms |= self.front_affects(id, old, page, &mut only)?;
+                if !r.data_refs.is_empty() || !site.rendered[id].data_refs.is_empty() {
+                    // Data item pages name the pages that link to them.
+                    only.data_pages = true;
+                }
+            }
             only.pages.insert(id);
             looked_up.insert(&content.page(id).rel_path);
             if let Some(parent) = page.parent {
@@ -579,10 +644,159 @@ impl Live {
         Some(only)
     }
 
+    /// What new front matter on page `id` shows in besides what a text
+    /// edit does: its old terms' pages and the taxonomy lists, its old
+    /// neighbours (their next and previous links), the sitemap. `None`
+    /// when a term appears or disappears: that adds or removes a page,
+    /// which a full build does. Returns whether the old page had terms.
+    fn front_affects(
+        &self,
+        id: PageId,
+        old: &content::Page,
+        new: &content::Page,
+        only: &mut Only,
+    ) -> Option<bool> {
+        let site = &self.site;
+        let lists = site.terms.get_or_init(|| site.taxa().terms());
+        let mut had_terms = false;
+        for (name, _, terms) in lists {
+            let slugs = |page: &content::Page| -> HashSet<String> {
+                super::extras::terms_of(page, name)
+                    .iter()
+                    .map(|t| content::slugify(t))
+                    .collect()
+            };
+            let (before, after) = (slugs(old), slugs(new));
+            for slug in after.difference(&before) {
+                if !terms.contains_key(slug) {
+                    return None;
+                }
+            }
+            for slug in before.difference(&after) {
+                if terms.get(slug).is_none_or(|(_, pages)| pages == &[id]) {
+                    return None;
+                }
+            }
+            had_terms |= !before.is_empty();
+            if !before.is_empty() || !after.is_empty() {
+                only.taxonomy_lists = true;
+            }
+            for slug in before {
+                only.terms.insert((name.clone(), slug));
+            }
+        }
+        if let Some(i) = site.order.iter().position(|&p| p == id) {
+            only.pages.extend(i.checked_sub(1).map(|j| site.order[j]));
+            only.pages.extend(site.order.get(i + 1).copied());
+        }
+        only.sitemap = true;
+        Some(had_terms)
+    }
+
+    /// After new front matter on pages `ids`: puts their sections' pages
+    /// in order again, and makes again the order, the navigation of every
+    /// branch that shows them and its sidebar; what uses those is added
+    /// to `only`. Returns what it replaced.
+    fn restructure(&mut self, ids: &[PageId], only: &mut Only) -> Restructured {
+        let mut undo = Restructured::default();
+        let content = std::sync::Arc::make_mut(&mut self.site.content);
+        let mut parents: Vec<PageId> = ids
+            .iter()
+            .filter_map(|&id| content.pages[id].parent)
+            .collect();
+        parents.sort_unstable();
+        parents.dedup();
+        for &p in &parents {
+            undo.parents.push((p, content.pages[p].clone()));
+            content::tree::sort_children(&mut content.pages, p);
+        }
+        let order = self.site.content.in_order();
+        if order != self.site.order {
+            undo.order = Some(std::mem::replace(&mut self.site.order, order));
+        }
+        let order = &self.site.order;
+        for &id in ids {
+            if let Some(i) = order.iter().position(|&p| p == id) {
+                only.pages.extend(i.checked_sub(1).map(|j| order[j]));
+                only.pages.extend(order.get(i + 1).copied());
+            }
+        }
+        self.site.terms = std::sync::OnceLock::new();
+
+        let site = &self.site;
+        let shows = |branch: PageId| {
+            site.full_nav
+                || parents
+                    .iter()
+                    .any(|&p| p == branch || site.content.ancestors(branch).contains(&p))
+        };
+        let navs: Vec<(PageId, serde_json::Value)> = site
+            .branches()
+            .into_iter()
+            .filter(|&b| shows(b))
+            .filter_map(|b| {
+                let nav = views::nav(&site.content, b, None, &site.urls, site.full_nav);
+                let nav = serde_json::to_value(nav).unwrap_or_default();
+                (site.navs.get(&b) != Some(&nav)).then_some((b, nav))
+            })
+            .collect();
+        let changed: HashSet<PageId> = navs.iter().map(|(b, _)| *b).collect();
+        for (branch, nav) in navs {
+            if let Some(old) = self.site.navs.insert(branch, nav) {
+                undo.navs.push((branch, old));
+            }
+        }
+        for &branch in &changed {
+            let old = match self.site.render_sidebar(branch) {
+                Some(html) => self.site.sidebars.insert(branch, html),
+                None => self.site.sidebars.remove(&branch),
+            };
+            undo.sidebars.push((branch, old));
+        }
+        if !changed.is_empty() {
+            for id in 0..self.site.content.pages.len() {
+                if changed.contains(&self.site.branch_of(id)) {
+                    only.pages.insert(id);
+                }
+            }
+            // Data item pages show the sidebar of their data file's
+            // section; every other page without a Markdown file, the home's.
+            only.data_pages = true;
+            only.virtual_pages |= changed.contains(&self.site.content.root);
+        }
+        undo
+    }
+
+    /// Puts the search documents in the site's order again.
+    fn reorder_search_docs(&mut self) {
+        if self.search_docs.is_empty() {
+            return;
+        }
+        let mut by_id: HashMap<PageId, Arc<SearchDoc>> = self
+            .search_place
+            .iter()
+            .map(|(&id, &place)| (id, self.search_docs[place].clone()))
+            .collect();
+        self.search_docs = self
+            .site
+            .order
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .collect();
+        self.search_place = self
+            .site
+            .order
+            .iter()
+            .enumerate()
+            .map(|(place, &id)| (id, place))
+            .collect();
+    }
+
     /// Renders the outputs in `only`.
     fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Files {
         let data_pages = only.data_pages || only.virtual_pages;
         let fallbacks = only.virtual_pages;
+        let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
         self.site.only = Some(only);
         let filter = self.site.html_filter();
         let scratch = || {
@@ -616,6 +830,9 @@ impl Live {
         for (path, bytes) in listed.into_files() {
             out.put(path, bytes);
         }
+        if sitemap {
+            out.insert("sitemap.xml", self.site.sitemap_with(&self.sitemap_others));
+        }
         d1.extend(d2);
         let scratch = d1;
         self.site.only = None;
@@ -634,8 +851,28 @@ impl Live {
         &mut self,
         undo: Vec<(PageId, content::Page, render::RenderedPage)>,
         old_summaries: Vec<serde_json::Value>,
+        restructured: Option<Restructured>,
     ) {
         self.site.index.set_lookups(None, None);
+        if let Some(r) = restructured {
+            let content = std::sync::Arc::make_mut(&mut self.site.content);
+            for (id, page) in r.parents {
+                content.pages[id] = page;
+            }
+            if let Some(order) = r.order {
+                self.site.order = order;
+            }
+            for (branch, nav) in r.navs {
+                self.site.navs.insert(branch, nav);
+            }
+            for (branch, sidebar) in r.sidebars {
+                match sidebar {
+                    Some(html) => self.site.sidebars.insert(branch, html),
+                    None => self.site.sidebars.remove(&branch),
+                };
+            }
+            self.site.terms = std::sync::OnceLock::new();
+        }
         let content = std::sync::Arc::make_mut(&mut self.site.content);
         let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
         let summaries = std::sync::Arc::make_mut(&mut self.site.summaries);

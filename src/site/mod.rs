@@ -256,12 +256,14 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let warnings = finish(diags);
     let config = site.config.clone();
     let live = if opts.live_reload {
+        let sitemap_others = site.sitemap_others(&output);
         Some(live::Live::new(
             site,
             &project.root,
             search_docs,
             opts,
             &warnings,
+            sitemap_others,
         ))
     } else {
         // Freeing every page takes a while on a big site; nobody waits for it.
@@ -472,6 +474,10 @@ pub struct Only {
     pub feeds: std::collections::HashSet<PageId>,
     pub print: bool,
     pub data_pages: bool,
+    /// The taxonomy list pages (`/tags/`), whose terms or counts changed.
+    pub taxonomy_lists: bool,
+    /// The sitemap, when the order or the dates of pages changed.
+    pub sitemap: bool,
     /// Every page without a Markdown file: data item pages, taxonomy
     /// pages, feeds, the print page, 404 and aliases.
     pub virtual_pages: bool,
@@ -568,18 +574,23 @@ impl Site {
         }
         self.branches()
             .into_par_iter()
-            .filter_map(|branch| {
-                let mut ctx = self.base_context.clone();
-                ctx.insert("nav", &self.navs.get(&branch));
-                ctx.insert(
-                    "rolebook",
-                    &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)),
-                );
-                self.render_other("sidebar.html", &ctx)
-                    .ok()
-                    .map(|html| (branch, html))
-            })
+            .filter_map(|branch| self.render_sidebar(branch).map(|html| (branch, html)))
             .collect()
+    }
+
+    /// The sidebar of the pages in `branch`; `None` when the theme has no
+    /// `sidebar.html` or it fails (pages then get `nav`).
+    fn render_sidebar(&self, branch: PageId) -> Option<String> {
+        if !self.templates.has("sidebar.html") {
+            return None;
+        }
+        let mut ctx = self.base_context.clone();
+        ctx.insert("nav", &self.navs.get(&branch));
+        ctx.insert(
+            "rolebook",
+            &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)),
+        );
+        self.render_other("sidebar.html", &ctx).ok()
     }
 
     /// Sidebar and nav variables for a page in `branch`, `active` marked.

@@ -90,6 +90,8 @@ impl Kept {
 
 const INTRO_FRONT: &str = "+++\ntitle = \"Introduction\"\ndate = 2026-01-10\ntags = [\"start\", \"basics\"]\nroles = \"po\"\n+++\n";
 
+const SETUP: &str = "content/guide/setup.md";
+
 fn done(update: &Update) -> &rolebook::site::live::Patch {
     match update {
         Update::Done(patch) => patch,
@@ -186,15 +188,37 @@ fn a_data_link_change_renders_the_data_pages() {
 
 #[test]
 fn front_matter_and_file_changes_need_a_full_build() {
-    let mut kept = Kept::start(Site::fixture("live"));
-    // A new title changes the sidebar of every page.
-    assert!(matches!(
-        kept.edit(&[(
-            "content/guide/setup.md",
-            "+++\ntitle = \"Set up\"\n+++\n\nNew.\n"
-        )]),
-        Update::Full
-    ));
+    // A new URL, a new redirect, a page leaving as a draft, a section's
+    // front matter, a term no page had, a term only this page had.
+    for (path, text) in [
+        (
+            SETUP,
+            "+++\ntitle = \"Setup\"\nslug = \"install\"\n+++\n\nNew.\n",
+        ),
+        (
+            SETUP,
+            "+++\ntitle = \"Setup\"\naliases = [\"/old/\"]\n+++\n\nNew.\n",
+        ),
+        (SETUP, "+++\ntitle = \"Setup\"\ndraft = true\n+++\n\nNew.\n"),
+        (
+            "content/guide/_index.md",
+            "+++\ntitle = \"The guide\"\nfeed = true\n+++\n\nNew.\n",
+        ),
+        (
+            SETUP,
+            "+++\ntitle = \"Setup\"\ntags = [\"basics\", \"fresh\"]\n+++\n\nNew.\n",
+        ),
+        (
+            "content/guide/intro.md",
+            "+++\ntitle = \"Introduction\"\ntags = [\"basics\"]\n+++\n\nNew.\n",
+        ),
+    ] {
+        let mut kept = Kept::start(Site::fixture("live"));
+        assert!(
+            matches!(kept.edit(&[(path, text)]), Update::Full),
+            "{path}: {text}"
+        );
+    }
     let mut kept = Kept::start(Site::fixture("live"));
     assert!(matches!(
         kept.edit(&[(
@@ -446,4 +470,93 @@ fn a_broken_template_fails_and_a_shortcode_needs_a_full_build() {
         )]),
         Update::Full
     ));
+}
+
+/// Front matter edits that keep the page's URL, each checked against a
+/// fresh build: a new title, weight, date, role and terms.
+fn front_matter_edits(kept: &mut Kept) -> Vec<Vec<String>> {
+    let body = "\nWhat to install.\n\n## Before you start\n\nRead the [first steps](intro.md#first-steps).\n";
+    let mut patches = Vec::new();
+    for front in [
+        // Newest first: Setup stays before Introduction.
+        "title = \"Set up\"\ndate = 2026-01-12\ntags = [\"basics\"]",
+        // Older than Introduction: it moves after it.
+        "title = \"Set up\"\ndate = 2025-06-01\nupdated = 2026-02-01\ntags = [\"basics\"]",
+        // A weight puts it first again.
+        "title = \"Set up\"\nweight = 1\ndate = 2025-06-01\ntags = [\"basics\"]",
+        "title = \"Set up\"\nweight = 1\nroles = \"po\"\ntags = [\"basics\", \"start\"]",
+        // No weight or date: last, after Related.
+        "title = \"Set up\"\ndescription = \"Tools first.\"\ntags = [\"start\"]",
+    ] {
+        let text = format!("+++\n{front}\n+++\n{body}");
+        let update = kept.edit(&[(SETUP, &text)]);
+        let patch = done(&update);
+        patches.push(rendered(patch).into_iter().map(str::to_string).collect());
+        kept.assert_fresh();
+    }
+    patches
+}
+
+#[test]
+fn front_matter_edits_update_in_place_and_match_a_fresh_build() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let patches = front_matter_edits(&mut kept);
+    let first = &patches[0];
+    for path in [
+        "guide/setup/index.html",
+        "guide/index.html",
+        "guide/atom.xml",
+        "tags/basics/index.html",
+        "tags/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(first.iter().any(|p| p == path), "{path} in {first:?}");
+    }
+    assert!(kept.page("guide/setup/index.html").contains("Set up"));
+    // Without a weight or a date, the section lists the page last.
+    let guide = kept.page("guide/index.html");
+    assert!(guide.find(">Set up<").expect("listed") > guide.find(">Related<").expect("listed"));
+
+    // A failed one leaves the order and sidebars as they were: the next
+    // edit still matches a fresh build.
+    let body = "\n## Before you start\n\nText.\n";
+    let broken =
+        format!("+++\ntitle = \"Aaa\"\nweight = 1\ntemplate = \"missing.html\"\n+++\n{body}");
+    assert!(matches!(kept.edit(&[(SETUP, &broken)]), Update::Failed(_)));
+    let intro =
+        format!("{INTRO_FRONT}\nNew words.\n\n## First steps\n\nRead [PB-1](@backlog/PB-1).\n");
+    done(&kept.edit(&[("content/guide/intro.md", &intro)]));
+    let intro = kept.page("guide/intro/index.html");
+    assert!(intro.contains("New words."));
+    assert!(
+        !intro.contains(">Aaa<"),
+        "the sidebar of the last good build"
+    );
+    let fixed = format!("+++\ntitle = \"Setup\"\n+++\n{body}");
+    done(&kept.edit(&[(SETUP, &fixed)]));
+    kept.assert_fresh();
+}
+
+#[test]
+fn front_matter_edits_on_a_big_site_render_only_the_branch() {
+    let site = Site::fixture("live");
+    // The sidebar of a big site shows only the open section's pages.
+    site.write(
+        "rolebook.toml",
+        "title = \"Live test\"\nbase_url = \"https://example.org/\"\nsidebar_full_limit = 2\n",
+    );
+    let mut kept = Kept::start(site);
+    let patches = front_matter_edits(&mut kept);
+    for patch in &patches {
+        assert!(
+            !patch
+                .iter()
+                .any(|p| p == "counts/index.html" || p == "404.html"),
+            "pages outside the guide keep their sidebar: {patch:?}"
+        );
+        assert!(
+            patch.iter().any(|p| p == "guide/intro/index.html"),
+            "{patch:?}"
+        );
+    }
 }
