@@ -7,11 +7,11 @@
 //! ```text
 //! python3 /work/shared/bench/gen_corpus.py --pages 10000 --out /tmp/serve-bench-10k --flavor rolebook --clean
 //! cargo build --release
-//! cargo run --release --example serve_edit -- /tmp/serve-bench-10k [target/release/rolebook] [runs]
+//! cargo run --release --example serve_edit -- /tmp/serve-bench-10k [target/release/rolebook] [runs] [text|title]
 //! ```
 //!
-//! The site is edited in place (one page gets a line appended, then is put
-//! back), so point it at a generated copy.
+//! The site is edited in place (one page gets a line appended, or with
+//! `title` a new title, then is put back), so point it at a generated copy.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -39,6 +39,11 @@ fn main() -> Result<()> {
             .unwrap_or_else(|| "target/release/rolebook".into()),
     );
     let runs: usize = args.next().map_or(Ok(7), |r| r.parse())?;
+    let retitle = match args.next().as_deref() {
+        None | Some("text") => false,
+        Some("title") => true,
+        Some(other) => return Err(format!("edit `text` or `title`, not `{other}`").into()),
+    };
     let binary =
         std::fs::canonicalize(&binary).map_err(|e| format!("{}: {e}", binary.display()))?;
     let page = pick_page(&site.join("content"))?;
@@ -88,7 +93,12 @@ fn main() -> Result<()> {
     for run in 0..runs {
         std::thread::sleep(Duration::from_millis(300));
         let start = Instant::now();
-        std::fs::write(&page, format!("{original}\nEdit number {run}.\n"))?;
+        let edited = if retitle {
+            original.replacen("title = \"", &format!("title = \"Edit {run}: "), 1)
+        } else {
+            format!("{original}\nEdit number {run}.\n")
+        };
+        std::fs::write(&page, edited)?;
         loop {
             let event = read_until(&mut events, "\n\n")?;
             if event.contains("event: failed") {
