@@ -884,3 +884,26 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_behind() {
         "serve writes no output folder"
     );
 }
+
+#[test]
+fn a_new_title_shows_in_every_sidebar_without_a_full_build() {
+    let s = Served::start(Site::fixture("serve-basic"));
+    s.write(
+        "content/roles/po.md",
+        "+++\ntitle = \"The Product Owner\"\n+++\n\nWhat a PO does.\n",
+    );
+    // The guide's sidebar lists the page by its new title.
+    s.wait_for("/guide/", 200, ">The Product Owner</a>");
+    s.wait_for(
+        "/roles/po/",
+        200,
+        "<h1 class=\"article-title\">The Product Owner</h1>",
+    );
+    let lines = s.wait("the rebuild message", || {
+        Some(s.rebuilt_lines()).filter(|l| !l.is_empty())
+    });
+    assert!(
+        lines[0].starts_with("Rebuilt 1 edited page after"),
+        "{lines:?}"
+    );
+}
