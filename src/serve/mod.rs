@@ -236,7 +236,8 @@ impl Session {
         self.pending.clear();
         let rendered = patch.files.len();
         let generation = self.generation + 1;
-        let changed = self.state.publish_patch(patch.files, generation);
+        let css_only = changes.is_css_only();
+        let changed = self.state.publish_patch(patch.files, generation, css_only);
         self.generation = generation;
         let millis = start.elapsed().as_millis();
         self.indexer.send(generation, live.search_docs());
@@ -245,12 +246,16 @@ impl Session {
             self.warnings = patch.warnings;
         }
         let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let effect = if css_only {
+            "stylesheets swapped".to_string()
+        } else {
+            format!("{} changed", plural(changed.len(), "file"))
+        };
         self.printer.info(&format!(
-            "Rebuilt {} after {} in {millis} ms: {} rendered, {} changed",
+            "Rebuilt {} after {} in {millis} ms: {} rendered, {effect}",
             patch.what,
             changes.describe(),
             plural(rendered, "file"),
-            plural(changed.len(), "file"),
         ));
         true
     }

@@ -111,6 +111,7 @@ impl State {
         &self,
         files: Vec<(String, Arc<Vec<u8>>)>,
         generation: u64,
+        css_only: bool,
     ) -> Vec<String> {
         let mut inner = self.lock();
         let mut output = inner.output.share();
@@ -121,7 +122,11 @@ impl State {
                 output.put(path, bytes);
             }
         }
-        let event = livereload::reload_event(generation, &urls_of(&changed));
+        let event = if css_only {
+            livereload::css_event(generation)
+        } else {
+            livereload::reload_event(generation, &urls_of(&changed))
+        };
         inner.output = Arc::new(output);
         inner.generation = generation;
         inner.error = None;
@@ -258,15 +263,31 @@ pub fn changed_paths(old: &Output, new: &Output) -> Changed {
     urls_of(changed)
 }
 
-/// The URL paths of changed output files, or `All` past [`MAX_LISTED`].
+/// The URL paths of changed output files; `All` past [`MAX_LISTED`], or
+/// when a file that pages load changed (a stylesheet, script, image or
+/// font): any page may show it.
 pub fn urls_of<S: AsRef<str>>(paths: impl IntoIterator<Item = S>) -> Changed {
-    let mut urls: Vec<String> = paths.into_iter().map(|p| url_of(p.as_ref())).collect();
+    let mut urls = Vec::new();
+    for path in paths {
+        let path = path.as_ref();
+        if loaded_by_pages(path) {
+            return Changed::All;
+        }
+        urls.push(url_of(path));
+    }
     if urls.len() > MAX_LISTED {
         return Changed::All;
     }
     urls.sort();
     urls.dedup();
     Changed::Paths(urls)
+}
+
+/// Whether an output file is one that pages load rather than a page, a
+/// feed or the search index, which nothing shows but itself.
+fn loaded_by_pages(path: &str) -> bool {
+    let own = [".html", ".xml", ".txt", ".json"];
+    !own.iter().any(|ext| path.ends_with(ext)) && !path.starts_with("search/")
 }
 
 /// `roles/po/index.html` -> `/roles/po/`; `404.html` -> `/404.html`.

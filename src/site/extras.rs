@@ -47,7 +47,16 @@ fn fingerprinted_name(path: &str, hash: &str) -> String {
     }
 }
 
-pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagnostics) -> Statics {
+/// Static files of the theme and the site. With `fingerprint`, CSS and JS
+/// files are also given names with a hash of their bytes, which
+/// `asset_url` links to; serve does without, so that a stylesheet edit
+/// changes no page.
+pub fn collect_static(
+    project: &Project,
+    config: &SiteConfig,
+    fingerprint: bool,
+    diags: &mut Diagnostics,
+) -> Statics {
     let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     if let Ok(theme) = Theme::find(&project.root, &config.theme) {
         for SourceFile {
@@ -81,8 +90,8 @@ pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagno
     let mut fingerprints = HashMap::new();
     let mut files = Vec::new();
     for (path, bytes) in by_path {
-        if path.ends_with(".css") || path.ends_with(".js") {
-            let name = fingerprinted_name(&path, &fingerprint(&bytes));
+        if fingerprint && (path.ends_with(".css") || path.ends_with(".js")) {
+            let name = fingerprinted_name(&path, &self::fingerprint(&bytes));
             fingerprints.insert(path.clone(), name.clone());
             files.push((name, bytes.clone()));
         }
@@ -95,11 +104,30 @@ pub fn collect_static(project: &Project, config: &SiteConfig, diags: &mut Diagno
 }
 
 impl Statics {
+    /// Every output path of these files.
+    pub fn paths(&self) -> std::collections::BTreeSet<String> {
+        self.files.iter().map(|(p, _)| p.clone()).collect()
+    }
+
+    /// The files, by output path.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files
+    }
+
     /// Adds static files and content assets; a page always wins over a
-    /// static file of the same path, with a warning.
-    pub fn add_to(self, output: &mut Output, content: &Content, diags: &mut Diagnostics) {
+    /// static file of the same path, with a warning, and an asset over a
+    /// static file. Returns the paths of the static files that show.
+    pub fn add_to(
+        self,
+        output: &mut Output,
+        content: &Content,
+        diags: &mut Diagnostics,
+    ) -> std::collections::HashSet<String> {
+        let mut shown = std::collections::HashSet::new();
         for (path, bytes) in self.files {
-            if !output.insert(path.clone(), bytes) {
+            if output.insert(path.clone(), bytes) {
+                shown.insert(path);
+            } else {
                 diags.push(Diagnostic::warning(
                     Kind::Output,
                     format!("static file `{path}` is hidden by a page of the same path"),
@@ -107,6 +135,7 @@ impl Statics {
             }
         }
         for asset in &content.assets {
+            shown.remove(&asset.dest);
             match std::fs::read(&asset.source) {
                 Ok(bytes) => {
                     output.set(asset.dest.clone(), bytes);
@@ -117,6 +146,7 @@ impl Statics {
                 )),
             }
         }
+        shown
     }
 }
 

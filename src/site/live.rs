@@ -37,8 +37,11 @@
 //! lists, the sitemap and the data item pages it links to are rendered
 //! again.
 //!
-//! Anything else (the config, a shortcode, static files, a page, data file
-//! or template added, removed or renamed, a section's front matter, a new
+//! Edited static files just replace theirs: serve builds without
+//! fingerprinted names, so no page names their bytes.
+//!
+//! Anything else (the config, a shortcode, a page, data file, template or
+//! static file added, removed or renamed, a section's front matter, a new
 //! URL, a template other than a page's looking a changed page up) answers
 //! [`Update::Full`], and serve
 //! makes a full build, which still reuses the Markdown of unchanged pages
@@ -69,8 +72,17 @@ pub struct Live {
     /// place of each page among them.
     search_docs: Vec<Arc<SearchDoc>>,
     search_place: HashMap<PageId, usize>,
+    kept: Kept,
+}
+
+/// What a build knows of its output that an update needs again.
+pub(super) struct Kept {
     /// What the sitemap lists after the pages (see `extras`).
-    sitemap_others: Vec<String>,
+    pub sitemap_others: Vec<String>,
+    /// The output paths of the static files, and those a page or a
+    /// content asset does not hide.
+    pub static_paths: std::collections::BTreeSet<String>,
+    pub statics_shown: HashSet<String>,
 }
 
 impl std::fmt::Debug for Live {
@@ -120,6 +132,16 @@ fn is_template(path: &Path) -> bool {
     }
 }
 
+/// A file of the site's or a theme's `static` folder.
+fn is_static(path: &Path) -> bool {
+    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
+    match parts.next().as_deref() {
+        Some("static") => true,
+        Some("themes") => parts.nth(1).as_deref() == Some("static"),
+        _ => false,
+    }
+}
+
 /// A page edit read from disk, not yet applied.
 struct Edit {
     id: PageId,
@@ -147,7 +169,7 @@ impl Live {
         search_docs: Vec<Arc<SearchDoc>>,
         opts: &BuildOptions,
         warnings: &Diagnostics,
-        sitemap_others: Vec<String>,
+        kept: Kept,
     ) -> Live {
         let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
         let by_path: HashMap<&Path, PageId> = site
@@ -182,7 +204,7 @@ impl Live {
             other_warnings,
             search_docs,
             search_place,
-            sitemap_others,
+            kept,
         }
     }
 
@@ -194,6 +216,9 @@ impl Live {
         }
         if !changed.is_empty() && changed.iter().all(|p| is_template(p)) {
             return self.update_templates();
+        }
+        if !changed.is_empty() && changed.iter().all(|p| is_static(p)) {
+            return self.update_static();
         }
         let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
@@ -303,6 +328,31 @@ impl Live {
                     ""
                 }
             ),
+            warnings: self.warnings(),
+        })
+    }
+
+    /// Applies edits to existing static files: their new bytes, when no
+    /// file was added or removed (that can change what Markdown links to).
+    /// Serve names stylesheets and scripts without a fingerprint, so no
+    /// page changes.
+    fn update_static(&mut self) -> Update {
+        let project = super::Project::new(&self.root);
+        let mut diags = Diagnostics::new();
+        let statics = super::extras::collect_static(&project, &self.site.config, false, &mut diags);
+        if diags.has_errors() || statics.paths() != self.kept.static_paths {
+            return Update::Full;
+        }
+        let files: Files = statics
+            .into_files()
+            .into_iter()
+            .filter(|(path, _)| self.kept.statics_shown.contains(path))
+            .map(|(path, bytes)| (path, Arc::new(bytes)))
+            .collect();
+        Update::Done(Patch {
+            files,
+            edited: 0,
+            what: "static files".to_string(),
             warnings: self.warnings(),
         })
     }
@@ -831,7 +881,10 @@ impl Live {
             out.put(path, bytes);
         }
         if sitemap {
-            out.insert("sitemap.xml", self.site.sitemap_with(&self.sitemap_others));
+            out.insert(
+                "sitemap.xml",
+                self.site.sitemap_with(&self.kept.sitemap_others),
+            );
         }
         d1.extend(d2);
         let scratch = d1;

@@ -151,7 +151,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     );
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
-    let statics = extras::collect_static(project, &config, &mut diags);
+    // Serve links stylesheets by their plain names, so editing one changes
+    // no page.
+    let statics = extras::collect_static(project, &config, !opts.live_reload, &mut diags);
     // Broken pages or data still let the other pages be checked, so one run
     // reports every independent error; without templates nothing can render.
     let Some(mut templates) = templates else {
@@ -240,7 +242,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     for (id, r) in reads {
         site.reads[id] = r;
     }
-    statics.add_to(&mut output, &site.content, &mut diags);
+    let static_paths = statics.paths();
+    let statics_shown = statics.add_to(&mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());
     if diags.has_errors() {
         return Err(finish(diags));
@@ -256,14 +259,18 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let warnings = finish(diags);
     let config = site.config.clone();
     let live = if opts.live_reload {
-        let sitemap_others = site.sitemap_others(&output);
+        let kept = live::Kept {
+            sitemap_others: site.sitemap_others(&output),
+            static_paths,
+            statics_shown,
+        };
         Some(live::Live::new(
             site,
             &project.root,
             search_docs,
             opts,
             &warnings,
-            sitemap_others,
+            kept,
         ))
     } else {
         // Freeing every page takes a while on a big site; nobody waits for it.

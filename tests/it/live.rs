@@ -234,6 +234,8 @@ fn front_matter_and_file_changes_need_a_full_build() {
         Update::Full
     ));
     let mut kept = Kept::start(Site::fixture("live"));
+    // A new static file: Markdown may link to it.
+    kept.site.write("static/x.css", "a {}");
     for other in [
         "rolebook.toml",
         "static/x.css",
@@ -559,4 +561,37 @@ fn front_matter_edits_on_a_big_site_render_only_the_branch() {
             "{patch:?}"
         );
     }
+}
+
+#[test]
+fn a_static_edit_replaces_the_file_and_changes_no_page() {
+    let site = Site::fixture("live");
+    site.write("static/css/site.css", "body { color: red; }\n");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let mut kept = Kept::start(site);
+    let before = kept.page("guide/intro/index.html");
+    let update = kept.edit(&[("static/css/site.css", "body { color: blue; }\n")]);
+    let patch = done(&update);
+    assert!(
+        rendered(patch).contains(&"css/site.css"),
+        "{:?}",
+        rendered(patch)
+    );
+    assert!(!rendered(patch).iter().any(|p| p.ends_with(".html")));
+    assert_eq!(kept.page("css/site.css"), "body { color: blue; }\n");
+    // Serve links the plain name: the page is the same.
+    assert_eq!(kept.page("guide/intro/index.html"), before);
+    assert!(
+        before.contains("css/handbook.css\""),
+        "no fingerprint in serve"
+    );
+    kept.assert_fresh();
+    done(&kept.edit(&[(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>",
+    )]));
+    kept.assert_fresh();
 }

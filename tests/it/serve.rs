@@ -907,3 +907,21 @@ fn a_new_title_shows_in_every_sidebar_without_a_full_build() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn an_image_change_reloads_every_page() {
+    let s = Served::start(Site::fixture("serve-basic"));
+    let mut events = s.events(s.generation());
+    events.opened();
+    s.write(
+        "static/img/dot.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>",
+    );
+    let data = events.next("reload");
+    assert!(data.contains("\"changed\":\"all\""), "{data}");
+    s.wait_for("/img/dot.svg", 200, "<g/>");
+    let line = s.wait("the rebuild message", || {
+        s.rebuilt_lines().into_iter().next()
+    });
+    assert!(line.starts_with("Rebuilt static files after"), "{line}");
+}
