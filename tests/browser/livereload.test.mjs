@@ -190,4 +190,26 @@ describe('live reload (rolebook serve)', { timeout: 120_000 }, () => {
     await page.locator('.live-template').waitFor({ state: 'detached', timeout: CHANGE_TIMEOUT });
     await page.getByText('Text before the template break.').waitFor({ state: 'visible' });
   });
+
+  test('an edited stylesheet is swapped in without reloading the page', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    writePage('Text under a changing stylesheet.');
+    const { page, watch } = await openPage(t);
+    await page.getByText('Text under a changing stylesheet.').waitFor({ state: 'visible', timeout: CHANGE_TIMEOUT });
+    // A reload would lose this.
+    await page.evaluate(() => { window.rolebookKept = true; });
+    const outline = () => page.evaluate(() => getComputedStyle(document.documentElement).outlineColor);
+
+    // The site's own copy of a theme stylesheet: new, then edited.
+    const css = path.join(siteDir, 'static', 'css', 'views.css');
+    fs.mkdirSync(path.dirname(css), { recursive: true });
+    t.after(() => fs.rmSync(css, { force: true }));
+    for (const colour of ['rgb(1, 2, 3)', 'rgb(4, 5, 6)']) {
+      fs.writeFileSync(css, `html { outline: 3px solid ${colour}; }\n`);
+      await waitFor(async () => (await outline()) === colour,
+        { timeout: CHANGE_TIMEOUT, message: `the outline to become ${colour}` });
+      assert.equal(await page.evaluate(() => window.rolebookKept), true, 'the page was reloaded');
+    }
+    assert.deepEqual(watch.problems(), [], 'console errors or failed requests');
+  });
 });
