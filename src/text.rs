@@ -1,5 +1,5 @@
-//! Small text helpers every stage shares: escaping for HTML and XML, and
-//! decoding `%XX` escapes in URLs. One of each, so escaping rules cannot
+//! Small text helpers every stage shares: escaping for HTML and XML,
+//! decoding `%XX` escapes in URLs, and collapsing whitespace. One of each, so escaping rules cannot
 //! drift apart between the pages, the data views, feeds and the server.
 
 /// Escapes text for HTML and XML text and quoted attributes: `&`, `<`, `>`,
@@ -53,9 +53,73 @@ pub fn percent_decode_or_keep(s: &str) -> String {
     percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
+/// `text`'s words (split at Unicode whitespace, as `split_whitespace`
+/// does) joined by single spaces, and how many there are. One pass that
+/// copies whole words: page text is most of what a build reads.
+pub fn collapse_whitespace(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut words = 0;
+    let mut push = |word: &str| {
+        if words > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        words += 1;
+    };
+    let bytes = text.as_bytes();
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, len) = if bytes[i].is_ascii() {
+            // `char::is_whitespace` in ASCII: these five and vertical tab.
+            (
+                matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c),
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or('x');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                push(&text[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word_start {
+        push(&text[start..]);
+    }
+    (out, words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_whitespace_matches_split_whitespace() {
+        let samples = [
+            "",
+            "   ",
+            "one",
+            "  two  words ",
+            "tabs\tand\nnew\r\nlines\x0bvt\x0cff",
+            "no\u{a0}break and\u{2003}em\u{3000}ideographic\u{85}next",
+            "caf\u{e9} \u{1F600} \u{4e2d}\u{6587}  end",
+        ];
+        for text in samples {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(
+                collapse_whitespace(text),
+                (words.join(" "), words.len()),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn escapes_everything_markup_cares_about() {

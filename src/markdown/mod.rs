@@ -174,11 +174,7 @@ pub fn render(
         }
     }
     diags.extend(std::mem::take(&mut state.diags));
-    let text_by_heading = state.finish_text();
-    let word_count = text_by_heading
-        .iter()
-        .map(|(_, t)| t.split_whitespace().count())
-        .sum();
+    let (text_by_heading, word_count) = state.finish_text();
     let rendered = Rendered {
         html,
         summary,

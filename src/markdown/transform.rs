@@ -53,12 +53,20 @@ impl<'a> State<'a> {
         }
     }
 
-    pub fn finish_text(&mut self) -> Vec<(String, String)> {
-        std::mem::take(&mut self.text)
+    /// The text under each heading, whitespace collapsed, and the number
+    /// of words in all.
+    pub fn finish_text(&mut self) -> (Vec<(String, String)>, usize) {
+        let mut words = 0;
+        let text = std::mem::take(&mut self.text)
             .into_iter()
-            .map(|(id, t)| (id, t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .map(|(id, t)| {
+                let (t, n) = crate::text::collapse_whitespace(&t);
+                words += n;
+                (id, t)
+            })
             .filter(|(id, t)| !(id.is_empty() && t.is_empty()))
-            .collect()
+            .collect();
+        (text, words)
     }
 
     fn push_text(&mut self, s: &str) {

@@ -622,7 +622,7 @@ impl Site {
             if let Some(href) = &active_href {
                 mark_active(&mut nav, href);
             }
-            ctx.insert("nav", &nav);
+            put(ctx, "nav", nav);
         }
         if let Some(html) = self.sidebars.get(&branch) {
             let html = match &active_href {
@@ -632,7 +632,7 @@ impl Site {
                 }
                 None => html.clone(),
             };
-            ctx.insert("sidebar", &html);
+            put(ctx, "sidebar", Value::String(html));
         }
     }
 
@@ -678,8 +678,12 @@ impl Site {
         let mut ctx = self.base_context.clone();
         let out = output_path(&page.url_path);
         ctx.insert("rolebook", &self.rolebook_vars(&out));
-        ctx.insert(if page.is_section() { "section" } else { "page" }, &view);
-        ctx.insert("current", &view);
+        put(
+            &mut ctx,
+            if page.is_section() { "section" } else { "page" },
+            view.clone(),
+        );
+        put(&mut ctx, "current", view);
         self.insert_nav(&mut ctx, self.branch_of(id), Some(id));
         ctx.insert(
             "breadcrumbs",
@@ -824,6 +828,14 @@ pub fn render_error(
 }
 
 /// `roles/comparison/` -> `roles/comparison/index.html`.
+/// Moves `value` into the context under `key`: `Context::insert` would
+/// copy it, and page views and sidebars are large.
+fn put(ctx: &mut Context, key: &str, value: Value) {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    ctx.extend(Context::from_value(Value::Object(map)).expect("an object is a context"));
+}
+
 pub fn output_path(url_path: &str) -> String {
     format!("{url_path}index.html")
 }
