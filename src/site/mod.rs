@@ -195,6 +195,20 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(finish(diags));
     }
+    let mut content = content;
+    if !opts.live_reload {
+        // Nothing reads the Markdown source from here on (serve keeps it
+        // to compare edits with): a big site frees it before rendering.
+        let sources: Vec<Arc<str>> = content
+            .pages
+            .iter_mut()
+            .map(|p| {
+                p.body_offset = 0;
+                std::mem::replace(&mut p.text, Arc::from(""))
+            })
+            .collect();
+        std::thread::spawn(move || drop(sources));
+    }
     let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
     site.set_lookups();
     lap.mark("views");
