@@ -251,8 +251,13 @@ impl Session {
         } else {
             format!("{} changed", plural(changed.len(), "file"))
         };
+        let verb = if patch.verb.is_empty() {
+            "rendered"
+        } else {
+            patch.verb
+        };
         self.printer.info(&format!(
-            "Rebuilt {} after {} in {millis} ms: {} rendered, {effect}",
+            "Rebuilt {} after {} in {millis} ms: {} {verb}, {effect}",
             patch.what,
             changes.describe(),
             plural(rendered, "file"),

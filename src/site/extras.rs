@@ -104,9 +104,12 @@ pub fn collect_static(
 }
 
 impl Statics {
-    /// Every output path of these files.
-    pub fn paths(&self) -> std::collections::BTreeSet<String> {
-        self.files.iter().map(|(p, _)| p.clone()).collect()
+    /// Every output path of these files, with a hash of its bytes.
+    pub fn hashes(&self) -> BTreeMap<String, u64> {
+        self.files
+            .iter()
+            .map(|(p, bytes)| (p.clone(), super::cache::hash_of(bytes)))
+            .collect()
     }
 
     /// The files, by output path.

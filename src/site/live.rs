@@ -79,9 +79,9 @@ pub struct Live {
 pub(super) struct Kept {
     /// What the sitemap lists after the pages (see `extras`).
     pub sitemap_others: Vec<String>,
-    /// The output paths of the static files, and those a page or a
-    /// content asset does not hide.
-    pub static_paths: std::collections::BTreeSet<String>,
+    /// The output paths of the static files with a hash of their bytes,
+    /// and the paths a page or a content asset does not hide.
+    pub static_hashes: std::collections::BTreeMap<String, u64>,
     pub statics_shown: HashSet<String>,
 }
 
@@ -112,6 +112,8 @@ pub struct Patch {
     pub edited: usize,
     /// What was rendered again, in words: `1 edited page`.
     pub what: String,
+    /// What was done to `files`, when not "rendered".
+    pub verb: &'static str,
     pub warnings: Diagnostics,
 }
 
@@ -239,6 +241,7 @@ impl Live {
                 files,
                 edited,
                 what: plural(edited, "edited page"),
+                verb: "rendered",
                 warnings: self.warnings(),
             }),
             Ok(None) => Update::Full,
@@ -328,6 +331,7 @@ impl Live {
                     ""
                 }
             ),
+            verb: "rendered",
             warnings: self.warnings(),
         })
     }
@@ -340,20 +344,26 @@ impl Live {
         let project = super::Project::new(&self.root);
         let mut diags = Diagnostics::new();
         let statics = super::extras::collect_static(&project, &self.site.config, false, &mut diags);
-        if diags.has_errors() || statics.paths() != self.kept.static_paths {
+        let hashes = statics.hashes();
+        if diags.has_errors() || !hashes.keys().eq(self.kept.static_hashes.keys()) {
             return Update::Full;
         }
         let files: Files = statics
             .into_files()
             .into_iter()
-            .filter(|(path, _)| self.kept.statics_shown.contains(path))
+            .filter(|(path, _)| {
+                self.kept.statics_shown.contains(path)
+                    && hashes.get(path) != self.kept.static_hashes.get(path)
+            })
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect();
+        self.kept.static_hashes = hashes;
         Update::Done(Patch {
+            what: plural(files.len(), "static file"),
             files,
-            edited: 0,
-            what: "static files".to_string(),
+            verb: "copied",
             warnings: self.warnings(),
+            ..Patch::default()
         })
     }
 
@@ -451,6 +461,7 @@ impl Live {
                     files,
                     edited,
                     what: plural(edited, "page") + " reading data",
+                    verb: "rendered",
                     warnings: self.warnings(),
                 })
             }

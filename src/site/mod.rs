@@ -256,7 +256,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     for (id, r) in reads {
         site.reads[id] = r;
     }
-    let static_paths = statics.paths();
+    let static_hashes = statics.hashes();
     let statics_shown = statics.add_to(&mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());
     if diags.has_errors() {
@@ -275,7 +275,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let live = if opts.live_reload {
         let kept = live::Kept {
             sitemap_others: site.sitemap_others(&output),
-            static_paths,
+            static_hashes,
             statics_shown,
         };
         Some(live::Live::new(

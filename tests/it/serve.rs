@@ -923,5 +923,8 @@ fn an_image_change_reloads_every_page() {
     let line = s.wait("the rebuild message", || {
         s.rebuilt_lines().into_iter().next()
     });
-    assert!(line.starts_with("Rebuilt static files after"), "{line}");
+    assert!(
+        line.starts_with("Rebuilt 1 static file after") && line.contains(": 1 file copied, "),
+        "{line}"
+    );
 }
