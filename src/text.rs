@@ -1,6 +1,7 @@
 //! Small text helpers every stage shares: escaping for HTML and XML,
-//! decoding `%XX` escapes in URLs, and collapsing whitespace. One of each, so escaping rules cannot
-//! drift apart between the pages, the data views, feeds and the server.
+//! decoding `%XX` escapes in URLs, and collapsing whitespace. One of each,
+//! so escaping rules cannot drift apart between the pages, the data views,
+//! feeds and the server.
 
 /// Escapes text for HTML and XML text and quoted attributes: `&`, `<`, `>`,
 /// `"` and `'`. Unlike Tera's default it leaves `/` alone, so URLs stay

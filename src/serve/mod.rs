@@ -139,10 +139,9 @@ impl Session {
     /// Builds the site and swaps the result in; tells the browsers. Returns
     /// the title, page count and time of a successful build.
     fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
-        let state = self.state.clone();
-        state.building.store(true, Ordering::Relaxed);
+        self.state.building.store(true, Ordering::Relaxed);
         let result = self.rebuild_inner(changes);
-        state.building.store(false, Ordering::Relaxed);
+        self.state.building.store(false, Ordering::Relaxed);
         result
     }
 
@@ -251,16 +250,12 @@ impl Session {
         } else {
             format!("{} changed", plural(changed.len(), "file"))
         };
-        let verb = if patch.verb.is_empty() {
-            "rendered"
-        } else {
-            patch.verb
-        };
         self.printer.info(&format!(
-            "Rebuilt {} after {} in {millis} ms: {} {verb}, {effect}",
+            "Rebuilt {} after {} in {millis} ms: {} {}, {effect}",
             patch.what,
             changes.describe(),
             plural(rendered, "file"),
+            patch.verb,
         ));
         true
     }

@@ -104,7 +104,7 @@ pub enum Update {
 }
 
 /// The outputs an update rendered again, and the site's warnings now.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Patch {
     /// Output path and bytes, whether or not they differ from before.
     pub files: Files,
@@ -112,34 +112,46 @@ pub struct Patch {
     pub edited: usize,
     /// What was rendered again, in words: `1 edited page`.
     pub what: String,
-    /// What was done to `files`, when not "rendered".
+    /// What was done to `files`: "rendered", or "copied" for static files.
     pub verb: &'static str,
     pub warnings: Diagnostics,
+}
+
+impl Default for Patch {
+    fn default() -> Self {
+        Patch {
+            files: Files::new(),
+            edited: 0,
+            what: String::new(),
+            verb: "rendered",
+            warnings: Diagnostics::new(),
+        }
+    }
 }
 
 fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The pages before and after `id` in `order` (their previous and next
+/// links name it).
+fn next_to(order: &[PageId], id: PageId) -> impl Iterator<Item = PageId> + '_ {
+    let at = order.iter().position(|&p| p == id);
+    let before = at.and_then(|i| i.checked_sub(1)).map(|j| order[j]);
+    let after = at.and_then(|i| order.get(i + 1).copied());
+    before.into_iter().chain(after)
+}
+
 /// Output files as an update renders them.
 pub type Files = Vec<(String, Arc<Vec<u8>>)>;
 
-/// A template file of the site or of a theme, by its path from the root.
-fn is_template(path: &Path) -> bool {
+/// Whether `path` (from the root) is in the site's `folder` or a theme's,
+/// e.g. `templates/page.html` or `themes/x/templates/page.html`.
+fn in_site_or_theme(path: &Path, folder: &str) -> bool {
     let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
     match parts.next().as_deref() {
-        Some("templates") => true,
-        Some("themes") => parts.nth(1).as_deref() == Some("templates"),
-        _ => false,
-    }
-}
-
-/// A file of the site's or a theme's `static` folder.
-fn is_static(path: &Path) -> bool {
-    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
-    match parts.next().as_deref() {
-        Some("static") => true,
-        Some("themes") => parts.nth(1).as_deref() == Some("static"),
+        Some(first) if first == folder => true,
+        Some("themes") => parts.nth(1).as_deref() == Some(folder),
         _ => false,
     }
 }
@@ -216,10 +228,10 @@ impl Live {
         if !changed.is_empty() && changed.iter().all(|p| self.data_source(p).is_some()) {
             return self.update_data(changed);
         }
-        if !changed.is_empty() && changed.iter().all(|p| is_template(p)) {
+        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "templates")) {
             return self.update_templates();
         }
-        if !changed.is_empty() && changed.iter().all(|p| is_static(p)) {
+        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "static")) {
             return self.update_static();
         }
         let lap = super::Lap::new();
@@ -241,8 +253,8 @@ impl Live {
                 files,
                 edited,
                 what: plural(edited, "edited page"),
-                verb: "rendered",
                 warnings: self.warnings(),
+                ..Patch::default()
             }),
             Ok(None) => Update::Full,
             Err(diags) => Update::Failed(finish(diags)),
@@ -331,8 +343,8 @@ impl Live {
                     ""
                 }
             ),
-            verb: "rendered",
             warnings: self.warnings(),
+            ..Patch::default()
         })
     }
 
@@ -461,8 +473,8 @@ impl Live {
                     files,
                     edited,
                     what: plural(edited, "page") + " reading data",
-                    verb: "rendered",
                     warnings: self.warnings(),
+                    ..Patch::default()
                 })
             }
             Ok(None) => {
@@ -746,10 +758,7 @@ impl Live {
                 only.terms.insert((name.clone(), slug));
             }
         }
-        if let Some(i) = site.order.iter().position(|&p| p == id) {
-            only.pages.extend(i.checked_sub(1).map(|j| site.order[j]));
-            only.pages.extend(site.order.get(i + 1).copied());
-        }
+        only.pages.extend(next_to(&site.order, id));
         only.sitemap = true;
         Some(had_terms)
     }
@@ -775,12 +784,8 @@ impl Live {
         if order != self.site.order {
             undo.order = Some(std::mem::replace(&mut self.site.order, order));
         }
-        let order = &self.site.order;
         for &id in ids {
-            if let Some(i) = order.iter().position(|&p| p == id) {
-                only.pages.extend(i.checked_sub(1).map(|j| order[j]));
-                only.pages.extend(order.get(i + 1).copied());
-            }
+            only.pages.extend(next_to(&self.site.order, id));
         }
         self.site.terms = std::sync::OnceLock::new();
 

@@ -841,7 +841,6 @@ pub fn render_error(
     .in_file(page)
 }
 
-/// `roles/comparison/` -> `roles/comparison/index.html`.
 /// Moves `value` into the context under `key`: `Context::insert` would
 /// copy it, and page views and sidebars are large.
 fn put(ctx: &mut Context, key: &str, value: Value) {
@@ -850,6 +849,7 @@ fn put(ctx: &mut Context, key: &str, value: Value) {
     ctx.extend(Context::from_value(Value::Object(map)).expect("an object is a context"));
 }
 
+/// `roles/comparison/` -> `roles/comparison/index.html`.
 pub fn output_path(url_path: &str) -> String {
     format!("{url_path}index.html")
 }

@@ -117,6 +117,14 @@ impl Served {
             .collect()
     }
 
+    /// Waits for the first `Rebuilt ...` line and returns it.
+    #[track_caller]
+    fn first_rebuilt_line(&self) -> String {
+        self.wait("the rebuild message", || {
+            self.rebuilt_lines().into_iter().next()
+        })
+    }
+
     fn write(&self, rel: &str, text: &str) {
         self.site.write(rel, text);
     }
@@ -367,12 +375,10 @@ fn text_edit_updates_in_place_then_the_search_index_follows() {
     assert!(!reload.contains("\"/roles/po/\""), "{reload}");
     let page = s.get("/guide/");
     assert!(page.text().contains("The zanzibarquux version"));
-    let lines = s.wait("the rebuild message", || {
-        Some(s.rebuilt_lines()).filter(|l| !l.is_empty())
-    });
+    let line = s.first_rebuilt_line();
     assert!(
-        lines[0].starts_with("Rebuilt 1 edited page after 1 change (content/guide.md) in "),
-        "{lines:?}"
+        line.starts_with("Rebuilt 1 edited page after 1 change (content/guide.md) in "),
+        "{line}"
     );
     // The index is made after the reload event, with no event of its own.
     s.wait_for("/search/t-z.js", 200, "zanzibarquux");
@@ -387,12 +393,10 @@ fn edited_page_is_served_after_rebuild() {
         &page("Guide", "The second version of the guide."),
     );
     s.wait_for("/guide/", 200, "The second version of the guide.");
-    let lines = s.wait("the rebuild message", || {
-        Some(s.rebuilt_lines()).filter(|l| !l.is_empty())
-    });
+    let line = s.first_rebuilt_line();
     assert!(
-        lines[0].contains("after 1 change (content/guide.md) in "),
-        "{lines:?}"
+        line.contains("after 1 change (content/guide.md) in "),
+        "{line}"
     );
 }
 
@@ -592,9 +596,7 @@ fn stylesheet_change_swaps_css_without_reload() {
     s.write("static/css/custom.css", "body { color: #111; }\n");
     events.next("css");
     s.wait_for("/css/custom.css", 200, "#111");
-    let line = s.wait("the rebuild message", || {
-        s.rebuilt_lines().into_iter().next()
-    });
+    let line = s.first_rebuilt_line();
     assert!(line.contains("stylesheets swapped"), "{line}");
 }
 
@@ -899,13 +901,8 @@ fn a_new_title_shows_in_every_sidebar_without_a_full_build() {
         200,
         "<h1 class=\"article-title\">The Product Owner</h1>",
     );
-    let lines = s.wait("the rebuild message", || {
-        Some(s.rebuilt_lines()).filter(|l| !l.is_empty())
-    });
-    assert!(
-        lines[0].starts_with("Rebuilt 1 edited page after"),
-        "{lines:?}"
-    );
+    let line = s.first_rebuilt_line();
+    assert!(line.starts_with("Rebuilt 1 edited page after"), "{line}");
 }
 
 #[test]
@@ -920,9 +917,7 @@ fn an_image_change_reloads_every_page() {
     let data = events.next("reload");
     assert!(data.contains("\"changed\":\"all\""), "{data}");
     s.wait_for("/img/dot.svg", 200, "<g/>");
-    let line = s.wait("the rebuild message", || {
-        s.rebuilt_lines().into_iter().next()
-    });
+    let line = s.first_rebuilt_line();
     assert!(
         line.starts_with("Rebuilt 1 static file after") && line.contains(": 1 file copied, "),
         "{line}"
