@@ -241,10 +241,14 @@ fn front_matter_lines(source: &str) -> usize {
     }
 }
 
-/// A line cut into sentences and table cells.
+/// A line cut into sentences; a table row stays whole.
 fn units(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for cell in line.split('|') {
+    // A table row is one statement: its cells name the thing and its figures.
+    if line.trim_start().starts_with('|') {
+        return vec![line];
+    }
+    for cell in [line] {
         let mut start = 0;
         let bytes = cell.as_bytes();
         for i in 0..bytes.len() {
@@ -321,7 +325,7 @@ fn check_unit(unit: &str, data: &Data, p: &Patterns) -> Vec<String> {
     check_statuses(unit, &found, data, p, &mut out);
     check_dates(unit, &found, data, p, &mut out);
     if let Some(metric) = metric {
-        check_percentages(unit, &found, metric, data, p, &mut out);
+        check_percentages(unit, metric, data, p, &mut out);
     }
     out
 }
@@ -535,7 +539,6 @@ fn metric_named(unit: &str) -> Option<&'static str> {
 
 fn check_percentages(
     unit: &str,
-    found: &[(usize, Mention)],
     metric: &str,
     data: &Data,
     p: &Patterns,
@@ -560,13 +563,14 @@ fn check_percentages(
             Some(format!("{year}-Q{q}"))
         })
         .collect();
-    let outcomes: String = found
-        .iter()
-        .filter_map(|(_, m)| match m {
-            Mention::Initiative(id) => data.initiatives.get(id).map(|i| text(i, "outcome")),
-            _ => None,
-        })
-        .collect();
+    // A percentage an initiative's outcome or description states is a
+    // figure of the data too (a baseline or target of a segment).
+    let outcomes: String = data
+        .initiatives
+        .values()
+        .flat_map(|i| [text(i, "outcome"), text(i, "description")])
+        .collect::<Vec<_>>()
+        .join(" ");
     for c in p.percent.captures_iter(unit) {
         let Ok(value) = c[1].parse::<f64>() else { continue };
         if outcomes.contains(&c[0]) {
