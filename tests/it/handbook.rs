@@ -29,7 +29,8 @@ impl Data {
             let path = team.join(name);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-            text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            text.parse()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         };
         let list = |table: &toml::Table, key: &str| -> Vec<toml::Table> {
             table
@@ -39,10 +40,7 @@ impl Data {
                 .unwrap_or_default()
         };
         let by_id = |entries: Vec<toml::Table>| -> BTreeMap<String, toml::Table> {
-            entries
-                .into_iter()
-                .map(|t| (text(&t, "id"), t))
-                .collect()
+            entries.into_iter().map(|t| (text(&t, "id"), t)).collect()
         };
         let sprints = list(&read("sprints.toml"), "sprint")
             .into_iter()
@@ -57,7 +55,13 @@ impl Data {
                     .into_iter()
                     .flatten()
                     .filter_map(Value::as_table)
-                    .map(|p| (text(p, "period"), num(p, "value").expect("value"), num(p, "target")))
+                    .map(|p| {
+                        (
+                            text(p, "period"),
+                            num(p, "value").expect("value"),
+                            num(p, "target"),
+                        )
+                    })
                     .collect();
                 (text(&m, "id"), points)
             })
@@ -156,9 +160,7 @@ impl Patterns {
             item: re(r"\bPB-\d+\b"),
             initiative: re(r"\bEP-\d+\b"),
             sprint: re(r"(?i)\bsprint (\d+)\b"),
-            points: re(
-                r"(?i)\b(\d+|one|two|three|five|eight|thirteen)[ -]points?\b",
-            ),
+            points: re(r"(?i)\b(\d+|one|two|three|five|eight|thirteen)[ -]points?\b"),
             x_of_y: re(r"\b(\d+) of (\d+)\b"),
             done: re(&format!("(?i){DONE_WORDS}")),
             done_in_sprint: re(&format!(r"(?i){DONE_WORDS}[^.;]*?\bin sprint (\d+)")),
@@ -172,7 +174,9 @@ impl Patterns {
                 r"(?i)\b(?:(first|second|third|fourth) quarter(?: of (\d{4}))?|Q([1-4])(?: (\d{4}))?|(\d{4})-Q([1-4]))\b",
             ),
             year: re(r"\b(20\d\d)\b"),
-            initiative_status: re(r"(?i)\b(?:is|was|are|stays|remains|now|marked)\s+(at risk|on track|done|planned)\b"),
+            initiative_status: re(
+                r"(?i)\b(?:is|was|are|stays|remains|now|marked)\s+(at risk|on track|done|planned)\b",
+            ),
             item_status: re(
                 r"(?i)\b(?:is|was|are|now|still)\s+(in progress|in review|ready|in the backlog)\b",
             ),
@@ -254,7 +258,9 @@ fn units(line: &str) -> Vec<&str> {
         for i in 0..bytes.len() {
             let end_of_sentence = matches!(bytes[i], b'.' | b'?' | b'!' | b';')
                 && bytes.get(i + 1) == Some(&b' ')
-                && bytes.get(i + 2).is_some_and(|c| c.is_ascii_uppercase() || *c == b'[');
+                && bytes
+                    .get(i + 2)
+                    .is_some_and(|c| c.is_ascii_uppercase() || *c == b'[');
             if end_of_sentence {
                 out.push(&cell[start..=i]);
                 start = i + 1;
@@ -290,7 +296,9 @@ fn points_owner<'a>(unit: &str, found: &'a [(usize, Mention)], at: usize) -> Opt
     let mut earlier = found.iter().rev().filter(|(pos, _)| *pos < at);
     let (pos, nearest) = earlier.next()?;
     let adverbial = matches!(nearest, Mention::Sprint(_))
-        && ["in ", "into ", "from "].iter().any(|w| unit[..*pos].ends_with(w));
+        && ["in ", "into ", "from "]
+            .iter()
+            .any(|w| unit[..*pos].ends_with(w));
     if adverbial {
         if let Some((_, item @ Mention::Item(_))) = earlier.next() {
             return Some(item);
@@ -301,7 +309,11 @@ fn points_owner<'a>(unit: &str, found: &'a [(usize, Mention)], at: usize) -> Opt
 
 /// The mention nearest before `at`, if any.
 fn before(found: &[(usize, Mention)], at: usize) -> Option<&Mention> {
-    found.iter().rev().find(|(pos, _)| *pos < at).map(|(_, m)| m)
+    found
+        .iter()
+        .rev()
+        .find(|(pos, _)| *pos < at)
+        .map(|(_, m)| m)
 }
 
 fn check_unit(unit: &str, data: &Data, p: &Patterns) -> Vec<String> {
@@ -330,10 +342,18 @@ fn check_unit(unit: &str, data: &Data, p: &Patterns) -> Vec<String> {
     out
 }
 
-fn check_points(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns, out: &mut Vec<String>) {
+fn check_points(
+    unit: &str,
+    found: &[(usize, Mention)],
+    data: &Data,
+    p: &Patterns,
+    out: &mut Vec<String>,
+) {
     for c in p.points.captures_iter(unit) {
         let at = c.get(0).map_or(0, |m| m.start());
-        let Some(n) = word_number(&c[1]) else { continue };
+        let Some(n) = word_number(&c[1]) else {
+            continue;
+        };
         let preceded_by_change = unit[..at].trim_end().to_lowercase().ends_with("up")
             || unit[..at].trim_end().to_lowercase().ends_with("by");
         if preceded_by_change {
@@ -341,15 +361,23 @@ fn check_points(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Pattern
         }
         match points_owner(unit, found, at) {
             Some(Mention::Item(id)) => {
-                let Some(item) = data.items.get(id) else { continue };
+                let Some(item) = data.items.get(id) else {
+                    continue;
+                };
                 match int(item, "points") {
                     Some(points) if points == n => {}
-                    Some(points) => out.push(format!("{id} is quoted at {n} points; the backlog says {points}")),
-                    None => out.push(format!("{id} is quoted at {n} points; the backlog gives it none")),
+                    Some(points) => out.push(format!(
+                        "{id} is quoted at {n} points; the backlog says {points}"
+                    )),
+                    None => out.push(format!(
+                        "{id} is quoted at {n} points; the backlog gives it none"
+                    )),
                 }
             }
             Some(Mention::Sprint(s)) => {
-                let Some(sprint) = data.sprints.get(s) else { continue };
+                let Some(sprint) = data.sprints.get(s) else {
+                    continue;
+                };
                 let known = ["committed", "completed", "scope"].map(|k| int(sprint, k));
                 if !known.contains(&Some(n)) {
                     out.push(format!(
@@ -366,7 +394,9 @@ fn check_points(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Pattern
         let at = c.get(0).map_or(0, |m| m.start());
         let (x, y): (i64, i64) = (c[1].parse().unwrap_or(-1), c[2].parse().unwrap_or(-1));
         if let Some(Mention::Sprint(s)) = before(found, at) {
-            let Some(sprint) = data.sprints.get(s) else { continue };
+            let Some(sprint) = data.sprints.get(s) else {
+                continue;
+            };
             let (done, planned) = (int(sprint, "completed"), int(sprint, "committed"));
             if (Some(x), Some(y)) != (done, planned) {
                 out.push(format!(
@@ -379,7 +409,13 @@ fn check_points(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Pattern
     }
 }
 
-fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns, out: &mut Vec<String>) {
+fn check_statuses(
+    unit: &str,
+    found: &[(usize, Mention)],
+    data: &Data,
+    p: &Patterns,
+    out: &mut Vec<String>,
+) {
     let negated = |at: usize| {
         let head = unit[..at].to_lowercase();
         head.ends_with("not ") || head.ends_with("not yet ") || head.ends_with("no longer ")
@@ -389,17 +425,24 @@ fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patte
             continue;
         }
         if let Some(Mention::Item(id)) = before(found, m.start()) {
-            let Some(item) = data.items.get(id) else { continue };
+            let Some(item) = data.items.get(id) else {
+                continue;
+            };
             let status = text(item, "status");
             if status != "done" {
-                out.push(format!("{id} is quoted as {}; the backlog says {status}", m.as_str()));
+                out.push(format!(
+                    "{id} is quoted as {}; the backlog says {status}",
+                    m.as_str()
+                ));
             }
         }
     }
     for c in p.item_status.captures_iter(unit) {
         let at = c.get(1).map_or(0, |m| m.start());
         if let Some(Mention::Item(id)) = before(found, at) {
-            let Some(item) = data.items.get(id) else { continue };
+            let Some(item) = data.items.get(id) else {
+                continue;
+            };
             let want = match c[1].to_lowercase().as_str() {
                 "in progress" => "in-progress",
                 "in review" => "review",
@@ -408,7 +451,10 @@ fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patte
             };
             let status = text(item, "status");
             if status != want {
-                out.push(format!("{id} is quoted as {}; the backlog says {status}", &c[1]));
+                out.push(format!(
+                    "{id} is quoted as {}; the backlog says {status}",
+                    &c[1]
+                ));
             }
         }
     }
@@ -416,7 +462,9 @@ fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patte
         let at = c.get(0).map_or(0, |m| m.start());
         let n: i64 = c[2].parse().unwrap_or(-1);
         if let Some(Mention::Item(id)) = before(found, at) {
-            let Some(item) = data.items.get(id) else { continue };
+            let Some(item) = data.items.get(id) else {
+                continue;
+            };
             if int(item, "sprint") != Some(n) {
                 out.push(format!(
                     "{id} is quoted as {} in sprint {n}; the backlog puts it in sprint {}",
@@ -432,13 +480,21 @@ fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patte
             _ => None,
         });
         for id in ids {
-            let Some(item) = data.items.get(id) else { continue };
-            let (Some(sprint), Some(points)) = (int(item, "sprint"), int(item, "points")) else {
-                out.push(format!("{id} is said to be {} but has no sprint or points", m.as_str()));
+            let Some(item) = data.items.get(id) else {
                 continue;
             };
-            let Some(before) = data.sprints.get(&(sprint - 1)) else { continue };
-            let left = int(before, "committed").unwrap_or(0) - int(before, "completed").unwrap_or(0);
+            let (Some(sprint), Some(points)) = (int(item, "sprint"), int(item, "points")) else {
+                out.push(format!(
+                    "{id} is said to be {} but has no sprint or points",
+                    m.as_str()
+                ));
+                continue;
+            };
+            let Some(before) = data.sprints.get(&(sprint - 1)) else {
+                continue;
+            };
+            let left =
+                int(before, "committed").unwrap_or(0) - int(before, "completed").unwrap_or(0);
             if points > left {
                 out.push(format!(
                     "{id} ({points} points) is said to be carried over into sprint {sprint}, \
@@ -454,17 +510,28 @@ fn check_statuses(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patte
             continue;
         }
         if let Some(Mention::Initiative(id)) = before(found, at) {
-            let Some(i) = data.initiatives.get(id) else { continue };
+            let Some(i) = data.initiatives.get(id) else {
+                continue;
+            };
             let want = c[1].to_lowercase().replace(' ', "-");
             let status = text(i, "status");
             if status != want {
-                out.push(format!("{id} is quoted as {}; the roadmap says {status}", &c[1]));
+                out.push(format!(
+                    "{id} is quoted as {}; the roadmap says {status}",
+                    &c[1]
+                ));
             }
         }
     }
 }
 
-fn check_dates(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns, out: &mut Vec<String>) {
+fn check_dates(
+    unit: &str,
+    found: &[(usize, Mention)],
+    data: &Data,
+    p: &Patterns,
+    out: &mut Vec<String>,
+) {
     let year_of_unit = p
         .year
         .captures(unit)
@@ -476,7 +543,10 @@ fn check_dates(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns
             .iter()
             .position(|m| c[3].to_lowercase().starts_with(m))
             .map_or(1, |i| i as u32 + 1);
-        let year = c.get(4).and_then(|y| y.as_str().parse().ok()).unwrap_or(year_of_unit);
+        let year = c
+            .get(4)
+            .and_then(|y| y.as_str().parse().ok())
+            .unwrap_or(year_of_unit);
         let day = |s: &str| NaiveDate::from_ymd_opt(year, month, s.parse().unwrap_or(0));
         let Some(first) = day(&c[1]) else { continue };
         let second = c.get(2).and_then(|d| day(d.as_str()));
@@ -491,17 +561,23 @@ fn check_dates(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns
     for (at, first, second) in dates {
         match before(found, at) {
             Some(Mention::Sprint(n)) => {
-                let Some((start, end)) = data.sprint_dates(*n) else { continue };
+                let Some((start, end)) = data.sprint_dates(*n) else {
+                    continue;
+                };
                 let ok = match second {
                     Some(second) => (first.day(), second) == (start.day(), end),
                     None => first == start || first == end,
                 };
                 if !ok {
-                    out.push(format!("sprint {n} is dated {first}; sprints.toml has {start} to {end}"));
+                    out.push(format!(
+                        "sprint {n} is dated {first}; sprints.toml has {start} to {end}"
+                    ));
                 }
             }
             Some(Mention::Initiative(id)) => {
-                let Some(i) = data.initiatives.get(id) else { continue };
+                let Some(i) = data.initiatives.get(id) else {
+                    continue;
+                };
                 let (start, end) = (date(i, "start"), date(i, "end"));
                 if second.is_none() && Some(first) != start && Some(first) != end {
                     out.push(format!(
@@ -512,9 +588,15 @@ fn check_dates(unit: &str, found: &[(usize, Mention)], data: &Data, p: &Patterns
                 }
             }
             Some(Mention::Item(id)) => {
-                let Some(item) = data.items.get(id) else { continue };
-                let Some(n) = int(item, "sprint") else { continue };
-                let Some((start, end)) = data.sprint_dates(n) else { continue };
+                let Some(item) = data.items.get(id) else {
+                    continue;
+                };
+                let Some(n) = int(item, "sprint") else {
+                    continue;
+                };
+                let Some((start, end)) = data.sprint_dates(n) else {
+                    continue;
+                };
                 let last = second.unwrap_or(first);
                 if first < start || last > end {
                     out.push(format!(
@@ -537,14 +619,10 @@ fn metric_named(unit: &str) -> Option<&'static str> {
         .map(|(_, id)| id)
 }
 
-fn check_percentages(
-    unit: &str,
-    metric: &str,
-    data: &Data,
-    p: &Patterns,
-    out: &mut Vec<String>,
-) {
-    let Some(points) = data.metrics.get(metric) else { return };
+fn check_percentages(unit: &str, metric: &str, data: &Data, p: &Patterns, out: &mut Vec<String>) {
+    let Some(points) = data.metrics.get(metric) else {
+        return;
+    };
     let periods: Vec<String> = p
         .quarter
         .captures_iter(unit)
@@ -552,10 +630,14 @@ fn check_percentages(
             let (q, year) = if let Some(word) = c.get(1) {
                 let q = ["first", "second", "third", "fourth"]
                     .iter()
-                    .position(|w| w.eq_ignore_ascii_case(word.as_str()))? + 1;
+                    .position(|w| w.eq_ignore_ascii_case(word.as_str()))?
+                    + 1;
                 (q, c.get(2).map(|y| y.as_str().to_owned()))
             } else if let Some(q) = c.get(3) {
-                (q.as_str().parse().ok()?, c.get(4).map(|y| y.as_str().to_owned()))
+                (
+                    q.as_str().parse().ok()?,
+                    c.get(4).map(|y| y.as_str().to_owned()),
+                )
             } else {
                 (c[6].parse().ok()?, Some(c[5].to_owned()))
             };
@@ -572,14 +654,19 @@ fn check_percentages(
         .collect::<Vec<_>>()
         .join(" ");
     for c in p.percent.captures_iter(unit) {
-        let Ok(value) = c[1].parse::<f64>() else { continue };
+        let Ok(value) = c[1].parse::<f64>() else {
+            continue;
+        };
         if outcomes.contains(&c[0]) {
             continue;
         }
         let in_period = |period: &String| periods.is_empty() || periods.contains(period);
-        let known = points.iter().filter(|(period, ..)| in_period(period)).any(|(_, v, t)| {
-            (v - value).abs() < 0.05 || t.is_some_and(|t| (t - value).abs() < 0.05)
-        });
+        let known = points
+            .iter()
+            .filter(|(period, ..)| in_period(period))
+            .any(|(_, v, t)| {
+                (v - value).abs() < 0.05 || t.is_some_and(|t| (t - value).abs() < 0.05)
+            });
         if !known {
             let scope = if periods.is_empty() {
                 "any quarter".to_owned()
@@ -588,8 +675,7 @@ fn check_percentages(
             };
             out.push(format!(
                 "{} is quoted for {metric}, but no value or target of {scope} is {}",
-                &c[0],
-                &c[1]
+                &c[0], &c[1]
             ));
         }
     }
@@ -602,7 +688,9 @@ fn check_toml(display: &str, start: usize, block: &str, data: &Data, out: &mut V
         return;
     };
     for (key, entries) in &table {
-        let Some(entries) = entries.as_array() else { continue };
+        let Some(entries) = entries.as_array() else {
+            continue;
+        };
         for entry in entries.iter().filter_map(Value::as_table) {
             let real = match key.as_str() {
                 "item" => data.items.get(&text(entry, "id")),
@@ -611,7 +699,9 @@ fn check_toml(display: &str, start: usize, block: &str, data: &Data, out: &mut V
                 _ => continue,
             };
             let Some(real) = real else {
-                out.push(format!("{display}:{start}: a [[{key}]] example names no entry of the data"));
+                out.push(format!(
+                    "{display}:{start}: a [[{key}]] example names no entry of the data"
+                ));
                 continue;
             };
             for (field, value) in entry {
@@ -633,7 +723,10 @@ fn pages(content: &Path) -> Vec<(String, String)> {
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| {
-            let rel = e.path().strip_prefix(content.parent().unwrap_or(content)).unwrap_or(e.path());
+            let rel = e
+                .path()
+                .strip_prefix(content.parent().unwrap_or(content))
+                .unwrap_or(e.path());
             let text = std::fs::read_to_string(e.path()).expect("read page");
             (rel.display().to_string(), text)
         })
@@ -724,7 +817,11 @@ fn every_page_but_a_section_index_has_over_400_words() {
         .filter(|(_, words)| *words <= 400)
         .map(|(path, words)| format!("{path}: {words} words"))
         .collect();
-    assert!(short.is_empty(), "pages at 400 words or fewer:\n{}", short.join("\n"));
+    assert!(
+        short.is_empty(),
+        "pages at 400 words or fewer:\n{}",
+        short.join("\n")
+    );
 }
 
 #[test]
@@ -737,10 +834,16 @@ fn body_words_skip_front_matter_code_and_shortcodes() {
 #[test]
 fn the_handbook_checks_without_errors_or_warnings() {
     let site = Site::empty();
-    crate::support::copy_tree(&handbook_root().join("content"), &site.path().join("content"));
+    crate::support::copy_tree(
+        &handbook_root().join("content"),
+        &site.path().join("content"),
+    );
     crate::support::copy_tree(&handbook_root().join("themes"), &site.path().join("themes"));
-    std::fs::copy(handbook_root().join("rolebook.toml"), site.path().join("rolebook.toml"))
-        .expect("copy config");
+    std::fs::copy(
+        handbook_root().join("rolebook.toml"),
+        site.path().join("rolebook.toml"),
+    )
+    .expect("copy config");
     let run = site.run(&["check"]);
     run.success();
     assert!(

@@ -5,6 +5,7 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
 mod handbook;
 mod live;
 mod serve;

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::lists::{FILTER_ARGS, ItemFilter};
-use super::{Args, escape, fmt_date, fmt_num, progress, time_tag};
+use super::{Args, escape, fmt_date, fmt_num, progress};
 use crate::data::{DataSet, Schema, Sprint};
 
 /// The shortcodes answered here, each rendering one value inline.
@@ -266,7 +266,7 @@ pub(super) fn goals(sprints: &[&Sprint]) -> String {
     out.push_str(
         "<div class=\"rb-scroll\"><table class=\"rb-table\">\n<thead><tr><th scope=\"col\" class=\"rb-num\">Sprint</th>\
          <th scope=\"col\">Dates</th><th scope=\"col\">Goal</th><th scope=\"col\">Goal met</th>\
-         <th scope=\"col\" class=\"rb-num\">Completed of committed</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\" class=\"rb-num\">Points done of forecast</th></tr></thead>\n<tbody>\n",
     );
     for s in sprints {
         let badge = match s.goal_met {
@@ -276,11 +276,11 @@ pub(super) fn goals(sprints: &[&Sprint]) -> String {
         };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\" class=\"rb-num\">{}</th><td>{} – {}</td><td>{}</td><td>{badge}</td>\
-             <td class=\"rb-num\">{} of {}</td></tr>",
+            "<tr><th scope=\"row\" class=\"rb-num\">{}</th><td><time datetime=\"{}\">{}</time></td>\
+             <td>{}</td><td>{badge}</td><td class=\"rb-num\">{} of {}</td></tr>",
             s.number,
-            time_tag(s.start),
-            time_tag(s.end),
+            s.start,
+            date_range(s),
             escape(&s.goal),
             s.completed,
             s.committed,
@@ -599,12 +599,12 @@ completed = 9
 <p class=\"rb-goals-summary\">Sprint goal met in 1 of 2 sprints (50%). One sprint is not judged yet.</p>\n\
 <div class=\"rb-scroll\"><table class=\"rb-table\">\n<thead><tr><th scope=\"col\" class=\"rb-num\">Sprint</th>\
 <th scope=\"col\">Dates</th><th scope=\"col\">Goal</th><th scope=\"col\">Goal met</th>\
-<th scope=\"col\" class=\"rb-num\">Completed of committed</th></tr></thead>\n<tbody>\n\
-<tr><th scope=\"row\" class=\"rb-num\">24</th><td><time datetime=\"2026-09-07\">7 Sep 2026</time> – <time datetime=\"2026-09-18\">18 Sep 2026</time></td>\
+<th scope=\"col\" class=\"rb-num\">Points done of forecast</th></tr></thead>\n<tbody>\n\
+<tr><th scope=\"row\" class=\"rb-num\">24</th><td><time datetime=\"2026-09-07\">7–18 Sep 2026</time></td>\
 <td>Saved cards behind a flag</td><td><span class=\"rb-badge rb-goal-met\">Met</span></td><td class=\"rb-num\">30 of 34</td></tr>\n\
-<tr><th scope=\"row\" class=\"rb-num\">25</th><td><time datetime=\"2026-09-21\">21 Sep 2026</time> – <time datetime=\"2026-10-02\">2 Oct 2026</time></td>\
+<tr><th scope=\"row\" class=\"rb-num\">25</th><td><time datetime=\"2026-09-21\">21 Sep – 2 Oct 2026</time></td>\
 <td>Saved cards for everyone</td><td><span class=\"rb-badge rb-goal-missed\">Missed</span></td><td class=\"rb-num\">25 of 30</td></tr>\n\
-<tr><th scope=\"row\" class=\"rb-num\">26</th><td><time datetime=\"2026-10-05\">5 Oct 2026</time> – <time datetime=\"2026-10-16\">16 Oct 2026</time></td>\
+<tr><th scope=\"row\" class=\"rb-num\">26</th><td><time datetime=\"2026-10-05\">5–16 Oct 2026</time></td>\
 <td>Guests &lt;b&gt;check out&lt;/b&gt;</td><td><span class=\"rb-badge rb-goal-open\">Not judged yet</span></td><td class=\"rb-num\">9 of 32</td></tr>\n\
 </tbody>\n</table></div>\n</div>\n";
         assert_eq!(html, want);
