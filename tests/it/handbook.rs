@@ -139,6 +139,7 @@ struct Patterns {
     sprint: Regex,
     points: Regex,
     x_of_y: Regex,
+    sprint_verb: Regex,
     done: Regex,
     done_in_sprint: Regex,
     carried: Regex,
@@ -162,11 +163,12 @@ impl Patterns {
             sprint: re(r"(?i)\bsprint (\d+)\b"),
             points: re(r"(?i)\b(\d+|one|two|three|five|eight|thirteen)[ -]points?\b"),
             x_of_y: re(r"\b(\d+) of (\d+)\b"),
+            sprint_verb: re(r"(?i)\b(finished|completed|forecast|committed)(?: to)? (\d+)\b"),
             done: re(&format!("(?i){DONE_WORDS}")),
             done_in_sprint: re(&format!(r"(?i){DONE_WORDS}[^.;]*?\bin sprint (\d+)")),
             carried: re(r"(?i)\bcarried over\b"),
             date: re(&format!(
-                r"(?i)\b(\d{{1,2}})(?:\s?[-–]\s?(\d{{1,2}}))? {month}\b(?: (\d{{4}}))?"
+                r"(?i)\b(\d{{1,2}})(?:\s?[-–]\s?(\d{{1,2}})| to (\d{{1,2}}))? {month}\b(?: (\d{{4}}))?"
             )),
             iso: re(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
             percent: re(r"(\d+(?:\.\d+)?)\s?%"),
@@ -390,6 +392,31 @@ fn check_points(
             _ => {}
         }
     }
+    for c in p.sprint_verb.captures_iter(unit) {
+        let at = c.get(0).map_or(0, |m| m.start());
+        // "finished 28 of 32" is the "X of Y" check's.
+        if unit[c.get(0).map_or(0, |m| m.end())..].starts_with(" of ") {
+            continue;
+        }
+        let n: i64 = c[2].parse().unwrap_or(-1);
+        if let Some(Mention::Sprint(s)) = before(found, at) {
+            let Some(sprint) = data.sprints.get(s) else {
+                continue;
+            };
+            let verb = c[1].to_lowercase();
+            let key = if verb == "finished" || verb == "completed" {
+                "completed"
+            } else {
+                "committed"
+            };
+            if int(sprint, key) != Some(n) {
+                out.push(format!(
+                    "sprint {s} is quoted as {verb} {n}; sprints.toml has {key} = {}",
+                    int(sprint, key).unwrap_or(0)
+                ));
+            }
+        }
+    }
     for c in p.x_of_y.captures_iter(unit) {
         let at = c.get(0).map_or(0, |m| m.start());
         let (x, y): (i64, i64) = (c[1].parse().unwrap_or(-1), c[2].parse().unwrap_or(-1));
@@ -541,15 +568,15 @@ fn check_dates(
     for c in p.date.captures_iter(unit) {
         let month = MONTHS
             .iter()
-            .position(|m| c[3].to_lowercase().starts_with(m))
+            .position(|m| c[4].to_lowercase().starts_with(m))
             .map_or(1, |i| i as u32 + 1);
         let year = c
-            .get(4)
+            .get(5)
             .and_then(|y| y.as_str().parse().ok())
             .unwrap_or(year_of_unit);
         let day = |s: &str| NaiveDate::from_ymd_opt(year, month, s.parse().unwrap_or(0));
         let Some(first) = day(&c[1]) else { continue };
-        let second = c.get(2).and_then(|d| day(d.as_str()));
+        let second = c.get(2).or(c.get(3)).and_then(|d| day(d.as_str()));
         dates.push((c.get(0).map_or(0, |m| m.start()), first, second));
     }
     for c in p.iso.captures_iter(unit) {
@@ -797,6 +824,8 @@ fn contradictions_of_each_kind_are_caught_with_their_line() {
         "content/claims.md:22: PB-110 is quoted as done in sprint 23; the backlog puts it in sprint 24",
         "content/claims.md:24: sprint 26 is dated 2026-11-02; sprints.toml has 2026-11-09 to 2026-11-20",
         "content/claims.md:26: the [[item]] example shows acceptance = [\"Signed-in customers can change the slot\"]; the data has [\"Signed-in customers can change the slot\", \"The new slot is confirmed by email\"]",
+        "content/claims.md:32: sprint 25 is quoted as finished 31; sprints.toml has completed = 30",
+        "content/claims.md:34: sprint 26 is dated 2026-11-02; sprints.toml has 2026-11-09 to 2026-11-20",
     ];
     assert_eq!(problems, want);
 }
