@@ -8,5 +8,6 @@ mod errors;
 mod facts;
 mod handbook;
 mod live;
+mod live_prop;
 mod serve;
 mod support;
