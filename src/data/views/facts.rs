@@ -616,6 +616,22 @@ completed = 9
     }
 
     #[test]
+    fn goal_met_reads_from_yaml_and_json_too() {
+        let yaml = "schema: sprints\nsprint:\n  - number: 1\n    start: 2026-01-05\n    end: 2026-01-16\n    \
+                    goal: Pay\n    committed: 5\n    completed: 5\n    goal_met: true\n";
+        let json = r#"{"schema": "sprints", "sprint": [{"number": 1, "start": "2026-01-05",
+            "end": "2026-01-16", "goal": "Pay", "committed": 5, "completed": 4, "goal_met": false}]}"#;
+        for (rel, text, want) in [("s.yaml", yaml, true), ("s.json", json, false)] {
+            let file = parse(rel, Path::new(rel), text).expect("valid");
+            assert_eq!(
+                file.value["sprint"][0]["goal_met"],
+                Value::Bool(want),
+                "{rel}"
+            );
+        }
+    }
+
+    #[test]
     fn goal_met_must_be_true_or_false() {
         let text = SPRINTS.replace("goal_met = false", "goal_met = \"no\"");
         let diags = parse("s.toml", Path::new("content/s.toml"), &text).expect_err("invalid");
