@@ -358,7 +358,12 @@ fn check_points(
         };
         let preceded_by_change = unit[..at].trim_end().to_lowercase().ends_with("up")
             || unit[..at].trim_end().to_lowercase().ends_with("by");
-        if preceded_by_change {
+        // "30 points a sprint" is a rate, not the size of what came before.
+        let after = &unit[c.get(0).map_or(0, |m| m.end())..];
+        let rate = [" a sprint", " per sprint", " a week", " an hour"]
+            .iter()
+            .any(|w| after.starts_with(w));
+        if preceded_by_change || rate {
             continue;
         }
         match points_owner(unit, found, at) {
