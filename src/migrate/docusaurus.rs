@@ -22,7 +22,7 @@ pub fn read(src: &Path, report: &mut Report) -> Result<Site, Diagnostics> {
     let mut ids: HashMap<String, usize> = HashMap::new();
     docs(src, &route, &mut site, &mut ids, report);
     categories(src, &route, &mut site, report);
-    sidebars(src, &route, &mut site, &ids, report);
+    sidebars(src, &mut site, &ids, report);
     blog(src, &mut site, report);
     for rel in super::walk(src, Path::new("src/pages"), &|_| false) {
         if super::is_markdown(&rel) {
@@ -313,13 +313,7 @@ fn section<'a>(site: &'a mut Site, folder: &str, source: &Path) -> &'a mut Page 
 }
 
 /// sidebars.js: the order of its items becomes weights.
-fn sidebars(
-    src: &Path,
-    route: &str,
-    site: &mut Site,
-    ids: &HashMap<String, usize>,
-    report: &mut Report,
-) {
+fn sidebars(src: &Path, site: &mut Site, ids: &HashMap<String, usize>, report: &mut Report) {
     let Some(name) = [
         "sidebars.js",
         "sidebars.ts",
@@ -354,14 +348,13 @@ fn sidebars(
     let mut ordered = vec![false; site.pages.len()];
     if let Value::Object(bars) = value {
         for items in bars.values() {
-            order(items, route, site, ids, &mut ordered, report);
+            order(items, site, ids, &mut ordered, report);
         }
     }
 }
 
 fn order(
     items: &Value,
-    route: &str,
     site: &mut Site,
     ids: &HashMap<String, usize>,
     ordered: &mut Vec<bool>,
@@ -415,7 +408,7 @@ fn order(
                 ordered.resize(site.pages.len(), false);
                 report.mapped("sidebars.js categories to section titles and weights");
             }
-            order(&children, route, site, ids, ordered, report);
+            order(&children, site, ids, ordered, report);
         }
     }
 }

@@ -56,8 +56,7 @@ pub fn parse(text: &str, source: &std::path::Path, report: &mut Report) -> Parse
         return whole(text);
     }
     let mut pos = first_end + 1;
-    let mut line = 2;
-    for l in text.get(pos..).unwrap_or("").split_inclusive('\n') {
+    for (line, l) in (2..).zip(text.get(pos..).unwrap_or("").split_inclusive('\n')) {
         if l.trim_end() == fence || yaml && l.trim_end() == "..." {
             let front = &text[first_end + 1..pos];
             let map = if yaml {
@@ -83,7 +82,6 @@ pub fn parse(text: &str, source: &std::path::Path, report: &mut Report) -> Parse
             };
         }
         pos += l.len();
-        line += 1;
     }
     whole(text)
 }

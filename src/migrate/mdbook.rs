@@ -458,14 +458,14 @@ pub fn select(text: &str, selector: Option<&str>) -> Option<String> {
             let start = lines.iter().position(|l| {
                 l.split("ANCHOR:")
                     .nth(1)
-                    .is_some_and(|r| r.trim().split_whitespace().next() == Some(name))
+                    .is_some_and(|r| r.split_whitespace().next() == Some(name))
             })?;
             let end = lines[start..]
                 .iter()
                 .position(|l| {
                     l.split("ANCHOR_END:")
                         .nth(1)
-                        .is_some_and(|r| r.trim().split_whitespace().next() == Some(name))
+                        .is_some_and(|r| r.split_whitespace().next() == Some(name))
                 })
                 .map_or(lines.len(), |e| start + e);
             Some(keep(&lines[start + 1..end]))

@@ -498,7 +498,8 @@ fn read_text(src: &Path, rel: &Path, report: &mut Report) -> Option<String> {
             Ok(text) => Some(text.trim_start_matches('\u{feff}').replace("\r\n", "\n")),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
-                report.note(rel, 0, format!("not UTF-8 (byte {at}); not imported"));
+                let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                report.note(rel, line, format!("not UTF-8 (byte {at}); not imported"));
                 None
             }
         },

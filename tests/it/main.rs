@@ -7,5 +7,6 @@ mod data;
 mod errors;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
