@@ -331,6 +331,7 @@ fn sidebars(src: &Path, site: &mut Site, ids: &HashMap<String, usize>, report: &
     let value = match super::jsobj::parse_after(
         &text,
         &[
+            "const sidebars: SidebarsConfig =",
             "const sidebars =",
             "module.exports =",
             "export default",

@@ -140,7 +140,23 @@ fn config(src: &Path, site: &mut Site, report: &mut Report) -> String {
         .iter()
         .find_map(|k| get(&params, k))
         .filter(|r| r.contains("://"));
-    get(&value, "contentDir").unwrap_or_else(|| "content".into())
+    // Multilingual sites keep each language's pages in its own folder.
+    let language = get(&value, "defaultContentLanguage").unwrap_or_else(|| "en".into());
+    let language_dir = value
+        .pointer(&format!("/languages/{language}/contentDir"))
+        .and_then(front::text);
+    if let Some(Value::Object(languages)) = value.get("languages")
+        && languages.len() > 1
+    {
+        report.note(
+            rel,
+            0,
+            format!("{} languages: only {language} is imported", languages.len()),
+        );
+    }
+    language_dir
+        .or_else(|| get(&value, "contentDir"))
+        .unwrap_or_else(|| "content".into())
 }
 
 /// Hugo's common shortcodes in rolebook's terms.
@@ -154,16 +170,24 @@ pub fn shortcodes(body: &str, report: &mut Report) -> String {
         };
         match name.as_str() {
             "hint" | "notice" | "alert" | "callout" | "admonition" | "note" | "tip" | "warning" => {
+                let named = |k: &str| {
+                    args.iter()
+                        .find_map(|a| a.strip_prefix(&format!("{k}=")))
+                        .map(unquote)
+                };
+                // `{{< hint warning >}}`, `{{% notice tip %}}`, Docsy's
+                // `{{< alert color="warning" title="..." >}}`.
                 let kind = if matches!(name.as_str(), "note" | "tip" | "warning") {
                     name.clone()
                 } else {
-                    args.first().cloned().unwrap_or_else(|| "note".into())
+                    args.iter()
+                        .find(|a| !a.contains('='))
+                        .cloned()
+                        .or_else(|| named("type"))
+                        .or_else(|| named("color"))
+                        .unwrap_or_else(|| "note".into())
                 };
-                let title = args
-                    .iter()
-                    .skip(1)
-                    .find_map(|a| a.strip_prefix("title="))
-                    .map(unquote);
+                let title = named("title");
                 let inner = body_until(&mut lines, &name);
                 out.push_str(&super::docusaurus::alert(&kind, title.as_deref(), &inner));
                 report.mapped(&format!("`{name}` shortcodes to alerts"));

@@ -190,7 +190,8 @@ fn read_config(src: &Path, site: &mut Site, report: &mut Report) -> Config {
     let exclude = value.get("exclude").map(front::strings).unwrap_or_default();
     Config {
         base_path,
-        pretty: get("permalink").as_deref() == Some("pretty"),
+        // `pretty`, or a pattern like `/:title/`: page URLs end in a slash.
+        pretty: get("permalink").is_some_and(|p| p == "pretty" || p.ends_with('/')),
         collections,
         exclude,
     }

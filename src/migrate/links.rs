@@ -377,7 +377,8 @@ impl Ctx<'_> {
         if whole.starts_with("{{<") || whole.starts_with("{{%") {
             return match first {
                 "ref" | "relref" => {
-                    let target = unquote(words.get(1).copied().unwrap_or(""));
+                    let arg = words.get(1).copied().unwrap_or("");
+                    let target = unquote(arg.strip_prefix("path=").unwrap_or(arg));
                     match self.resolver.hugo_ref(&target, &self.source) {
                         Some(link) => Expr::Replace(link),
                         None => Expr::Broken(format!(
@@ -664,4 +665,84 @@ fn spans(text: &str, offset: usize, out: &mut String, f: &mut dyn FnMut(&str, us
         }
     }
     out.push_str(&f(&text[start..], offset + start));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose_only(text: &str) -> String {
+        map_prose(text, |chunk, _| chunk.to_uppercase())
+    }
+
+    #[test]
+    fn code_blocks_and_spans_are_not_prose() {
+        let text = "a `b` c\n```\nd\n```\ne ``f ` g`` h\n~~~~\n```\ni\n~~~~\nj `unclosed\n";
+        assert_eq!(
+            prose_only(text),
+            "A `b` C\n```\nd\n```\nE ``f ` g`` H\n~~~~\n```\ni\n~~~~\nJ `UNCLOSED\n"
+        );
+    }
+
+    #[test]
+    fn inline_targets_stop_at_spaces_and_unbalanced_parens() {
+        assert_eq!(inline_target("a.md)"), Some((0, 4)));
+        assert_eq!(inline_target("a.md \"Title\")"), Some((0, 4)));
+        assert_eq!(inline_target("<a b.md>)"), Some((1, 6)));
+        assert_eq!(inline_target("wiki/A_(b))"), Some((0, 10)));
+    }
+
+    #[test]
+    fn joins_resolve_parents_and_refuse_to_leave_the_root() {
+        assert_eq!(
+            join("docs/guide", "../intro.md").as_deref(),
+            Some("docs/intro.md")
+        );
+        assert_eq!(join("docs", "./a/").as_deref(), Some("docs/a/"));
+        assert_eq!(join("", "../x.md"), None);
+    }
+
+    fn page(source: &str, dest: &str, old: &str) -> super::super::Page {
+        super::super::Page {
+            source: source.into(),
+            dest: dest.into(),
+            front: Default::default(),
+            body: String::new(),
+            body_line: 1,
+            old_urls: vec![old.into()],
+        }
+    }
+
+    #[test]
+    fn targets_resolve_by_file_folder_and_old_url() {
+        let site = Site {
+            pages: vec![
+                page("docs/guide/README.md", "guide/_index.md", "/guide/"),
+                page("docs/guide/setup.md", "guide/setup.md", "/guide/setup.html"),
+                page("docs/intro.md", "intro.md", "/intro.html"),
+            ],
+            ..Site::default()
+        };
+        let r = Resolver::new(&site, Path::new("/nonexistent-source"), "/base", "");
+        let from = Path::new("docs/guide/setup.md");
+        let url = "/guide/setup.html";
+        let page = |s: &str| Target::Page(s.to_string());
+        assert_eq!(
+            r.resolve("../intro.md#why", from, url),
+            page("@/intro.md#why")
+        );
+        assert_eq!(r.resolve("./", from, url), page("@/guide/_index.md"));
+        assert_eq!(r.resolve("README.md", from, url), page("@/guide/_index.md"));
+        assert_eq!(r.resolve("../guide", from, url), page("@/guide/_index.md"));
+        assert_eq!(r.resolve("/base/intro.html", from, url), page("@/intro.md"));
+        assert_eq!(r.resolve("../intro.html", from, url), page("@/intro.md"));
+        assert_eq!(r.resolve("https://x.org/a.md", from, url), Target::Keep);
+        assert_eq!(r.resolve("#local", from, url), Target::Keep);
+        assert_eq!(r.resolve("mailto:a@b.c", from, url), Target::Keep);
+        assert!(matches!(r.resolve("gone.md", from, url), Target::Broken(_)));
+        assert!(matches!(
+            r.resolve("/nowhere/", from, url),
+            Target::Broken(_)
+        ));
+    }
 }
