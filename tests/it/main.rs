@@ -9,5 +9,6 @@ mod facts;
 mod handbook;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
