@@ -5,7 +5,10 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
+mod handbook;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
