@@ -32,7 +32,7 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
     let mut pos = 0;
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| in_ranges(code, at);
     while let Some(found) = text[pos..].find(['{']) {
         let start = pos + found;
         let rest = &text[start..];
@@ -77,6 +77,13 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
         }
     }
     (calls, errors)
+}
+
+/// Whether `at` is inside one of `ranges` (sorted, non-overlapping): a
+/// binary search, so a page of many code spans stays linear.
+fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= at);
+    after > 0 && ranges[after - 1].contains(&at)
 }
 
 /// Drops the newline right after the open tag and right before the end tag.

@@ -2,7 +2,7 @@
 //! writes (headings with ids and anchors, highlighted code, alerts, resolved
 //! links, autolinks, wrapped tables) and gathers the TOC and search text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::highlight::{self, CodeOptions};
@@ -27,6 +27,8 @@ pub struct State<'a> {
     pub diags: Diagnostics,
     pub toc: Vec<(u8, String, String)>,
     used_ids: HashSet<String>,
+    /// Per base id, the next `-N` suffix to try.
+    next_suffix: HashMap<String, usize>,
     pub pending: Vec<PendingAnchor>,
     pub local_anchors: Vec<(String, usize)>,
     text: Vec<(String, String)>,
@@ -47,6 +49,7 @@ impl<'a> State<'a> {
             diags: Diagnostics::new(),
             toc: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             pending: Vec::new(),
             local_anchors: Vec::new(),
             text: vec![(String::new(), String::new())],
@@ -98,15 +101,20 @@ impl<'a> State<'a> {
             ));
     }
 
+    /// `base`, or `base-1`, `base-2`, ... when taken. The next suffix to
+    /// try is kept per base, so many equal headings cost linear time.
     fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 1;
-        while self.used_ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used_ids.insert(base.clone()) {
+            return base;
         }
-        self.used_ids.insert(id.clone());
-        id
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used_ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     pub fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Out<'e> {
