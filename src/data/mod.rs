@@ -19,7 +19,7 @@ mod node;
 mod read;
 mod schema;
 mod views;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

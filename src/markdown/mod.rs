@@ -264,7 +264,11 @@ fn expand_shortcodes(
                         call.name
                     ),
                 )
-                .at_offset(src.display_path, src.file_text, src.offset + call.range.start)
+                .at_offset(
+                    src.display_path,
+                    src.file_text,
+                    src.offset + call.range.start,
+                )
                 .with_help(format!(
                     "shortcodes with a body may hold others up to {MAX_SHORTCODE_DEPTH} levels; \
                      close some with `{{% end %}}` sooner"
@@ -568,9 +572,15 @@ mod tests {
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
-            [format!("shortcode `n` is nested more than {MAX_SHORTCODE_DEPTH} bodies deep")]
+            [format!(
+                "shortcode `n` is nested more than {MAX_SHORTCODE_DEPTH} bodies deep"
+            )]
         );
-        let loc = d.iter().next().and_then(|d| d.location.clone()).expect("located");
+        let loc = d
+            .iter()
+            .next()
+            .and_then(|d| d.location.clone())
+            .expect("located");
         assert_eq!(loc.line, 3 + MAX_SHORTCODE_DEPTH);
         assert!(r.html.contains("after"), "{}", r.html);
     }
