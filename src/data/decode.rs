@@ -160,12 +160,29 @@ impl<'a> Decoder<'a> {
         match &node.value {
             Value::Int(n) => Some(*n as f64),
             Value::Float(f) if f.is_finite() => Some(*f),
+            Value::Float(f) => {
+                let message = format!("`{key}` must be a finite number, found {f}");
+                self.error(node.at, message, "");
+                None
+            }
             Value::Str(s) if self.cells => match s.parse::<f64>() {
                 Ok(f) if f.is_finite() => Some(f),
                 _ => self.wrong_type(node, key, "a number"),
             },
             _ => self.wrong_type(node, key, "a number"),
         }
+    }
+
+    /// A number from `-limit` to `limit`: charts and sums stay exact and
+    /// drawable. `limit` is written as people would (`1e15`).
+    pub fn number_within(&mut self, node: &Node, key: &str, limit: f64) -> Option<f64> {
+        let n = self.number(node, key)?;
+        if n.abs() > limit {
+            let message = format!("`{key}` must be between -{limit:e} and {limit:e}, found {n:e}");
+            self.error(node.at, message, "");
+            return None;
+        }
+        Some(n)
     }
 
     /// A calendar date: a TOML date, or a `YYYY-MM-DD` string.

@@ -72,6 +72,11 @@ fn format_of(rel_path: &str) -> Option<Format> {
     }
 }
 
+/// The largest data file read: 32 MiB. Templates see a data file as a tree
+/// of values that takes ten or more times the file's size, so a bigger file
+/// is refused rather than let exhaust memory.
+pub const MAX_DATA_FILE_BYTES: usize = 32 << 20;
+
 /// Parses and validates one data file; every error of the file at once.
 pub fn parse(rel_path: &str, display_path: &Path, text: &str) -> Result<DataFile, Diagnostics> {
     match parse_lenient(rel_path, display_path, text) {
@@ -91,13 +96,31 @@ pub fn parse_lenient(
     text: &str,
 ) -> (Option<DataFile>, Diagnostics) {
     let path = display_path;
+    if text.len() > MAX_DATA_FILE_BYTES {
+        let d = Diagnostic::error(
+            Kind::Data,
+            format!(
+                "this data file is {:.1} MiB; data files may be at most {} MiB",
+                text.len() as f64 / f64::from(1 << 20),
+                MAX_DATA_FILE_BYTES >> 20
+            ),
+        )
+        .in_file(path)
+        .with_help("split it into smaller files, or put it in static/ to publish it as it is");
+        return (None, d.into());
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file = |value, schema| DataFile {
+    let file = |value, schema: Option<Schema>| DataFile {
         rel_path: rel_path.to_owned(),
         value,
+        // Only checks across schema files quote a file's lines.
+        text: if schema.is_some() {
+            text.to_owned()
+        } else {
+            String::new()
+        },
         schema,
         display_path: display_path.to_owned(),
-        text: text.to_owned(),
     };
     let root = match format_of(rel_path) {
         Some(Format::Csv) if is_backlog_csv(rel_path) => {

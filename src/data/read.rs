@@ -61,6 +61,9 @@ const METRIC_KEYS: &[&str] = &["id", "title", "unit", "direction", "description"
 const METRIC_REQUIRED: &[&str] = &["id", "title", "unit", "direction"];
 const POINT_KEYS: &[&str] = &["period", "value", "target"];
 const POINT_REQUIRED: &[&str] = &["period", "value"];
+/// How big a metric's value or target may be, either sign: past this,
+/// numbers lose whole-number precision and no chart can show them.
+pub(crate) const METRIC_LIMIT: f64 = 1e15;
 
 /// Reads `root` as the schema `name` (one of [`SCHEMAS`]).
 pub(crate) fn read(dec: &mut Decoder<'_>, root: &Node, name: &str) -> Schema {
@@ -286,8 +289,12 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
             continue;
         };
         let period = dec.req(&pf, "period").and_then(|n| period(dec, n));
-        let value = dec.req(&pf, "value").and_then(|n| dec.number(n, "value"));
-        let target = pf.get("target").and_then(|n| dec.number(n, "target"));
+        let value = dec
+            .req(&pf, "value")
+            .and_then(|n| dec.number_within(n, "value", METRIC_LIMIT));
+        let target = pf
+            .get("target")
+            .and_then(|n| dec.number_within(n, "target", METRIC_LIMIT));
         let (Some(period), Some(value)) = (period, value) else {
             continue;
         };
