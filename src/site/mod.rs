@@ -177,6 +177,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         taxonomies: Default::default(),
     });
     crate::templates::functions::register(&mut templates.tera, index.clone());
+    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
 
     let lap = Lap::new();
     let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
@@ -735,7 +736,7 @@ impl Site {
 
     /// Renders a template that is not a page's, noting what it looked up.
     fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
-        let (result, reads) = recording(|| self.templates.tera.render(name, ctx));
+        let (result, reads) = recording(|| self.templates.render(name, ctx));
         if !reads.is_empty() {
             self.other_reads
                 .lock()
@@ -793,7 +794,7 @@ impl Site {
                                 ));
                             }
                             let ctx = self.page_context(id, &neighbours[id]);
-                            self.templates.tera.render(&name, &ctx).map_err(|e| {
+                            self.templates.render(&name, &ctx).map_err(|e| {
                                 render_error(&e, &name, &self.templates, &page.display_path)
                             })
                         })
