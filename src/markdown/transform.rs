@@ -124,7 +124,20 @@ impl<'a> State<'a> {
         let mut paragraph_start = None;
         let mut iter = events.into_iter().peekable();
         let mut in_link = 0usize;
-        while let Some((event, range)) = iter.next() {
+        while let Some((mut event, range)) = iter.next() {
+            // pulldown-cmark splits text where markup might start; joined
+            // again, so autolinks see whole words (`foo+@bar.example`).
+            if let Event::Text(first) = &event
+                && matches!(iter.peek(), Some((Event::Text(_), _)))
+            {
+                let mut joined = first.to_string();
+                while let Some((Event::Text(more), _)) =
+                    iter.next_if(|(e, _)| matches!(e, Event::Text(_)))
+                {
+                    joined.push_str(&more);
+                }
+                event = Event::Text(joined.into());
+            }
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -292,7 +305,10 @@ impl<'a> State<'a> {
                     summary_end = Some(out.len());
                     out.push(event);
                 }
-                Event::Text(t) if in_link == 0 && (t.contains("://") || t.contains("www.")) => {
+                Event::Text(t)
+                    if in_link == 0
+                        && (t.contains("://") || t.contains("www.") || t.contains('@')) =>
+                {
                     self.push_text(&t);
                     autolink(t, &mut out);
                 }
@@ -446,7 +462,8 @@ fn add_lines(spec: &str, lines: &mut Vec<usize>) {
     }
 }
 
-/// Splits text at bare `http(s)://` and `www.` URLs, making each a link.
+/// Splits text at bare `http(s)://`, `ftp://` and `www.` URLs and e-mail
+/// addresses, making each a link (GFM's extended autolinks).
 fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     let s = text.as_ref();
     let mut last = 0;
@@ -454,45 +471,28 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     while pos < s.len() {
         let rest = &s[pos..];
         let at_boundary = pos == 0
-            || s[..pos].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '*' || c == '_');
-        let scheme = rest.starts_with("https://") || rest.starts_with("http://");
-        let www = rest.starts_with("www.");
-        if at_boundary && (scheme || www) {
-            let mut end = rest
-                .find(|c: char| c.is_whitespace() || c == '<')
-                .unwrap_or(rest.len());
-            while end > 0 && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'']) {
-                let trimmed = &rest[..end];
-                if trimmed.ends_with(')')
-                    && trimmed.matches('(').count() >= trimmed.matches(')').count()
-                {
-                    break;
-                }
-                end -= 1;
+            || s[..pos]
+                .ends_with(|c: char| c.is_whitespace() || matches!(c, '(' | '*' | '_' | '~'));
+        let found = if at_boundary {
+            url_at(rest).or_else(|| email_at(rest))
+        } else {
+            None
+        };
+        if let Some((end, href)) = found {
+            if last < pos {
+                out.push(Event::Text(s[last..pos].to_string().into()));
             }
-            let url = &rest[..end];
-            let min = if www { 5 } else { 9 };
-            if url.len() > min {
-                if last < pos {
-                    out.push(Event::Text(s[last..pos].to_string().into()));
-                }
-                let href = if www {
-                    format!("http://{url}")
-                } else {
-                    url.to_string()
-                };
-                out.push(Event::Start(Tag::Link {
-                    link_type: LinkType::Autolink,
-                    dest_url: href.into(),
-                    title: "".into(),
-                    id: "".into(),
-                }));
-                out.push(Event::Text(url.to_string().into()));
-                out.push(Event::End(TagEnd::Link));
-                pos += end;
-                last = pos;
-                continue;
-            }
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: href.into(),
+                title: "".into(),
+                id: "".into(),
+            }));
+            out.push(Event::Text(rest[..end].to_string().into()));
+            out.push(Event::End(TagEnd::Link));
+            pos += end;
+            last = pos;
+            continue;
         }
         pos += rest.chars().next().map_or(1, char::len_utf8);
     }
@@ -501,4 +501,77 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     } else if last < s.len() {
         out.push(Event::Text(s[last..].to_string().into()));
     }
+}
+
+/// A URL at the start of `rest`: its length and its href.
+fn url_at(rest: &str) -> Option<(usize, String)> {
+    let scheme = ["https://", "http://", "ftp://"]
+        .iter()
+        .any(|p| rest.starts_with(p));
+    let www = rest.starts_with("www.");
+    if !(scheme || www) {
+        return None;
+    }
+    let mut end = rest
+        .find(|c: char| c.is_whitespace() || c == '<')
+        .unwrap_or(rest.len());
+    while end > 0
+        && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'', '*', '_', '~'])
+    {
+        let trimmed = &rest[..end];
+        if trimmed.ends_with(')') && trimmed.matches('(').count() >= trimmed.matches(')').count() {
+            break;
+        }
+        // `&hl;` at the end looks like an entity reference: not part of the URL.
+        if trimmed.ends_with(';') {
+            let word = trimmed[..end - 1].trim_end_matches(|c: char| c.is_ascii_alphanumeric());
+            if word.len() < end - 1 && word.ends_with('&') {
+                end = word.len() - 1;
+                continue;
+            }
+        }
+        end -= 1;
+    }
+    let url = &rest[..end];
+    let min = if www {
+        5
+    } else {
+        rest.find("://").map_or(0, |i| i + 4)
+    };
+    if url.len() < min.max(6) {
+        return None;
+    }
+    let href = if www {
+        format!("http://{url}")
+    } else {
+        url.to_string()
+    };
+    Some((end, href))
+}
+
+/// An e-mail address at the start of `rest` (`name@host.tld`): its length
+/// and its `mailto:` href. The domain needs a dot, and may not end in `-`
+/// or `_`; a final `.` is left out.
+fn email_at(rest: &str) -> Option<(usize, String)> {
+    let local = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+')))
+        .unwrap_or(rest.len());
+    if local == 0 || !rest[local..].starts_with('@') {
+        return None;
+    }
+    let domain_start = local + 1;
+    let domain = &rest[domain_start..];
+    let mut len = domain
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(domain.len());
+    while len > 0 && domain[..len].ends_with('.') {
+        len -= 1;
+    }
+    let domain = &domain[..len];
+    let labels_ok = domain.contains('.') && domain.split('.').all(|l| !l.is_empty());
+    if !labels_ok || domain.ends_with(['-', '_']) {
+        return None;
+    }
+    let end = domain_start + len;
+    Some((end, format!("mailto:{}", &rest[..end])))
 }
