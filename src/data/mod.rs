@@ -12,13 +12,13 @@
 //! from disk and wiring into the build are the engine's, not this module's.
 
 mod check;
-mod csv;
+pub(crate) mod csv;
 mod decode;
 pub mod import;
-mod node;
+pub(crate) mod node;
 mod read;
 mod schema;
-mod views;
+pub(crate) mod views;
 pub(crate) mod yaml;
 
 use std::collections::BTreeMap;

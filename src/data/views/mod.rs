@@ -12,7 +12,7 @@ mod charts;
 mod css;
 mod lists;
 mod pages;
-mod svg;
+pub(crate) mod svg;
 mod timeline;
 
 use std::collections::BTreeMap;
