@@ -172,6 +172,11 @@ impl Diagnostic {
         };
         let _ = write!(out, "{label}: {}", self.message);
         if let (Some(text), Some(loc)) = (&self.source_line, &self.location) {
+            let (text, column) = &window(text, loc.column);
+            let loc = &Location {
+                column: *column,
+                ..loc.clone()
+            };
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
             let bar = paint("34", "|");
@@ -195,6 +200,31 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The most characters of a source line shown under a diagnostic.
+const SHOWN_CHARS: usize = 120;
+
+/// A long source line cut to [`SHOWN_CHARS`] around `column` (1-based; 0 for
+/// none), with `…` where text was left out; the column within what is shown.
+fn window(text: &str, column: usize) -> (String, usize) {
+    let count = text.chars().count();
+    if count <= SHOWN_CHARS {
+        return (text.to_owned(), column);
+    }
+    let start = column
+        .saturating_sub(SHOWN_CHARS / 2)
+        .min(count - SHOWN_CHARS);
+    let mut shown: String = text.chars().skip(start).take(SHOWN_CHARS).collect();
+    let mut column = column.saturating_sub(start);
+    if start > 0 {
+        shown.insert(0, '…');
+        column += usize::from(column > 0);
+    }
+    if start + SHOWN_CHARS < count {
+        shown.push('…');
+    }
+    (shown, column)
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -361,6 +391,21 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("= help: did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error(Kind::Data, "here").at_line("d.json", &line, 1, 5001);
+        let text = d.render(false);
+        let shown = format!("…{}X{}…", "a".repeat(59), "b".repeat(60));
+        let caret = format!("{}^", " ".repeat(60));
+        assert_eq!(
+            text,
+            format!("d.json:1:5001: error: here\n  |\n1 | {shown}\n  | {caret}")
+        );
+        let (start, column) = window(&line, 3);
+        assert_eq!((start.chars().count(), column), (SHOWN_CHARS + 1, 3));
     }
 
     #[test]
