@@ -194,6 +194,27 @@ impl Templates {
                 ),
             }
         }
+        for (name, text) in &sources {
+            if let Some(at) = too_deep(text) {
+                let path = origin.get(name).cloned().unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Template,
+                        format!(
+                            "the template nests more than {MAX_TEMPLATE_DEPTH} levels deep here"
+                        ),
+                    )
+                    .at_offset(&path, text, at)
+                    .with_help(format!(
+                        "blocks (`if`, `for`, `block`, `macro`, `filter`) and brackets may nest \
+                         at most {MAX_TEMPLATE_DEPTH} levels"
+                    )),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(crate::text::escape_html);
@@ -292,6 +313,87 @@ impl Templates {
     pub fn pick<'a>(&self, names: &[&'a str]) -> Option<&'a str> {
         names.iter().copied().find(|n| self.has(n))
     }
+}
+
+/// How deep blocks and brackets may nest in a template. Tera's parser
+/// recurses once per level and would exhaust the stack on a hostile
+/// template; real ones nest a handful of levels.
+pub const MAX_TEMPLATE_DEPTH: usize = 100;
+
+/// The offset where `text` first nests blocks (`{% if %}`, `{% for %}`, ...)
+/// or brackets inside a tag deeper than [`MAX_TEMPLATE_DEPTH`], if it does.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut blocks = 0usize;
+    let mut i = 0;
+    while let Some(found) = text.get(i..).and_then(|rest| rest.find('{')) {
+        let start = i + found;
+        let close = match bytes.get(start + 1) {
+            Some(b'%') => "%}",
+            Some(b'{') => "}}",
+            Some(b'#') => "#}",
+            _ => {
+                i = start + 1;
+                continue;
+            }
+        };
+        let inner_start = start + 2;
+        let end = text[inner_start..]
+            .find(close)
+            .map_or(text.len(), |e| inner_start + e);
+        let inner = &text[inner_start..end];
+        i = (end + 2).min(text.len());
+        if close == "#}" {
+            continue;
+        }
+        if let Some(at) = bracket_depth(inner) {
+            return Some(inner_start + at);
+        }
+        if close == "%}" {
+            let word = inner
+                .trim_matches(|c: char| c.is_whitespace() || c == '-')
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or("");
+            match word {
+                "raw" => {
+                    // Nothing inside raw is parsed.
+                    i = text[i..].find("endraw").map_or(text.len(), |e| i + e);
+                }
+                "if" | "for" | "block" | "macro" | "filter" => {
+                    blocks += 1;
+                    if blocks > MAX_TEMPLATE_DEPTH {
+                        return Some(start);
+                    }
+                }
+                w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Where brackets outside strings first nest past [`MAX_TEMPLATE_DEPTH`].
+fn bracket_depth(expr: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (i, c) in expr.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                if depth > MAX_TEMPLATE_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A buffer that refuses to grow past `limit`.
@@ -630,6 +732,37 @@ mod tests {
             messages(&err),
             ["1: templates include each other in a loop: base.html -> child.html -> base.html"]
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_tera_parses_it() {
+        let ifs = format!(
+            "a\n{}x{}",
+            "{% if true %}".repeat(5000),
+            "{% endif %}".repeat(5000)
+        );
+        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+        let err = load(&[("ifs.html", &ifs), ("parens.html", &parens)])
+            .err()
+            .expect("too deep");
+        assert_eq!(
+            messages(&err),
+            [
+                "2: the template nests more than 100 levels deep here",
+                "1: the template nests more than 100 levels deep here",
+            ]
+        );
+        let fine = format!(
+            "{}{{{{ \"((((\" }}}}{{{{ 1 + {}1{} }}}}{}{{% raw %}}{}{{% endraw %}}",
+            "{% for i in [1] %}".repeat(MAX_TEMPLATE_DEPTH),
+            "(".repeat(MAX_TEMPLATE_DEPTH),
+            ")".repeat(MAX_TEMPLATE_DEPTH),
+            "{% endfor %}".repeat(MAX_TEMPLATE_DEPTH),
+            "{% if %}".repeat(500)
+        );
+        if let Err(e) = load(&[("fine.html", &fine)]) {
+            panic!("{}", e.render(false));
+        }
     }
 
     #[test]

@@ -342,3 +342,22 @@ fn a_runaway_template_loop_stops_with_an_error() {
         "the output passed 2 MiB, the most one page may be (`max_page_size_mb` in rolebook.toml)",
     );
 }
+
+#[test]
+fn a_template_nested_twenty_thousand_deep_is_an_error() {
+    let ifs = format!(
+        "{}x{}",
+        "{% if true %}".repeat(20_000),
+        "{% endif %}".repeat(20_000)
+    );
+    let s = site(&[
+        ("content/a.md", &page("Body.\n")),
+        ("templates/page.html", &ifs),
+    ]);
+    let run = bounded(&s, &["build"]);
+    nothing_left(&s, &run);
+    assert_eq!(
+        errors(&run),
+        ["templates/page.html:1:1301: error: the template nests more than 100 levels deep here"]
+    );
+}
