@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::node::{Entry, Node, Value};
-use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines, did_you_mean};
 
 /// A cell's text (surrounding spaces trimmed) and where its field starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,18 +84,18 @@ fn field_offsets(text: &str, start: usize) -> Vec<usize> {
 
 /// A record starting at `at` with `fields` fields, under a header of `width`.
 fn row_length_error(
-    path: &Path,
-    text: &str,
+    lines: &Lines<'_>,
     (at, fields): (usize, usize),
     width: usize,
 ) -> Option<Diagnostic> {
     (fields != width).then(|| {
-        Diagnostic::error(
+        let d = Diagnostic::error(
             Kind::Data,
             format!("this row has {fields} fields but the header has {width}"),
-        )
-        .at_offset(path, text, at)
-        .with_help("every row needs one value per column (leave a value empty between commas)")
+        );
+        lines
+            .at(d, at)
+            .with_help("every row needs one value per column (leave a value empty between commas)")
     })
 }
 
@@ -108,6 +108,7 @@ pub(crate) fn plain(path: &Path, text: &str) -> Result<serde_json::Value, Diagno
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
+    let lines = Lines::new(path, text);
     let mut header: Option<Vec<String>> = None;
     let mut objects = Vec::new();
     let mut errors = Diagnostics::new();
@@ -127,7 +128,7 @@ pub(crate) fn plain(path: &Path, text: &str) -> Result<serde_json::Value, Diagno
             continue;
         };
         let at = record.position().map_or(0, |p| p.byte() as usize);
-        if let Some(d) = row_length_error(path, text, (at, record.len()), names.len()) {
+        if let Some(d) = row_length_error(&lines, (at, record.len()), names.len()) {
             errors.push(d);
             continue;
         }
@@ -206,9 +207,9 @@ pub(crate) fn schema_rows(
         return (None, errors);
     }
     let mut items = Vec::with_capacity(body.len());
+    let lines = Lines::new(path, text);
     for row in body {
-        if let Some(d) = row_length_error(path, text, (row.at, row.cells.len()), header.cells.len())
-        {
+        if let Some(d) = row_length_error(&lines, (row.at, row.cells.len()), header.cells.len()) {
             errors.push(d);
             continue;
         }

@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::node::{Node, Value};
-use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines, did_you_mean};
 
 /// A closed set of allowed words, such as an item's status.
 pub(crate) trait Choice: Sized + Copy + 'static {
@@ -32,12 +32,13 @@ pub(crate) trait Choice: Sized + Copy + 'static {
 }
 
 pub(crate) struct Decoder<'a> {
-    pub path: &'a Path,
     pub text: &'a str,
     /// The values are CSV cells: numbers and lists arrive written as text
     /// (lists separated by `;`).
     pub cells: bool,
     pub diags: Diagnostics,
+    /// Locates errors; a file with many errors is indexed once.
+    lines: Lines<'a>,
 }
 
 /// The entries of one table being read, and how to name it in messages.
@@ -56,16 +57,16 @@ impl<'n> Fields<'n> {
 impl<'a> Decoder<'a> {
     pub fn new(path: &'a Path, text: &'a str, cells: bool) -> Self {
         Decoder {
-            path,
             text,
             cells,
             diags: Diagnostics::new(),
+            lines: Lines::new(path, text),
         }
     }
 
     pub fn error(&mut self, at: usize, message: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
-        let mut d = Diagnostic::error(Kind::Data, message).at_offset(self.path, self.text, at);
+        let mut d = self.lines.at(Diagnostic::error(Kind::Data, message), at);
         if !help.is_empty() {
             d = d.with_help(help);
         }

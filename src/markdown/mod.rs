@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
-use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines};
 use shortcodes::Call;
 
 /// What the site does with a link destination found in Markdown.
@@ -141,7 +141,8 @@ pub fn render(
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
 ) -> (Rendered, Diagnostics) {
-    render_nested(src, config, hooks, 0)
+    let lines = Lines::new(src.display_path, src.file_text);
+    render_nested(src, config, hooks, 0, &lines)
 }
 
 /// How deep shortcode bodies may nest: each level renders its body as
@@ -155,11 +156,12 @@ fn render_nested(
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
     depth: usize,
+    lines: &Lines<'_>,
 ) -> (Rendered, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, depth, &mut diags);
+    let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, depth, lines, &mut diags);
     let to_file = |offset: usize| src.offset + map_offset(&shifts, offset);
-    let mut state = State::new(src, config, hooks, &to_file);
+    let mut state = State::new(config, hooks, &to_file, lines);
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config))
         .into_offset_iter()
         .collect();
@@ -178,13 +180,14 @@ fn render_nested(
     let anchors = collect_ids(&html);
     for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
         if !anchors.contains(&fragment) {
+            let d = Diagnostic::error(
+                Kind::Link,
+                format!("there is no heading or anchor `#{fragment}` on this page"),
+            );
             diags.push(
-                Diagnostic::error(
-                    Kind::Link,
-                    format!("there is no heading or anchor `#{fragment}` on this page"),
-                )
-                .at_offset(src.display_path, src.file_text, offset)
-                .with_help(anchor_help(&fragment, &anchors)),
+                lines
+                    .at(d, offset)
+                    .with_help(anchor_help(&fragment, &anchors)),
             );
         }
     }
@@ -234,6 +237,7 @@ fn expand_shortcodes(
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
     depth: usize,
+    lines: &Lines<'_>,
     diags: &mut Diagnostics,
 ) -> (String, Vec<String>, Vec<Shift>) {
     let text = src.text();
@@ -243,11 +247,8 @@ fn expand_shortcodes(
     let code = code_ranges(text, config);
     let (calls, errors) = shortcodes::find(text, &code);
     for e in errors {
-        diags.push(Diagnostic::error(Kind::Shortcode, e.message).at_offset(
-            src.display_path,
-            src.file_text,
-            src.offset + e.offset,
-        ));
+        let d = Diagnostic::error(Kind::Shortcode, e.message);
+        diags.push(lines.at(d, src.offset + e.offset));
     }
     let mut out = String::with_capacity(text.len());
     let mut outputs = Vec::new();
@@ -287,18 +288,15 @@ fn expand_shortcodes(
                 len: body.len(),
                 ..src
             };
-            let (rendered, d) = render_nested(inner, config, hooks, depth + 1);
+            let (rendered, d) = render_nested(inner, config, hooks, depth + 1, lines);
             diags.extend(d);
             rendered.html
         });
         let html = match hooks.shortcode(&call, body_html.as_deref()) {
             Ok(html) => html,
             Err(message) => {
-                diags.push(Diagnostic::error(Kind::Shortcode, message).at_offset(
-                    src.display_path,
-                    src.file_text,
-                    src.offset + call.range.start,
-                ));
+                let d = Diagnostic::error(Kind::Shortcode, message);
+                diags.push(lines.at(d, src.offset + call.range.start));
                 String::new()
             }
         };

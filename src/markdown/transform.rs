@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::highlight::{self, CodeOptions};
-use super::{Hooks, LinkResult, PendingAnchor, Source, heading_id};
+use super::{Hooks, LinkResult, PendingAnchor, heading_id};
 use crate::config::MarkdownConfig;
-use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines};
 use crate::text::{escape_html, percent_decode_or_keep};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
@@ -20,10 +20,10 @@ pub struct Out<'e> {
 }
 
 pub struct State<'a> {
-    src: Source<'a>,
     config: &'a MarkdownConfig,
     hooks: &'a dyn Hooks,
     to_file: &'a dyn Fn(usize) -> usize,
+    lines: &'a Lines<'a>,
     pub diags: Diagnostics,
     pub toc: Vec<(u8, String, String)>,
     used_ids: HashSet<String>,
@@ -36,16 +36,16 @@ pub struct State<'a> {
 
 impl<'a> State<'a> {
     pub fn new(
-        src: Source<'a>,
         config: &'a MarkdownConfig,
         hooks: &'a dyn Hooks,
         to_file: &'a dyn Fn(usize) -> usize,
+        lines: &'a Lines<'a>,
     ) -> Self {
         State {
-            src,
             config,
             hooks,
             to_file,
+            lines,
             diags: Diagnostics::new(),
             toc: Vec::new(),
             used_ids: HashSet::new(),
@@ -80,11 +80,7 @@ impl<'a> State<'a> {
 
     fn error_at(&mut self, kind: Kind, offset: usize, message: String, help: Option<String>) {
         let file_offset = (self.to_file)(offset);
-        let mut d = Diagnostic::error(kind, message).at_offset(
-            self.src.display_path,
-            self.src.file_text,
-            file_offset,
-        );
+        let mut d = self.lines.at(Diagnostic::error(kind, message), file_offset);
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -93,12 +89,10 @@ impl<'a> State<'a> {
 
     fn warn_at(&mut self, kind: Kind, offset: usize, message: String) {
         let file_offset = (self.to_file)(offset);
-        self.diags
-            .push(Diagnostic::warning(kind, message).at_offset(
-                self.src.display_path,
-                self.src.file_text,
-                file_offset,
-            ));
+        let d = self
+            .lines
+            .at(Diagnostic::warning(kind, message), file_offset);
+        self.diags.push(d);
     }
 
     /// `base`, or `base-1`, `base-2`, ... when taken. The next suffix to

@@ -361,3 +361,33 @@ fn a_template_nested_twenty_thousand_deep_is_an_error() {
         ["templates/page.html:1:1301: error: the template nests more than 100 levels deep here"]
     );
 }
+
+#[test]
+fn many_shortcodes_without_an_end_are_each_reported() {
+    let n = 20_000;
+    let body = format!(
+        "{}{{{{ s(n={}1{}) }}}}\n",
+        "{% s() %}\n\n".repeat(n),
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    let s = site(&[
+        ("content/a.md", &page(&body)),
+        ("templates/shortcodes/s.html", "<i>{{ n }}</i>"),
+    ]);
+    let run = bounded(&s, &["build"]);
+    nothing_left(&s, &run);
+    let errors = errors(&run);
+    assert_eq!(errors.len(), n + 1);
+    assert_eq!(
+        errors[0],
+        "content/a.md:4:1: error: shortcode `s` has a body but no `{% end %}`"
+    );
+    assert_eq!(
+        errors[n],
+        format!(
+            "content/a.md:{}:40: error: lists in an argument may nest at most 32 levels",
+            4 + 2 * n
+        )
+    );
+}
