@@ -178,18 +178,19 @@ fn render_nested(
     html.shrink_to_fit();
     let summary = summary.map(|s| place_outputs(s, &outputs));
     let anchors = collect_ids(&html);
-    for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
-        if !anchors.contains(&fragment) {
-            let d = Diagnostic::error(
-                Kind::Link,
-                format!("there is no heading or anchor `#{fragment}` on this page"),
-            );
-            diags.push(
-                lines
-                    .at(d, offset)
-                    .with_help(anchor_help(&fragment, &anchors)),
-            );
-        }
+    let missing = std::mem::take(&mut state.local_anchors)
+        .into_iter()
+        .filter(|(fragment, _)| !anchors.contains(fragment));
+    for (i, (fragment, offset)) in missing.enumerate() {
+        let d = Diagnostic::error(
+            Kind::Link,
+            format!("there is no heading or anchor `#{fragment}` on this page"),
+        );
+        diags.push(
+            lines
+                .at(d, offset)
+                .with_help(suggest(i, &fragment, &anchors)),
+        );
     }
     diags.extend(std::mem::take(&mut state.diags));
     let (text_by_heading, word_count) = state.finish_text();
@@ -208,6 +209,25 @@ fn render_nested(
         word_count,
     };
     (rendered, diags)
+}
+
+/// How many broken anchors of one page get a "did you mean": each compares
+/// the fragment with every anchor of the page, so a page of thousands of
+/// broken links would otherwise take minutes.
+pub const SUGGESTED_ANCHORS: usize = 20;
+
+/// [`anchor_help`] for the `i`-th broken anchor of a page (from 0): past
+/// [`SUGGESTED_ANCHORS`], a plain hint instead.
+pub fn suggest(i: usize, fragment: &str, anchors: &HashSet<String>) -> String {
+    if i < SUGGESTED_ANCHORS {
+        anchor_help(fragment, anchors)
+    } else {
+        format!(
+            "the page has {} anchors (suggestions are given for the first \
+             {SUGGESTED_ANCHORS} broken ones only)",
+            anchors.len()
+        )
+    }
 }
 
 /// "did you mean" over the anchors of a page.

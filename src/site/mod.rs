@@ -434,23 +434,27 @@ fn render_markdown(
 fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagnostics) {
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
+        let mut broken = 0;
+        let lines = crate::error::Lines::new(&page.display_path, &page.text);
         for pending in &r.rendered.pending {
             let Some(&target) = content.by_rel.get(&pending.target) else {
                 continue;
             };
             let anchors = &rendered[target].rendered.anchors;
             if !anchors.contains(&pending.fragment) {
-                diags.push(
-                    Diagnostic::error(
-                        Kind::Link,
-                        format!(
-                            "broken anchor: `{}` has no heading or anchor `#{}`",
-                            pending.target, pending.fragment
-                        ),
-                    )
-                    .at_offset(&page.display_path, &page.text, pending.offset)
-                    .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
+                let d = Diagnostic::error(
+                    Kind::Link,
+                    format!(
+                        "broken anchor: `{}` has no heading or anchor `#{}`",
+                        pending.target, pending.fragment
+                    ),
                 );
+                diags.push(
+                    lines
+                        .at(d, pending.offset)
+                        .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
+                );
+                broken += 1;
             }
         }
     }

@@ -391,3 +391,31 @@ fn many_shortcodes_without_an_end_are_each_reported() {
         )
     );
 }
+
+#[test]
+fn thousands_of_broken_anchors_are_each_reported() {
+    let n = 3000;
+    let own: String = (0..n)
+        .map(|i| format!("## Part {i}\n\n[x](#part-{i}x)\n\n"))
+        .collect();
+    let other: String = (0..n)
+        .map(|i| format!("[y](@/p.md#nope-{i})\n\n"))
+        .collect();
+    let s = site(&[
+        ("content/p.md", &page(&own)),
+        ("content/q.md", &page(&other)),
+    ]);
+    let run = bounded(&s, &["build"]);
+    nothing_left(&s, &run);
+    let errors = errors(&run);
+    assert_eq!(errors.len(), 2 * n);
+    run.stderr_has(
+        "content/p.md:6:1: error: there is no heading or anchor `#part-0x` on this page\n  |\n6 | [x](#part-0x)\n  | ^\n  = help: did you mean `#part-0`?",
+    );
+    run.stderr_has(&format!(
+        "help: the page has {n} anchors (suggestions are given for the first 20 broken ones only)"
+    ));
+    run.stderr_has(
+        "content/q.md:4:1: error: broken anchor: `p.md` has no heading or anchor `#nope-0`",
+    );
+}
