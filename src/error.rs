@@ -58,6 +58,7 @@ fn line_from(text: &str, start: usize) -> Option<&str> {
 /// Where each line of a text starts, to locate many offsets in one file
 /// without scanning it from the top for each (a page with thousands of
 /// errors stays linear). Methods take the text it was made from.
+#[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }
@@ -107,8 +108,16 @@ impl<'a> Lines<'a> {
 
     /// `d` located at byte `offset` of the file.
     pub fn at(&self, d: Diagnostic, offset: usize) -> Diagnostic {
-        let index = self.index.get_or_init(|| LineIndex::new(self.text));
-        d.at_index(self.path, self.text, index, offset)
+        d.at_index(self.path, self.text, self.index(), offset)
+    }
+
+    /// [`line_col`] of `offset` in the file.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.index().line_col(self.text, offset)
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(self.text))
     }
 }
 

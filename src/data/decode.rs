@@ -32,7 +32,6 @@ pub(crate) trait Choice: Sized + Copy + 'static {
 }
 
 pub(crate) struct Decoder<'a> {
-    pub text: &'a str,
     /// The values are CSV cells: numbers and lists arrive written as text
     /// (lists separated by `;`).
     pub cells: bool,
@@ -57,11 +56,15 @@ impl<'n> Fields<'n> {
 impl<'a> Decoder<'a> {
     pub fn new(path: &'a Path, text: &'a str, cells: bool) -> Self {
         Decoder {
-            text,
             cells,
             diags: Diagnostics::new(),
             lines: Lines::new(path, text),
         }
+    }
+
+    /// Line and column of `offset`, through the file's line index.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(offset)
     }
 
     pub fn error(&mut self, at: usize, message: impl Into<String>, help: impl Into<String>) {

@@ -46,6 +46,24 @@ pub struct DataFile {
     pub display_path: PathBuf,
     /// The file's text, kept so cross-file errors can show their line.
     text: String,
+    /// Where its lines start, made on the first cross-file error.
+    lines: std::sync::OnceLock<crate::error::LineIndex>,
+}
+
+impl DataFile {
+    /// `d` located at byte `at` of the file.
+    fn locate(&self, d: Diagnostic, at: usize) -> Diagnostic {
+        d.at_index(&self.display_path, &self.text, self.line_index(), at)
+    }
+
+    fn line_col(&self, at: usize) -> (usize, usize) {
+        self.line_index().line_col(&self.text, at)
+    }
+
+    fn line_index(&self) -> &crate::error::LineIndex {
+        self.lines
+            .get_or_init(|| crate::error::LineIndex::new(&self.text))
+    }
 }
 
 /// Whether `rel_path` names a data file by its extension.
@@ -121,6 +139,7 @@ pub fn parse_lenient(
         },
         schema,
         display_path: display_path.to_owned(),
+        lines: std::sync::OnceLock::new(),
     };
     let root = match format_of(rel_path) {
         Some(Format::Csv) if is_backlog_csv(rel_path) => {

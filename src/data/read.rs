@@ -12,7 +12,6 @@ use super::schema::{
     Backlog, Heading, Initiative, Item, Metric, MetricPoint, Metrics, Offsets, Period, Roadmap,
     Schema, Sprint, Sprints,
 };
-use crate::error::line_col;
 
 /// The schema names a file may declare.
 pub(crate) const SCHEMAS: &[&str] = &["backlog", "roadmap", "sprints", "metrics"];
@@ -306,7 +305,7 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
                 } else {
                     "months"
                 };
-                let (line, _) = line_col(dec.text, first_at);
+                let (line, _) = dec.line_col(first_at);
                 let message = format!("period {period} mixes months and quarters in one metric");
                 dec.error(
                     at,
@@ -317,7 +316,7 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
             }
         }
         if let Some((_, prev)) = seen.iter().find(|(p, _)| *p == period) {
-            let (line, _) = line_col(dec.text, *prev);
+            let (line, _) = dec.line_col(*prev);
             let message = format!("duplicate period {period} in {what}");
             dec.error(at, message, format!("first given at line {line}"));
             continue;
@@ -374,7 +373,7 @@ fn unique<K: Ord + Display>(
         }
     }
     for (value, at, prev) in dupes {
-        let (line, col) = line_col(dec.text, prev);
+        let (line, col) = dec.line_col(prev);
         let message = format!("duplicate {key} `{value}`: another {noun} has it");
         let help =
             format!("first used at line {line}, column {col}; each {noun} needs its own {key}");

@@ -419,3 +419,25 @@ fn thousands_of_broken_anchors_are_each_reported() {
         "content/q.md:4:1: error: broken anchor: `p.md` has no heading or anchor `#nope-0`",
     );
 }
+
+#[test]
+fn thousands_of_duplicate_ids_are_each_reported() {
+    let n = 20_000;
+    let rows: String = (0..n)
+        .map(|i| format!("PB-1,Title {i},story,ready,{}\n", i + 1))
+        .collect();
+    let csv = format!("id,title,kind,status,rank\n{rows}");
+    let s = site(&[("content/team/a.backlog.csv", &csv)]);
+    let run = bounded(&s, &["build"]);
+    nothing_left(&s, &run);
+    let errors = errors(&run);
+    assert_eq!(errors.len(), n - 1);
+    assert_eq!(
+        errors[n - 2],
+        format!(
+            "content/team/a.backlog.csv:{}:1: error: duplicate id `PB-1`: another item has it",
+            n + 1
+        )
+    );
+    run.stderr_has("help: first used at line 2, column 1; each item needs its own id");
+}
