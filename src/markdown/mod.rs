@@ -427,30 +427,49 @@ fn fill_placeholders(text: &str, outputs: &[String]) -> String {
     if !text.contains(PH_OPEN) {
         return text.to_string();
     }
-    let mut out = text.to_string();
-    for (i, output) in outputs.iter().enumerate() {
-        let placeholder = format!("{PH_OPEN}{i}{PH_CLOSE}");
-        if !out.contains(&placeholder) {
+    // One pass over the text, however many calls the page makes.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len_utf8()..];
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let output = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with(PH_CLOSE))
+            .and_then(|n| outputs.get(n));
+        let Some(output) = output else {
+            out.push_str(&rest[..i + PH_OPEN.len_utf8()]);
+            rest = after;
             continue;
-        }
-        let visible = if output.contains('\n') {
-            String::new()
-        } else {
-            let mut plain = String::new();
-            let mut in_tag = false;
-            for c in output.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => plain.push(c),
-                    _ => {}
-                }
-            }
-            html_unescape(&plain)
         };
-        out = out.replace(&placeholder, &visible);
+        out.push_str(&rest[..i]);
+        out.push_str(&visible_text(output));
+        rest = &after[digits + PH_CLOSE.len_utf8()..];
     }
+    out.push_str(rest);
     crate::text::collapse_whitespace(&out).0
+}
+
+/// What a reader sees of a shortcode's output in running text: the text of
+/// a one-line output, nothing for a block.
+fn visible_text(output: &str) -> String {
+    if output.contains('\n') {
+        return String::new();
+    }
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in output.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    html_unescape(&plain)
 }
 
 fn collect_ids(html: &str) -> HashSet<String> {
