@@ -39,6 +39,9 @@ pub struct SiteConfig {
     /// Sites with more pages than this get a sidebar with the top level and
     /// the open branch only, so every page stays small.
     pub sidebar_full_limit: usize,
+    /// The most one rendered page (or feed, or print page) may be, in MiB:
+    /// a template loop that runs away stops here with an error.
+    pub max_page_size_mb: usize,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -62,6 +65,7 @@ impl Default for SiteConfig {
             print_page: true,
             print_page_max_pages: 1000,
             sidebar_full_limit: 300,
+            max_page_size_mb: crate::templates::DEFAULT_MAX_PAGE_MB,
             taxonomies: vec![
                 TaxonomyConfig {
                     name: "tags".into(),

@@ -47,6 +47,80 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The line of `text` that starts at byte `start`, without its line ending;
+/// none past the end.
+fn line_from(text: &str, start: usize) -> Option<&str> {
+    let rest = text.get(start..).filter(|r| !r.is_empty())?;
+    let line = rest.split('\n').next().unwrap_or(rest);
+    Some(line.trim_end_matches('\r'))
+}
+
+/// Where each line of a text starts, to locate many offsets in one file
+/// without scanning it from the top for each (a page with thousands of
+/// errors stays linear). Methods take the text it was made from.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// What [`line_col`] gives, in logarithmic time.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let (line, start, offset) = self.line_start(text, offset);
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// (1-based line, its start, `offset` moved back to a char boundary).
+    fn line_start(&self, text: &str, offset: usize) -> (usize, usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        (line, self.starts[line - 1], offset)
+    }
+}
+
+/// Locates diagnostics in one file. The line index is built on the first
+/// diagnostic, so files without errors pay nothing and files with
+/// thousands pay once.
+pub struct Lines<'a> {
+    path: &'a Path,
+    text: &'a str,
+    index: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(path: &'a Path, text: &'a str) -> Self {
+        Lines {
+            path,
+            text,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// `d` located at byte `offset` of the file.
+    pub fn at(&self, d: Diagnostic, offset: usize) -> Diagnostic {
+        d.at_index(self.path, self.text, self.index(), offset)
+    }
+
+    /// [`line_col`] of `offset` in the file.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.index().line_col(self.text, offset)
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(self.text))
+    }
+}
+
 /// The text of 1-based `line` in `text`, without its line ending.
 pub fn source_line(text: &str, line: usize) -> Option<&str> {
     text.lines()
@@ -122,10 +196,29 @@ impl Diagnostic {
     /// the offending line to show.
     pub fn at_offset(self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
         let location = Location::from_offset(path, text, offset);
-        let line = source_line(text, location.line).map(str::to_owned);
+        let start = text.as_bytes()[..offset.min(text.len())]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         Diagnostic {
-            source_line: line,
+            source_line: line_from(text, start).map(str::to_owned),
             ..self.at(location)
+        }
+    }
+
+    /// [`Diagnostic::at_offset`] through `index`, the [`LineIndex`] of `text`.
+    pub fn at_index(
+        self,
+        path: impl Into<PathBuf>,
+        text: &str,
+        index: &LineIndex,
+        offset: usize,
+    ) -> Self {
+        let (line, start, _) = index.line_start(text, offset);
+        let (_, column) = index.line_col(text, offset);
+        Diagnostic {
+            source_line: line_from(text, start).map(str::to_owned),
+            ..self.at(Location::new(path, line, column))
         }
     }
 
@@ -172,6 +265,11 @@ impl Diagnostic {
         };
         let _ = write!(out, "{label}: {}", self.message);
         if let (Some(text), Some(loc)) = (&self.source_line, &self.location) {
+            let (text, column) = &window(text, loc.column);
+            let loc = &Location {
+                column: *column,
+                ..loc.clone()
+            };
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
             let bar = paint("34", "|");
@@ -195,6 +293,31 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The most characters of a source line shown under a diagnostic.
+const SHOWN_CHARS: usize = 120;
+
+/// A long source line cut to [`SHOWN_CHARS`] around `column` (1-based; 0 for
+/// none), with `…` where text was left out; the column within what is shown.
+fn window(text: &str, column: usize) -> (String, usize) {
+    let count = text.chars().count();
+    if count <= SHOWN_CHARS {
+        return (text.to_owned(), column);
+    }
+    let start = column
+        .saturating_sub(SHOWN_CHARS / 2)
+        .min(count - SHOWN_CHARS);
+    let mut shown: String = text.chars().skip(start).take(SHOWN_CHARS).collect();
+    let mut column = column.saturating_sub(start);
+    if start > 0 {
+        shown.insert(0, '…');
+        column += usize::from(column > 0);
+    }
+    if start + SHOWN_CHARS < count {
+        shown.push('…');
+    }
+    (shown, column)
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -361,6 +484,44 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("= help: did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error(Kind::Data, "here").at_line("d.json", &line, 1, 5001);
+        let text = d.render(false);
+        let shown = format!("…{}X{}…", "a".repeat(59), "b".repeat(60));
+        let caret = format!("{}^", " ".repeat(60));
+        assert_eq!(
+            text,
+            format!("d.json:1:5001: error: here\n  |\n1 | {shown}\n  | {caret}")
+        );
+        let (start, column) = window(&line, 3);
+        assert_eq!((start.chars().count(), column), (SHOWN_CHARS + 1, 3));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_scanning() {
+        for text in ["", "a", "a\n", "a\r\nüb\n\nc", "\n\n", "x\ny"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 1 {
+                assert_eq!(
+                    index.line_col(text, offset),
+                    line_col(text, offset),
+                    "{text:?} {offset}"
+                );
+                let one = Diagnostic::error(Kind::Data, "m").at_offset("f", text, offset);
+                let many = Diagnostic::error(Kind::Data, "m").at_index("f", text, &index, offset);
+                assert_eq!(one, many, "{text:?} {offset}");
+                let line = line_col(text, offset).0;
+                assert_eq!(
+                    one.source_line.as_deref(),
+                    source_line(text, line),
+                    "{text:?} {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -18,3 +18,6 @@ pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod text;
+
+#[cfg(test)]
+mod properties;

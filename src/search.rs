@@ -314,8 +314,12 @@ fn sections(doc: &SearchDoc) -> Vec<Section<'_>> {
         let text = by_id.get(id.as_str()).copied().unwrap_or("");
         out.push(Section { id, heading, text });
     }
+    // A set, not a scan of the headings per id: pages with many headings
+    // stay linear.
+    let heading_ids: std::collections::HashSet<&str> =
+        doc.headings.iter().map(|(h, _)| h.as_str()).collect();
     for (id, text) in doc.body_by_heading.iter() {
-        if !id.is_empty() && !doc.headings.iter().any(|(h, _)| h == id) {
+        if !id.is_empty() && !heading_ids.contains(id.as_str()) {
             out.push(Section {
                 id,
                 heading: "",

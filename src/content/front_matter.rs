@@ -246,6 +246,11 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>) -> Result<FrontMat
             if split.front.trim().is_empty() {
                 return Ok(FrontMatter::default());
             }
+            if let Err(message) = crate::data::yaml::check_expansion(split.front) {
+                return Err(Diagnostic::error(Kind::FrontMatter, message)
+                    .at_offset(path, file_text, split.front_offset)
+                    .with_help(crate::data::yaml::expansion_help()));
+            }
             serde_norway::from_str(split.front).map_err(|e| {
                 let (message, help) = unknown_field_hint(&yaml_message(&e));
                 let d = Diagnostic::error(Kind::FrontMatter, message);
@@ -343,6 +348,22 @@ mod tests {
         let err = parse(p(), t, &s).unwrap_err();
         assert_eq!(err.location.clone().unwrap().line, 3);
         assert!(err.help.unwrap().contains("did you mean `title`"));
+    }
+
+    #[test]
+    fn yaml_aliases_cannot_blow_up_front_matter() {
+        let big = "x".repeat(50_000);
+        let text = format!(
+            "---\ntitle: t\nextra:\n  a: &a \"{big}\"\n  b: [{}]\n---\nbody\n",
+            vec!["*a"; 1000].join(", ")
+        );
+        let s = split(p(), &text).expect("split");
+        let d = parse(p(), &text, &s).expect_err("too big");
+        assert_eq!(
+            d.message,
+            "with its aliases expanded this YAML holds more than 16 MiB of values"
+        );
+        assert_eq!(d.location.as_ref().map(|l| l.line), Some(2));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::{DataFile, ItemKind, Schema, base_url, slug};
-use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean, line_col};
+use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
 
 /// Where each id lives: (file rel path, index in its list).
 #[derive(Debug, Default)]
@@ -24,13 +24,12 @@ pub(crate) struct Index {
 }
 
 fn error_at(file: &DataFile, at: usize, message: String, help: String) -> Diagnostic {
-    Diagnostic::error(Kind::Data, message)
-        .at_offset(&file.display_path, &file.text, at)
+    file.locate(Diagnostic::error(Kind::Data, message), at)
         .with_help(help)
 }
 
 fn place(file: &DataFile, at: usize) -> String {
-    let (line, col) = line_col(&file.text, at);
+    let (line, col) = file.line_col(at);
     format!("{}:{line}:{col}", file.display_path.display())
 }
 

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::node::{Entry, Node, Value};
-use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines, did_you_mean};
 
 /// A cell's text (surrounding spaces trimmed) and where its field starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,44 +82,68 @@ fn field_offsets(text: &str, start: usize) -> Vec<usize> {
     offsets
 }
 
-fn row_length_error(path: &Path, text: &str, row: &Row, width: usize) -> Option<Diagnostic> {
-    (row.cells.len() != width).then(|| {
-        Diagnostic::error(
+/// A record starting at `at` with `fields` fields, under a header of `width`.
+fn row_length_error(
+    lines: &Lines<'_>,
+    (at, fields): (usize, usize),
+    width: usize,
+) -> Option<Diagnostic> {
+    (fields != width).then(|| {
+        let d = Diagnostic::error(
             Kind::Data,
-            format!(
-                "this row has {} fields but the header has {width}",
-                row.cells.len()
-            ),
-        )
-        .at_offset(path, text, row.at)
-        .with_help("every row needs one value per column (leave a value empty between commas)")
+            format!("this row has {fields} fields but the header has {width}"),
+        );
+        lines
+            .at(d, at)
+            .with_help("every row needs one value per column (leave a value empty between commas)")
     })
 }
 
 /// A plain CSV file: a list of objects keyed by the header, values as strings.
+/// Records go straight into the result, one at a time: the file's text and
+/// the result are the only copies held.
 pub(crate) fn plain(path: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
-    let rows = read_rows(path, text)?;
-    let Some((header, body)) = rows.split_first() else {
-        return Ok(serde_json::Value::Array(Vec::new()));
-    };
-    let errors: Diagnostics = body
-        .iter()
-        .filter_map(|row| row_length_error(path, text, row, header.cells.len()))
-        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let lines = Lines::new(path, text);
+    let mut header: Option<Vec<String>> = None;
+    let mut objects = Vec::new();
+    let mut errors = Diagnostics::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let d = Diagnostic::error(Kind::Data, format!("invalid CSV: {e}"));
+                errors.push(d.at_offset(path, text, at));
+                return Err(errors);
+            }
+        }
+        let Some(names) = &header else {
+            header = Some(record.iter().map(|f| f.trim().to_owned()).collect());
+            continue;
+        };
+        let at = record.position().map_or(0, |p| p.byte() as usize);
+        if let Some(d) = row_length_error(&lines, (at, record.len()), names.len()) {
+            errors.push(d);
+            continue;
+        }
+        if errors.is_empty() {
+            let fields = names.iter().zip(record.iter());
+            objects.push(serde_json::Value::Object(
+                fields
+                    .map(|(h, c)| (h.clone(), serde_json::Value::String(c.trim().to_owned())))
+                    .collect(),
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let objects = body
-        .iter()
-        .map(|row| {
-            let fields = header.cells.iter().zip(&row.cells);
-            serde_json::Value::Object(
-                fields
-                    .map(|(h, c)| (h.text.clone(), serde_json::Value::String(c.text.clone())))
-                    .collect(),
-            )
-        })
-        .collect();
     Ok(serde_json::Value::Array(objects))
 }
 
@@ -183,8 +207,9 @@ pub(crate) fn schema_rows(
         return (None, errors);
     }
     let mut items = Vec::with_capacity(body.len());
+    let lines = Lines::new(path, text);
     for row in body {
-        if let Some(d) = row_length_error(path, text, row, header.cells.len()) {
+        if let Some(d) = row_length_error(&lines, (row.at, row.cells.len()), header.cells.len()) {
             errors.push(d);
             continue;
         }

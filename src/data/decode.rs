@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::node::{Node, Value};
-use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines, did_you_mean};
 
 /// A closed set of allowed words, such as an item's status.
 pub(crate) trait Choice: Sized + Copy + 'static {
@@ -32,12 +32,12 @@ pub(crate) trait Choice: Sized + Copy + 'static {
 }
 
 pub(crate) struct Decoder<'a> {
-    pub path: &'a Path,
-    pub text: &'a str,
     /// The values are CSV cells: numbers and lists arrive written as text
     /// (lists separated by `;`).
     pub cells: bool,
     pub diags: Diagnostics,
+    /// Locates errors; a file with many errors is indexed once.
+    lines: Lines<'a>,
 }
 
 /// The entries of one table being read, and how to name it in messages.
@@ -56,16 +56,20 @@ impl<'n> Fields<'n> {
 impl<'a> Decoder<'a> {
     pub fn new(path: &'a Path, text: &'a str, cells: bool) -> Self {
         Decoder {
-            path,
-            text,
             cells,
             diags: Diagnostics::new(),
+            lines: Lines::new(path, text),
         }
+    }
+
+    /// Line and column of `offset`, through the file's line index.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(offset)
     }
 
     pub fn error(&mut self, at: usize, message: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
-        let mut d = Diagnostic::error(Kind::Data, message).at_offset(self.path, self.text, at);
+        let mut d = self.lines.at(Diagnostic::error(Kind::Data, message), at);
         if !help.is_empty() {
             d = d.with_help(help);
         }
@@ -160,12 +164,29 @@ impl<'a> Decoder<'a> {
         match &node.value {
             Value::Int(n) => Some(*n as f64),
             Value::Float(f) if f.is_finite() => Some(*f),
+            Value::Float(f) => {
+                let message = format!("`{key}` must be a finite number, found {f}");
+                self.error(node.at, message, "");
+                None
+            }
             Value::Str(s) if self.cells => match s.parse::<f64>() {
                 Ok(f) if f.is_finite() => Some(f),
                 _ => self.wrong_type(node, key, "a number"),
             },
             _ => self.wrong_type(node, key, "a number"),
         }
+    }
+
+    /// A number from `-limit` to `limit`: charts and sums stay exact and
+    /// drawable. `limit` is written as people would (`1e15`).
+    pub fn number_within(&mut self, node: &Node, key: &str, limit: f64) -> Option<f64> {
+        let n = self.number(node, key)?;
+        if n.abs() > limit {
+            let message = format!("`{key}` must be between -{limit:e} and {limit:e}, found {n:e}");
+            self.error(node.at, message, "");
+            return None;
+        }
+        Some(n)
     }
 
     /// `true` or `false` (in a CSV cell, the words).

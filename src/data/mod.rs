@@ -12,14 +12,14 @@
 //! from disk and wiring into the build are the engine's, not this module's.
 
 mod check;
-mod csv;
+pub(crate) mod csv;
 mod decode;
 pub mod import;
-mod node;
+pub(crate) mod node;
 mod read;
 mod schema;
-mod views;
-mod yaml;
+pub(crate) mod views;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +46,24 @@ pub struct DataFile {
     pub display_path: PathBuf,
     /// The file's text, kept so cross-file errors can show their line.
     text: String,
+    /// Where its lines start, made on the first cross-file error.
+    lines: std::sync::OnceLock<crate::error::LineIndex>,
+}
+
+impl DataFile {
+    /// `d` located at byte `at` of the file.
+    fn locate(&self, d: Diagnostic, at: usize) -> Diagnostic {
+        d.at_index(&self.display_path, &self.text, self.line_index(), at)
+    }
+
+    fn line_col(&self, at: usize) -> (usize, usize) {
+        self.line_index().line_col(&self.text, at)
+    }
+
+    fn line_index(&self) -> &crate::error::LineIndex {
+        self.lines
+            .get_or_init(|| crate::error::LineIndex::new(&self.text))
+    }
 }
 
 /// Whether `rel_path` names a data file by its extension.
@@ -72,6 +90,11 @@ fn format_of(rel_path: &str) -> Option<Format> {
     }
 }
 
+/// The largest data file read: 32 MiB. Templates see a data file as a tree
+/// of values that takes ten or more times the file's size, so a bigger file
+/// is refused rather than let exhaust memory.
+pub const MAX_DATA_FILE_BYTES: usize = 32 << 20;
+
 /// Parses and validates one data file; every error of the file at once.
 pub fn parse(rel_path: &str, display_path: &Path, text: &str) -> Result<DataFile, Diagnostics> {
     match parse_lenient(rel_path, display_path, text) {
@@ -91,13 +114,32 @@ pub fn parse_lenient(
     text: &str,
 ) -> (Option<DataFile>, Diagnostics) {
     let path = display_path;
+    if text.len() > MAX_DATA_FILE_BYTES {
+        let d = Diagnostic::error(
+            Kind::Data,
+            format!(
+                "this data file is {:.1} MiB; data files may be at most {} MiB",
+                text.len() as f64 / f64::from(1 << 20),
+                MAX_DATA_FILE_BYTES >> 20
+            ),
+        )
+        .in_file(path)
+        .with_help("split it into smaller files, or put it in static/ to publish it as it is");
+        return (None, d.into());
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file = |value, schema| DataFile {
+    let file = |value, schema: Option<Schema>| DataFile {
         rel_path: rel_path.to_owned(),
         value,
+        // Only checks across schema files quote a file's lines.
+        text: if schema.is_some() {
+            text.to_owned()
+        } else {
+            String::new()
+        },
         schema,
         display_path: display_path.to_owned(),
-        text: text.to_owned(),
+        lines: std::sync::OnceLock::new(),
     };
     let root = match format_of(rel_path) {
         Some(Format::Csv) if is_backlog_csv(rel_path) => {

@@ -91,6 +91,10 @@ impl Node {
     }
 }
 
+/// How deep lists and tables may nest in a data file. Readers and the
+/// code after them recurse once per level; real files nest a few levels.
+pub(crate) const MAX_DEPTH: usize = 128;
+
 fn syntax_error(path: &Path, text: &str, offset: usize, message: &str) -> Diagnostic {
     Diagnostic::error(Kind::Data, message.to_owned()).at_offset(path, text, offset)
 }
@@ -112,16 +116,35 @@ pub(crate) fn parse_toml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
             })
             .collect());
     }
-    Ok(Node::new(toml_table(table.get_ref()), 0))
+    let mut deep = None;
+    let root = Node::new(toml_table(table.get_ref(), 0, &mut deep), 0);
+    match deep {
+        Some(at) => Err(too_deep(path, text, at).into()),
+        None => Ok(root),
+    }
 }
 
-fn toml_table(table: &DeTable<'_>) -> Value {
+fn too_deep(path: &Path, text: &str, at: usize) -> Diagnostic {
+    syntax_error(
+        path,
+        text,
+        at,
+        &format!("lists and tables are nested more than {MAX_DEPTH} levels deep here"),
+    )
+    .with_help(format!(
+        "a data file may nest at most {MAX_DEPTH} levels; flatten the data"
+    ))
+}
+
+/// `deep` gets the offset of the first value nested past [`MAX_DEPTH`]
+/// (dotted keys such as `a.b.c = 1` nest without the parser recursing).
+fn toml_table(table: &DeTable<'_>, depth: usize, deep: &mut Option<usize>) -> Value {
     let mut entries: Vec<Entry> = table
         .iter()
         .map(|(k, v)| Entry {
             key: k.get_ref().to_string(),
             key_at: k.span().start,
-            node: toml_node(v),
+            node: toml_node(v, depth + 1, deep),
         })
         .collect();
     // The parser keeps keys sorted by name; restore the order of the file.
@@ -129,8 +152,13 @@ fn toml_table(table: &DeTable<'_>) -> Value {
     Value::Table(entries)
 }
 
-fn toml_node(value: &toml::Spanned<DeValue<'_>>) -> Node {
+fn toml_node(value: &toml::Spanned<DeValue<'_>>, depth: usize, deep: &mut Option<usize>) -> Node {
     let at = value.span().start;
+    let nested = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+    if nested && depth >= MAX_DEPTH {
+        deep.get_or_insert(at);
+        return Node::new(Value::Null, at);
+    }
     let v = match value.get_ref() {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
@@ -140,8 +168,13 @@ fn toml_node(value: &toml::Spanned<DeValue<'_>>) -> Node {
         DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Date(*d),
-        DeValue::Array(items) => Value::Array(items.iter().map(toml_node).collect()),
-        DeValue::Table(t) => toml_table(t),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| toml_node(item, depth + 1, deep))
+                .collect(),
+        ),
+        DeValue::Table(t) => toml_table(t, depth, deep),
     };
     Node::new(v, at)
 }
@@ -161,8 +194,15 @@ pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Node, Diagnostics> {
             Diagnostic::error(Kind::Data, message).at_line(path, text, e.line(), e.column().max(1));
         return Err(d.into());
     }
-    let mut scan = JsonScan { text, pos: 0 };
+    let mut scan = JsonScan {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     scan.value().ok_or_else(|| {
+        if scan.depth > MAX_DEPTH {
+            return too_deep(path, text, scan.pos).into();
+        }
         syntax_error(path, text, scan.pos, "invalid JSON: cannot read this value").into()
     })
 }
@@ -170,6 +210,8 @@ pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Node, Diagnostics> {
 struct JsonScan<'a> {
     text: &'a str,
     pos: usize,
+    /// Lists and objects open around the cursor.
+    depth: usize,
 }
 
 impl JsonScan<'_> {
@@ -200,7 +242,13 @@ impl JsonScan<'_> {
         self.skip_ws();
         let at = self.pos;
         let value = match self.peek()? {
+            b'{' | b'[' if self.depth >= MAX_DEPTH => {
+                // Stays past the limit, so the caller can tell why.
+                self.depth += 1;
+                return None;
+            }
             b'{' => {
+                self.depth += 1;
                 self.pos += 1;
                 let mut entries = Vec::new();
                 if !self.eat(b'}') {
@@ -221,9 +269,11 @@ impl JsonScan<'_> {
                         }
                     }
                 }
+                self.depth -= 1;
                 Value::Table(entries)
             }
             b'[' => {
+                self.depth += 1;
                 self.pos += 1;
                 let mut items = Vec::new();
                 if !self.eat(b']') {
@@ -237,6 +287,7 @@ impl JsonScan<'_> {
                         }
                     }
                 }
+                self.depth -= 1;
                 Value::Array(items)
             }
             b'"' => Value::Str(self.string()?),
@@ -364,6 +415,44 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    fn first_message(err: &Diagnostics) -> (String, usize) {
+        let d = err.iter().next().expect("an error");
+        let line = d.location.as_ref().map_or(0, |l| l.line);
+        (d.message.clone(), line)
+    }
+
+    #[test]
+    fn deep_json_is_an_error_naming_the_limit() {
+        let text = format!("{{\"a\":\n{}{}}}", "[".repeat(30_000), "]".repeat(30_000));
+        let err = parse_json(path(), &text).expect_err("too deep");
+        let (message, line) = first_message(&err);
+        assert_eq!(
+            message,
+            format!("lists and tables are nested more than {MAX_DEPTH} levels deep here")
+        );
+        assert_eq!(line, 2);
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_json(path(), &ok).is_ok());
+    }
+
+    #[test]
+    fn deep_toml_is_an_error_not_a_crash() {
+        for text in [
+            format!("a = {}1{}\n", "[".repeat(30_000), "]".repeat(30_000)),
+            format!("a = {}1{}\n", "{b = ".repeat(30_000), "}".repeat(30_000)),
+            format!("{} = 1\n", ["k"; 30_000].join(".")),
+            format!("[{}]\nv = 1\n", ["k"; 30_000].join(".")),
+        ] {
+            let err = parse_toml(path(), &text).expect_err("too deep");
+            let (message, line) = first_message(&err);
+            assert!(
+                message.starts_with("invalid TOML") || message.contains("nested more than"),
+                "{message}"
+            );
+            assert_eq!(line, 1);
+        }
     }
 
     #[test]

@@ -12,7 +12,6 @@ use super::schema::{
     Backlog, Heading, Initiative, Item, Metric, MetricPoint, Metrics, Offsets, Period, Roadmap,
     Schema, Sprint, Sprints,
 };
-use crate::error::line_col;
 
 /// The schema names a file may declare.
 pub(crate) const SCHEMAS: &[&str] = &["backlog", "roadmap", "sprints", "metrics"];
@@ -62,6 +61,9 @@ const METRIC_KEYS: &[&str] = &["id", "title", "unit", "direction", "description"
 const METRIC_REQUIRED: &[&str] = &["id", "title", "unit", "direction"];
 const POINT_KEYS: &[&str] = &["period", "value", "target"];
 const POINT_REQUIRED: &[&str] = &["period", "value"];
+/// How big a metric's value or target may be, either sign: past this,
+/// numbers lose whole-number precision and no chart can show them.
+pub(crate) const METRIC_LIMIT: f64 = 1e15;
 
 /// Reads `root` as the schema `name` (one of [`SCHEMAS`]).
 pub(crate) fn read(dec: &mut Decoder<'_>, root: &Node, name: &str) -> Schema {
@@ -288,8 +290,12 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
             continue;
         };
         let period = dec.req(&pf, "period").and_then(|n| period(dec, n));
-        let value = dec.req(&pf, "value").and_then(|n| dec.number(n, "value"));
-        let target = pf.get("target").and_then(|n| dec.number(n, "target"));
+        let value = dec
+            .req(&pf, "value")
+            .and_then(|n| dec.number_within(n, "value", METRIC_LIMIT));
+        let target = pf
+            .get("target")
+            .and_then(|n| dec.number_within(n, "target", METRIC_LIMIT));
         let (Some(period), Some(value)) = (period, value) else {
             continue;
         };
@@ -301,7 +307,7 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
                 } else {
                     "months"
                 };
-                let (line, _) = line_col(dec.text, first_at);
+                let (line, _) = dec.line_col(first_at);
                 let message = format!("period {period} mixes months and quarters in one metric");
                 dec.error(
                     at,
@@ -312,7 +318,7 @@ fn metric(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Metric> {
             }
         }
         if let Some((_, prev)) = seen.iter().find(|(p, _)| *p == period) {
-            let (line, _) = line_col(dec.text, *prev);
+            let (line, _) = dec.line_col(*prev);
             let message = format!("duplicate period {period} in {what}");
             dec.error(at, message, format!("first given at line {line}"));
             continue;
@@ -369,7 +375,7 @@ fn unique<K: Ord + Display>(
         }
     }
     for (value, at, prev) in dupes {
-        let (line, col) = line_col(dec.text, prev);
+        let (line, col) = dec.line_col(prev);
         let message = format!("duplicate {key} `{value}`: another {noun} has it");
         let help =
             format!("first used at line {line}, column {col}; each {noun} needs its own {key}");

@@ -400,6 +400,27 @@ fn metric_points_are_sorted_and_checked() {
     );
 }
 
+#[test]
+fn metric_values_must_be_in_range_and_finite() {
+    let huge = METRICS
+        .replace("value = 41,", "value = 1e308,")
+        .replace(
+            "value = 38.5, target = 45",
+            "value = 38.5, target = -2_000_000_000_000_000",
+        )
+        .replace("value = 46", "value = inf");
+    assert_eq!(
+        errors("team/metrics.toml", &huge),
+        [
+            "content/team/metrics.toml:9:33: `value` must be between -1e15 and 1e15, found 1e308",
+            "content/team/metrics.toml:10:48: `target` must be between -1e15 and 1e15, found -2e15",
+            "content/team/metrics.toml:11:33: `value` must be a finite number, found inf",
+        ]
+    );
+    let edge = METRICS.replace("value = 41,", "value = -1e15,");
+    assert!(errors("team/metrics.toml", &edge).is_empty());
+}
+
 const BACKLOG_JSON: &str = r#"{
   "schema": "backlog",
   "item": [

@@ -7,15 +7,161 @@
 //! its colon. That is exact for the block style data files are written in;
 //! inside flow collections (`[a, b]`, `{k: v}`), multi-line scalars, anchors
 //! and aliases a location may land on a nearby line instead.
+//!
+//! Aliases repeat what their anchor holds, so a small file can stand for
+//! gigabytes of values. [`check_expansion`] walks the document as the YAML
+//! library replays it, counting, and stops at a bound before anything is
+//! built; front matter uses it too.
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::path::Path;
 
+use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
 use serde_norway::Value as Yaml;
 
 use super::node::{Entry, Node, Value};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 
+/// The least a YAML document may expand to, aliases repeated: 16 MiB.
+pub const YAML_EXPANSION_FLOOR: usize = 16 << 20;
+/// Bigger documents may expand to this many times their own size.
+pub const YAML_EXPANSION_FACTOR: usize = 8;
+/// What each value counts besides its text, roughly what holding it costs.
+const NODE_COST: usize = 8;
+
+/// The most `text` may expand to: see [`YAML_EXPANSION_FLOOR`].
+pub fn expansion_limit(text: &str) -> usize {
+    YAML_EXPANSION_FLOOR.max(text.len().saturating_mul(YAML_EXPANSION_FACTOR))
+}
+
+/// Refuses a YAML document whose values, with every alias expanded, add up
+/// to more than [`expansion_limit`]: the error says so, naming the limit.
+/// Documents that do not parse pass, for the real parse to report.
+pub fn check_expansion(text: &str) -> Result<(), String> {
+    if !text.contains('*') {
+        // No alias, so nothing repeats: the values are no bigger than the text.
+        return Ok(());
+    }
+    let limit = expansion_limit(text);
+    let left = Cell::new(limit);
+    let exceeded = Cell::new(false);
+    let counter = Counter {
+        left: &left,
+        exceeded: &exceeded,
+    };
+    let _ = counter.deserialize(serde_norway::Deserializer::from_str(text));
+    if exceeded.get() {
+        return Err(format!(
+            "with its aliases expanded this YAML holds more than {} of values",
+            mib(limit)
+        ));
+    }
+    Ok(())
+}
+
+/// The help line for [`check_expansion`]'s error.
+pub fn expansion_help() -> String {
+    format!(
+        "a YAML block may expand to {} or {YAML_EXPANSION_FACTOR} times its own size, \
+         whichever is more; repeat big anchors fewer times or write the values out",
+        mib(YAML_EXPANSION_FLOOR)
+    )
+}
+
+fn mib(bytes: usize) -> String {
+    if bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    }
+}
+
+/// Counts what a document expands to, without keeping any of it.
+#[derive(Clone, Copy)]
+struct Counter<'c> {
+    left: &'c Cell<usize>,
+    exceeded: &'c Cell<bool>,
+}
+
+impl Counter<'_> {
+    fn spend<E: serde::de::Error>(&self, bytes: usize) -> Result<(), E> {
+        match self.left.get().checked_sub(bytes + NODE_COST) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom("expansion limit"))
+            }
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Counter<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Counter<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.spend(v.len())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag value`): the tag, then what it tags.
+        let (_, variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
 pub(crate) fn parse_yaml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
+    if let Err(message) = check_expansion(text) {
+        let d = Diagnostic::error(Kind::Data, message)
+            .in_file(path)
+            .with_help(expansion_help());
+        return Err(d.into());
+    }
     let value: Yaml = serde_norway::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = message
@@ -33,6 +179,8 @@ pub(crate) fn parse_yaml(path: &Path, text: &str) -> Result<Node, Diagnostics> {
         text,
         cursor: 0,
         flow: 0,
+        missing_keys: HashMap::new(),
+        no_item_from: usize::MAX,
     };
     let start = locator.content_start(0);
     Ok(locator.node(&value, start))
@@ -43,6 +191,11 @@ struct Locator<'a> {
     cursor: usize,
     /// How many flow collections (`[...]`, `{...}`) enclose the cursor.
     flow: usize,
+    /// Keys not found after an offset are not found after any later one:
+    /// remembered, so values repeated by aliases do not rescan the text.
+    missing_keys: HashMap<String, usize>,
+    /// Likewise for a block list entry.
+    no_item_from: usize,
 }
 
 impl Locator<'_> {
@@ -115,7 +268,10 @@ impl Locator<'_> {
             if matches!(bytes.get(i), Some(b'[' | b',')) {
                 i = self.content_start(i + 1);
             }
+        } else if i >= self.no_item_from {
+            i = bytes.len();
         } else {
+            let from = i;
             while i < bytes.len() {
                 let dash = bytes[i] == b'-'
                     && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
@@ -125,6 +281,9 @@ impl Locator<'_> {
                 }
                 i = self.content_start(line_end(self.text, i));
             }
+            if i >= bytes.len() {
+                self.no_item_from = self.no_item_from.min(from);
+            }
         }
         self.cursor = i;
         i
@@ -133,6 +292,13 @@ impl Locator<'_> {
     /// Finds `key:` after the cursor and moves the cursor past the colon.
     fn find_key(&mut self, key: &str) -> usize {
         let text = self.text;
+        if self
+            .missing_keys
+            .get(key)
+            .is_some_and(|&m| self.cursor >= m)
+        {
+            return self.cursor;
+        }
         let mut from = self.cursor;
         while let Some(found) = text.get(from..).and_then(|rest| rest.find(key)) {
             let start = from + found;
@@ -158,6 +324,11 @@ impl Locator<'_> {
             }
             from = start + key.len().max(1);
         }
+        let cursor = self.cursor;
+        self.missing_keys
+            .entry(key.to_owned())
+            .and_modify(|m| *m = (*m).min(cursor))
+            .or_insert(cursor);
         self.cursor
     }
 
@@ -266,6 +437,54 @@ mod tests {
         };
         let idx = items[0].entry("id_x").expect("id_x");
         assert_eq!(locate(text, &idx.node), "2");
+    }
+
+    #[test]
+    fn aliases_that_expand_past_the_limit_are_refused() {
+        let big = "x".repeat(100_000);
+        let refs = "  - *big\n".repeat(200);
+        let text = format!("big: &big \"{big}\"\nlist:\n{refs}");
+        let err = parse_yaml(Path::new("b.yaml"), &text).expect_err("too big");
+        let d = err.iter().next().expect("one");
+        assert_eq!(
+            d.message,
+            "with its aliases expanded this YAML holds more than 16 MiB of values"
+        );
+        assert_eq!(
+            d.location.as_ref().map(|l| l.path.clone()),
+            Some("b.yaml".into())
+        );
+        // The same anchor used a few times is fine.
+        let few = format!("big: &big \"{big}\"\nlist:\n{}", "  - *big\n".repeat(3));
+        assert!(parse_yaml(Path::new("b.yaml"), &few).is_ok());
+    }
+
+    #[test]
+    fn nested_aliases_are_counted_as_they_expand() {
+        let mut text =
+            String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        // Refused by the count or by the library's own bound on repeats.
+        assert!(parse_yaml(Path::new("b.yaml"), &text).is_err());
+    }
+
+    #[test]
+    fn deep_yaml_is_an_error_not_a_crash() {
+        for text in [
+            format!("a: {}1{}\n", "[".repeat(3000), "]".repeat(3000)),
+            (0..1000)
+                .map(|i| format!("{}k:\n", " ".repeat(i)))
+                .collect(),
+        ] {
+            let err = parse_yaml(Path::new("b.yaml"), &text).expect_err("too deep");
+            let d = err.iter().next().expect("one");
+            assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+        }
     }
 
     #[test]

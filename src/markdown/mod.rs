@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
-use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines};
 use shortcodes::Call;
 
 /// What the site does with a link destination found in Markdown.
@@ -141,10 +141,27 @@ pub fn render(
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
 ) -> (Rendered, Diagnostics) {
+    let lines = Lines::new(src.display_path, src.file_text);
+    render_nested(src, config, hooks, 0, &lines)
+}
+
+/// How deep shortcode bodies may nest: each level renders its body as
+/// Markdown of its own, so the bound keeps a hostile page from exhausting
+/// the stack. Real pages nest two or three deep.
+pub const MAX_SHORTCODE_DEPTH: usize = 32;
+
+/// [`render`] for the body of a shortcode `depth` levels down.
+fn render_nested(
+    src: Source<'_>,
+    config: &MarkdownConfig,
+    hooks: &dyn Hooks,
+    depth: usize,
+    lines: &Lines<'_>,
+) -> (Rendered, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, &mut diags);
+    let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, depth, lines, &mut diags);
     let to_file = |offset: usize| src.offset + map_offset(&shifts, offset);
-    let mut state = State::new(src, config, hooks, &to_file);
+    let mut state = State::new(config, hooks, &to_file, lines);
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config))
         .into_offset_iter()
         .collect();
@@ -161,17 +178,19 @@ pub fn render(
     html.shrink_to_fit();
     let summary = summary.map(|s| place_outputs(s, &outputs));
     let anchors = collect_ids(&html);
-    for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
-        if !anchors.contains(&fragment) {
-            diags.push(
-                Diagnostic::error(
-                    Kind::Link,
-                    format!("there is no heading or anchor `#{fragment}` on this page"),
-                )
-                .at_offset(src.display_path, src.file_text, offset)
-                .with_help(anchor_help(&fragment, &anchors)),
-            );
-        }
+    let missing = std::mem::take(&mut state.local_anchors)
+        .into_iter()
+        .filter(|(fragment, _)| !anchors.contains(fragment));
+    for (i, (fragment, offset)) in missing.enumerate() {
+        let d = Diagnostic::error(
+            Kind::Link,
+            format!("there is no heading or anchor `#{fragment}` on this page"),
+        );
+        diags.push(
+            lines
+                .at(d, offset)
+                .with_help(suggest(i, &fragment, &anchors)),
+        );
     }
     diags.extend(std::mem::take(&mut state.diags));
     let (mut text_by_heading, word_count) = state.finish_text();
@@ -195,6 +214,25 @@ pub fn render(
         word_count,
     };
     (rendered, diags)
+}
+
+/// How many broken anchors of one page get a "did you mean": each compares
+/// the fragment with every anchor of the page, so a page of thousands of
+/// broken links would otherwise take minutes.
+pub const SUGGESTED_ANCHORS: usize = 20;
+
+/// [`anchor_help`] for the `i`-th broken anchor of a page (from 0): past
+/// [`SUGGESTED_ANCHORS`], a plain hint instead.
+pub fn suggest(i: usize, fragment: &str, anchors: &HashSet<String>) -> String {
+    if i < SUGGESTED_ANCHORS {
+        anchor_help(fragment, anchors)
+    } else {
+        format!(
+            "the page has {} anchors (suggestions are given for the first \
+             {SUGGESTED_ANCHORS} broken ones only)",
+            anchors.len()
+        )
+    }
 }
 
 /// "did you mean" over the anchors of a page.
@@ -223,6 +261,8 @@ fn expand_shortcodes(
     src: Source<'_>,
     config: &MarkdownConfig,
     hooks: &dyn Hooks,
+    depth: usize,
+    lines: &Lines<'_>,
     diags: &mut Diagnostics,
 ) -> (String, Vec<String>, Vec<Shift>) {
     let text = src.text();
@@ -232,11 +272,8 @@ fn expand_shortcodes(
     let code = code_ranges(text, config);
     let (calls, errors) = shortcodes::find(text, &code);
     for e in errors {
-        diags.push(Diagnostic::error(Kind::Shortcode, e.message).at_offset(
-            src.display_path,
-            src.file_text,
-            src.offset + e.offset,
-        ));
+        let d = Diagnostic::error(Kind::Shortcode, e.message);
+        diags.push(lines.at(d, src.offset + e.offset));
     }
     let mut out = String::with_capacity(text.len());
     let mut outputs = Vec::new();
@@ -244,6 +281,29 @@ fn expand_shortcodes(
     let mut last = 0;
     for call in calls {
         out.push_str(&text[last..call.range.start]);
+        if call.body.is_some() && depth >= MAX_SHORTCODE_DEPTH {
+            diags.push(
+                Diagnostic::error(
+                    Kind::Shortcode,
+                    format!(
+                        "shortcode `{}` is nested more than {MAX_SHORTCODE_DEPTH} bodies deep",
+                        call.name
+                    ),
+                )
+                .at_offset(
+                    src.display_path,
+                    src.file_text,
+                    src.offset + call.range.start,
+                )
+                .with_help(format!(
+                    "shortcodes with a body may hold others up to {MAX_SHORTCODE_DEPTH} levels; \
+                     close some with `{{% end %}}` sooner"
+                )),
+            );
+            // The call and its body are left out; the rest still renders.
+            last = call.range.end;
+            continue;
+        }
         let body_html = call.body.as_ref().map(|body| {
             let body_start = text[call.range.clone()]
                 .find(body.as_str())
@@ -253,18 +313,15 @@ fn expand_shortcodes(
                 len: body.len(),
                 ..src
             };
-            let (rendered, d) = render(inner, config, hooks);
+            let (rendered, d) = render_nested(inner, config, hooks, depth + 1, lines);
             diags.extend(d);
             rendered.html
         });
         let html = match hooks.shortcode(&call, body_html.as_deref()) {
             Ok(html) => html,
             Err(message) => {
-                diags.push(Diagnostic::error(Kind::Shortcode, message).at_offset(
-                    src.display_path,
-                    src.file_text,
-                    src.offset + call.range.start,
-                ));
+                let d = Diagnostic::error(Kind::Shortcode, message);
+                diags.push(lines.at(d, src.offset + call.range.start));
                 String::new()
             }
         };
@@ -288,16 +345,18 @@ type Shift = (usize, usize, usize, usize);
 
 /// Maps an offset in the expanded text back to the original text.
 fn map_offset(shifts: &[Shift], offset: usize) -> usize {
-    let mut delta: isize = 0;
-    for &(new_start, new_len, old_start, old_len) in shifts {
-        if offset < new_start {
-            break;
-        }
-        if offset < new_start + new_len {
-            return old_start;
-        }
-        delta = old_start as isize + old_len as isize - (new_start + new_len) as isize;
+    // Shifts are in text order: the last one starting at or before
+    // `offset` says how far it moved.
+    let before = shifts.partition_point(|s| s.0 <= offset);
+    let Some(&(new_start, new_len, old_start, old_len)) =
+        before.checked_sub(1).and_then(|i| shifts.get(i))
+    else {
+        return offset;
+    };
+    if offset < new_start + new_len {
+        return old_start;
     }
+    let delta = old_start as isize + old_len as isize - (new_start + new_len) as isize;
     (offset as isize + delta).max(0) as usize
 }
 
@@ -317,22 +376,48 @@ fn code_ranges(text: &str, config: &MarkdownConfig) -> Vec<Range<usize>> {
             _ => {}
         }
     }
+    ranges.sort_by_key(|r| r.start);
     ranges
 }
 
 /// Puts shortcode HTML where its placeholder is; a placeholder alone in a
 /// paragraph replaces the paragraph, so block HTML is not wrapped in `<p>`.
-fn place_outputs(mut html: String, outputs: &[String]) -> String {
-    for (i, output) in outputs.iter().enumerate() {
-        let placeholder = format!("{PH_OPEN}{i}{PH_CLOSE}");
-        let alone = format!("<p>{placeholder}</p>");
-        if html.contains(&alone) {
-            html = html.replacen(&alone, output, 1);
-        } else {
-            html = html.replacen(&placeholder, output, 1);
-        }
+/// One pass over the HTML, however many calls the page makes.
+fn place_outputs(html: String, outputs: &[String]) -> String {
+    if outputs.is_empty() {
+        return html;
     }
-    html
+    let extra: usize = outputs.iter().map(String::len).sum();
+    let mut out = String::with_capacity(html.len() + extra);
+    let mut placed = vec![false; outputs.len()];
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len_utf8()..];
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let index = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n < outputs.len() && !placed[n] && after[digits..].starts_with(PH_CLOSE));
+        let Some(n) = index else {
+            out.push_str(&rest[..i + PH_OPEN.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let before = &rest[..i];
+        let tail = &after[digits + PH_CLOSE.len_utf8()..];
+        let (before, tail) = match (before.strip_suffix("<p>"), tail.strip_prefix("</p>")) {
+            (Some(b), Some(t)) => (b, t),
+            _ => (before, tail),
+        };
+        out.push_str(before);
+        out.push_str(&outputs[n]);
+        placed[n] = true;
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Plain text (search, word counts) with each shortcode placeholder
@@ -342,30 +427,49 @@ fn fill_placeholders(text: &str, outputs: &[String]) -> String {
     if !text.contains(PH_OPEN) {
         return text.to_string();
     }
-    let mut out = text.to_string();
-    for (i, output) in outputs.iter().enumerate() {
-        let placeholder = format!("{PH_OPEN}{i}{PH_CLOSE}");
-        if !out.contains(&placeholder) {
+    // One pass over the text, however many calls the page makes.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len_utf8()..];
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let output = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with(PH_CLOSE))
+            .and_then(|n| outputs.get(n));
+        let Some(output) = output else {
+            out.push_str(&rest[..i + PH_OPEN.len_utf8()]);
+            rest = after;
             continue;
-        }
-        let visible = if output.contains('\n') {
-            String::new()
-        } else {
-            let mut plain = String::new();
-            let mut in_tag = false;
-            for c in output.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => plain.push(c),
-                    _ => {}
-                }
-            }
-            html_unescape(&plain)
         };
-        out = out.replace(&placeholder, &visible);
+        out.push_str(&rest[..i]);
+        out.push_str(&visible_text(output));
+        rest = &after[digits + PH_CLOSE.len_utf8()..];
     }
+    out.push_str(rest);
     crate::text::collapse_whitespace(&out).0
+}
+
+/// What a reader sees of a shortcode's output in running text: the text of
+/// a one-line output, nothing for a block.
+fn visible_text(output: &str) -> String {
+    if output.contains('\n') {
+        return String::new();
+    }
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in output.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    html_unescape(&plain)
 }
 
 fn collect_ids(html: &str) -> HashSet<String> {
@@ -504,6 +608,70 @@ mod tests {
         let first = d.iter().next().expect("an error");
         let loc = first.location.clone().expect("located");
         assert_eq!((loc.line, loc.column), (3, 8));
+    }
+
+    #[test]
+    fn equal_headings_get_counted_suffixes_that_avoid_written_ids() {
+        let (r, _) = render_str("# A\n\n# A\n\n# A-1\n\n# A\n\n# A\n");
+        let ids: Vec<&str> = r.headings.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-1-1", "a-2", "a-3"]);
+    }
+
+    #[test]
+    fn many_equal_headings_are_all_unique() {
+        let text = "## Notes\n\n".repeat(3000);
+        let (r, _) = render_str(&text);
+        let ids: HashSet<&str> = r.headings.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids.len(), 3000);
+        assert!(ids.contains("notes-2999"));
+    }
+
+    #[test]
+    fn outputs_replace_their_placeholders_and_lone_paragraphs() {
+        let html = format!(
+            "<p>{PH_OPEN}0{PH_CLOSE}</p>\n<p>a {PH_OPEN}1{PH_CLOSE} b {PH_OPEN}7{PH_CLOSE}</p>"
+        );
+        let outputs = vec!["<div>x</div>".to_string(), "<b>y</b>".to_string()];
+        assert_eq!(
+            place_outputs(html, &outputs),
+            format!("<div>x</div>\n<p>a <b>y</b> b {PH_OPEN}7{PH_CLOSE}</p>")
+        );
+    }
+
+    #[test]
+    fn offsets_map_back_across_many_shifts() {
+        // "{{ a() }}" (9 bytes) became a 5-byte placeholder at 0 and at 10.
+        let shifts = [(0, 5, 0, 9), (10, 5, 14, 9)];
+        assert_eq!(map_offset(&shifts, 2), 0);
+        assert_eq!(map_offset(&shifts, 7), 11);
+        assert_eq!(map_offset(&shifts, 12), 14);
+        assert_eq!(map_offset(&shifts, 15), 23);
+        assert_eq!(map_offset(&[], 15), 15);
+    }
+
+    #[test]
+    fn shortcode_bodies_nested_too_deep_are_an_error_not_a_crash() {
+        let depth = MAX_SHORTCODE_DEPTH + 5;
+        let text = format!(
+            "before\n\n{}core{}\n\nafter\n",
+            "{% n() %}\n".repeat(depth),
+            "\n{% end %}".repeat(depth)
+        );
+        let (r, d) = render_str(&text);
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [format!(
+                "shortcode `n` is nested more than {MAX_SHORTCODE_DEPTH} bodies deep"
+            )]
+        );
+        let loc = d
+            .iter()
+            .next()
+            .and_then(|d| d.location.clone())
+            .expect("located");
+        assert_eq!(loc.line, 3 + MAX_SHORTCODE_DEPTH);
+        assert!(r.html.contains("after"), "{}", r.html);
     }
 
     #[test]

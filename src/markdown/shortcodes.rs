@@ -4,6 +4,7 @@
 //! a call with a body. Calls inside code spans and code blocks are text.
 //! This module only parses; rendering a call is the caller's business.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde_json::{Map, Value};
@@ -32,7 +33,9 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
     let mut pos = 0;
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| in_ranges(code, at);
+    // Found on the first call with a body.
+    let mut ends: Option<HashMap<usize, (usize, usize)>> = None;
     while let Some(found) = text[pos..].find(['{']) {
         let start = pos + found;
         let rest = &text[start..];
@@ -56,7 +59,11 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
                 });
                 pos = end;
             }
-            Open::Call { name, args, end } => match find_end(text, end, &in_code) {
+            Open::Call { name, args, end } => match ends
+                .get_or_insert_with(|| match_ends(text, &in_code))
+                .get(&start)
+                .copied()
+            {
                 Some((body_end, after)) => {
                     calls.push(Call {
                         name,
@@ -77,6 +84,13 @@ pub fn find(text: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<ParseError>) {
         }
     }
     (calls, errors)
+}
+
+/// Whether `at` is inside one of `ranges` (sorted, non-overlapping): a
+/// binary search, so a page of many code spans stays linear.
+fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= at);
+    after > 0 && ranges[after - 1].contains(&at)
 }
 
 /// Drops the newline right after the open tag and right before the end tag.
@@ -104,6 +118,7 @@ fn parse_open(text: &str, start: usize, block: bool) -> Open {
     let mut p = Cursor {
         text,
         pos: start + 2,
+        depth: 0,
     };
     p.skip_ws();
     let name = p.ident();
@@ -133,38 +148,48 @@ fn parse_open(text: &str, start: usize, block: bool) -> Open {
     }
 }
 
-/// The `{% end %}` that closes a body starting at `from`, skipping nested
-/// calls with bodies. Returns (body end, position after the end tag).
-fn find_end(text: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<(usize, usize)> {
-    let mut depth = 0;
-    let mut pos = from;
+/// Where the `{% end %}` of each `{% name(...) %}` tag in `text` is, by the
+/// tag's offset: (body end, offset after the end tag). Ends pair with the
+/// nearest open tag before them, as brackets do; one pass over the text, so
+/// many tags without an end cost no more than many with one.
+fn match_ends(text: &str, in_code: &dyn Fn(usize) -> bool) -> HashMap<usize, (usize, usize)> {
+    let mut open = Vec::new();
+    let mut ends = HashMap::new();
+    let mut pos = 0;
     while let Some(found) = text[pos..].find("{%") {
         let at = pos + found;
+        pos = at + 2;
         if in_code(at) {
-            pos = at + 2;
             continue;
         }
-        let mut p = Cursor { text, pos: at + 2 };
+        let mut p = Cursor {
+            text,
+            pos: at + 2,
+            depth: 0,
+        };
         p.skip_ws();
         let word = p.ident();
         p.skip_ws();
         if word == "end" && p.eat("%}") {
-            if depth == 0 {
-                return Some((at, p.pos));
+            if let Some(start) = open.pop() {
+                ends.insert(start, (at, p.pos));
             }
-            depth -= 1;
         } else if !word.is_empty() && p.eat("(") {
-            depth += 1;
+            open.push(at);
         }
-        pos = at + 2;
     }
-    None
+    ends
 }
 
 struct Cursor<'a> {
     text: &'a str,
     pos: usize,
+    /// Lists open around the cursor.
+    depth: usize,
 }
+
+/// How deep lists may nest in a shortcode argument.
+const MAX_LIST_DEPTH: usize = 32;
 
 impl<'a> Cursor<'a> {
     fn rest(&self) -> &str {
@@ -252,23 +277,16 @@ impl<'a> Cursor<'a> {
         {
             return self.string(quote).map(Value::String);
         }
+        if self.rest().starts_with('[') && self.depth >= MAX_LIST_DEPTH {
+            return Err(self.error(format!(
+                "lists in an argument may nest at most {MAX_LIST_DEPTH} levels"
+            )));
+        }
         if self.eat("[") {
-            let mut items = Vec::new();
-            loop {
-                self.skip_ws();
-                if self.eat("]") {
-                    return Ok(Value::Array(items));
-                }
-                items.push(self.value()?);
-                self.skip_ws();
-                if !self.eat(",") {
-                    self.skip_ws();
-                    if self.eat("]") {
-                        return Ok(Value::Array(items));
-                    }
-                    return Err(self.error("expected `,` or `]` in a list"));
-                }
-            }
+            self.depth += 1;
+            let result = self.list();
+            self.depth -= 1;
+            return result;
         }
         for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false))] {
             if rest.starts_with(word)
@@ -295,6 +313,26 @@ impl<'a> Cursor<'a> {
             return Ok(Value::Number(n));
         }
         Err(self.error("expected a value: a \"string\", a number, true, false or a [list]"))
+    }
+
+    /// The items of a list, after its `[`.
+    fn list(&mut self) -> Result<Value, ParseError> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.eat("]") {
+                return Ok(Value::Array(items));
+            }
+            items.push(self.value()?);
+            self.skip_ws();
+            if !self.eat(",") {
+                self.skip_ws();
+                if self.eat("]") {
+                    return Ok(Value::Array(items));
+                }
+                return Err(self.error("expected `,` or `]` in a list"));
+            }
+        }
     }
 
     fn string(&mut self, quote: char) -> Result<String, ParseError> {
@@ -370,6 +408,40 @@ mod tests {
         assert!(errors[0].message.contains("no `{% end %}`"));
         let (_, errors) = find("{{ x(a=\"1) }}", &[]);
         assert!(errors[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn ends_pair_with_the_nearest_open_tag() {
+        let t = "{% a() %} {% b() %} x {% end %} {% c() %}";
+        let (calls, errors) = find(t, &[]);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].name, "b");
+        let offsets: Vec<usize> = errors.iter().map(|e| e.offset).collect();
+        // `a` has no end of its own: `b` took it.
+        assert_eq!(offsets, [0, 32]);
+        let t = "{% a() %}{% b() %}{% end %} y {% end %}";
+        let (calls, _) = find(t, &[]);
+        assert_eq!(calls[0].body.as_deref(), Some("{% b() %}{% end %} y "));
+    }
+
+    #[test]
+    fn many_unclosed_calls_and_deep_lists_are_errors() {
+        let n = 20_000;
+        let (_, errors) = find(&"{% x() %}\n".repeat(n), &[]);
+        assert_eq!(errors.len(), n);
+        let deep = format!(
+            "{{{{ x(a={}1{}) }}}}",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        let (calls, errors) = find(&deep, &[]);
+        assert!(calls.is_empty());
+        assert_eq!(
+            errors[0].message,
+            "lists in an argument may nest at most 32 levels"
+        );
+        let ok = format!("{{{{ x(a={}1{}) }}}}", "[".repeat(32), "]".repeat(32));
+        assert_eq!(find(&ok, &[]).0.len(), 1);
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //! writes (headings with ids and anchors, highlighted code, alerts, resolved
 //! links, autolinks, wrapped tables) and gathers the TOC and search text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::highlight::{self, CodeOptions};
-use super::{Hooks, LinkResult, PendingAnchor, Source, heading_id};
+use super::{Hooks, LinkResult, PendingAnchor, heading_id};
 use crate::config::MarkdownConfig;
-use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind, Lines};
 use crate::text::{escape_html, percent_decode_or_keep};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
@@ -20,13 +20,15 @@ pub struct Out<'e> {
 }
 
 pub struct State<'a> {
-    src: Source<'a>,
     config: &'a MarkdownConfig,
     hooks: &'a dyn Hooks,
     to_file: &'a dyn Fn(usize) -> usize,
+    lines: &'a Lines<'a>,
     pub diags: Diagnostics,
     pub toc: Vec<(u8, String, String)>,
     used_ids: HashSet<String>,
+    /// Per base id, the next `-N` suffix to try.
+    next_suffix: HashMap<String, usize>,
     pub pending: Vec<PendingAnchor>,
     pub local_anchors: Vec<(String, usize)>,
     text: Vec<(String, String)>,
@@ -34,19 +36,20 @@ pub struct State<'a> {
 
 impl<'a> State<'a> {
     pub fn new(
-        src: Source<'a>,
         config: &'a MarkdownConfig,
         hooks: &'a dyn Hooks,
         to_file: &'a dyn Fn(usize) -> usize,
+        lines: &'a Lines<'a>,
     ) -> Self {
         State {
-            src,
             config,
             hooks,
             to_file,
+            lines,
             diags: Diagnostics::new(),
             toc: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             pending: Vec::new(),
             local_anchors: Vec::new(),
             text: vec![(String::new(), String::new())],
@@ -77,11 +80,7 @@ impl<'a> State<'a> {
 
     fn error_at(&mut self, kind: Kind, offset: usize, message: String, help: Option<String>) {
         let file_offset = (self.to_file)(offset);
-        let mut d = Diagnostic::error(kind, message).at_offset(
-            self.src.display_path,
-            self.src.file_text,
-            file_offset,
-        );
+        let mut d = self.lines.at(Diagnostic::error(kind, message), file_offset);
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -90,23 +89,26 @@ impl<'a> State<'a> {
 
     fn warn_at(&mut self, kind: Kind, offset: usize, message: String) {
         let file_offset = (self.to_file)(offset);
-        self.diags
-            .push(Diagnostic::warning(kind, message).at_offset(
-                self.src.display_path,
-                self.src.file_text,
-                file_offset,
-            ));
+        let d = self
+            .lines
+            .at(Diagnostic::warning(kind, message), file_offset);
+        self.diags.push(d);
     }
 
+    /// `base`, or `base-1`, `base-2`, ... when taken. The next suffix to
+    /// try is kept per base, so many equal headings cost linear time.
     fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 1;
-        while self.used_ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used_ids.insert(base.clone()) {
+            return base;
         }
-        self.used_ids.insert(id.clone());
-        id
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used_ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     pub fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Out<'e> {
@@ -116,7 +118,20 @@ impl<'a> State<'a> {
         let mut paragraph_start = None;
         let mut iter = events.into_iter().peekable();
         let mut in_link = 0usize;
-        while let Some((event, range)) = iter.next() {
+        while let Some((mut event, range)) = iter.next() {
+            // pulldown-cmark splits text where markup might start; joined
+            // again, so autolinks see whole words (`foo+@bar.example`).
+            if let Event::Text(first) = &event
+                && matches!(iter.peek(), Some((Event::Text(_), _)))
+            {
+                let mut joined = first.to_string();
+                while let Some((Event::Text(more), _)) =
+                    iter.next_if(|(e, _)| matches!(e, Event::Text(_)))
+                {
+                    joined.push_str(&more);
+                }
+                event = Event::Text(joined.into());
+            }
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -284,7 +299,10 @@ impl<'a> State<'a> {
                     summary_end = Some(out.len());
                     out.push(event);
                 }
-                Event::Text(t) if in_link == 0 && (t.contains("://") || t.contains("www.")) => {
+                Event::Text(t)
+                    if in_link == 0
+                        && (t.contains("://") || t.contains("www.") || t.contains('@')) =>
+                {
                     self.push_text(&t);
                     autolink(t, &mut out);
                 }
@@ -438,7 +456,8 @@ fn add_lines(spec: &str, lines: &mut Vec<usize>) {
     }
 }
 
-/// Splits text at bare `http(s)://` and `www.` URLs, making each a link.
+/// Splits text at bare `http(s)://`, `ftp://` and `www.` URLs and e-mail
+/// addresses, making each a link (GFM's extended autolinks).
 fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     let s = text.as_ref();
     let mut last = 0;
@@ -446,45 +465,28 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     while pos < s.len() {
         let rest = &s[pos..];
         let at_boundary = pos == 0
-            || s[..pos].ends_with(|c: char| c.is_whitespace() || c == '(' || c == '*' || c == '_');
-        let scheme = rest.starts_with("https://") || rest.starts_with("http://");
-        let www = rest.starts_with("www.");
-        if at_boundary && (scheme || www) {
-            let mut end = rest
-                .find(|c: char| c.is_whitespace() || c == '<')
-                .unwrap_or(rest.len());
-            while end > 0 && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'']) {
-                let trimmed = &rest[..end];
-                if trimmed.ends_with(')')
-                    && trimmed.matches('(').count() >= trimmed.matches(')').count()
-                {
-                    break;
-                }
-                end -= 1;
+            || s[..pos]
+                .ends_with(|c: char| c.is_whitespace() || matches!(c, '(' | '*' | '_' | '~'));
+        let found = if at_boundary {
+            url_at(rest).or_else(|| email_at(rest))
+        } else {
+            None
+        };
+        if let Some((end, href)) = found {
+            if last < pos {
+                out.push(Event::Text(s[last..pos].to_string().into()));
             }
-            let url = &rest[..end];
-            let min = if www { 5 } else { 9 };
-            if url.len() > min {
-                if last < pos {
-                    out.push(Event::Text(s[last..pos].to_string().into()));
-                }
-                let href = if www {
-                    format!("http://{url}")
-                } else {
-                    url.to_string()
-                };
-                out.push(Event::Start(Tag::Link {
-                    link_type: LinkType::Autolink,
-                    dest_url: href.into(),
-                    title: "".into(),
-                    id: "".into(),
-                }));
-                out.push(Event::Text(url.to_string().into()));
-                out.push(Event::End(TagEnd::Link));
-                pos += end;
-                last = pos;
-                continue;
-            }
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: href.into(),
+                title: "".into(),
+                id: "".into(),
+            }));
+            out.push(Event::Text(rest[..end].to_string().into()));
+            out.push(Event::End(TagEnd::Link));
+            pos += end;
+            last = pos;
+            continue;
         }
         pos += rest.chars().next().map_or(1, char::len_utf8);
     }
@@ -493,4 +495,77 @@ fn autolink<'e>(text: CowStr<'e>, out: &mut Vec<Event<'e>>) {
     } else if last < s.len() {
         out.push(Event::Text(s[last..].to_string().into()));
     }
+}
+
+/// A URL at the start of `rest`: its length and its href.
+fn url_at(rest: &str) -> Option<(usize, String)> {
+    let scheme = ["https://", "http://", "ftp://"]
+        .iter()
+        .any(|p| rest.starts_with(p));
+    let www = rest.starts_with("www.");
+    if !(scheme || www) {
+        return None;
+    }
+    let mut end = rest
+        .find(|c: char| c.is_whitespace() || c == '<')
+        .unwrap_or(rest.len());
+    while end > 0
+        && rest[..end].ends_with(['.', ',', ':', ';', '!', '?', ')', '"', '\'', '*', '_', '~'])
+    {
+        let trimmed = &rest[..end];
+        if trimmed.ends_with(')') && trimmed.matches('(').count() >= trimmed.matches(')').count() {
+            break;
+        }
+        // `&hl;` at the end looks like an entity reference: not part of the URL.
+        if trimmed.ends_with(';') {
+            let word = trimmed[..end - 1].trim_end_matches(|c: char| c.is_ascii_alphanumeric());
+            if word.len() < end - 1 && word.ends_with('&') {
+                end = word.len() - 1;
+                continue;
+            }
+        }
+        end -= 1;
+    }
+    let url = &rest[..end];
+    let min = if www {
+        5
+    } else {
+        rest.find("://").map_or(0, |i| i + 4)
+    };
+    if url.len() < min.max(6) {
+        return None;
+    }
+    let href = if www {
+        format!("http://{url}")
+    } else {
+        url.to_string()
+    };
+    Some((end, href))
+}
+
+/// An e-mail address at the start of `rest` (`name@host.tld`): its length
+/// and its `mailto:` href. The domain needs a dot, and may not end in `-`
+/// or `_`; a final `.` is left out.
+fn email_at(rest: &str) -> Option<(usize, String)> {
+    let local = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+')))
+        .unwrap_or(rest.len());
+    if local == 0 || !rest[local..].starts_with('@') {
+        return None;
+    }
+    let domain_start = local + 1;
+    let domain = &rest[domain_start..];
+    let mut len = domain
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(domain.len());
+    while len > 0 && domain[..len].ends_with('.') {
+        len -= 1;
+    }
+    let domain = &domain[..len];
+    let labels_ok = domain.contains('.') && domain.split('.').all(|l| !l.is_empty());
+    if !labels_ok || domain.ends_with(['-', '_']) {
+        return None;
+    }
+    let end = domain_start + len;
+    Some((end, format!("mailto:{}", &rest[..end])))
 }

@@ -299,6 +299,7 @@ impl Live {
             });
         }
         crate::templates::functions::register(&mut templates.tera, self.site.index.clone());
+        templates.max_output = self.site.templates.max_output;
         let old_templates = std::mem::replace(&mut self.site.templates, templates);
         let old_sidebars = if changed.contains("sidebar.html") {
             let sidebars = self.site.render_sidebars();

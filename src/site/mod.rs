@@ -177,6 +177,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         taxonomies: Default::default(),
     });
     crate::templates::functions::register(&mut templates.tera, index.clone());
+    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
 
     let lap = Lap::new();
     let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
@@ -433,23 +434,27 @@ fn render_markdown(
 fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagnostics) {
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
+        let mut broken = 0;
+        let lines = crate::error::Lines::new(&page.display_path, &page.text);
         for pending in &r.rendered.pending {
             let Some(&target) = content.by_rel.get(&pending.target) else {
                 continue;
             };
             let anchors = &rendered[target].rendered.anchors;
             if !anchors.contains(&pending.fragment) {
-                diags.push(
-                    Diagnostic::error(
-                        Kind::Link,
-                        format!(
-                            "broken anchor: `{}` has no heading or anchor `#{}`",
-                            pending.target, pending.fragment
-                        ),
-                    )
-                    .at_offset(&page.display_path, &page.text, pending.offset)
-                    .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
+                let d = Diagnostic::error(
+                    Kind::Link,
+                    format!(
+                        "broken anchor: `{}` has no heading or anchor `#{}`",
+                        pending.target, pending.fragment
+                    ),
                 );
+                diags.push(
+                    lines
+                        .at(d, pending.offset)
+                        .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
+                );
+                broken += 1;
             }
         }
     }
@@ -735,7 +740,7 @@ impl Site {
 
     /// Renders a template that is not a page's, noting what it looked up.
     fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
-        let (result, reads) = recording(|| self.templates.tera.render(name, ctx));
+        let (result, reads) = recording(|| self.templates.render(name, ctx));
         if !reads.is_empty() {
             self.other_reads
                 .lock()
@@ -793,7 +798,7 @@ impl Site {
                                 ));
                             }
                             let ctx = self.page_context(id, &neighbours[id]);
-                            self.templates.tera.render(&name, &ctx).map_err(|e| {
+                            self.templates.render(&name, &ctx).map_err(|e| {
                                 render_error(&e, &name, &self.templates, &page.display_path)
                             })
                         })

@@ -156,7 +156,6 @@ impl Hooks for PageHooks<'_> {
             );
             return self
                 .templates
-                .tera
                 .render(&template, &ctx)
                 .map(|html| html.trim().to_string())
                 .map_err(|e| {

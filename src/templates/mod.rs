@@ -3,7 +3,9 @@
 //!
 //! Owns finding the theme (a folder under `themes/`, or the `handbook` theme
 //! embedded in the binary), which template renders what, and template error
-//! reporting. The functions templates call live in `functions`.
+//! reporting; the bounds that keep a template from running away (include
+//! loops refused when loading, `range()` and each page's output capped when
+//! rendering). The functions templates call live in `functions`.
 
 pub mod functions;
 
@@ -147,8 +149,17 @@ pub fn read_tree(dir: &Path, display: &Path) -> Vec<SourceFile> {
     out
 }
 
+/// The default for `max_page_size_mb`: the most one rendered page may be.
+pub const DEFAULT_MAX_PAGE_MB: usize = 100;
+
+/// The most numbers `range()` gives: a loop past this is a mistake, and
+/// Tera builds the whole list before the loop starts.
+pub const MAX_RANGE: usize = 1_000_000;
+
 /// The loaded templates and where each came from, for error messages.
 pub struct Templates {
+    /// The most bytes one render may write (see [`Templates::render`]).
+    pub max_output: usize,
     pub tera: Tera,
     pub origin: BTreeMap<String, PathBuf>,
     /// A hash of the templates Markdown can use: shortcodes and whatever
@@ -183,6 +194,27 @@ impl Templates {
                 ),
             }
         }
+        for (name, text) in &sources {
+            if let Some(at) = too_deep(text) {
+                let path = origin.get(name).cloned().unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Template,
+                        format!(
+                            "the template nests more than {MAX_TEMPLATE_DEPTH} levels deep here"
+                        ),
+                    )
+                    .at_offset(&path, text, at)
+                    .with_help(format!(
+                        "blocks (`if`, `for`, `block`, `macro`, `filter`) and brackets may nest \
+                         at most {MAX_TEMPLATE_DEPTH} levels"
+                    )),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(crate::text::escape_html);
@@ -207,8 +239,14 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
+        let loops = include_loops(&tera, &origin, &sources);
+        if loops.has_errors() {
+            return Err(loops);
+        }
+        tera.register_function("range", bounded_range);
         let markdown_hash = markdown_hash(&sources);
         Ok(Templates {
+            max_output: DEFAULT_MAX_PAGE_MB << 20,
             tera,
             origin,
             markdown_hash,
@@ -246,6 +284,27 @@ impl Templates {
         }
     }
 
+    /// Renders `name`, stopping with an error once the output passes
+    /// [`Templates::max_output`]: a runaway loop fails fast instead of
+    /// filling memory and the disk.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> tera::Result<String> {
+        let mut out = Bounded {
+            buf: Vec::new(),
+            limit: self.max_output,
+            over: false,
+        };
+        match self.tera.render_to(name, ctx, &mut out) {
+            Ok(()) => String::from_utf8(out.buf).map_err(tera::Error::msg),
+            Err(_) if out.over => Err(tera::Error::msg(format!(
+                "the output passed {} MiB, the most one page may be \
+                 (`max_page_size_mb` in {}); a loop may run far longer than meant",
+                self.max_output >> 20,
+                crate::config::FILE_NAME
+            ))),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
@@ -254,6 +313,283 @@ impl Templates {
     pub fn pick<'a>(&self, names: &[&'a str]) -> Option<&'a str> {
         names.iter().copied().find(|n| self.has(n))
     }
+}
+
+/// How deep blocks and brackets may nest in a template. Tera's parser
+/// recurses once per level and would exhaust the stack on a hostile
+/// template; real ones nest a handful of levels.
+pub const MAX_TEMPLATE_DEPTH: usize = 100;
+
+/// The offset where `text` first nests blocks (`{% if %}`, `{% for %}`, ...)
+/// or brackets inside a tag deeper than [`MAX_TEMPLATE_DEPTH`], if it does.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut blocks = 0usize;
+    let mut i = 0;
+    while let Some(found) = text.get(i..).and_then(|rest| rest.find('{')) {
+        let start = i + found;
+        let close = match bytes.get(start + 1) {
+            Some(b'%') => "%}",
+            Some(b'{') => "}}",
+            Some(b'#') => "#}",
+            _ => {
+                i = start + 1;
+                continue;
+            }
+        };
+        let inner_start = start + 2;
+        let end = text[inner_start..]
+            .find(close)
+            .map_or(text.len(), |e| inner_start + e);
+        let inner = &text[inner_start..end];
+        i = (end + 2).min(text.len());
+        if close == "#}" {
+            continue;
+        }
+        if let Some(at) = bracket_depth(inner) {
+            return Some(inner_start + at);
+        }
+        if close == "%}" {
+            let word = inner
+                .trim_matches(|c: char| c.is_whitespace() || c == '-')
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or("");
+            match word {
+                "raw" => {
+                    // Nothing inside raw is parsed.
+                    i = text[i..].find("endraw").map_or(text.len(), |e| i + e);
+                }
+                "if" | "for" | "block" | "macro" | "filter" => {
+                    blocks += 1;
+                    if blocks > MAX_TEMPLATE_DEPTH {
+                        return Some(start);
+                    }
+                }
+                w if w.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Where brackets outside strings first nest past [`MAX_TEMPLATE_DEPTH`].
+fn bracket_depth(expr: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (i, c) in expr.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                if depth > MAX_TEMPLATE_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A buffer that refuses to grow past `limit`.
+struct Bounded {
+    buf: Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + bytes.len() > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("page output limit"));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Tera's `range(end, start=0, step_by=1)`, refusing a step of 0 (which
+/// never ends) and more than [`MAX_RANGE`] numbers.
+fn bounded_range(
+    args: &std::collections::HashMap<String, serde_json::Value>,
+) -> tera::Result<serde_json::Value> {
+    let arg = |key: &str, default: Option<u64>| -> tera::Result<u64> {
+        match args.get(key) {
+            Some(v) => v.as_u64().ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "`range` received {key}={v} but `{key}` must be a whole number of 0 or more"
+                ))
+            }),
+            None => default.ok_or_else(|| tera::Error::msg("`range` needs an `end` argument")),
+        }
+    };
+    let start = arg("start", Some(0))?;
+    let end = arg("end", None)?;
+    let step = arg("step_by", Some(1))?;
+    if step == 0 {
+        return Err(tera::Error::msg("`range` cannot count with step_by=0"));
+    }
+    if start > end {
+        return Err(tera::Error::msg(format!(
+            "`range` received start={start}, greater than end={end}"
+        )));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > MAX_RANGE as u64 {
+        return Err(tera::Error::msg(format!(
+            "`range` would give {count} numbers; the most it gives is {MAX_RANGE}"
+        )));
+    }
+    Ok((start..end)
+        .step_by(step as usize)
+        .collect::<Vec<u64>>()
+        .into())
+}
+
+/// Templates that include, import or extend each other in a loop: each
+/// render would recurse until the stack ran out. Every loop is one error, at
+/// the first template (by name) in it, on the line naming the next.
+fn include_loops(
+    tera: &Tera,
+    origin: &BTreeMap<String, PathBuf>,
+    sources: &[(String, String)],
+) -> Diagnostics {
+    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for name in tera.get_template_names() {
+        if let Ok(template) = tera.get_template(name) {
+            let mut names = Vec::new();
+            names.extend(template.parent.clone());
+            names.extend(template.imported_macro_files.iter().map(|(f, _)| f.clone()));
+            included(&template.ast, &mut names);
+            names.retain(|n| tera.get_template(n).is_ok());
+            names.sort();
+            names.dedup();
+            edges.insert(name, names);
+        }
+    }
+    let mut diags = Diagnostics::new();
+    for cycle in cycles(&edges) {
+        let (first, next) = (&cycle[0], &cycle[1 % cycle.len()]);
+        let path = origin
+            .get(first)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{first}")));
+        let chain: Vec<&str> = cycle
+            .iter()
+            .chain(&cycle[..1])
+            .map(String::as_str)
+            .collect();
+        let d = Diagnostic::error(
+            Kind::Template,
+            format!(
+                "templates include each other in a loop: {}",
+                chain.join(" -> ")
+            ),
+        )
+        .with_help(
+            "rendering would never end; break the loop (a part that repeats itself, such as a \
+             tree, is written as a macro that calls itself)",
+        );
+        let text = sources.iter().find(|(n, _)| n == first).map(|(_, t)| t);
+        let at = text.and_then(|t| {
+            let quoted = [
+                format!("\"{next}\""),
+                format!("'{next}'"),
+                format!("`{next}`"),
+            ];
+            quoted.iter().filter_map(|q| t.find(q.as_str())).min()
+        });
+        diags.push(match (text, at) {
+            (Some(text), Some(at)) => d.at_offset(&path, text, at),
+            _ => d.in_file(&path),
+        });
+    }
+    diags
+}
+
+/// The templates named by `{% include %}` anywhere in `nodes`.
+fn included(nodes: &[tera::ast::Node], out: &mut Vec<String>) {
+    use tera::ast::Node;
+    for node in nodes {
+        match node {
+            Node::Include(_, names, _) => out.extend(names.iter().cloned()),
+            Node::ImportMacro(_, file, _) => out.push(file.clone()),
+            Node::MacroDefinition(_, m, _) => included(&m.body, out),
+            Node::FilterSection(_, f, _) => included(&f.body, out),
+            Node::Block(_, b, _) => included(&b.body, out),
+            Node::Forloop(_, f, _) => {
+                included(&f.body, out);
+                included(f.empty_body.as_deref().unwrap_or_default(), out);
+            }
+            Node::If(cond, _) => {
+                for (_, _, body) in &cond.conditions {
+                    included(body, out);
+                }
+                if let Some((_, body)) = &cond.otherwise {
+                    included(body, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every cycle of the graph once, each starting at its smallest name.
+/// Iterative, so a long chain of templates cannot exhaust the stack.
+fn cycles(edges: &BTreeMap<&str, Vec<String>>) -> Vec<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut mark: BTreeMap<&str, Mark> = edges.keys().map(|k| (*k, Mark::New)).collect();
+    let mut found = std::collections::BTreeSet::new();
+    for &start in edges.keys() {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        mark.insert(start, Mark::Open);
+        while let Some((node, i)) = stack.last_mut() {
+            let next = edges.get(*node).and_then(|e| e.get(*i));
+            *i += 1;
+            let Some(next) = next else {
+                mark.insert(*node, Mark::Done);
+                stack.pop();
+                continue;
+            };
+            let Some((&next, _)) = edges.get_key_value(next.as_str()) else {
+                continue;
+            };
+            match mark[next] {
+                Mark::New => {
+                    mark.insert(next, Mark::Open);
+                    stack.push((next, 0));
+                }
+                Mark::Open => {
+                    let from = stack.iter().position(|(n, _)| *n == next).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                    let min = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+                    cycle.rotate_left(min);
+                    found.insert(cycle);
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// Every message in Tera's error chain, outermost first.
@@ -318,4 +654,161 @@ fn markdown_hash(sources: &[(String, String)]) -> u64 {
         })
         .collect();
     crate::site::cache::hash_of(used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads `files` as a theme's templates (no site overrides).
+    fn load(files: &[(&str, &str)]) -> Result<Templates, Diagnostics> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        Templates::load(
+            &Theme::Folder(dir.path().to_owned()),
+            &dir.path().join("none"),
+        )
+    }
+
+    fn messages(diags: &Diagnostics) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| {
+                let line = d.location.as_ref().map_or(0, |l| l.line);
+                format!("{line}: {}", d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn include_loops_are_refused_at_the_naming_line() {
+        let err = load(&[
+            ("page.html", "<p>\n{% include \"page.html\" %}\n"),
+            ("a.html", "{% import \"m.html\" as m %}\nA"),
+            (
+                "m.html",
+                "{% macro x() %}{% include \"b.html\" %}{% endmacro %}",
+            ),
+            (
+                "b.html",
+                "{% if true %}\n\n{% include 'a.html' %}{% endif %}",
+            ),
+            (
+                "fine.html",
+                "{% include \"leaf.html\" %}{% include \"leaf.html\" %}",
+            ),
+            ("leaf.html", "leaf"),
+        ])
+        .err()
+        .expect("loops");
+        assert_eq!(
+            messages(&err),
+            [
+                "1: templates include each other in a loop: a.html -> m.html -> b.html -> a.html",
+                "2: templates include each other in a loop: page.html -> page.html",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_loop_through_a_parent_is_refused() {
+        let err = load(&[
+            (
+                "base.html",
+                "{% block main %}{% endblock %}{% include \"child.html\" %}",
+            ),
+            (
+                "child.html",
+                "{% extends \"base.html\" %}{% block main %}x{% endblock %}",
+            ),
+        ])
+        .err()
+        .expect("loop");
+        assert_eq!(
+            messages(&err),
+            ["1: templates include each other in a loop: base.html -> child.html -> base.html"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_tera_parses_it() {
+        let ifs = format!(
+            "a\n{}x{}",
+            "{% if true %}".repeat(5000),
+            "{% endif %}".repeat(5000)
+        );
+        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+        let err = load(&[("ifs.html", &ifs), ("parens.html", &parens)])
+            .err()
+            .expect("too deep");
+        assert_eq!(
+            messages(&err),
+            [
+                "2: the template nests more than 100 levels deep here",
+                "1: the template nests more than 100 levels deep here",
+            ]
+        );
+        let fine = format!(
+            "{}{{{{ \"((((\" }}}}{{{{ 1 + {}1{} }}}}{}{{% raw %}}{}{{% endraw %}}",
+            "{% for i in [1] %}".repeat(MAX_TEMPLATE_DEPTH),
+            "(".repeat(MAX_TEMPLATE_DEPTH),
+            ")".repeat(MAX_TEMPLATE_DEPTH),
+            "{% endfor %}".repeat(MAX_TEMPLATE_DEPTH),
+            "{% if %}".repeat(500)
+        );
+        if let Err(e) = load(&[("fine.html", &fine)]) {
+            panic!("{}", e.render(false));
+        }
+    }
+
+    #[test]
+    fn range_is_bounded_and_never_steps_by_zero() {
+        let t = load(&[
+            (
+                "ok.html",
+                "{% for i in range(start=2, end=9, step_by=3) %}{{ i }},{% endfor %}",
+            ),
+            (
+                "big.html",
+                "{% for i in range(end=100000000) %}x{% endfor %}",
+            ),
+            (
+                "zero.html",
+                "{% for i in range(end=3, step_by=0) %}x{% endfor %}",
+            ),
+        ])
+        .expect("loads");
+        let ctx = tera::Context::new();
+        assert_eq!(t.render("ok.html", &ctx).expect("renders"), "2,5,8,");
+        let chain = |name: &str| {
+            let err = t.render(name, &ctx).expect_err("refused");
+            error_chain(&err).last().cloned().unwrap_or_default()
+        };
+        assert_eq!(
+            chain("big.html"),
+            "`range` would give 100000000 numbers; the most it gives is 1000000"
+        );
+        assert_eq!(chain("zero.html"), "`range` cannot count with step_by=0");
+    }
+
+    #[test]
+    fn output_past_the_limit_stops_the_render() {
+        let mut t = load(&[(
+            "loop.html",
+            "{% for i in range(end=1000000) %}{% for j in range(end=1000000) %}0123456789{% endfor %}{% endfor %}",
+        )])
+        .expect("loads");
+        t.max_output = 1 << 20;
+        let err = t
+            .render("loop.html", &tera::Context::new())
+            .expect_err("too big");
+        assert_eq!(
+            err.to_string(),
+            "the output passed 1 MiB, the most one page may be (`max_page_size_mb` in rolebook.toml); a loop may run far longer than meant"
+        );
+    }
 }

@@ -7,6 +7,7 @@ mod data;
 mod errors;
 mod facts;
 mod handbook;
+mod hostile;
 mod live;
 mod live_prop;
 mod migrate;

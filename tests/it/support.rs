@@ -72,7 +72,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output, root: &Path) -> Run {
+    pub fn from(output: Output, root: &Path) -> Run {
         let clean =
             |b: &[u8]| String::from_utf8_lossy(b).replace(&root.display().to_string(), "[SITE]");
         Run {

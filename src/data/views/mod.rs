@@ -13,7 +13,7 @@ mod css;
 mod facts;
 mod lists;
 mod pages;
-mod svg;
+pub(crate) mod svg;
 mod timeline;
 
 use std::collections::BTreeMap;

@@ -70,6 +70,9 @@ impl Figure<'_> {
     }
 }
 
+/// The most ticks a scale has; a round step gives four to ten.
+pub(crate) const MAX_TICKS: usize = 16;
+
 /// Maps values in `lo..=hi` to pixels from `bottom` (lo) up to `top` (hi).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scale {
@@ -81,16 +84,35 @@ pub(crate) struct Scale {
 
 impl Scale {
     /// A scale over round numbers covering `lo..=hi`, and its ticks.
+    /// Total: any input, NaN and infinities included, gives a usable scale
+    /// with at most [`MAX_TICKS`] ticks.
     pub fn nice(lo: f64, hi: f64, top: f64, bottom: f64) -> (Scale, Vec<f64>) {
+        // Far past any real value, but leaves room to pad without overflow.
+        const LIMIT: f64 = 1e300;
+        let clean = |v: f64, or: f64| {
+            if v.is_nan() {
+                or
+            } else {
+                v.clamp(-LIMIT, LIMIT)
+            }
+        };
+        let (lo, hi) = (clean(lo, 0.0), clean(hi, 1.0));
+        let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
         let (lo, hi) = if hi - lo < 1e-9 {
-            (lo - 1.0, hi + 1.0)
+            let pad = (lo.abs() * 0.1).max(1.0);
+            (lo - pad, hi + pad)
         } else {
             (lo, hi)
         };
         let step = nice_step((hi - lo) / 4.0);
         let lo = (lo / step).floor() * step;
         let hi = (hi / step).ceil() * step;
-        let count = ((hi - lo) / step).round() as usize;
+        let count = ((hi - lo) / step).round();
+        let count = if count.is_finite() {
+            count.clamp(1.0, (MAX_TICKS - 1) as f64) as usize
+        } else {
+            1
+        };
         let ticks = (0..=count).map(|i| lo + step * i as f64).collect();
         (
             Scale {
@@ -111,7 +133,7 @@ impl Scale {
 
 /// 1, 2, 2.5 or 5 times a power of ten, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
-    let raw = raw.max(1e-9);
+    let raw = if raw.is_finite() { raw.max(1e-9) } else { 1.0 };
     let power = 10f64.powf(raw.log10().floor());
     [1.0, 2.0, 2.5, 5.0, 10.0]
         .into_iter()
@@ -221,5 +243,35 @@ mod tests {
         assert_eq!(scale.y(40.0), 10.0);
         let (_, ticks) = Scale::nice(5.0, 5.0, 0.0, 100.0);
         assert!(ticks.len() >= 2 && ticks[0] <= 4.0 && *ticks.last().unwrap_or(&0.0) >= 6.0);
+    }
+
+    #[test]
+    fn nice_scale_is_total() {
+        let odd = [
+            0.0,
+            -0.0,
+            1e308,
+            -1e308,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e15 + 0.5,
+        ];
+        for lo in odd {
+            for hi in odd {
+                let (scale, ticks) = Scale::nice(lo, hi, 10.0, 210.0);
+                assert!(
+                    (2..=MAX_TICKS).contains(&ticks.len()),
+                    "{lo} {hi}: {ticks:?}"
+                );
+                assert!(scale.lo.is_finite() && scale.hi.is_finite() && scale.lo < scale.hi);
+                assert!(scale.y(scale.lo).is_finite(), "{lo} {hi}");
+            }
+        }
+        let (_, ticks) = Scale::nice(0.0, 1e308, 10.0, 210.0);
+        assert_eq!(ticks.len(), 5);
     }
 }
