@@ -23,6 +23,12 @@ pub struct SiteConfig {
     pub language: String,
     /// The output folder, relative to the site root.
     pub output_dir: String,
+    /// Files of the output folder a build keeps (globs: `CNAME`,
+    /// `downloads/**`), besides hidden ones, which are always kept.
+    pub keep: Vec<String>,
+    /// Follow symbolic links that lead out of the site folder (trusted
+    /// sites only: a link can point at any file the build can read).
+    pub follow_outside_links: bool,
     /// The source repository, shown in the footer.
     pub repository: Option<String>,
     /// Prefix of "edit this page" links; the page's path under content/ is appended.
@@ -53,6 +59,8 @@ impl Default for SiteConfig {
             theme: "handbook".into(),
             language: "en".into(),
             output_dir: "public".into(),
+            keep: Vec::new(),
+            follow_outside_links: false,
             repository: None,
             edit_url: None,
             relative_links: false,
@@ -137,6 +145,10 @@ impl SiteConfig {
             toml::from_str(text).map_err(|e| toml_diagnostic(Kind::Config, path, text, 0, &e))?;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
+        }
+        if let Err(message) = crate::output::Keep::new(&config.keep) {
+            let at = text.find("keep").unwrap_or(0);
+            return Err(Diagnostic::error(Kind::Config, message).at_offset(path, text, at));
         }
         if config.title.trim().is_empty() {
             return Err(Diagnostic::error(Kind::Config, "`title` must not be empty").in_file(path));

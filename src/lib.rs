@@ -15,5 +15,6 @@ pub mod output;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod templates;
 pub mod text;

@@ -3,15 +3,20 @@
 //! Writing is atomic from the reader's side: everything goes to a staging
 //! folder beside the output, which is swapped into place only when complete,
 //! so a failed build leaves the previous site as it was. rolebook never
-//! replaces a folder it did not create (it marks its own).
+//! replaces a folder it did not create (it marks its own, listing the
+//! files it wrote), and carries over what users keep in it: hidden files
+//! and folders at any depth (`.git`, `.nojekyll`, `.well-known`), the
+//! paths of the config's `keep` list, and any file the previous build did
+//! not write (named in a warning). When the folder cannot be renamed (a
+//! mount point), its contents are swapped instead.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::{Diagnostic, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind};
 
 /// Marks an output folder as rolebook's, so it may be replaced.
 pub const MARKER: &str = ".rolebook-output";
@@ -27,6 +32,9 @@ pub struct Output {
     /// Shared, so serve can make the next output from this one cheaply.
     files: BTreeMap<String, Arc<Vec<u8>>>,
     spill: Option<PathBuf>,
+    /// The folder a spilling output is for, to name files in messages.
+    dest: Option<PathBuf>,
+    keep: Keep,
     /// Keep paths only, write nothing (`check`).
     discard: bool,
     filter: Option<HtmlFilter>,
@@ -49,14 +57,26 @@ impl Output {
 
     /// An output that writes each file into a staging folder beside `dest`
     /// as it is added; `write_atomic(dest)` then swaps it into place.
-    pub fn spilling_to(dest: &Path) -> Result<Output, Diagnostic> {
-        check_replaceable(dest)?;
+    pub fn spilling_to(dest: &Path, keep: Keep) -> Result<Output, Diagnostic> {
+        check_replaceable(dest, &keep)?;
+        remove_stale(dest);
         let staging = staging_path(dest, "staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
+        // Marked from the start, so that a killed build's folder is known
+        // as rolebook's and removed by the next build.
+        std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e))?;
         let mut output = Output::default();
         output.spill = Some(staging);
+        output.dest = Some(dest.to_path_buf());
+        output.keep = keep;
         Ok(output)
+    }
+
+    /// What a build keeps in the output folder (for an in-memory output
+    /// written with `write_atomic`).
+    pub fn set_keep(&mut self, keep: Keep) {
+        self.keep = keep;
     }
 
     /// An output that keeps paths but no bytes: for checking a site.
@@ -110,14 +130,79 @@ impl Output {
         }
         let Some(dir) = &self.spill else { return bytes };
         let target = dir.join(path);
+        if let Some(error) = self.name_too_long(path) {
+            self.errors.push(error);
+            return Vec::new();
+        }
         let written = target
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, &bytes));
         if let Err(e) = written {
-            self.errors.push(io(&target, &e));
+            let shown = self.shown(path);
+            self.errors.push(io(&shown, &e));
         }
         Vec::new()
+    }
+
+    /// Where the file at `path` ends up, for messages (not the staging folder).
+    fn shown(&self, path: &str) -> PathBuf {
+        self.dest.as_deref().unwrap_or(Path::new("")).join(path)
+    }
+
+    /// File systems allow names of at most [`MAX_NAME`] bytes.
+    fn name_too_long(&self, path: &str) -> Option<Diagnostic> {
+        let long = path.split('/').find(|seg| seg.len() > MAX_NAME)?;
+        let start: String = long.chars().take(40).collect();
+        Some(
+            Diagnostic::error(
+                Kind::Output,
+                format!(
+                    "the output path has a name of {} bytes (`{start}...`); file systems allow at most {MAX_NAME}",
+                    long.len(),
+                ),
+            )
+            .in_file(self.shown(path))
+            .with_help("give the page a shorter `slug`, or rename its file"),
+        )
+    }
+
+    /// Adds the file at `source` under `path` without holding it in memory
+    /// when the output spills (it is streamed to the staging folder).
+    /// Returns false, and keeps the first, when the path is taken.
+    pub fn insert_file(&mut self, path: String, source: &Path) -> std::io::Result<bool> {
+        if !is_safe(&path) || self.files.contains_key(&path) {
+            return Ok(false);
+        }
+        if self.discard {
+            self.files.insert(path, Arc::default());
+            return Ok(true);
+        }
+        let Some(dir) = self
+            .spill
+            .as_ref()
+            .filter(|_| self.filter.is_none() || !path.ends_with(".html"))
+        else {
+            let bytes = crate::sources::read(source)?;
+            return Ok(self.insert(path, bytes));
+        };
+        let target = dir.join(&path);
+        if let Some(error) = self.name_too_long(&path) {
+            self.errors.push(error);
+            return Ok(true);
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        copy_streaming(source, &target)?;
+        self.files.insert(path, Arc::default());
+        Ok(true)
+    }
+
+    /// Adds or replaces with the file at `source`.
+    pub fn replace_with_file(&mut self, path: String, source: &Path) -> std::io::Result<()> {
+        self.files.remove(&path);
+        self.insert_file(path, source).map(|_| ())
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
@@ -168,32 +253,42 @@ impl Output {
         self.files.keys()
     }
 
-    /// Writes every file under `dest` through a staging folder, then swaps.
-    pub fn write_atomic(&mut self, dest: &Path) -> Result<(), Diagnostic> {
-        check_replaceable(dest)?;
-        let old = staging_path(dest, "old");
-        match self.spill.take() {
-            Some(staging) => {
-                let marked =
-                    std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e));
-                let result = marked.and_then(|()| swap(&staging, dest, &old));
-                if result.is_err() {
-                    let _ = std::fs::remove_dir_all(&staging);
-                }
-                result
-            }
+    /// Writes every file under `dest` through a staging folder, then swaps,
+    /// carrying over what users keep there. Returns warnings: files kept
+    /// that rolebook did not write, kept files a build replaced.
+    pub fn write_atomic(&mut self, dest: &Path) -> Result<Diagnostics, Diagnostic> {
+        self.write_atomic_with(dest, &|from, to| std::fs::rename(from, to))
+    }
+
+    /// [`Output::write_atomic`] with the rename to use: tests make it fail
+    /// the way it does for a mount point.
+    fn write_atomic_with(
+        &mut self,
+        dest: &Path,
+        rename: &Rename,
+    ) -> Result<Diagnostics, Diagnostic> {
+        check_replaceable(dest, &self.keep)?;
+        let staging = match self.spill.take() {
+            Some(staging) => staging,
             None => {
+                remove_stale(dest);
                 let staging = staging_path(dest, "staging");
                 let _ = std::fs::remove_dir_all(&staging);
-                let result = self
-                    .write_all(&staging)
-                    .and_then(|()| swap(&staging, dest, &old));
-                if result.is_err() {
+                if let Err(e) = self.write_all(&staging) {
                     let _ = std::fs::remove_dir_all(&staging);
+                    return Err(e);
                 }
-                result
+                staging
             }
+        };
+        let manifest = manifest(self.files.keys());
+        let result = std::fs::write(staging.join(MARKER), manifest)
+            .map_err(|e| io(&staging, &e))
+            .and_then(|()| swap(&staging, dest, &self.keep, rename));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
         }
+        result
     }
 
     fn write_all(&self, dir: &Path) -> Result<(), Diagnostic> {
@@ -206,6 +301,9 @@ impl Output {
         folders.dedup();
         for folder in &folders {
             std::fs::create_dir_all(folder).map_err(|e| io(folder, &e))?;
+        }
+        if let Some(error) = self.files.keys().find_map(|p| self.name_too_long(p)) {
+            return Err(error);
         }
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = dir.join(path);
@@ -224,7 +322,39 @@ impl Drop for Output {
     }
 }
 
-const MARKER_TEXT: &str = "This folder is written by rolebook and replaced on every build.\n";
+const MARKER_TEXT: &str = "# This folder is written by rolebook and replaced on every build.\n";
+
+/// The second line of a marker that lists the files rolebook wrote; a
+/// marker without it (older builds) claims every file but hidden ones.
+const MANIFEST_LINE: &str =
+    "# Files it wrote follow, one a line; on the next build, any other file here is kept.\n";
+
+/// The longest file or folder name file systems allow, in bytes.
+pub const MAX_NAME: usize = 255;
+
+type Rename = dyn Fn(&Path, &Path) -> std::io::Result<()>;
+
+/// The marker's text for a build that wrote `files`.
+fn manifest<'a>(files: impl Iterator<Item = &'a String>) -> String {
+    let mut text = format!("{MARKER_TEXT}{MANIFEST_LINE}");
+    for path in files {
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
+}
+
+/// The files the build that wrote `dest` listed in its marker: `None`
+/// when the marker lists none.
+fn written_before(dest: &Path) -> Option<HashSet<String>> {
+    let text = std::fs::read_to_string(dest.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    lines.next();
+    if lines.next() != Some(MANIFEST_LINE.trim_end()) {
+        return None;
+    }
+    Some(lines.map(str::to_string).collect())
+}
 
 /// `.public.rolebook-staging-PID` beside `public`.
 fn staging_path(dest: &Path, what: &str) -> PathBuf {
@@ -237,6 +367,54 @@ fn staging_path(dest: &Path, what: &str) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     parent.join(format!(".{name}.rolebook-{what}-{}", std::process::id()))
+}
+
+/// Removes the staging and old folders that builds which were killed left
+/// beside `dest` (and inside it, from a contents swap): folders named by
+/// [`staging_path`] for a process that is no longer running, with
+/// rolebook's marker inside.
+fn remove_stale(dest: &Path) {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let beside = [
+        format!(".{name}.rolebook-staging-"),
+        format!(".{name}.rolebook-old-"),
+    ];
+    let inside = [IN_PLACE_OLD.to_string()];
+    for (dir, prefixes) in [(parent, &beside[..]), (dest, &inside[..])] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                continue;
+            };
+            let pid = prefixes
+                .iter()
+                .find_map(|p| file_name.strip_prefix(p.as_str()))
+                .and_then(|pid| pid.parse::<u32>().ok());
+            let Some(pid) = pid else { continue };
+            let path = entry.path();
+            let ours = path.join(MARKER).is_file() && !path.is_symlink();
+            if ours && pid != std::process::id() && !process_alive(pid) {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+}
+
+/// Whether process `pid` runs; when it cannot be told (no /proc), it is
+/// taken to run, so nothing of a running build is removed.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 fn io(path: &Path, err: &std::io::Error) -> Diagnostic {
@@ -254,9 +432,41 @@ pub fn is_safe(path: &str) -> bool {
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
-/// The folder may be replaced when it does not exist, is empty, or was
-/// written by rolebook.
-fn check_replaceable(dest: &Path) -> Result<(), Diagnostic> {
+/// The paths of the output folder that a build keeps, from the config's
+/// `keep` list (globs relative to the output folder: `CNAME`,
+/// `downloads/**`, `*.pdf`; `*` stays within a folder, `**` crosses them).
+#[derive(Debug, Clone, Default)]
+pub struct Keep {
+    globs: Option<globset::GlobSet>,
+}
+
+impl Keep {
+    /// The globs, or a message naming the first one that is not valid.
+    pub fn new(patterns: &[String]) -> Result<Keep, String> {
+        if patterns.is_empty() {
+            return Ok(Keep::default());
+        }
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = globset::GlobBuilder::new(pattern.trim_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("`keep` has an invalid pattern {pattern:?}: {}", e.kind()))?;
+            set.add(glob);
+        }
+        let set = set.build().map_err(|e| format!("`keep`: {e}"))?;
+        Ok(Keep { globs: Some(set) })
+    }
+
+    fn matches(&self, rel: &str) -> bool {
+        self.globs.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
+/// The folder may be replaced when it does not exist, is empty, was
+/// written by rolebook, or holds only what a build keeps (a fresh Git
+/// worktree with its `.git` file and `CNAME`).
+fn check_replaceable(dest: &Path, keep: &Keep) -> Result<(), Diagnostic> {
     if !dest.exists() {
         return Ok(());
     }
@@ -270,36 +480,364 @@ fn check_replaceable(dest: &Path) -> Result<(), Diagnostic> {
     if dest.join(MARKER).exists() {
         return Ok(());
     }
-    let empty = std::fs::read_dir(dest)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    if empty {
+    let foreign = unkept_files(dest, keep);
+    if foreign.is_empty() {
         return Ok(());
     }
     Err(Diagnostic::error(
         Kind::Output,
-        "the output folder has files rolebook did not write; it will not replace them",
+        format!(
+            "the output folder has files rolebook did not write ({}); it will not replace them",
+            list(&foreign)
+        ),
     )
     .in_file(dest)
-    .with_help("choose another folder with -o, or empty this one"))
+    .with_help(
+        "choose another folder with -o, empty this one, or name what to keep in `keep` in rolebook.toml",
+    ))
 }
 
-fn swap(staging: &Path, dest: &Path, old: &Path) -> Result<(), Diagnostic> {
-    let had_old = dest.exists();
-    if had_old {
-        let _ = std::fs::remove_dir_all(old);
-        std::fs::rename(dest, old).map_err(|e| io(dest, &e))?;
+/// The files under `dest` that are neither hidden (nor in a hidden
+/// folder) nor named by `keep`.
+fn unkept_files(dest: &Path, keep: &Keep) -> Vec<String> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(dest)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dest) else {
+            continue;
+        };
+        let rel = crate::content::rel_string(rel);
+        if !keep.matches(&rel) {
+            out.push(rel);
+        }
     }
-    if let Err(e) = std::fs::rename(staging, dest) {
-        if had_old {
-            let _ = std::fs::rename(old, dest);
+    out
+}
+
+/// `a, b, c and 4 more`.
+fn list(names: &[String]) -> String {
+    let mut shown = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        shown.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    shown
+}
+
+/// What a build does with the files already in the output folder.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Kept: moved into the new output (whole folders for hidden ones).
+    carry: Vec<String>,
+    /// rolebook's own files of the last build: replaced.
+    drop: Vec<String>,
+    warnings: Diagnostics,
+}
+
+/// Sorts what is in `dest` into kept and replaced. `staging` holds the
+/// new build: where it writes a path that was kept, the build's file
+/// wins, with a warning unless the two are the same.
+fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
+    let before = written_before(dest);
+    let mut plan = Plan::default();
+    let mut foreign = Vec::new();
+    let mut folders = vec![String::new()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(dest.join(&folder)) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if folder.is_empty() {
+                name.clone()
+            } else {
+                format!("{folder}/{name}")
+            };
+            if folder.is_empty() && (name == MARKER || name.starts_with(IN_PLACE_OLD)) {
+                continue;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let kept = name.starts_with('.') || keep.matches(&rel);
+            let theirs =
+                !kept && !is_dir && before.as_ref().is_some_and(|files| !files.contains(&rel));
+            if !kept && !theirs {
+                if is_dir {
+                    folders.push(rel);
+                } else {
+                    plan.drop.push(rel);
+                }
+                continue;
+            }
+            if theirs {
+                foreign.push(rel.clone());
+            }
+            let new = staging.join(&rel);
+            if new.symlink_metadata().is_ok() {
+                if !same_file_bytes(&entry.path(), &new) {
+                    plan.warnings.push(
+                        Diagnostic::warning(
+                            Kind::Output,
+                            "the build writes this file too: the build's file replaces the one that was there",
+                        )
+                        .in_file(dest.join(&rel))
+                        .with_help("remove the file from `keep`, or from the site's sources"),
+                    );
+                }
+                plan.drop.push(rel);
+            } else {
+                plan.carry.push(rel);
+            }
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        plan.warnings.push(
+            Diagnostic::warning(
+                Kind::Output,
+                format!(
+                    "{} not written by rolebook {} kept in the output folder: {}",
+                    if foreign.len() == 1 {
+                        "a file"
+                    } else {
+                        "files"
+                    },
+                    if foreign.len() == 1 { "is" } else { "are" },
+                    list(&foreign)
+                ),
+            )
+            .in_file(dest)
+            .with_help("add them to `keep` in rolebook.toml to silence this, or delete them"),
+        );
+    }
+    plan
+}
+
+/// Two regular files with the same bytes.
+fn same_file_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (a.symlink_metadata(), b.symlink_metadata()) else {
+        return false;
+    };
+    if !ma.is_file() || !mb.is_file() || ma.len() != mb.len() || ma.len() > 1 << 20 {
+        return false;
+    }
+    matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The folder a contents swap moves the last build's files to, inside the
+/// output folder: `.rolebook-old-PID`.
+const IN_PLACE_OLD: &str = ".rolebook-old-";
+
+/// Moves `rel` from under `from` to under `to`, making folders on the way.
+fn move_entry(from: &Path, to: &Path, rel: &str, rename: &Rename) -> std::io::Result<()> {
+    let target = to.join(rel);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    rename(&from.join(rel), &target)
+}
+
+/// Puts the staged build at `dest`, keeping what the plan keeps. The
+/// folder is renamed aside and the staging folder renamed in its place;
+/// when `dest` cannot be renamed (a mount point: "busy", or another
+/// device), its contents are swapped instead.
+fn swap(
+    staging: &Path,
+    dest: &Path,
+    keep: &Keep,
+    rename: &Rename,
+) -> Result<Diagnostics, Diagnostic> {
+    if !dest.exists() {
+        rename(staging, dest).map_err(|e| io(dest, &e))?;
+        return Ok(Diagnostics::new());
+    }
+    let plan = plan(dest, staging, keep);
+    let old = staging_path(dest, "old");
+    let _ = std::fs::remove_dir_all(&old);
+    if let Err(e) = rename(dest, &old) {
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::ResourceBusy | std::io::ErrorKind::CrossesDevices
+        ) {
+            return swap_contents(staging, dest, plan, rename);
         }
         return Err(io(dest, &e));
     }
-    if had_old {
-        let _ = std::fs::remove_dir_all(old);
+    // From here on a failure puts everything back as it was.
+    let mut carried = Vec::new();
+    let mut result = Ok(());
+    for rel in &plan.carry {
+        match move_entry(&old, staging, rel, rename) {
+            Ok(()) => carried.push(rel),
+            Err(e) => {
+                result = Err(io(&dest.join(rel), &e));
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = rename(staging, dest).map_err(|e| io(dest, &e));
+    }
+    if let Err(e) = result {
+        for rel in carried {
+            let _ = move_entry(staging, &old, rel, rename);
+        }
+        let _ = rename(&old, dest);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(plan.warnings)
+}
+
+/// The swap for an output folder that cannot be renamed: the last build's
+/// files are moved into a hidden folder inside it, the new ones moved (or
+/// copied, from another device) in, then the hidden folder is removed.
+/// Kept files never move. Not atomic: a reader may see a mix while it
+/// runs, and a failure half way puts the old files back.
+fn swap_contents(
+    staging: &Path,
+    dest: &Path,
+    plan: Plan,
+    rename: &Rename,
+) -> Result<Diagnostics, Diagnostic> {
+    let old = dest.join(format!("{IN_PLACE_OLD}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&old);
+    let mut moved_out = Vec::new();
+    let mut moved_in = Vec::new();
+    let mut result = Ok(());
+    let mut drops = plan.drop.clone();
+    drops.push(MARKER.to_string());
+    for rel in &drops {
+        match move_entry(dest, &old, rel, rename) {
+            Ok(()) => moved_out.push(rel.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                result = Err(io(&dest.join(rel), &e));
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = move_tree_in(staging, dest, "", rename, &mut moved_in);
+    }
+    if let Err(e) = result {
+        for rel in moved_in.iter().rev() {
+            let _ = std::fs::remove_file(dest.join(rel));
+        }
+        for rel in &moved_out {
+            let _ = move_entry(&old, dest, rel, rename);
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    let _ = std::fs::remove_dir_all(staging);
+    remove_empty_folders(dest, true);
+    Ok(plan.warnings)
+}
+
+/// Moves every file under `from/rel` to `to/rel`, copying when a rename
+/// cannot (another device), and notes each file moved.
+fn move_tree_in(
+    from: &Path,
+    to: &Path,
+    rel: &str,
+    rename: &Rename,
+    moved: &mut Vec<String>,
+) -> Result<(), Diagnostic> {
+    let here = from.join(rel);
+    let entries = std::fs::read_dir(&here).map_err(|e| io(&here, &e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        let target = to.join(&child);
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::create_dir_all(&target).map_err(|e| io(&target, &e))?;
+            move_tree_in(from, to, &child, rename, moved)?;
+            continue;
+        }
+        let source = entry.path();
+        let done = rename(&source, &target).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::CrossesDevices
+                || e.kind() == std::io::ErrorKind::ResourceBusy
+            {
+                copy_streaming(&source, &target)
+            } else {
+                Err(e)
+            }
+        });
+        done.map_err(|e| io(&target, &e))?;
+        moved.push(child);
     }
     Ok(())
+}
+
+/// Removes the folders left empty under `dir` by a contents swap, but not
+/// hidden ones.
+fn remove_empty_folders(dir: &Path, top: bool) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut empty = true;
+    for entry in entries.flatten() {
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !(is_dir && !hidden && remove_empty_folders(&entry.path(), false)) {
+            empty = false;
+        }
+    }
+    if empty && !top {
+        return std::fs::remove_dir(dir).is_ok();
+    }
+    false
+}
+
+/// Copies a file of any size in bounded memory, leaving holes where the
+/// source has runs of zeros (a sparse file stays sparse).
+pub fn copy_streaming(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    const CHUNK: usize = 1 << 20;
+    let meta = std::fs::metadata(from)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut source = std::fs::File::open(from)?;
+    let mut target = std::fs::File::create(to)?;
+    let mut buf = vec![0u8; CHUNK];
+    let zeros = vec![0u8; CHUNK];
+    let mut len: u64 = 0;
+    loop {
+        let mut filled = 0;
+        while filled < CHUNK {
+            match source.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        if buf[..filled] == zeros[..filled] {
+            target.seek(SeekFrom::Current(filled as i64))?;
+        } else {
+            target.write_all(&buf[..filled])?;
+        }
+        len += filled as u64;
+    }
+    target.set_len(len)?;
+    target.flush()
 }
 
 /// Rewrites the root-relative links of an HTML file at `path` (output

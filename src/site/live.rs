@@ -361,7 +361,7 @@ impl Live {
             return Update::Full;
         }
         let files: Files = statics
-            .into_files()
+            .into_files(&mut diags)
             .into_iter()
             .filter(|(path, _)| {
                 self.kept.statics_shown.contains(path)

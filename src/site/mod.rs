@@ -53,6 +53,10 @@ impl Project {
     pub fn output_dir(&self, config: &SiteConfig) -> PathBuf {
         self.root.join(&config.output_dir)
     }
+    /// How the site's files are found: which links are followed.
+    pub fn sources(&self, config: &SiteConfig) -> crate::sources::Sources {
+        crate::sources::Sources::new(&self.root, config.follow_outside_links)
+    }
 }
 
 /// Options of one build, as one value.
@@ -145,8 +149,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let (content, mut diags) = content::load(
         &project.content_dir(),
         Path::new("content"),
-        content::LoadOptions {
+        &content::LoadOptions {
             drafts: opts.drafts,
+            sources: project.sources(&config),
         },
     );
     let data = load_data(&content.data, &mut diags);
@@ -222,7 +227,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     };
     let mut output = match (&opts.target, &dest) {
         (Target::Discard, _) => Output::discarding(),
-        (Target::Folder(_), Some(dir)) => Output::spilling_to(dir).map_err(Diagnostics::from)?,
+        (Target::Folder(_), Some(dir)) => {
+            check_output_dir(project, dir)?;
+            let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
+            Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
+        }
         _ => Output::new(),
     };
     if let Some(filter) = site.html_filter() {
@@ -301,6 +310,68 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     })
 }
 
+/// An output folder inside a folder rolebook reads would be read back by
+/// the next build (`-o content/pub` nests each build in the next).
+fn check_output_dir(project: &Project, dest: &Path) -> Result<(), Diagnostic> {
+    let resolve = |p: &Path| {
+        std::path::absolute(p)
+            .map(|p| normalize(&p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let dest = resolve(dest);
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| resolve(p));
+    for (dir, name) in [
+        (project.content_dir(), "content"),
+        (project.static_dir(), "static"),
+        (project.templates_dir(), "templates"),
+        (project.root.join("themes"), "themes"),
+    ] {
+        let inside = dest.starts_with(resolve(&dir))
+            || real_parent(&dest).is_some_and(|d| d.starts_with(real(&dir)));
+        if inside {
+            return Err(Diagnostic::error(
+                Kind::Output,
+                format!(
+                    "the output folder {} is inside the {name} folder, so each build would read the last one",
+                    dest.display()
+                ),
+            )
+            .with_help("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"));
+        }
+    }
+    Ok(())
+}
+
+/// The path with `.` and `..` parts worked out, without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The output folder with links resolved in the part that exists.
+fn real_parent(dest: &Path) -> Option<PathBuf> {
+    let mut existing = dest;
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+    let mut real = existing.canonicalize().ok()?;
+    for part in rest.iter().rev() {
+        real.push(part);
+    }
+    Some(real)
+}
+
 fn finish(mut diags: Diagnostics) -> Diagnostics {
     diags.sort();
     diags
@@ -335,7 +406,12 @@ fn load_templates(
             return None;
         }
     };
-    match Templates::load(&theme, &project.templates_dir()) {
+    match Templates::load(
+        &theme,
+        &project.templates_dir(),
+        &project.sources(config),
+        diags,
+    ) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.extend(d);
