@@ -381,6 +381,22 @@ pub fn parse_page(
             .at_offset(display, &text, front_matter::key_offset(&split, "slug")),
         );
     }
+    if let Some(slug) = &meta.slug
+        && slug.len() > crate::output::MAX_NAME
+    {
+        diags.push(
+            Diagnostic::error(
+                Kind::FrontMatter,
+                format!(
+                    "the `slug` is {} bytes long; a file or folder name can be at most {} bytes",
+                    slug.len(),
+                    crate::output::MAX_NAME
+                ),
+            )
+            .at_offset(display, &text, front_matter::key_offset(&split, "slug"))
+            .with_help("choose a shorter slug"),
+        );
+    }
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::warning(
