@@ -118,7 +118,9 @@ pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
                 .unwrap_or_default();
             return Err(Diagnostic::error(
                 Kind::Io,
-                format!("this is a symbolic link (to {target}); `init` does not write through links"),
+                format!(
+                    "this is a symbolic link (to {target}); `init` does not write through links"
+                ),
             )
             .in_file(link)
             .with_help("remove the link, or run `rolebook init NEW-FOLDER`"));

@@ -158,13 +158,15 @@ impl Sources {
             });
         }
         for (path, why) in refused {
-            diags.push(
-                Diagnostic::warning(Kind::Io, format!("this {why}"))
-                    .in_file(shown(&path))
-                    .with_help(
-                        "links inside the site folder are followed; set `follow_outside_links = true` in rolebook.toml to follow links you trust",
-                    ),
-            );
+            let warning =
+                Diagnostic::warning(Kind::Io, format!("this {why}")).in_file(shown(&path));
+            diags.push(if why.ends_with("left out") {
+                warning.with_help(
+                    "links inside the site folder are followed; set `follow_outside_links = true` in rolebook.toml to follow links you trust",
+                )
+            } else {
+                warning
+            });
         }
         found
     }

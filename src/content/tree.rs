@@ -191,7 +191,12 @@ fn implicit_section(dir: &str) -> Page {
 fn check_url_names(pages: &[Page], diags: &mut Diagnostics) {
     let max = crate::output::MAX_NAME;
     for page in pages {
-        let own = page.url_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let own = page
+            .url_path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
         // A long `slug` is reported where it is written.
         if own.len() <= max || page.meta.slug.is_some() {
             continue;
