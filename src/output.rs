@@ -265,7 +265,7 @@ impl Output {
     fn write_atomic_with(
         &mut self,
         dest: &Path,
-        rename: &Rename,
+        rename: &Rename<'_>,
     ) -> Result<Diagnostics, Diagnostic> {
         check_replaceable(dest, &self.keep)?;
         let staging = match self.spill.take() {
@@ -332,7 +332,7 @@ const MANIFEST_LINE: &str =
 /// The longest file or folder name file systems allow, in bytes.
 pub const MAX_NAME: usize = 255;
 
-type Rename = dyn Fn(&Path, &Path) -> std::io::Result<()>;
+type Rename<'a> = dyn Fn(&Path, &Path) -> std::io::Result<()> + 'a;
 
 /// The marker's text for a build that wrote `files`.
 fn manifest<'a>(files: impl Iterator<Item = &'a String>) -> String {
@@ -635,7 +635,7 @@ fn same_file_bytes(a: &Path, b: &Path) -> bool {
 const IN_PLACE_OLD: &str = ".rolebook-old-";
 
 /// Moves `rel` from under `from` to under `to`, making folders on the way.
-fn move_entry(from: &Path, to: &Path, rel: &str, rename: &Rename) -> std::io::Result<()> {
+fn move_entry(from: &Path, to: &Path, rel: &str, rename: &Rename<'_>) -> std::io::Result<()> {
     let target = to.join(rel);
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
@@ -651,7 +651,7 @@ fn swap(
     staging: &Path,
     dest: &Path,
     keep: &Keep,
-    rename: &Rename,
+    rename: &Rename<'_>,
 ) -> Result<Diagnostics, Diagnostic> {
     if !dest.exists() {
         rename(staging, dest).map_err(|e| io(dest, &e))?;
@@ -704,7 +704,7 @@ fn swap_contents(
     staging: &Path,
     dest: &Path,
     plan: Plan,
-    rename: &Rename,
+    rename: &Rename<'_>,
 ) -> Result<Diagnostics, Diagnostic> {
     let old = dest.join(format!("{IN_PLACE_OLD}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&old);
@@ -748,7 +748,7 @@ fn move_tree_in(
     from: &Path,
     to: &Path,
     rel: &str,
-    rename: &Rename,
+    rename: &Rename<'_>,
     moved: &mut Vec<String>,
 ) -> Result<(), Diagnostic> {
     let here = from.join(rel);
@@ -969,5 +969,150 @@ mod tests {
         o2.write_atomic(&dest).unwrap();
         assert!(!dest.join("a.html").exists());
         assert_eq!(std::fs::read_to_string(dest.join("b.html")).unwrap(), "2");
+    }
+
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| crate::content::rel_string(e.path().strip_prefix(dir).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A first build into `public`, then what a user adds there.
+    fn built_and_used(dir: &Path) -> PathBuf {
+        let dest = dir.join("public");
+        let mut o = Output::new();
+        o.insert("a.html", "1");
+        o.insert("old/x.html", "x");
+        o.write_atomic(&dest).unwrap();
+        std::fs::write(dest.join(".git"), "gitdir: ../.git/worktrees/public\n").unwrap();
+        std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(dest.join("old/.well-known")).unwrap();
+        std::fs::write(dest.join("old/.well-known/a.txt"), "w").unwrap();
+        dest
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_renamed_has_its_contents_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        // A mount point: the folder cannot be renamed, and the staging
+        // folder beside it is on another device.
+        let mount = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if from == dest {
+                return Err(std::io::ErrorKind::ResourceBusy.into());
+            }
+            if !from.starts_with(&dest) && to.starts_with(&dest) {
+                return Err(std::io::ErrorKind::CrossesDevices.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.insert("new/y.html", "y");
+        let warnings = o.write_atomic_with(&dest, &mount).unwrap();
+        assert_eq!(
+            tree(&dest),
+            [
+                ".git",
+                ".rolebook-output",
+                "b.html",
+                "new/y.html",
+                "notes.txt",
+                "old/.well-known/a.txt"
+            ]
+        );
+        assert_eq!(std::fs::read_to_string(dest.join("b.html")).unwrap(), "2");
+        assert_eq!(
+            std::fs::read_to_string(dest.join(MARKER)).unwrap(),
+            format!("{MARKER_TEXT}{MANIFEST_LINE}b.html\nnew/y.html\n")
+        );
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["a file not written by rolebook is kept in the output folder: notes.txt"]
+        );
+        let beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(beside, ["public"], "no staging folder left");
+    }
+
+    #[test]
+    fn a_contents_swap_that_fails_half_way_puts_everything_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        let before = tree(&dest);
+        let marker = std::fs::read_to_string(dest.join(MARKER)).unwrap();
+        let failing = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if from == dest {
+                return Err(std::io::ErrorKind::ResourceBusy.into());
+            }
+            if to.ends_with("new/y.html") {
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.insert("new/y.html", "y");
+        assert!(o.write_atomic_with(&dest, &failing).is_err());
+        assert_eq!(tree(&dest), before);
+        assert_eq!(std::fs::read_to_string(dest.join(MARKER)).unwrap(), marker);
+        assert_eq!(std::fs::read_to_string(dest.join("a.html")).unwrap(), "1");
+    }
+
+    #[test]
+    fn a_failed_swap_keeps_the_users_files_where_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        let before = tree(&dest);
+        // The last rename, of the staging folder into place, fails.
+        let failing = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if to == dest && from.to_string_lossy().contains("staging") {
+                return Err(std::io::ErrorKind::PermissionDenied.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        assert!(o.write_atomic_with(&dest, &failing).is_err());
+        assert_eq!(tree(&dest), before);
+    }
+
+    #[test]
+    fn keep_patterns_match_paths_in_the_output() {
+        let keep = Keep::new(&["CNAME".into(), "downloads/**".into(), "/*.pdf".into()]).unwrap();
+        for yes in ["CNAME", "downloads/a.zip", "downloads/x/y.bin", "guide.pdf"] {
+            assert!(keep.matches(yes), "{yes}");
+        }
+        for no in ["docs/CNAME", "downloads", "docs/guide.pdf", "cname"] {
+            assert!(!keep.matches(no), "{no}");
+        }
+        assert_eq!(
+            Keep::new(&["[".into()]).unwrap_err(),
+            "`keep` has an invalid pattern \"[\": unclosed character class; missing ']'"
+        );
+    }
+
+    #[test]
+    fn a_sparse_file_is_copied_sparse() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("big.bin");
+        let file = std::fs::File::create(&from).unwrap();
+        file.set_len(64 << 20).unwrap();
+        drop(file);
+        let to = dir.path().join("copy.bin");
+        copy_streaming(&from, &to).unwrap();
+        let meta = std::fs::metadata(&to).unwrap();
+        assert_eq!(meta.len(), 64 << 20);
+        assert!(meta.blocks() * 512 < 1 << 20, "{} blocks", meta.blocks());
     }
 }
