@@ -400,7 +400,12 @@ impl Live {
                 return Update::Full;
             };
             let source = &mut sources[place];
-            let Ok(bytes) = std::fs::read(self.root.join(path)) else {
+            // A file that became a link is checked by a full build.
+            let file = self.root.join(path);
+            if file.is_symlink() {
+                return Update::Full;
+            }
+            let Ok(bytes) = crate::sources::read(&file) else {
                 return Update::Full;
             };
             if bytes == source.text.as_bytes() {
@@ -506,7 +511,11 @@ impl Live {
             if old.implicit {
                 return Ok(None);
             }
-            let Ok(bytes) = std::fs::read(&old.source_path) else {
+            // A file that became a link is checked by a full build.
+            if old.source_path.is_symlink() {
+                return Ok(None);
+            }
+            let Ok(bytes) = crate::sources::read(&old.source_path) else {
                 return Ok(None);
             };
             if bytes == old.text.as_bytes() {

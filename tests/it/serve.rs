@@ -923,3 +923,31 @@ fn an_image_change_reloads_every_page() {
         "{line}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_page_replaced_by_a_link_out_of_the_site_is_not_served() {
+    let s = Served::start(Site::fixture("serve-basic"));
+    s.wait_for("/roles/po/", 200, "<h1");
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("po.md");
+    std::fs::write(&secret, "# Secret\n\ndeploy-key-0451\n").expect("write");
+    let page = s.site.path().join("content/roles/po.md");
+    let moved = s.site.path().join("po.md.old");
+    std::fs::rename(&page, &moved).expect("move the page away");
+    std::os::unix::fs::symlink(&secret, &page).expect("link");
+    let reply = s.wait("the rebuild without the page", || {
+        let reply = s.get("/roles/po/");
+        (reply.status == 404).then_some(reply)
+    });
+    assert!(!reply.text().contains("deploy-key-0451"));
+    s.wait("the warning", || {
+        s.stderr()
+            .contains("content/roles/po.md: warning: this is a link to ")
+            .then_some(())
+    });
+    assert!(
+        s.stderr()
+            .contains("outside the site folder; it is left out")
+    );
+}
