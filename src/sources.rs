@@ -54,19 +54,34 @@ impl Sources {
         let Ok(real) = path.canonicalize() else {
             return None;
         };
+        // A folder whose own name is no link is reached through one above.
+        let leads = if path.is_symlink() {
+            "is a link to"
+        } else {
+            "is reached through a link, to"
+        };
         if SYSTEM_FOLDERS.iter().any(|dir| real.starts_with(dir)) {
             return Some(format!(
-                "is a link to {}, a file of the running system; it is never read",
+                "{leads} {}, a file of the running system; it is never read",
                 real.display()
             ));
         }
         if !self.follow_outside && !real.starts_with(&self.root) {
             return Some(format!(
-                "is a link to {}, outside the site folder; it is left out",
+                "{leads} {}, outside the site folder; it is left out",
                 real.display()
             ));
         }
         None
+    }
+
+    /// Reads one file named by the site (`theme.toml`), refusing what
+    /// [`Sources::walk`] would leave out.
+    pub fn read_one(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        if let Some(why) = self.refusal(path) {
+            return Err(std::io::Error::other(format!("this {why}")));
+        }
+        read(path)
     }
 
     /// Every regular file under `dir` (shown as `display` in messages),
@@ -92,7 +107,9 @@ impl Sources {
                 if e.depth() > 0 && crate::content::is_ignored(&e.file_name().to_string_lossy()) {
                     return false;
                 }
-                if !e.path_is_symlink() {
+                // The folder itself is checked too: `themes/x` may be a
+                // link while `themes/x/static` is not.
+                if e.depth() > 0 && !e.path_is_symlink() {
                     return true;
                 }
                 match self.refusal(e.path()) {
@@ -170,6 +187,13 @@ impl Sources {
         }
         found
     }
+}
+
+/// Reads `rolebook.toml`, which says whether links out are followed: a
+/// link out of the site folder or a special file is refused, with a
+/// message saying why (its text could otherwise show in error messages).
+pub fn read_site_file(site_root: &Path, path: &Path) -> std::io::Result<Vec<u8>> {
+    Sources::new(site_root, false).read_one(path)
 }
 
 /// Reads a file found by [`Sources::walk`], refusing anything that is not

@@ -111,7 +111,7 @@ pub struct Built {
 pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig, Diagnostics> {
     let path = project.config_path();
     let shown = Path::new(config::FILE_NAME);
-    let text = std::fs::read(&path).map_err(|e| {
+    let text = crate::sources::read_site_file(&project.root, &path).map_err(|e| {
         Diagnostics::from(
             Diagnostic::error(
                 Kind::Config,
@@ -135,7 +135,7 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     }
     // The theme's `[extra]` gives defaults; the site's own keys win.
     if let Ok(theme) = Theme::find(&project.root, &config.theme) {
-        for (key, value) in theme.extra() {
+        for (key, value) in theme.extra(&project.sources(&config)) {
             config.extra.entry(key).or_insert(value);
         }
     }

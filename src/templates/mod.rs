@@ -59,9 +59,12 @@ impl Theme {
 
     /// The `[extra]` table of the theme's `theme.toml`: defaults for
     /// `config.extra`.
-    pub fn extra(&self) -> serde_json::Map<String, serde_json::Value> {
+    pub fn extra(&self, sources: &Sources) -> serde_json::Map<String, serde_json::Value> {
         let text = match self {
-            Theme::Folder(dir) => std::fs::read_to_string(dir.join("theme.toml")).ok(),
+            Theme::Folder(dir) => sources
+                .read_one(&dir.join("theme.toml"))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok()),
             Theme::Embedded => EMBEDDED_HANDBOOK
                 .get_file("theme.toml")
                 .and_then(|f| f.contents_utf8())

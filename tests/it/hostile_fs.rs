@@ -547,3 +547,44 @@ fn init_does_not_write_through_a_dangling_link() {
     assert!(!target.exists());
     assert!(!site.exists("content"));
 }
+
+#[test]
+fn a_config_or_theme_linked_from_outside_is_refused() {
+    let site = Site::fixture("hostile-fs");
+    let outside = tempfile::tempdir().expect("temp dir");
+    let theme = outside.path().join("theme");
+    support_copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/handbook"),
+        &theme,
+    );
+    std::fs::create_dir_all(site.path().join("themes")).expect("mkdir");
+    symlink(&theme, site.path().join("themes/borrowed")).expect("link");
+    let config = std::fs::read_to_string(site.path().join("rolebook.toml")).expect("read");
+    site.write("rolebook.toml", format!("theme = \"borrowed\"\n{config}"));
+    let run = build(&site);
+    run.failure();
+    let real = theme.canonicalize().expect("real").display().to_string();
+    assert!(
+        run.stderr.replace(&real, "[THEME]").contains(
+            "themes/borrowed/templates/: warning: this is reached through a link, to [THEME]/templates, outside the site folder; it is left out"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists("public"));
+
+    // The config's text shows in its error messages: never /proc's.
+    std::fs::remove_file(site.path().join("rolebook.toml")).expect("rm");
+    symlink("/proc/self/environ", site.path().join("rolebook.toml")).expect("link");
+    let (run, _) = run_watched(&site, &["build"], &[("DEPLOY_TOKEN", "ci-token-7b1e0c5d")]);
+    run.failure();
+    assert_eq!(
+        regex_free_pid(&run.stderr),
+        "rolebook.toml: error: cannot read rolebook.toml: this is a link to /proc/[PID]/environ, a file of the running system; it is never read\n  = help: run rolebook in a site folder, or create one with `rolebook init`\n\nerror: 1 error; nothing was written\n"
+    );
+}
+
+fn support_copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    crate::support::copy_tree(from, to);
+}
