@@ -658,6 +658,10 @@ fn swap(
         return Ok(Diagnostics::new());
     }
     let plan = plan(dest, staging, keep);
+    // A link to the served folder stays a link: the folder's contents change.
+    if dest.is_symlink() {
+        return swap_contents(staging, dest, plan, rename);
+    }
     let old = staging_path(dest, "old");
     let _ = std::fs::remove_dir_all(&old);
     if let Err(e) = rename(dest, &old) {
@@ -1114,5 +1118,22 @@ mod tests {
         let meta = std::fs::metadata(&to).unwrap();
         assert_eq!(meta.len(), 64 << 20);
         assert!(meta.blocks() * 512 < 1 << 20, "{} blocks", meta.blocks());
+    }
+
+    #[test]
+    fn an_output_folder_that_is_a_link_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let served = dir.path().join("www");
+        let mut o = Output::new();
+        o.insert("a.html", "1");
+        o.write_atomic(&served).unwrap();
+        std::fs::write(served.join("CNAME"), "example.org").unwrap();
+        let dest = dir.path().join("public");
+        std::os::unix::fs::symlink(&served, &dest).unwrap();
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.write_atomic(&dest).unwrap();
+        assert!(dest.is_symlink());
+        assert_eq!(tree(&served), [".rolebook-output", "CNAME", "b.html"]);
     }
 }
