@@ -7,5 +7,6 @@ mod data;
 mod errors;
 mod hostile_fs;
 mod live;
+mod live_prop;
 mod serve;
 mod support;
