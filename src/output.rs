@@ -31,6 +31,10 @@ pub type HtmlFilter = Arc<dyn Fn(&str, String) -> String + Send + Sync>;
 pub struct Output {
     /// Shared, so serve can make the next output from this one cheaply.
     files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Big files of an in-memory output: read from disk when asked for.
+    on_disk: BTreeMap<String, Arc<OnDisk>>,
+    /// What files on disk may be read (set before adding them).
+    sources: Option<crate::sources::Sources>,
     spill: Option<PathBuf>,
     /// The folder a spilling output is for, to name files in messages.
     dest: Option<PathBuf>,
@@ -178,11 +182,19 @@ impl Output {
             self.files.insert(path, Arc::default());
             return Ok(true);
         }
-        let Some(dir) = self
-            .spill
-            .as_ref()
-            .filter(|_| self.filter.is_none() || !path.ends_with(".html"))
-        else {
+        let filtered = self.filter.is_some() && path.ends_with(".html");
+        let Some(dir) = self.spill.as_ref().filter(|_| !filtered) else {
+            if let Some(sources) = self.sources.as_ref().filter(|_| !filtered) {
+                let len = std::fs::metadata(source)?.len();
+                if len > ON_DISK_FROM {
+                    let file = OnDisk {
+                        path: source.to_path_buf(),
+                        sources: sources.clone(),
+                    };
+                    self.on_disk.insert(path, Arc::new(file));
+                    return Ok(true);
+                }
+            }
             let bytes = crate::sources::read(source)?;
             return Ok(self.insert(path, bytes));
         };
@@ -210,11 +222,27 @@ impl Output {
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
+        self.files.contains_key(path) || self.on_disk.contains_key(path)
     }
 
     pub fn remove(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.on_disk.remove(path);
         self.files.remove(path)
+    }
+
+    /// Sets what files added with [`Output::insert_file`] may be read:
+    /// an in-memory output keeps big ones on disk, and reads them again
+    /// when asked, through the same checks.
+    pub fn set_sources(&mut self, sources: crate::sources::Sources) {
+        self.sources = Some(sources);
+    }
+
+    /// A big file kept on disk, opened now with its current length: checked
+    /// again, so a file swapped for a link out of the site since the build
+    /// is refused. `None` when `path` is not such a file.
+    pub fn open_on_disk(&self, path: &str) -> Option<std::io::Result<(std::fs::File, u64)>> {
+        let file = self.on_disk.get(path)?;
+        Some(file.sources.open(&file.path))
     }
 
     /// The files, taken out.
@@ -234,15 +262,16 @@ impl Output {
     pub fn share(&self) -> Output {
         let mut output = Output::default();
         output.files = self.files.clone();
+        output.on_disk = self.on_disk.clone();
         output
     }
 
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.len() + self.on_disk.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.files.is_empty() && self.on_disk.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &[u8])> {
@@ -281,7 +310,9 @@ impl Output {
                 staging
             }
         };
-        let manifest = manifest(self.files.keys());
+        let mut written: Vec<&String> = self.files.keys().chain(self.on_disk.keys()).collect();
+        written.sort();
+        let manifest = manifest(written.into_iter());
         let result = std::fs::write(staging.join(MARKER), manifest)
             .map_err(|e| io(&staging, &e))
             .and_then(|()| swap(&staging, dest, &self.keep, rename));
@@ -296,6 +327,7 @@ impl Output {
         let mut folders: Vec<PathBuf> = self
             .files
             .keys()
+            .chain(self.on_disk.keys())
             .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
             .collect();
         folders.dedup();
@@ -309,6 +341,10 @@ impl Output {
             let target = dir.join(path);
             std::fs::write(&target, bytes.as_slice()).map_err(|e| io(&target, &e))
         })?;
+        for (path, file) in &self.on_disk {
+            let target = dir.join(path);
+            copy_streaming(&file.path, &target).map_err(|e| io(&target, &e))?;
+        }
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, &e))
     }
 }
@@ -328,6 +364,16 @@ const MARKER_TEXT: &str = "# This folder is written by rolebook and replaced on 
 /// marker without it (older builds) claims every file but hidden ones.
 const MANIFEST_LINE: &str =
     "# Files it wrote follow, one a line; on the next build, any other file here is kept.\n";
+
+/// An in-memory output (serve) keeps files bigger than this on disk.
+pub const ON_DISK_FROM: u64 = 8 << 20;
+
+/// A big file of an in-memory output, and what may be read.
+#[derive(Debug)]
+struct OnDisk {
+    path: PathBuf,
+    sources: crate::sources::Sources,
+}
 
 /// The longest file or folder name file systems allow, in bytes.
 pub const MAX_NAME: usize = 255;

@@ -84,6 +84,24 @@ impl Sources {
         read(path)
     }
 
+    /// Opens one file the way [`Sources::read_one`] reads it, with its
+    /// length: for serving a big file without holding it in memory.
+    pub fn open(&self, path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+        if let Some(why) = self.refusal(path) {
+            return Err(std::io::Error::other(format!("this {why}")));
+        }
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        Ok((file, meta.len()))
+    }
+
     /// Every regular file under `dir` (shown as `display` in messages),
     /// sorted, without hidden and editor files. What is left out and why
     /// goes to `diags`: links out of the site and special files as
@@ -338,5 +356,32 @@ mod tests {
             "{shown:?}"
         );
         assert!(shown[0].ends_with("a file of the running system; it is never read"));
+    }
+
+    #[test]
+    fn a_file_swapped_for_a_link_out_is_not_opened() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("key"), "secret").unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let file = site.path().join("static/big.bin");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "video").unwrap();
+        let sources = Sources::new(site.path(), false);
+        let (_, len) = sources.open(&file).unwrap();
+        assert_eq!(len, 5);
+        std::fs::remove_file(&file).unwrap();
+        symlink(outside.path().join("key"), &file).unwrap();
+        let err = sources.open(&file).unwrap_err().to_string();
+        assert!(
+            err.ends_with("outside the site folder; it is left out"),
+            "{err}"
+        );
+        std::fs::remove_file(&file).unwrap();
+        symlink("/proc/self/environ", &file).unwrap();
+        assert!(sources.open(&file).is_err());
+        assert!(
+            read(Path::new("/dev/null")).is_err(),
+            "a device is never read"
+        );
     }
 }

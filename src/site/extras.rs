@@ -25,6 +25,7 @@ pub type TermLists = Vec<(String, String, Terms)>;
 /// Static files (theme first, site over it) and their fingerprinted names.
 pub struct Statics {
     files: Vec<(String, StaticFile)>,
+    sources: crate::sources::Sources,
     pub fingerprints: HashMap<String, String>,
 }
 
@@ -168,6 +169,7 @@ pub fn collect_static(
     }
     Statics {
         files,
+        sources,
         fingerprints,
     }
 }
@@ -182,10 +184,16 @@ impl Statics {
     }
 
     /// The files, by output path, read into memory (serve); a file that
-    /// cannot be read is reported and left out.
+    /// cannot be read is reported and left out. Big files are left out too:
+    /// serve reads them from disk when asked, so they are always fresh.
     pub fn into_files(self, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::with_capacity(self.files.len());
         for (path, file) in self.files {
+            if let StaticFile::Disk { path: source, .. } = &file
+                && std::fs::metadata(source).is_ok_and(|m| m.len() > crate::output::ON_DISK_FROM)
+            {
+                continue;
+            }
             match file.bytes() {
                 Ok(bytes) => out.push((path, bytes)),
                 Err(d) => diags.push(d),
@@ -207,6 +215,7 @@ impl Statics {
         diags: &mut Diagnostics,
     ) -> std::collections::HashSet<String> {
         let mut shown = std::collections::HashSet::new();
+        output.set_sources(self.sources);
         for (path, file) in self.files {
             if output.contains(&path) {
                 diags.push(Diagnostic::warning(
