@@ -1,4 +1,6 @@
-//! The dev server: answers from the in-memory output, never from disk.
+//! The dev server: answers from the in-memory output; only static files
+//! too big to hold (see `output::ON_DISK_FROM`) are read from disk, each
+//! one a file the build found, checked again when it is sent.
 //!
 //! A few worker threads pull requests from tiny_http; an event stream gets a
 //! thread of its own (capped), so held-open streams never block pages.
