@@ -241,8 +241,25 @@ impl Statics {
                 Err(d) => diags.push(d),
             }
         }
+        let mut asset_at: HashMap<&str, &str> = HashMap::new();
         for asset in &content.assets {
             let source_shown = Path::new("content").join(&asset.rel_path);
+            if let Some(first) = asset_at.insert(&asset.dest, &asset.rel_path) {
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Content,
+                        format!(
+                            "this file and content/{first} would both be written to /{}",
+                            asset.dest
+                        ),
+                    )
+                    .in_file(&source_shown)
+                    .with_help(
+                        "rename one of them (folder names are made lowercase, with hyphens)",
+                    ),
+                );
+                continue;
+            }
             if output.contains(&asset.dest) && !shown.contains(&asset.dest) {
                 diags.push(generated_clash(content, &asset.dest, &source_shown));
                 continue;

@@ -497,9 +497,17 @@ fn a_content_file_cannot_replace_a_generated_page() {
     let site = Site::fixture("hostile-fs");
     site.write("content/index.html", "<h1>hand-made home</h1>");
     site.write("content/guide/index.html", "<h1>hand-made guide</h1>");
+    site.write("content/Team Photos/offsite.jpg", "jpeg 1");
+    site.write("content/team-photos/offsite.jpg", "jpeg 2");
     let run = build(&site);
     run.failure();
     let shown = messages(&run);
+    assert!(
+        shown.contains(
+            "content/team-photos/offsite.jpg: error: this file and content/Team Photos/offsite.jpg would both be written to /team-photos/offsite.jpg\n"
+        ),
+        "{shown}"
+    );
     assert!(
         shown.starts_with(
             "content/guide/index.html: error: this file would replace /guide/index.html, the page made from content/guide/_index.md\n  = help: rename or move the file; pages come from Markdown files\n\ncontent/index.html: error: this file would replace /index.html, the page made from content/_index.md\n"
