@@ -1,0 +1,671 @@
+//! The output folder on disk: what a build keeps in it (hidden files,
+//! the `keep` list, files rolebook did not write), the marker listing
+//! what rolebook wrote, folders killed builds left, and the swap itself,
+//! by rename or, for a folder that cannot be renamed, by contents.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::{MARKER, io, staging_path};
+use crate::error::{Diagnostic, Diagnostics, Kind};
+
+/// The second line of a marker that lists the files rolebook wrote; a
+/// marker without it (older builds) claims every file but hidden ones.
+const MANIFEST_LINE: &str =
+    "# Files it wrote follow, one a line; on the next build, any other file here is kept.\n";
+
+pub(super) const MARKER_TEXT: &str =
+    "# This folder is written by rolebook and replaced on every build.\n";
+
+pub(super) type Rename<'a> = dyn Fn(&Path, &Path) -> std::io::Result<()> + 'a;
+
+/// The marker's text for a build that wrote `files`.
+pub(super) fn manifest<'a>(files: impl Iterator<Item = &'a String>) -> String {
+    let mut text = format!("{MARKER_TEXT}{MANIFEST_LINE}");
+    for path in files {
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
+}
+
+/// The files the build that wrote `dest` listed in its marker: `None`
+/// when the marker lists none.
+fn written_before(dest: &Path) -> Option<HashSet<String>> {
+    let text = std::fs::read_to_string(dest.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    lines.next();
+    if lines.next() != Some(MANIFEST_LINE.trim_end()) {
+        return None;
+    }
+    Some(lines.map(str::to_string).collect())
+}
+
+/// Removes the staging and old folders that builds which were killed left
+/// beside `dest` (and inside it, from a contents swap): folders named by
+/// [`staging_path`] for a process that is no longer running, with
+/// rolebook's marker inside.
+pub(super) fn remove_stale(dest: &Path) {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let beside = [
+        format!(".{name}.rolebook-staging-"),
+        format!(".{name}.rolebook-old-"),
+    ];
+    let inside = [IN_PLACE_OLD.to_string()];
+    for (dir, prefixes) in [(parent, &beside[..]), (dest, &inside[..])] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                continue;
+            };
+            let pid = prefixes
+                .iter()
+                .find_map(|p| file_name.strip_prefix(p.as_str()))
+                .and_then(|pid| pid.parse::<u32>().ok());
+            let Some(pid) = pid else { continue };
+            let path = entry.path();
+            let ours = path.join(MARKER).is_file() && !path.is_symlink();
+            if ours && pid != std::process::id() && !process_alive(pid) {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+}
+
+/// Whether process `pid` runs; when it cannot be told (no /proc), it is
+/// taken to run, so nothing of a running build is removed.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// The paths of the output folder that a build keeps, from the config's
+/// `keep` list (globs relative to the output folder: `CNAME`,
+/// `downloads/**`, `*.pdf`; `*` stays within a folder, `**` crosses them).
+#[derive(Debug, Clone, Default)]
+pub struct Keep {
+    globs: Option<globset::GlobSet>,
+}
+
+impl Keep {
+    /// The globs, or a message naming the first one that is not valid.
+    pub fn new(patterns: &[String]) -> Result<Keep, String> {
+        if patterns.is_empty() {
+            return Ok(Keep::default());
+        }
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = globset::GlobBuilder::new(pattern.trim_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("`keep` has an invalid pattern {pattern:?}: {}", e.kind()))?;
+            set.add(glob);
+        }
+        let set = set.build().map_err(|e| format!("`keep`: {e}"))?;
+        Ok(Keep { globs: Some(set) })
+    }
+
+    fn matches(&self, rel: &str) -> bool {
+        self.globs.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
+/// The folder may be replaced when it does not exist, is empty, was
+/// written by rolebook, or holds only what a build keeps (a fresh Git
+/// worktree with its `.git` file and `CNAME`).
+pub(super) fn check_replaceable(dest: &Path, keep: &Keep) -> Result<(), Diagnostic> {
+    if !dest.exists() {
+        return Ok(());
+    }
+    if !dest.is_dir() {
+        return Err(
+            Diagnostic::error(Kind::Output, "the output path exists and is not a folder")
+                .in_file(dest)
+                .with_help("choose another folder with -o, or move the file away"),
+        );
+    }
+    if dest.join(MARKER).exists() {
+        return Ok(());
+    }
+    let foreign = unkept_files(dest, keep);
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        Kind::Output,
+        format!(
+            "the output folder has files rolebook did not write ({}); it will not replace them",
+            list(&foreign)
+        ),
+    )
+    .in_file(dest)
+    .with_help(
+        "choose another folder with -o, empty this one, or name what to keep in `keep` in rolebook.toml",
+    ))
+}
+
+/// The files under `dest` that are neither hidden (nor in a hidden
+/// folder) nor named by `keep`.
+fn unkept_files(dest: &Path, keep: &Keep) -> Vec<String> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(dest)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dest) else {
+            continue;
+        };
+        let rel = crate::content::rel_string(rel);
+        if !keep.matches(&rel) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// `a, b, c and 4 more`.
+fn list(names: &[String]) -> String {
+    let mut shown = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        shown.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    shown
+}
+
+/// What a build does with the files already in the output folder.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Kept: moved into the new output (whole folders for hidden ones).
+    carry: Vec<String>,
+    /// rolebook's own files of the last build: replaced.
+    drop: Vec<String>,
+    warnings: Diagnostics,
+}
+
+/// Sorts what is in `dest` into kept and replaced. `staging` holds the
+/// new build: where it writes a path that was kept, the build's file
+/// wins, with a warning unless the two are the same.
+fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
+    let before = written_before(dest);
+    let mut plan = Plan::default();
+    let mut foreign = Vec::new();
+    let mut folders = vec![String::new()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(dest.join(&folder)) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if folder.is_empty() {
+                name.clone()
+            } else {
+                format!("{folder}/{name}")
+            };
+            if folder.is_empty() && (name == MARKER || name.starts_with(IN_PLACE_OLD)) {
+                continue;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let kept = name.starts_with('.') || keep.matches(&rel);
+            let theirs =
+                !kept && !is_dir && before.as_ref().is_some_and(|files| !files.contains(&rel));
+            if !kept && !theirs {
+                if is_dir {
+                    folders.push(rel);
+                } else {
+                    plan.drop.push(rel);
+                }
+                continue;
+            }
+            if theirs {
+                foreign.push(rel.clone());
+            }
+            let new = staging.join(&rel);
+            if new.symlink_metadata().is_ok() {
+                if !same_file_bytes(&entry.path(), &new) {
+                    plan.warnings.push(
+                        Diagnostic::warning(
+                            Kind::Output,
+                            "the build writes this file too: the build's file replaces the one that was there",
+                        )
+                        .in_file(dest.join(&rel))
+                        .with_help("remove the file from `keep`, or from the site's sources"),
+                    );
+                }
+                plan.drop.push(rel);
+            } else {
+                plan.carry.push(rel);
+            }
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        plan.warnings.push(
+            Diagnostic::warning(
+                Kind::Output,
+                format!(
+                    "{} not written by rolebook {} kept in the output folder: {}",
+                    if foreign.len() == 1 {
+                        "a file"
+                    } else {
+                        "files"
+                    },
+                    if foreign.len() == 1 { "is" } else { "are" },
+                    list(&foreign)
+                ),
+            )
+            .in_file(dest)
+            .with_help("add them to `keep` in rolebook.toml to silence this, or delete them"),
+        );
+    }
+    plan
+}
+
+/// Two regular files with the same bytes.
+fn same_file_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (a.symlink_metadata(), b.symlink_metadata()) else {
+        return false;
+    };
+    if !ma.is_file() || !mb.is_file() || ma.len() != mb.len() || ma.len() > 1 << 20 {
+        return false;
+    }
+    matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The folder a contents swap moves the last build's files to, inside the
+/// output folder: `.rolebook-old-PID`.
+const IN_PLACE_OLD: &str = ".rolebook-old-";
+
+/// Moves `rel` from under `from` to under `to`, making folders on the way.
+fn move_entry(from: &Path, to: &Path, rel: &str, rename: &Rename<'_>) -> std::io::Result<()> {
+    let target = to.join(rel);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    rename(&from.join(rel), &target)
+}
+
+/// Puts the staged build at `dest`, keeping what the plan keeps. The
+/// folder is renamed aside and the staging folder renamed in its place;
+/// when `dest` cannot be renamed (a mount point: "busy", or another
+/// device), its contents are swapped instead.
+pub(super) fn swap(
+    staging: &Path,
+    dest: &Path,
+    keep: &Keep,
+    rename: &Rename<'_>,
+) -> Result<Diagnostics, Diagnostic> {
+    if !dest.exists() {
+        rename(staging, dest).map_err(|e| io(dest, &e))?;
+        return Ok(Diagnostics::new());
+    }
+    let plan = plan(dest, staging, keep);
+    // A link to the served folder stays a link: the folder's contents change.
+    if dest.is_symlink() {
+        return swap_contents(staging, dest, plan, rename);
+    }
+    let old = staging_path(dest, "old");
+    let _ = std::fs::remove_dir_all(&old);
+    if let Err(e) = rename(dest, &old) {
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::ResourceBusy | std::io::ErrorKind::CrossesDevices
+        ) {
+            return swap_contents(staging, dest, plan, rename);
+        }
+        return Err(io(dest, &e));
+    }
+    // From here on a failure puts everything back as it was.
+    let mut carried = Vec::new();
+    let mut result = Ok(());
+    for rel in &plan.carry {
+        match move_entry(&old, staging, rel, rename) {
+            Ok(()) => carried.push(rel),
+            Err(e) => {
+                result = Err(io(&dest.join(rel), &e));
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = rename(staging, dest).map_err(|e| io(dest, &e));
+    }
+    if let Err(e) = result {
+        for rel in carried {
+            let _ = move_entry(staging, &old, rel, rename);
+        }
+        let _ = rename(&old, dest);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(plan.warnings)
+}
+
+/// The swap for an output folder that cannot be renamed: the last build's
+/// files are moved into a hidden folder inside it, the new ones moved (or
+/// copied, from another device) in, then the hidden folder is removed.
+/// Kept files never move. Not atomic: a reader may see a mix while it
+/// runs, and a failure half way puts the old files back.
+fn swap_contents(
+    staging: &Path,
+    dest: &Path,
+    plan: Plan,
+    rename: &Rename<'_>,
+) -> Result<Diagnostics, Diagnostic> {
+    let old = dest.join(format!("{IN_PLACE_OLD}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&old);
+    let mut moved_out = Vec::new();
+    let mut moved_in = Vec::new();
+    let mut result = Ok(());
+    let mut drops = plan.drop.clone();
+    drops.push(MARKER.to_string());
+    for rel in &drops {
+        match move_entry(dest, &old, rel, rename) {
+            Ok(()) => moved_out.push(rel.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                result = Err(io(&dest.join(rel), &e));
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = move_tree_in(staging, dest, "", rename, &mut moved_in);
+    }
+    if let Err(e) = result {
+        for rel in moved_in.iter().rev() {
+            let _ = std::fs::remove_file(dest.join(rel));
+        }
+        for rel in &moved_out {
+            let _ = move_entry(&old, dest, rel, rename);
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    let _ = std::fs::remove_dir_all(staging);
+    remove_empty_folders(dest, true);
+    Ok(plan.warnings)
+}
+
+/// Moves every file under `from/rel` to `to/rel`, copying when a rename
+/// cannot (another device), and notes each file moved.
+fn move_tree_in(
+    from: &Path,
+    to: &Path,
+    rel: &str,
+    rename: &Rename<'_>,
+    moved: &mut Vec<String>,
+) -> Result<(), Diagnostic> {
+    let here = from.join(rel);
+    let entries = std::fs::read_dir(&here).map_err(|e| io(&here, &e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        let target = to.join(&child);
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::create_dir_all(&target).map_err(|e| io(&target, &e))?;
+            move_tree_in(from, to, &child, rename, moved)?;
+            continue;
+        }
+        let source = entry.path();
+        let done = rename(&source, &target).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::CrossesDevices
+                || e.kind() == std::io::ErrorKind::ResourceBusy
+            {
+                copy_streaming(&source, &target)
+            } else {
+                Err(e)
+            }
+        });
+        done.map_err(|e| io(&target, &e))?;
+        moved.push(child);
+    }
+    Ok(())
+}
+
+/// Removes the folders left empty under `dir` by a contents swap, but not
+/// hidden ones.
+fn remove_empty_folders(dir: &Path, top: bool) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut empty = true;
+    for entry in entries.flatten() {
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !(is_dir && !hidden && remove_empty_folders(&entry.path(), false)) {
+            empty = false;
+        }
+    }
+    if empty && !top {
+        return std::fs::remove_dir(dir).is_ok();
+    }
+    false
+}
+
+/// Copies a file of any size in bounded memory, leaving holes where the
+/// source has runs of zeros (a sparse file stays sparse).
+pub fn copy_streaming(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    const CHUNK: usize = 1 << 20;
+    let meta = std::fs::metadata(from)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut source = std::fs::File::open(from)?;
+    let mut target = std::fs::File::create(to)?;
+    let mut buf = vec![0u8; CHUNK];
+    let zeros = vec![0u8; CHUNK];
+    let mut len: u64 = 0;
+    loop {
+        let mut filled = 0;
+        while filled < CHUNK {
+            match source.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        if buf[..filled] == zeros[..filled] {
+            target.seek(SeekFrom::Current(filled as i64))?;
+        } else {
+            target.write_all(&buf[..filled])?;
+        }
+        len += filled as u64;
+    }
+    target.set_len(len)?;
+    target.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Output;
+    use super::*;
+    use std::path::PathBuf;
+
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| crate::content::rel_string(e.path().strip_prefix(dir).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A first build into `public`, then what a user adds there.
+    fn built_and_used(dir: &Path) -> PathBuf {
+        let dest = dir.join("public");
+        let mut o = Output::new();
+        o.insert("a.html", "1");
+        o.insert("old/x.html", "x");
+        o.write_atomic(&dest).unwrap();
+        std::fs::write(dest.join(".git"), "gitdir: ../.git/worktrees/public\n").unwrap();
+        std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(dest.join("old/.well-known")).unwrap();
+        std::fs::write(dest.join("old/.well-known/a.txt"), "w").unwrap();
+        dest
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_renamed_has_its_contents_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        // A mount point: the folder cannot be renamed, and the staging
+        // folder beside it is on another device.
+        let mount = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if from == dest {
+                return Err(std::io::ErrorKind::ResourceBusy.into());
+            }
+            if !from.starts_with(&dest) && to.starts_with(&dest) {
+                return Err(std::io::ErrorKind::CrossesDevices.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.insert("new/y.html", "y");
+        let warnings = o.write_atomic_with(&dest, &mount).unwrap();
+        assert_eq!(
+            tree(&dest),
+            [
+                ".git",
+                ".rolebook-output",
+                "b.html",
+                "new/y.html",
+                "notes.txt",
+                "old/.well-known/a.txt"
+            ]
+        );
+        assert_eq!(std::fs::read_to_string(dest.join("b.html")).unwrap(), "2");
+        assert_eq!(
+            std::fs::read_to_string(dest.join(MARKER)).unwrap(),
+            format!("{MARKER_TEXT}{MANIFEST_LINE}b.html\nnew/y.html\n")
+        );
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["a file not written by rolebook is kept in the output folder: notes.txt"]
+        );
+        let beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(beside, ["public"], "no staging folder left");
+    }
+
+    #[test]
+    fn a_contents_swap_that_fails_half_way_puts_everything_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        let before = tree(&dest);
+        let marker = std::fs::read_to_string(dest.join(MARKER)).unwrap();
+        let failing = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if from == dest {
+                return Err(std::io::ErrorKind::ResourceBusy.into());
+            }
+            if to.ends_with("new/y.html") {
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.insert("new/y.html", "y");
+        assert!(o.write_atomic_with(&dest, &failing).is_err());
+        assert_eq!(tree(&dest), before);
+        assert_eq!(std::fs::read_to_string(dest.join(MARKER)).unwrap(), marker);
+        assert_eq!(std::fs::read_to_string(dest.join("a.html")).unwrap(), "1");
+    }
+
+    #[test]
+    fn a_failed_swap_keeps_the_users_files_where_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        let before = tree(&dest);
+        // The last rename, of the staging folder into place, fails.
+        let failing = |from: &Path, to: &Path| -> std::io::Result<()> {
+            if to == dest && from.to_string_lossy().contains("staging") {
+                return Err(std::io::ErrorKind::PermissionDenied.into());
+            }
+            std::fs::rename(from, to)
+        };
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        assert!(o.write_atomic_with(&dest, &failing).is_err());
+        assert_eq!(tree(&dest), before);
+    }
+
+    #[test]
+    fn keep_patterns_match_paths_in_the_output() {
+        let keep = Keep::new(&["CNAME".into(), "downloads/**".into(), "/*.pdf".into()]).unwrap();
+        for yes in ["CNAME", "downloads/a.zip", "downloads/x/y.bin", "guide.pdf"] {
+            assert!(keep.matches(yes), "{yes}");
+        }
+        for no in ["docs/CNAME", "downloads", "docs/guide.pdf", "cname"] {
+            assert!(!keep.matches(no), "{no}");
+        }
+        assert_eq!(
+            Keep::new(&["[".into()]).unwrap_err(),
+            "`keep` has an invalid pattern \"[\": unclosed character class; missing ']'"
+        );
+    }
+
+    #[test]
+    fn a_sparse_file_is_copied_sparse() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("big.bin");
+        let file = std::fs::File::create(&from).unwrap();
+        file.set_len(64 << 20).unwrap();
+        drop(file);
+        let to = dir.path().join("copy.bin");
+        copy_streaming(&from, &to).unwrap();
+        let meta = std::fs::metadata(&to).unwrap();
+        assert_eq!(meta.len(), 64 << 20);
+        assert!(meta.blocks() * 512 < 1 << 20, "{} blocks", meta.blocks());
+    }
+
+    #[test]
+    fn an_output_folder_that_is_a_link_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let served = dir.path().join("www");
+        let mut o = Output::new();
+        o.insert("a.html", "1");
+        o.write_atomic(&served).unwrap();
+        std::fs::write(served.join("CNAME"), "example.org").unwrap();
+        let dest = dir.path().join("public");
+        std::os::unix::fs::symlink(&served, &dest).unwrap();
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        o.write_atomic(&dest).unwrap();
+        assert!(dest.is_symlink());
+        assert_eq!(tree(&served), [".rolebook-output", "CNAME", "b.html"]);
+    }
+}
