@@ -198,9 +198,12 @@ struct Plan {
 
 /// Sorts what is in `dest` into kept and replaced. `staging` holds the
 /// new build: where it writes a path that was kept, the build's file
-/// wins, with a warning unless the two are the same.
+/// wins, with a warning unless the two are the same. A marker of an
+/// earlier rolebook, which did not list its files, claims only the paths
+/// this build writes again: the rest is kept and named.
 fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
-    let before = written_before(dest);
+    let listed = written_before(dest);
+    let unlisted = listed.is_none() && dest.join(MARKER).is_file();
     let mut plan = Plan::default();
     let mut foreign = Vec::new();
     let mut folders = vec![String::new()];
@@ -222,8 +225,11 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
             }
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             let kept = name.starts_with('.') || keep.matches(&rel);
-            let theirs =
-                !kept && !is_dir && before.as_ref().is_some_and(|files| !files.contains(&rel));
+            let theirs = !kept
+                && !is_dir
+                && listed
+                    .as_ref()
+                    .map_or(unlisted, |files| !files.contains(&rel));
             if !kept && !theirs {
                 if is_dir {
                     folders.push(rel);
@@ -232,12 +238,9 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
                 }
                 continue;
             }
-            if theirs {
-                foreign.push(rel.clone());
-            }
             let new = staging.join(&rel);
             if new.symlink_metadata().is_ok() {
-                if !same_file_bytes(&entry.path(), &new) {
+                if !(theirs && unlisted) && !same_file_bytes(&entry.path(), &new) {
                     plan.warnings.push(
                         Diagnostic::warning(
                             Kind::Output,
@@ -249,6 +252,9 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
                 }
                 plan.drop.push(rel);
             } else {
+                if theirs {
+                    foreign.push(rel.clone());
+                }
                 plan.carry.push(rel);
             }
         }
@@ -270,7 +276,11 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
                 ),
             )
             .in_file(dest)
-            .with_help("add them to `keep` in rolebook.toml to silence this, or delete them"),
+            .with_help(if unlisted {
+                "an earlier rolebook did not list the files it wrote: delete these if they are stale pages, or add them to `keep` in rolebook.toml"
+            } else {
+                "add them to `keep` in rolebook.toml to silence this, or delete them"
+            }),
         );
     }
     plan
@@ -667,5 +677,40 @@ mod tests {
         o.write_atomic(&dest).unwrap();
         assert!(dest.is_symlink());
         assert_eq!(tree(&served), [".rolebook-output", "CNAME", "b.html"]);
+    }
+
+    #[test]
+    fn a_marker_without_a_list_claims_only_what_the_build_writes_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        std::fs::create_dir_all(dest.join("guide")).unwrap();
+        let old_marker = "This folder is written by rolebook and replaced on every build.\n";
+        std::fs::write(dest.join(MARKER), old_marker).unwrap();
+        std::fs::write(dest.join("index.html"), "old home").unwrap();
+        std::fs::write(dest.join("guide/index.html"), "old guide").unwrap();
+        std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+        let mut o = Output::new();
+        o.insert("index.html", "home");
+        let warnings = o.write_atomic(&dest).unwrap();
+        assert_eq!(
+            tree(&dest),
+            [
+                ".rolebook-output",
+                "guide/index.html",
+                "index.html",
+                "notes.txt"
+            ]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "home"
+        );
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "files not written by rolebook are kept in the output folder: guide/index.html, notes.txt"
+            ]
+        );
     }
 }
