@@ -240,7 +240,9 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
             }
             let new = staging.join(&rel);
             if new.symlink_metadata().is_ok() {
-                if !(theirs && unlisted) && !same_file_bytes(&entry.path(), &new) {
+                // An unlisted old page the build writes again is rolebook's.
+                let replaced_page = theirs && unlisted;
+                if !replaced_page && !same_file_bytes(&entry.path(), &new) {
                     plan.warnings.push(
                         Diagnostic::warning(
                             Kind::Output,
