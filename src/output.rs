@@ -67,7 +67,7 @@ impl Output {
     /// as it is added; `write_atomic(dest)` then swaps it into place.
     pub fn spilling_to(dest: &Path, keep: Keep) -> Result<Output, Diagnostic> {
         check_replaceable(dest, &keep)?;
-        remove_stale(dest);
+        let stale = remove_stale(dest);
         let staging = staging_path(dest, "staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
@@ -78,6 +78,7 @@ impl Output {
         output.spill = Some(staging);
         output.dest = Some(dest.to_path_buf());
         output.keep = keep;
+        output.errors.extend(stale);
         Ok(output)
     }
 
@@ -301,10 +302,11 @@ impl Output {
         rename: &Rename<'_>,
     ) -> Result<Diagnostics, Diagnostic> {
         check_replaceable(dest, &self.keep)?;
+        let mut stale = Diagnostics::new();
         let staging = match self.spill.take() {
             Some(staging) => staging,
             None => {
-                remove_stale(dest);
+                stale = remove_stale(dest);
                 let staging = staging_path(dest, "staging");
                 let _ = std::fs::remove_dir_all(&staging);
                 if let Err(e) = self.write_all(&staging) {
@@ -323,7 +325,10 @@ impl Output {
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&staging);
         }
-        result
+        result.map(|warnings| {
+            stale.extend(warnings);
+            stale
+        })
     }
 
     fn write_all(&self, dir: &Path) -> Result<(), Diagnostic> {

@@ -41,11 +41,16 @@ fn written_before(dest: &Path) -> Option<HashSet<String>> {
     Some(lines.map(str::to_string).collect())
 }
 
-/// Removes the staging and old folders that builds which were killed left
-/// beside `dest` (and inside it, from a contents swap): folders named by
-/// [`staging_path`] for a process that is no longer running, with
-/// rolebook's marker inside.
-pub(super) fn remove_stale(dest: &Path) {
+/// Cleans up after builds that were killed: folders named by
+/// [`staging_path`] beside `dest` (and the contents swap's inside it) of a
+/// process that no longer runs, with rolebook's marker inside. A complete
+/// staging folder (its marker lists its files) becomes the output folder
+/// when that is missing (a build killed between the two renames of its
+/// swap). Otherwise the files the marker lists are removed; what else is
+/// there (a user's files, carried when the build was killed) is moved back
+/// into the output folder, or named in a warning when it cannot be.
+pub(super) fn remove_stale(dest: &Path) -> Diagnostics {
+    let mut warnings = Diagnostics::new();
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -54,16 +59,17 @@ pub(super) fn remove_stale(dest: &Path) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    let beside = [
-        format!(".{name}.rolebook-staging-"),
-        format!(".{name}.rolebook-old-"),
-    ];
+    let staging = format!(".{name}.rolebook-staging-");
+    let beside = [staging.clone(), format!(".{name}.rolebook-old-")];
     let inside = [IN_PLACE_OLD.to_string()];
     for (dir, prefixes) in [(parent, &beside[..]), (dest, &inside[..])] {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
-        for entry in entries.flatten() {
+        let mut entries: Vec<_> = entries.flatten().collect();
+        // Staging folders first: one may become the output folder.
+        entries.sort_by_key(|e| !e.file_name().to_string_lossy().starts_with(&staging));
+        for entry in entries {
             let file_name = entry.file_name();
             let Some(file_name) = file_name.to_str() else {
                 continue;
@@ -75,11 +81,84 @@ pub(super) fn remove_stale(dest: &Path) {
             let Some(pid) = pid else { continue };
             let path = entry.path();
             let ours = path.join(MARKER).is_file() && !path.is_symlink();
-            if ours && pid != std::process::id() && !process_alive(pid) {
+            if !ours || pid == std::process::id() || process_alive(pid) {
+                continue;
+            }
+            let listed = written_before(&path);
+            if listed.is_some() && file_name.starts_with(&staging) && !dest.exists() {
+                if std::fs::rename(&path, dest).is_ok() {
+                    warnings.push(
+                        Diagnostic::warning(
+                            Kind::Output,
+                            "a build was stopped while it swapped this folder; its complete output was put back",
+                        )
+                        .in_file(dest),
+                    );
+                }
+                continue;
+            }
+            let Some(listed) = listed else {
+                // Stopped while rendering: only rolebook's files are there.
                 let _ = std::fs::remove_dir_all(&path);
+                continue;
+            };
+            for rel in &listed {
+                let _ = std::fs::remove_file(path.join(rel));
+            }
+            let _ = std::fs::remove_file(path.join(MARKER));
+            let left = salvage(&path, dest);
+            if left.is_empty() {
+                let _ = std::fs::remove_dir_all(&path);
+            } else {
+                warnings.push(
+                    Diagnostic::warning(
+                        Kind::Output,
+                        format!(
+                            "a build that was stopped left files rolebook did not write here: {}",
+                            list(&left)
+                        ),
+                    )
+                    .in_file(&path)
+                    .with_help(format!(
+                        "move them back into {}, then delete this folder",
+                        dest.display()
+                    )),
+                );
             }
         }
     }
+    warnings
+}
+
+/// Moves the files left in a stale folder back into `dest` where nothing
+/// is in their place; returns those that stay.
+fn salvage(stale: &Path, dest: &Path) -> Vec<String> {
+    let mut left = Vec::new();
+    let walker = walkdir::WalkDir::new(stale)
+        .min_depth(1)
+        .contents_first(true);
+    for entry in walker.into_iter().flatten() {
+        let Ok(rel) = entry.path().strip_prefix(stale) else {
+            continue;
+        };
+        let rel = crate::content::rel_string(rel);
+        if entry.file_type().is_dir() {
+            let _ = std::fs::remove_dir(entry.path());
+            continue;
+        }
+        let target = dest.join(&rel);
+        let moved = dest.is_dir()
+            && target.symlink_metadata().is_err()
+            && target
+                .parent()
+                .is_none_or(|p| std::fs::create_dir_all(p).is_ok())
+            && std::fs::rename(entry.path(), &target).is_ok();
+        if !moved {
+            left.push(rel);
+        }
+    }
+    left.sort();
+    left
 }
 
 /// Whether process `pid` runs; when it cannot be told (no /proc), it is
@@ -381,12 +460,15 @@ fn swap_contents(
 ) -> Result<Diagnostics, Diagnostic> {
     let old = dest.join(format!("{IN_PLACE_OLD}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&old);
+    // Marked, so that a build killed now leaves a folder the next removes;
+    // the folder's own marker stays until the new one replaces it.
+    std::fs::create_dir_all(&old)
+        .and_then(|()| std::fs::write(old.join(MARKER), MARKER_TEXT))
+        .map_err(|e| io(&old, &e))?;
     let mut moved_out = Vec::new();
     let mut moved_in = Vec::new();
     let mut result = Ok(());
-    let mut drops = plan.drop.clone();
-    drops.push(MARKER.to_string());
-    for rel in &drops {
+    for rel in &plan.drop {
         match move_entry(dest, &old, rel, rename) {
             Ok(()) => moved_out.push(rel.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -398,6 +480,12 @@ fn swap_contents(
     }
     if result.is_ok() {
         result = move_tree_in(staging, dest, "", rename, &mut moved_in);
+    }
+    if result.is_ok() {
+        let (from, to) = (staging.join(MARKER), dest.join(MARKER));
+        result = rename(&from, &to)
+            .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+            .map_err(|e| io(&to, &e));
     }
     if let Err(e) = result {
         for rel in moved_in.iter().rev() {
@@ -428,6 +516,9 @@ fn move_tree_in(
     let entries = std::fs::read_dir(&here).map_err(|e| io(&here, &e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
+        if rel.is_empty() && name == MARKER {
+            continue; // last, once every file is in
+        }
         let child = if rel.is_empty() {
             name
         } else {
@@ -713,6 +804,84 @@ mod tests {
             [
                 "files not written by rolebook are kept in the output folder: guide/index.html, notes.txt"
             ]
+        );
+    }
+
+    /// The id of a process that has ended.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let id = child.id();
+        child.wait().unwrap();
+        id
+    }
+
+    #[test]
+    fn a_build_killed_between_its_renames_is_put_back_with_the_users_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        // Killed after `public` was renamed aside and `.git` carried into
+        // the complete staging folder.
+        let pid = dead_pid();
+        let staging = dir.path().join(format!(".public.rolebook-staging-{pid}"));
+        std::fs::create_dir_all(&staging).unwrap();
+        std::fs::write(staging.join("a.html"), "new").unwrap();
+        std::fs::write(staging.join(".git"), "gitdir: x").unwrap();
+        std::fs::write(
+            staging.join(MARKER),
+            manifest([&"a.html".to_string()].into_iter()),
+        )
+        .unwrap();
+        let old = dir.path().join(format!(".public.rolebook-old-{pid}"));
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("a.html"), "older").unwrap();
+        std::fs::write(old.join("CNAME"), "example.org").unwrap();
+        std::fs::write(
+            old.join(MARKER),
+            manifest([&"a.html".to_string()].into_iter()),
+        )
+        .unwrap();
+
+        let mut o = Output::new();
+        o.insert("b.html", "newest");
+        let warnings = o.write_atomic(&dest).unwrap();
+        assert_eq!(tree(&dest), [".git", ".rolebook-output", "CNAME", "b.html"]);
+        assert!(!staging.exists() && !old.exists());
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "a build was stopped while it swapped this folder; its complete output was put back",
+                "a file not written by rolebook is kept in the output folder: CNAME",
+            ]
+        );
+    }
+
+    #[test]
+    fn user_files_left_in_a_stale_folder_are_named_when_they_cannot_go_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = built_and_used(dir.path());
+        let old = dir
+            .path()
+            .join(format!(".public.rolebook-old-{}", dead_pid()));
+        std::fs::create_dir_all(&old).unwrap();
+        // The output folder has its own `notes.txt` now: this one stays.
+        std::fs::write(old.join("notes.txt"), "older notes").unwrap();
+        std::fs::write(old.join(MARKER), manifest(std::iter::empty())).unwrap();
+        let mut o = Output::new();
+        o.insert("b.html", "2");
+        let warnings = o.write_atomic(&dest).unwrap();
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages[0],
+            "a build that was stopped left files rolebook did not write here: notes.txt"
+        );
+        assert_eq!(
+            std::fs::read_to_string(old.join("notes.txt")).unwrap(),
+            "older notes"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join("notes.txt")).unwrap(),
+            "mine"
         );
     }
 }
