@@ -740,6 +740,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_sparse_file_is_copied_sparse() {
         use std::os::unix::fs::MetadataExt;
@@ -755,6 +756,7 @@ mod tests {
         assert!(meta.blocks() * 512 < 1 << 20, "{} blocks", meta.blocks());
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_output_folder_that_is_a_link_stays_a_link() {
         let dir = tempfile::tempdir().unwrap();
@@ -815,6 +817,7 @@ mod tests {
         id
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_build_killed_between_its_renames_is_put_back_with_the_users_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -856,6 +859,7 @@ mod tests {
         );
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn user_files_left_in_a_stale_folder_are_named_when_they_cannot_go_back() {
         let dir = tempfile::tempdir().unwrap();

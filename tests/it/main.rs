@@ -5,6 +5,7 @@
 mod build;
 mod data;
 mod errors;
+#[cfg(target_os = "linux")]
 mod hostile_fs;
 mod live;
 mod live_prop;
