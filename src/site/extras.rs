@@ -276,11 +276,9 @@ impl Statics {
 /// A content file that would replace a page rolebook makes at `dest`.
 fn generated_clash(content: &Content, dest: &str, source: &Path) -> Diagnostic {
     let url = dest.strip_suffix("index.html").unwrap_or(dest);
-    let made_by = match content.by_url.get(url) {
-        Some(&id) => format!(
-            "the page made from {}",
-            content.page(id).display_path.display()
-        ),
+    let made_by = match content.by_url.get(url).map(|&id| content.page(id)) {
+        Some(page) if page.implicit => "the page rolebook makes for the folder".to_string(),
+        Some(page) => format!("the page made from {}", page.display_path.display()),
         None => "a page rolebook makes".to_string(),
     };
     Diagnostic::error(
