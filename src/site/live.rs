@@ -360,15 +360,22 @@ impl Live {
         if diags.has_errors() || !hashes.keys().eq(self.kept.static_hashes.keys()) {
             return Update::Full;
         }
+        let changed = |path: &String| {
+            self.kept.statics_shown.contains(path)
+                && hashes.get(path) != self.kept.static_hashes.get(path)
+        };
+        let edited = hashes.keys().filter(|p| changed(p)).count();
         let files: Files = statics
             .into_files(&mut diags)
             .into_iter()
-            .filter(|(path, _)| {
-                self.kept.statics_shown.contains(path)
-                    && hashes.get(path) != self.kept.static_hashes.get(path)
-            })
+            .filter(|(path, _)| changed(path))
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect();
+        // A big file (served from disk, left out of `into_files`) changed:
+        // a full build decides again how each file is held.
+        if files.len() != edited {
+            return Update::Full;
+        }
         self.kept.static_hashes = hashes;
         Update::Done(Patch {
             what: plural(files.len(), "static file"),

@@ -1003,4 +1003,17 @@ fn a_huge_static_file_is_served_from_disk_not_memory() {
     assert_eq!(s.get("/").status, 200);
     let peak = peak_kib(s.child.id());
     assert!(peak > 0 && peak < 300 * 1024, "peak memory {peak} KiB");
+
+    // A small file that grows big is then sent from disk, whole.
+    let grown: u64 = 9 << 20;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(s.site.path().join("static/img/dot.svg"))
+        .expect("open")
+        .set_len(grown)
+        .expect("grow");
+    s.wait("the grown file", || {
+        let reply = s.get("/img/dot.svg");
+        (reply.body.len() as u64 == grown).then_some(())
+    });
 }
