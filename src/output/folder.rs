@@ -285,6 +285,7 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
     let unlisted = listed.is_none() && dest.join(MARKER).is_file();
     let mut plan = Plan::default();
     let mut foreign = Vec::new();
+    let mut replaced = Vec::new();
     let mut folders = vec![String::new()];
     while let Some(folder) = folders.pop() {
         let Ok(entries) = std::fs::read_dir(dest.join(&folder)) else {
@@ -322,14 +323,7 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
                 // An unlisted old page the build writes again is rolebook's.
                 let replaced_page = theirs && unlisted;
                 if !replaced_page && !same_file_bytes(&entry.path(), &new) {
-                    plan.warnings.push(
-                        Diagnostic::warning(
-                            Kind::Output,
-                            "the build writes this file too: the build's file replaces the one that was there",
-                        )
-                        .in_file(dest.join(&rel))
-                        .with_help("remove the file from `keep`, or from the site's sources"),
-                    );
+                    replaced.push(rel.clone());
                 }
                 plan.drop.push(rel);
             } else {
@@ -339,6 +333,23 @@ fn plan(dest: &Path, staging: &Path, keep: &Keep) -> Plan {
                 plan.carry.push(rel);
             }
         }
+    }
+    if !replaced.is_empty() {
+        replaced.sort();
+        let (one, many) = (replaced.len() == 1, replaced.len() > 1);
+        plan.warnings.push(
+            Diagnostic::warning(
+                Kind::Output,
+                format!(
+                    "the build writes {} kept in the output folder, and replaces {}: {}",
+                    if one { "a file" } else { "files" },
+                    if many { "them" } else { "it" },
+                    list(&replaced)
+                ),
+            )
+            .in_file(dest)
+            .with_help("remove the path from `keep`, or the file from the site's sources"),
+        );
     }
     if !foreign.is_empty() {
         foreign.sort();
