@@ -5,9 +5,12 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
+mod handbook;
 #[cfg(target_os = "linux")]
 mod hostile_fs;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
