@@ -126,8 +126,10 @@ impl Sources {
                     return false;
                 }
                 // The folder itself is checked too: `themes/x` may be a
-                // link while `themes/x/static` is not.
-                if e.depth() > 0 && !e.path_is_symlink() {
+                // link while `themes/x/static` is not. Followed out of the
+                // site, every folder is: a link to `/` must not reach /proc.
+                let outside_folder = self.follow_outside && e.file_type().is_dir();
+                if e.depth() > 0 && !e.path_is_symlink() && !outside_folder {
                     return true;
                 }
                 match self.refusal(e.path()) {
@@ -383,5 +385,17 @@ mod tests {
             read(Path::new("/dev/null")).is_err(),
             "a device is never read"
         );
+    }
+
+    #[test]
+    fn system_folders_are_refused_however_they_are_reached() {
+        let site = tempfile::tempdir().unwrap();
+        let trusted = Sources::new(site.path(), true);
+        let why = trusted.refusal(Path::new("/proc/1")).unwrap();
+        assert_eq!(
+            why,
+            "is reached through a link, to /proc/1, a file of the running system; it is never read"
+        );
+        assert!(trusted.refusal(site.path()).is_none());
     }
 }
