@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 
 mod folder;
-pub use folder::{Keep, copy_streaming};
+pub use folder::{Keep, check_not_inside, copy_streaming};
 use folder::{MARKER_TEXT, Rename, check_replaceable, manifest, remove_stale, swap};
 
 /// Marks an output folder as rolebook's, so it may be replaced.

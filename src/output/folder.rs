@@ -4,7 +4,7 @@
 //! by rename or, for a folder that cannot be renamed, by contents.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{MARKER, io, staging_path};
 use crate::error::{Diagnostic, Diagnostics, Kind};
@@ -254,6 +254,65 @@ fn unkept_files(dest: &Path, keep: &Keep) -> Vec<String> {
         }
     }
     out
+}
+
+/// Refuses an output folder inside one of `sources` (folder, name): the
+/// next build would read the last one back (`-o content/pub` nests each
+/// build in the next). Links in the part of the path that exists count.
+pub fn check_not_inside(dest: &Path, sources: &[(PathBuf, &str)]) -> Result<(), Diagnostic> {
+    let resolve = |p: &Path| {
+        std::path::absolute(p)
+            .map(|p| normalize(&p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let shown = dest;
+    let dest = resolve(dest);
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| resolve(p));
+    for (dir, name) in sources {
+        let inside = dest.starts_with(resolve(dir))
+            || real_parent(&dest).is_some_and(|d| d.starts_with(real(dir)));
+        if inside {
+            return Err(Diagnostic::error(
+                Kind::Output,
+                format!(
+                    "the output folder {} is inside the {name} folder, so each build would read the last one",
+                    shown.display()
+                ),
+            )
+            .with_help("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"));
+        }
+    }
+    Ok(())
+}
+
+/// The path with `.` and `..` parts worked out, without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `dest` with links resolved in the part that exists.
+fn real_parent(dest: &Path) -> Option<PathBuf> {
+    let mut existing = dest;
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+    let mut real = existing.canonicalize().ok()?;
+    for part in rest.iter().rev() {
+        real.push(part);
+    }
+    Some(real)
 }
 
 /// `a, b, c and 4 more`.

@@ -228,7 +228,15 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let mut output = match (&opts.target, &dest) {
         (Target::Discard, _) => Output::discarding(),
         (Target::Folder(_), Some(dir)) => {
-            check_output_dir(project, dir)?;
+            crate::output::check_not_inside(
+                dir,
+                &[
+                    (project.content_dir(), "content"),
+                    (project.static_dir(), "static"),
+                    (project.templates_dir(), "templates"),
+                    (project.root.join("themes"), "themes"),
+                ],
+            )?;
             let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
             Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
         }
@@ -308,68 +316,6 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         warnings,
         stats,
     })
-}
-
-/// An output folder inside a folder rolebook reads would be read back by
-/// the next build (`-o content/pub` nests each build in the next).
-fn check_output_dir(project: &Project, dest: &Path) -> Result<(), Diagnostic> {
-    let resolve = |p: &Path| {
-        std::path::absolute(p)
-            .map(|p| normalize(&p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let dest = resolve(dest);
-    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| resolve(p));
-    for (dir, name) in [
-        (project.content_dir(), "content"),
-        (project.static_dir(), "static"),
-        (project.templates_dir(), "templates"),
-        (project.root.join("themes"), "themes"),
-    ] {
-        let inside = dest.starts_with(resolve(&dir))
-            || real_parent(&dest).is_some_and(|d| d.starts_with(real(&dir)));
-        if inside {
-            return Err(Diagnostic::error(
-                Kind::Output,
-                format!(
-                    "the output folder {} is inside the {name} folder, so each build would read the last one",
-                    dest.display()
-                ),
-            )
-            .with_help("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"));
-        }
-    }
-    Ok(())
-}
-
-/// The path with `.` and `..` parts worked out, without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The output folder with links resolved in the part that exists.
-fn real_parent(dest: &Path) -> Option<PathBuf> {
-    let mut existing = dest;
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        rest.push(existing.file_name()?);
-        existing = existing.parent()?;
-    }
-    let mut real = existing.canonicalize().ok()?;
-    for part in rest.iter().rev() {
-        real.push(part);
-    }
-    Some(real)
 }
 
 fn finish(mut diags: Diagnostics) -> Diagnostics {

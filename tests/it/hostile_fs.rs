@@ -448,15 +448,23 @@ fn an_output_folder_inside_the_sources_is_refused() {
     ] {
         let (run, _) = run_watched(&site, &["build", "-o", dir], &[]);
         run.failure();
-        assert!(
-            run.stderr.starts_with("error: the output folder ")
-                && run.stderr.contains(&format!(
-                    " is inside the {name} folder, so each build would read the last one"
-                )),
-            "{dir}: {}",
-            run.stderr
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: the output folder {dir} is inside the {name} folder, so each build would read the last one\n  = help: choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)\n\nerror: 1 error; nothing was written\n"
+            )
         );
     }
+    // Through a link too.
+    symlink(site.path().join("content"), site.path().join("pages")).expect("link");
+    let (run, _) = run_watched(&site, &["build", "-o", "pages/out"], &[]);
+    run.failure();
+    assert!(
+        run.stderr
+            .starts_with("error: the output folder pages/out is inside the content folder"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.exists("content/pub"));
     assert!(!site.exists("static/out"));
     build(&site).success();
