@@ -147,7 +147,7 @@ impl SiteConfig {
             config.base_url.push('/');
         }
         if let Err(message) = crate::output::Keep::new(&config.keep) {
-            let at = text.find("keep").unwrap_or(0);
+            let at = key_line_offset(text, "keep").unwrap_or(0);
             return Err(Diagnostic::error(Kind::Config, message).at_offset(path, text, at));
         }
         if config.title.trim().is_empty() {
@@ -177,6 +177,24 @@ impl SiteConfig {
     pub fn permalink_root(&self) -> String {
         self.base_url.clone()
     }
+}
+
+/// Where the line that sets top-level `key` starts in `text`.
+fn key_line_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim_start();
+        if line.trim_start().starts_with('[') {
+            return None;
+        }
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some(offset + line.len() - rest.len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Turns a toml error into a diagnostic pointing into `text`, whose first
@@ -236,6 +254,18 @@ mod tests {
         assert_eq!(c.base_path(), "/");
         c.base_url = "/docs/".into();
         assert_eq!(c.base_path(), "/docs/");
+    }
+
+    #[test]
+    fn a_bad_keep_pattern_points_at_its_line() {
+        let text = "title = \"keep it\"\n\nkeep = [\"CNAME\", \"a[\"]\n";
+        let err = SiteConfig::parse(Path::new("rolebook.toml"), text).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+        assert_eq!(
+            err.message,
+            "`keep` has an invalid pattern \"a[\": unclosed character class; missing ']'"
+        );
     }
 
     #[test]

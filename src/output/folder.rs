@@ -184,7 +184,8 @@ impl Keep {
         }
         let mut set = globset::GlobSetBuilder::new();
         for pattern in patterns {
-            let glob = globset::GlobBuilder::new(pattern.trim_matches('/'))
+            let path = pattern.trim_start_matches("./").trim_matches('/');
+            let glob = globset::GlobBuilder::new(path)
                 .literal_separator(true)
                 .build()
                 .map_err(|e| format!("`keep` has an invalid pattern {pattern:?}: {}", e.kind()))?;
@@ -797,7 +798,7 @@ mod tests {
 
     #[test]
     fn keep_patterns_match_paths_in_the_output() {
-        let keep = Keep::new(&["CNAME".into(), "downloads/**".into(), "/*.pdf".into()]).unwrap();
+        let keep = Keep::new(&["./CNAME".into(), "downloads/**".into(), "/*.pdf".into()]).unwrap();
         for yes in ["CNAME", "downloads/a.zip", "downloads/x/y.bin", "guide.pdf"] {
             assert!(keep.matches(yes), "{yes}");
         }
