@@ -562,6 +562,24 @@ fn init_does_not_write_through_a_dangling_link() {
     );
     assert!(!target.exists());
     assert!(!site.exists("content"));
+
+    // A link to a folder that exists, on the way to a file: refused too.
+    std::fs::remove_file(site.path().join("rolebook.toml")).expect("rm");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    symlink(elsewhere.path(), site.path().join("content")).expect("link");
+    let (run, _) = run_watched(&site, &["init"], &[]);
+    run.failure();
+    assert!(
+        run.stderr
+            .starts_with("./content: error: this is a symbolic link (to "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).expect("read").count(),
+        0
+    );
+    assert!(!site.exists("rolebook.toml"), "nothing written at all");
 }
 
 #[test]
