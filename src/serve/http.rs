@@ -300,15 +300,17 @@ fn site_reply(url: &str, state: &State) -> Reply {
     }
     let output = &snap.output;
     match resolve(url, |p| output.contains(p)) {
-        Target::File(path) if let Some(opened) = output.open_on_disk(&path) => match opened {
-            Ok(file) => {
-                let mut reply = Reply::new(200, Vec::new(), content_type(&path));
-                reply.file = Some(file);
-                reply
-            }
-            Err(_) => Reply::text(404, "not found"),
-        },
         Target::File(path) => {
+            if let Some(opened) = output.open_on_disk(&path) {
+                return match opened {
+                    Ok(file) => {
+                        let mut reply = Reply::new(200, Vec::new(), content_type(&path));
+                        reply.file = Some(file);
+                        reply
+                    }
+                    Err(_) => Reply::text(404, "not found"),
+                };
+            }
             let body = output.get(&path).unwrap_or_default();
             Reply::new(
                 200,
