@@ -196,10 +196,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 .dest
                 .clone()
                 .unwrap_or_else(|| project.output_dir(&built.config));
-            built
+            let kept = built
                 .output
                 .write_atomic(&dest)
                 .map_err(Diagnostics::from)?;
+            printer.diagnostics(&kept);
             let s = built.stats;
             printer.info(&format!(
                 "Built {} pages, {} sections, {} data files ({} files) into {} in {} ms",

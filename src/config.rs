@@ -23,6 +23,12 @@ pub struct SiteConfig {
     pub language: String,
     /// The output folder, relative to the site root.
     pub output_dir: String,
+    /// Files of the output folder a build keeps (globs: `CNAME`,
+    /// `downloads/**`), besides hidden ones, which are always kept.
+    pub keep: Vec<String>,
+    /// Follow symbolic links that lead out of the site folder (trusted
+    /// sites only: a link can point at any file the build can read).
+    pub follow_outside_links: bool,
     /// The source repository, shown in the footer.
     pub repository: Option<String>,
     /// Prefix of "edit this page" links; the page's path under content/ is appended.
@@ -56,6 +62,8 @@ impl Default for SiteConfig {
             theme: "handbook".into(),
             language: "en".into(),
             output_dir: "public".into(),
+            keep: Vec::new(),
+            follow_outside_links: false,
             repository: None,
             edit_url: None,
             relative_links: false,
@@ -142,6 +150,10 @@ impl SiteConfig {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        if let Err(message) = crate::output::Keep::new(&config.keep) {
+            let at = key_line_offset(text, "keep").unwrap_or(0);
+            return Err(Diagnostic::error(Kind::Config, message).at_offset(path, text, at));
+        }
         if config.title.trim().is_empty() {
             return Err(Diagnostic::error(Kind::Config, "`title` must not be empty").in_file(path));
         }
@@ -169,6 +181,24 @@ impl SiteConfig {
     pub fn permalink_root(&self) -> String {
         self.base_url.clone()
     }
+}
+
+/// Where the line that sets top-level `key` starts in `text`.
+fn key_line_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim_start();
+        if line.trim_start().starts_with('[') {
+            return None;
+        }
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some(offset + line.len() - rest.len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Turns a toml error into a diagnostic pointing into `text`, whose first
@@ -228,6 +258,18 @@ mod tests {
         assert_eq!(c.base_path(), "/");
         c.base_url = "/docs/".into();
         assert_eq!(c.base_path(), "/docs/");
+    }
+
+    #[test]
+    fn a_bad_keep_pattern_points_at_its_line() {
+        let text = "title = \"keep it\"\n\nkeep = [\"CNAME\", \"a[\"]\n";
+        let err = SiteConfig::parse(Path::new("rolebook.toml"), text).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+        assert_eq!(
+            err.message,
+            "`keep` has an invalid pattern \"a[\": unclosed character class; missing ']'"
+        );
     }
 
     #[test]

@@ -112,6 +112,19 @@ points = 3
 /// Writes the starter site into `dir`; returns how many files it wrote.
 pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
     for (rel, _) in FILES {
+        if let Some(link) = link_on_the_way(dir, rel) {
+            let target = std::fs::read_link(&link)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err(Diagnostic::error(
+                Kind::Io,
+                format!(
+                    "this is a symbolic link (to {target}); `init` does not write through links"
+                ),
+            )
+            .in_file(link)
+            .with_help("remove the link, or run `rolebook init NEW-FOLDER`"));
+        }
         let path = dir.join(rel);
         if path.exists() {
             return Err(Diagnostic::error(
@@ -127,7 +140,26 @@ pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| crate::error::io_error(parent, &e))?;
         }
-        std::fs::write(&path, text).map_err(|e| crate::error::io_error(&path, &e))?;
+        // `create_new` fails on anything there, a link to nowhere included.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+            .map_err(|e| crate::error::io_error(&path, &e))?;
     }
     Ok(FILES.len())
+}
+
+/// The first symbolic link, dangling or not, among the paths `init` would
+/// make or write for `rel` under `dir`.
+fn link_on_the_way(dir: &Path, rel: &str) -> Option<std::path::PathBuf> {
+    let mut path = dir.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        if path.is_symlink() {
+            return Some(path);
+        }
+    }
+    None
 }

@@ -16,6 +16,7 @@ pub mod output;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod templates;
 pub mod text;
 

@@ -3,7 +3,12 @@
 //! Writing is atomic from the reader's side: everything goes to a staging
 //! folder beside the output, which is swapped into place only when complete,
 //! so a failed build leaves the previous site as it was. rolebook never
-//! replaces a folder it did not create (it marks its own).
+//! replaces a folder it did not create (it marks its own, listing the
+//! files it wrote), and carries over what users keep in it: hidden files
+//! and folders at any depth (`.git`, `.nojekyll`, `.well-known`), the
+//! paths of the config's `keep` list, and any file the previous build did
+//! not write (named in a warning). When the folder cannot be renamed (a
+//! mount point), its contents are swapped instead.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +16,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::{Diagnostic, Kind};
+use crate::error::{Diagnostic, Diagnostics, Kind};
+
+mod folder;
+pub use folder::{Keep, check_not_inside, copy_streaming};
+use folder::{MARKER_TEXT, Rename, check_replaceable, manifest, remove_stale, swap};
 
 /// Marks an output folder as rolebook's, so it may be replaced.
 pub const MARKER: &str = ".rolebook-output";
@@ -26,7 +35,14 @@ pub type HtmlFilter = Arc<dyn Fn(&str, String) -> String + Send + Sync>;
 pub struct Output {
     /// Shared, so serve can make the next output from this one cheaply.
     files: BTreeMap<String, Arc<Vec<u8>>>,
+    /// Big files of an in-memory output: read from disk when asked for.
+    on_disk: BTreeMap<String, Arc<OnDisk>>,
+    /// What files on disk may be read (set before adding them).
+    sources: Option<crate::sources::Sources>,
     spill: Option<PathBuf>,
+    /// The folder a spilling output is for, to name files in messages.
+    dest: Option<PathBuf>,
+    keep: Keep,
     /// Keep paths only, write nothing (`check`).
     discard: bool,
     filter: Option<HtmlFilter>,
@@ -49,14 +65,27 @@ impl Output {
 
     /// An output that writes each file into a staging folder beside `dest`
     /// as it is added; `write_atomic(dest)` then swaps it into place.
-    pub fn spilling_to(dest: &Path) -> Result<Output, Diagnostic> {
-        check_replaceable(dest)?;
+    pub fn spilling_to(dest: &Path, keep: Keep) -> Result<Output, Diagnostic> {
+        check_replaceable(dest, &keep)?;
+        let stale = remove_stale(dest);
         let staging = staging_path(dest, "staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
+        // Marked from the start, so that a killed build's folder is known
+        // as rolebook's and removed by the next build.
+        std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e))?;
         let mut output = Output::default();
         output.spill = Some(staging);
+        output.dest = Some(dest.to_path_buf());
+        output.keep = keep;
+        output.errors.extend(stale);
         Ok(output)
+    }
+
+    /// What a build keeps in the output folder (for an in-memory output
+    /// written with `write_atomic`).
+    pub fn set_keep(&mut self, keep: Keep) {
+        self.keep = keep;
     }
 
     /// An output that keeps paths but no bytes: for checking a site.
@@ -110,14 +139,87 @@ impl Output {
         }
         let Some(dir) = &self.spill else { return bytes };
         let target = dir.join(path);
+        if let Some(error) = self.name_too_long(path) {
+            self.errors.push(error);
+            return Vec::new();
+        }
         let written = target
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, &bytes));
         if let Err(e) = written {
-            self.errors.push(io(&target, &e));
+            let shown = self.shown(path);
+            self.errors.push(io(&shown, &e));
         }
         Vec::new()
+    }
+
+    /// Where the file at `path` ends up, for messages (not the staging folder).
+    fn shown(&self, path: &str) -> PathBuf {
+        self.dest.as_deref().unwrap_or(Path::new("")).join(path)
+    }
+
+    /// File systems allow names of at most [`MAX_NAME`] bytes.
+    fn name_too_long(&self, path: &str) -> Option<Diagnostic> {
+        let long = path.split('/').find(|seg| seg.len() > MAX_NAME)?;
+        let start: String = long.chars().take(40).collect();
+        Some(
+            Diagnostic::error(
+                Kind::Output,
+                format!(
+                    "the output path has a name of {} bytes (`{start}...`); file systems allow at most {MAX_NAME}",
+                    long.len(),
+                ),
+            )
+            .in_file(self.shown(path))
+            .with_help("give the page a shorter `slug`, or rename its file"),
+        )
+    }
+
+    /// Adds the file at `source` under `path` without holding it in memory
+    /// when the output spills (it is streamed to the staging folder).
+    /// Returns false, and keeps the first, when the path is taken.
+    pub fn insert_file(&mut self, path: String, source: &Path) -> std::io::Result<bool> {
+        if !is_safe(&path) || self.files.contains_key(&path) {
+            return Ok(false);
+        }
+        if self.discard {
+            self.files.insert(path, Arc::default());
+            return Ok(true);
+        }
+        let filtered = self.filter.is_some() && path.ends_with(".html");
+        let Some(dir) = self.spill.as_ref().filter(|_| !filtered) else {
+            if let Some(sources) = self.sources.as_ref().filter(|_| !filtered) {
+                let len = std::fs::metadata(source)?.len();
+                if len > ON_DISK_FROM {
+                    let file = OnDisk {
+                        path: source.to_path_buf(),
+                        sources: sources.clone(),
+                    };
+                    self.on_disk.insert(path, Arc::new(file));
+                    return Ok(true);
+                }
+            }
+            let bytes = crate::sources::read(source)?;
+            return Ok(self.insert(path, bytes));
+        };
+        let target = dir.join(&path);
+        if let Some(error) = self.name_too_long(&path) {
+            self.errors.push(error);
+            return Ok(true);
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        copy_streaming(source, &target)?;
+        self.files.insert(path, Arc::default());
+        Ok(true)
+    }
+
+    /// Adds or replaces with the file at `source`.
+    pub fn replace_with_file(&mut self, path: String, source: &Path) -> std::io::Result<()> {
+        self.files.remove(&path);
+        self.insert_file(path, source).map(|_| ())
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
@@ -125,11 +227,27 @@ impl Output {
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
+        self.files.contains_key(path) || self.on_disk.contains_key(path)
     }
 
     pub fn remove(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.on_disk.remove(path);
         self.files.remove(path)
+    }
+
+    /// Sets what files added with [`Output::insert_file`] may be read:
+    /// an in-memory output keeps big ones on disk, and reads them again
+    /// when asked, through the same checks.
+    pub fn set_sources(&mut self, sources: crate::sources::Sources) {
+        self.sources = Some(sources);
+    }
+
+    /// A big file kept on disk, opened now with its current length: checked
+    /// again, so a file swapped for a link out of the site since the build
+    /// is refused. `None` when `path` is not such a file.
+    pub fn open_on_disk(&self, path: &str) -> Option<std::io::Result<(std::fs::File, u64)>> {
+        let file = self.on_disk.get(path)?;
+        Some(file.sources.open(&file.path))
     }
 
     /// The files, taken out.
@@ -149,15 +267,16 @@ impl Output {
     pub fn share(&self) -> Output {
         let mut output = Output::default();
         output.files = self.files.clone();
+        output.on_disk = self.on_disk.clone();
         output
     }
 
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.len() + self.on_disk.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.files.is_empty() && self.on_disk.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &[u8])> {
@@ -168,32 +287,48 @@ impl Output {
         self.files.keys()
     }
 
-    /// Writes every file under `dest` through a staging folder, then swaps.
-    pub fn write_atomic(&mut self, dest: &Path) -> Result<(), Diagnostic> {
-        check_replaceable(dest)?;
-        let old = staging_path(dest, "old");
-        match self.spill.take() {
-            Some(staging) => {
-                let marked =
-                    std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io(&staging, &e));
-                let result = marked.and_then(|()| swap(&staging, dest, &old));
-                if result.is_err() {
-                    let _ = std::fs::remove_dir_all(&staging);
-                }
-                result
-            }
+    /// Writes every file under `dest` through a staging folder, then swaps,
+    /// carrying over what users keep there. Returns warnings: files kept
+    /// that rolebook did not write, kept files a build replaced.
+    pub fn write_atomic(&mut self, dest: &Path) -> Result<Diagnostics, Diagnostic> {
+        self.write_atomic_with(dest, &|from, to| std::fs::rename(from, to))
+    }
+
+    /// [`Output::write_atomic`] with the rename to use: tests make it fail
+    /// the way it does for a mount point.
+    fn write_atomic_with(
+        &mut self,
+        dest: &Path,
+        rename: &Rename<'_>,
+    ) -> Result<Diagnostics, Diagnostic> {
+        check_replaceable(dest, &self.keep)?;
+        let mut stale = Diagnostics::new();
+        let staging = match self.spill.take() {
+            Some(staging) => staging,
             None => {
+                stale = remove_stale(dest);
                 let staging = staging_path(dest, "staging");
                 let _ = std::fs::remove_dir_all(&staging);
-                let result = self
-                    .write_all(&staging)
-                    .and_then(|()| swap(&staging, dest, &old));
-                if result.is_err() {
+                if let Err(e) = self.write_all(&staging) {
                     let _ = std::fs::remove_dir_all(&staging);
+                    return Err(e);
                 }
-                result
+                staging
             }
+        };
+        let mut written: Vec<&String> = self.files.keys().chain(self.on_disk.keys()).collect();
+        written.sort();
+        let manifest = manifest(written.into_iter());
+        let result = std::fs::write(staging.join(MARKER), manifest)
+            .map_err(|e| io(&staging, &e))
+            .and_then(|()| swap(&staging, dest, &self.keep, rename));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
         }
+        result.map(|warnings| {
+            stale.extend(warnings);
+            stale
+        })
     }
 
     fn write_all(&self, dir: &Path) -> Result<(), Diagnostic> {
@@ -201,16 +336,24 @@ impl Output {
         let mut folders: Vec<PathBuf> = self
             .files
             .keys()
+            .chain(self.on_disk.keys())
             .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
             .collect();
         folders.dedup();
         for folder in &folders {
             std::fs::create_dir_all(folder).map_err(|e| io(folder, &e))?;
         }
+        if let Some(error) = self.files.keys().find_map(|p| self.name_too_long(p)) {
+            return Err(error);
+        }
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = dir.join(path);
             std::fs::write(&target, bytes.as_slice()).map_err(|e| io(&target, &e))
         })?;
+        for (path, file) in &self.on_disk {
+            let target = dir.join(path);
+            copy_streaming(&file.path, &target).map_err(|e| io(&target, &e))?;
+        }
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io(dir, &e))
     }
 }
@@ -224,7 +367,18 @@ impl Drop for Output {
     }
 }
 
-const MARKER_TEXT: &str = "This folder is written by rolebook and replaced on every build.\n";
+/// An in-memory output (serve) keeps files bigger than this on disk.
+pub const ON_DISK_FROM: u64 = 8 << 20;
+
+/// A big file of an in-memory output, and what may be read.
+#[derive(Debug)]
+struct OnDisk {
+    path: PathBuf,
+    sources: crate::sources::Sources,
+}
+
+/// The longest file or folder name file systems allow, in bytes.
+pub const MAX_NAME: usize = 255;
 
 /// `.public.rolebook-staging-PID` beside `public`.
 fn staging_path(dest: &Path, what: &str) -> PathBuf {
@@ -253,55 +407,6 @@ pub fn is_safe(path: &str) -> bool {
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
-
-/// The folder may be replaced when it does not exist, is empty, or was
-/// written by rolebook.
-fn check_replaceable(dest: &Path) -> Result<(), Diagnostic> {
-    if !dest.exists() {
-        return Ok(());
-    }
-    if !dest.is_dir() {
-        return Err(
-            Diagnostic::error(Kind::Output, "the output path exists and is not a folder")
-                .in_file(dest)
-                .with_help("choose another folder with -o, or move the file away"),
-        );
-    }
-    if dest.join(MARKER).exists() {
-        return Ok(());
-    }
-    let empty = std::fs::read_dir(dest)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    if empty {
-        return Ok(());
-    }
-    Err(Diagnostic::error(
-        Kind::Output,
-        "the output folder has files rolebook did not write; it will not replace them",
-    )
-    .in_file(dest)
-    .with_help("choose another folder with -o, or empty this one"))
-}
-
-fn swap(staging: &Path, dest: &Path, old: &Path) -> Result<(), Diagnostic> {
-    let had_old = dest.exists();
-    if had_old {
-        let _ = std::fs::remove_dir_all(old);
-        std::fs::rename(dest, old).map_err(|e| io(dest, &e))?;
-    }
-    if let Err(e) = std::fs::rename(staging, dest) {
-        if had_old {
-            let _ = std::fs::rename(old, dest);
-        }
-        return Err(io(dest, &e));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(old);
-    }
-    Ok(())
-}
-
 /// Rewrites the root-relative links of an HTML file at `path` (output
 /// path) so they are relative and name `index.html`: the site then works
 /// from `file://`.

@@ -174,17 +174,19 @@ impl Content {
 }
 
 /// What `load` needs to know beyond the folder.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Which links are followed, which files are never read.
+    pub sources: crate::sources::Sources,
 }
 
 /// Reads `content_dir` (shown as `display_root` in messages, usually
 /// `content`). Returns the tree and every problem found; the tree holds
 /// what could be read even when there are errors.
-pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Content, Diagnostics) {
+pub fn load(content_dir: &Path, display_root: &Path, opts: &LoadOptions) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = walk(content_dir, display_root, &mut diags);
+    let files = walk(content_dir, display_root, &opts.sources, &mut diags);
 
     let parsed: Vec<Result<(Page, Diagnostics), Diagnostics>> = files
         .markdown
@@ -192,7 +194,7 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
         .map(|rel| {
             let source = content_dir.join(rel);
             let display = display_root.join(rel);
-            let bytes = std::fs::read(&source)
+            let bytes = crate::sources::read(&source)
                 .map_err(|e| Diagnostics::from(crate::error::io_error(&display, &e)))?;
             let text = decode(&display, bytes)?;
             parse_page(rel, &display, &source, text)
@@ -221,7 +223,7 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
         .par_iter()
         .filter_map(|rel| {
             let display = display_root.join(rel);
-            let bytes = std::fs::read(content_dir.join(rel));
+            let bytes = crate::sources::read(&content_dir.join(rel));
             match bytes
                 .map_err(|e| crate::error::io_error(&display, &e).into())
                 .and_then(|b| decode(&display, b))
@@ -259,7 +261,12 @@ struct Files {
     other: Vec<String>,
 }
 
-fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Files {
+fn walk(
+    content_dir: &Path,
+    display_root: &Path,
+    sources: &crate::sources::Sources,
+    diags: &mut Diagnostics,
+) -> Files {
     let mut files = Files::default();
     if !content_dir.is_dir() {
         diags.push(
@@ -271,36 +278,8 @@ fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Fil
         );
         return files;
     }
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_default();
-                let shown = path
-                    .strip_prefix(content_dir)
-                    .map(|p| display_root.join(p))
-                    .unwrap_or(path);
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points to a folder that contains it".to_string()
-                } else {
-                    format!("cannot read: {err}")
-                };
-                diags.push(Diagnostic::error(Kind::Io, message).in_file(shown));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
-            continue;
-        };
-        let rel = rel_string(rel);
+    for found in sources.walk(content_dir, display_root, diags) {
+        let rel = found.rel;
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             files.markdown.push(rel);
         } else if crate::data::is_data_file(&rel) {
@@ -400,6 +379,22 @@ pub fn parse_page(
                 format!("`slug = {slug:?}` is not a single URL segment"),
             )
             .at_offset(display, &text, front_matter::key_offset(&split, "slug")),
+        );
+    }
+    if let Some(slug) = &meta.slug
+        && slug.len() > crate::output::MAX_NAME
+    {
+        diags.push(
+            Diagnostic::error(
+                Kind::FrontMatter,
+                format!(
+                    "the `slug` is {} bytes long; a file or folder name can be at most {} bytes",
+                    slug.len(),
+                    crate::output::MAX_NAME
+                ),
+            )
+            .at_offset(display, &text, front_matter::key_offset(&split, "slug"))
+            .with_help("choose a shorter slug"),
         );
     }
     if text.trim().is_empty() {

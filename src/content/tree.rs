@@ -94,6 +94,7 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
     let root = section_of.get("").copied().unwrap_or(0);
 
     assign_urls(&mut pages, root, 0, "");
+    check_url_names(&pages, diags);
     for id in 0..pages.len() {
         if pages[id].is_section() {
             sort_children(&mut pages, id);
@@ -181,6 +182,36 @@ fn implicit_section(dir: &str) -> Page {
         implicit: true,
         bundle: false,
         depth: 0,
+    }
+}
+
+/// Each URL segment becomes a folder name in the output, and file systems
+/// allow names of at most 255 bytes: the page that makes a longer one is
+/// named (not the folder the build would fail to write).
+fn check_url_names(pages: &[Page], diags: &mut Diagnostics) {
+    let max = crate::output::MAX_NAME;
+    for page in pages {
+        let own = page
+            .url_path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        // A long `slug` is reported where it is written.
+        if own.len() <= max || page.meta.slug.is_some() {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                Kind::Content,
+                format!(
+                    "the page's URL segment, made from its file or folder name, is {} bytes long; a file or folder name can be at most {max} bytes",
+                    own.len()
+                ),
+            )
+            .in_file(&page.display_path)
+            .with_help("rename it, or set a shorter `slug` in the front matter"),
+        );
     }
 }
 

@@ -1,4 +1,6 @@
-//! The dev server: answers from the in-memory output, never from disk.
+//! The dev server: answers from the in-memory output; only static files
+//! too big to hold (see `output::ON_DISK_FROM`) are read from disk, each
+//! one a file the build found, checked again when it is sent.
 //!
 //! A few worker threads pull requests from tiny_http; an event stream gets a
 //! thread of its own (capped), so held-open streams never block pages.
@@ -142,6 +144,8 @@ struct Reply {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
+    /// A big static file sent from disk instead of `body`, with its length.
+    file: Option<(std::fs::File, u64)>,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -151,6 +155,7 @@ impl Reply {
             status,
             content_type,
             body,
+            file: None,
             headers: Vec::new(),
         }
     }
@@ -191,7 +196,9 @@ impl Reply {
             "Content-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
              X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
             self.content_type,
-            self.body.len()
+            self.file
+                .as_ref()
+                .map_or(self.body.len() as u64, |(_, len)| *len)
         );
         head
     }
@@ -199,10 +206,18 @@ impl Reply {
     fn send(self, request: Request) {
         let head_only = *request.method() == Method::Head;
         let mut writer = request.into_writer();
-        let mut write = || -> std::io::Result<()> {
-            writer.write_all(self.head().as_bytes())?;
+        let head = self.head();
+        let write = move || -> std::io::Result<()> {
+            writer.write_all(head.as_bytes())?;
             if !head_only {
-                writer.write_all(&self.body)?;
+                match self.file {
+                    // In small pieces: never the whole file in memory. No
+                    // more than the length sent, should the file grow.
+                    Some((file, len)) => {
+                        std::io::copy(&mut std::io::Read::take(file, len), &mut writer)?;
+                    }
+                    None => writer.write_all(&self.body)?,
+                }
             }
             writer.flush()
         };
@@ -286,6 +301,16 @@ fn site_reply(url: &str, state: &State) -> Reply {
     let output = &snap.output;
     match resolve(url, |p| output.contains(p)) {
         Target::File(path) => {
+            if let Some(opened) = output.open_on_disk(&path) {
+                return match opened {
+                    Ok(file) => {
+                        let mut reply = Reply::new(200, Vec::new(), content_type(&path));
+                        reply.file = Some(file);
+                        reply
+                    }
+                    Err(_) => Reply::text(404, "not found"),
+                };
+            }
             let body = output.get(&path).unwrap_or_default();
             Reply::new(
                 200,

@@ -24,8 +24,51 @@ pub type TermLists = Vec<(String, String, Terms)>;
 
 /// Static files (theme first, site over it) and their fingerprinted names.
 pub struct Statics {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, StaticFile)>,
+    sources: crate::sources::Sources,
     pub fingerprints: HashMap<String, String>,
+}
+
+/// A static file's bytes, or where to copy them from: a big file is
+/// streamed into the output, never held in memory whole.
+enum StaticFile {
+    Bytes(Vec<u8>),
+    Disk {
+        path: std::path::PathBuf,
+        shown: std::path::PathBuf,
+    },
+}
+
+impl StaticFile {
+    /// The bytes, read now for a file on disk.
+    fn bytes(self) -> Result<Vec<u8>, Diagnostic> {
+        match self {
+            StaticFile::Bytes(bytes) => Ok(bytes),
+            StaticFile::Disk { path, shown } => {
+                crate::sources::read(&path).map_err(|e| crate::error::io_error(&shown, &e))
+            }
+        }
+    }
+
+    /// A hash that changes when the file does: of the bytes in memory, of
+    /// size and modification time on disk (a big file is not read for it).
+    fn hash(&self) -> u64 {
+        match self {
+            StaticFile::Bytes(bytes) => super::cache::hash_of(bytes),
+            StaticFile::Disk { path, .. } => {
+                let meta = std::fs::metadata(path).ok();
+                let stamp = meta.as_ref().map(|m| {
+                    let modified = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    format!("{}:{modified}", m.len())
+                });
+                super::cache::hash_of(stamp.unwrap_or_default().as_bytes())
+            }
+        }
+    }
 }
 
 /// A stable 64-bit FNV-1a hash: same bytes, same name, on every machine.
@@ -57,21 +100,43 @@ pub fn collect_static(
     fingerprint: bool,
     diags: &mut Diagnostics,
 ) -> Statics {
-    let mut by_path: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    if let Ok(theme) = Theme::find(&project.root, &config.theme) {
-        for SourceFile {
-            rel_path, bytes, ..
-        } in theme.files("static")
-        {
-            by_path.insert(rel_path, bytes);
+    let sources = project.sources(config);
+    let mut by_path: BTreeMap<String, StaticFile> = BTreeMap::new();
+    let on_disk = |dir: &Path, shown: &Path, diags: &mut Diagnostics| {
+        sources
+            .walk(dir, shown, diags)
+            .into_iter()
+            .map(|found| {
+                let shown = shown.join(&found.rel);
+                let file = StaticFile::Disk {
+                    path: found.path,
+                    shown,
+                };
+                (found.rel, file)
+            })
+            .collect::<Vec<_>>()
+    };
+    match Theme::find(&project.root, &config.theme) {
+        Ok(Theme::Folder(dir)) => {
+            let shown = Theme::Folder(dir.clone()).display("static");
+            by_path.extend(on_disk(&dir.join("static"), &shown, diags));
         }
+        Ok(theme) => {
+            for SourceFile {
+                rel_path, bytes, ..
+            } in theme.files("static", &sources, diags)
+            {
+                by_path.insert(rel_path, StaticFile::Bytes(bytes));
+            }
+        }
+        Err(_) => {}
     }
     match crate::markdown::highlight::stylesheet(
         &config.markdown.highlight_theme,
         &config.markdown.highlight_theme_dark,
     ) {
         Ok(css) => {
-            by_path.insert("css/syntax.css".into(), css.into_bytes());
+            by_path.insert("css/syntax.css".into(), StaticFile::Bytes(css.into_bytes()));
         }
         Err(message) => {
             diags.push(Diagnostic::error(Kind::Config, message).in_file(crate::config::FILE_NAME))
@@ -79,47 +144,70 @@ pub fn collect_static(
     }
     by_path.insert(
         "css/views.css".into(),
-        crate::data::VIEWS_CSS.as_bytes().to_vec(),
+        StaticFile::Bytes(crate::data::VIEWS_CSS.as_bytes().to_vec()),
     );
-    for SourceFile {
-        rel_path, bytes, ..
-    } in crate::templates::read_tree(&project.static_dir(), Path::new("static"))
-    {
-        by_path.insert(rel_path, bytes);
-    }
+    by_path.extend(on_disk(&project.static_dir(), Path::new("static"), diags));
     let mut fingerprints = HashMap::new();
     let mut files = Vec::new();
-    for (path, bytes) in by_path {
+    for (path, file) in by_path {
         if fingerprint && (path.ends_with(".css") || path.ends_with(".js")) {
+            // Stylesheets and scripts are read to name them by their bytes.
+            let bytes = match file.bytes() {
+                Ok(bytes) => bytes,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
             let name = fingerprinted_name(&path, &self::fingerprint(&bytes));
             fingerprints.insert(path.clone(), name.clone());
-            files.push((name, bytes.clone()));
+            files.push((name, StaticFile::Bytes(bytes.clone())));
+            files.push((path, StaticFile::Bytes(bytes)));
+        } else {
+            files.push((path, file));
         }
-        files.push((path, bytes));
     }
     Statics {
         files,
+        sources,
         fingerprints,
     }
 }
 
 impl Statics {
-    /// Every output path of these files, with a hash of its bytes.
+    /// Every output path of these files, with a hash of what it holds.
     pub fn hashes(&self) -> BTreeMap<String, u64> {
         self.files
             .iter()
-            .map(|(p, bytes)| (p.clone(), super::cache::hash_of(bytes)))
+            .map(|(p, file)| (p.clone(), file.hash()))
             .collect()
     }
 
-    /// The files, by output path.
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
-        self.files
+    /// The files, by output path, read into memory (serve); a file that
+    /// cannot be read is reported and left out. Big files are left out too:
+    /// serve reads them from disk when asked, so they are always fresh.
+    pub fn into_files(self, diags: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::with_capacity(self.files.len());
+        for (path, file) in self.files {
+            if let StaticFile::Disk { path: source, .. } = &file
+                && std::fs::metadata(source).is_ok_and(|m| m.len() > crate::output::ON_DISK_FROM)
+            {
+                continue;
+            }
+            match file.bytes() {
+                Ok(bytes) => out.push((path, bytes)),
+                Err(d) => diags.push(d),
+            }
+        }
+        out
     }
 
     /// Adds static files and content assets; a page always wins over a
     /// static file of the same path, with a warning, and an asset over a
-    /// static file. Returns the paths of the static files that show.
+    /// static file. A content file at the path of a generated page (a
+    /// `content/index.html` beside `content/_index.md`) is an error.
+    /// Files on disk are streamed to a spilling output. Returns the paths
+    /// of the static files that show.
     pub fn add_to(
         self,
         output: &mut Output,
@@ -127,30 +215,78 @@ impl Statics {
         diags: &mut Diagnostics,
     ) -> std::collections::HashSet<String> {
         let mut shown = std::collections::HashSet::new();
-        for (path, bytes) in self.files {
-            if output.insert(path.clone(), bytes) {
-                shown.insert(path);
-            } else {
+        output.set_sources(self.sources);
+        for (path, file) in self.files {
+            if output.contains(&path) {
                 diags.push(Diagnostic::warning(
                     Kind::Output,
                     format!("static file `{path}` is hidden by a page of the same path"),
                 ));
+                continue;
+            }
+            let added = match file {
+                StaticFile::Bytes(bytes) => Ok(output.insert(path.clone(), bytes)),
+                StaticFile::Disk {
+                    path: source,
+                    shown,
+                } => output
+                    .insert_file(path.clone(), &source)
+                    .map_err(|e| crate::error::io_error(&shown, &e)),
+            };
+            match added {
+                Ok(true) => {
+                    shown.insert(path);
+                }
+                Ok(false) => {}
+                Err(d) => diags.push(d),
             }
         }
+        let mut asset_at: HashMap<&str, &str> = HashMap::new();
         for asset in &content.assets {
+            let source_shown = Path::new("content").join(&asset.rel_path);
+            if let Some(first) = asset_at.insert(&asset.dest, &asset.rel_path) {
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Content,
+                        format!(
+                            "this file and content/{first} would both be written to /{}",
+                            asset.dest
+                        ),
+                    )
+                    .in_file(&source_shown)
+                    .with_help(
+                        "rename one of them (folder names are made lowercase, with hyphens)",
+                    ),
+                );
+                continue;
+            }
+            if output.contains(&asset.dest) && !shown.contains(&asset.dest) {
+                diags.push(generated_clash(content, &asset.dest, &source_shown));
+                continue;
+            }
             shown.remove(&asset.dest);
-            match std::fs::read(&asset.source) {
-                Ok(bytes) => {
-                    output.set(asset.dest.clone(), bytes);
-                }
-                Err(e) => diags.push(crate::error::io_error(
-                    &Path::new("content").join(&asset.rel_path),
-                    &e,
-                )),
+            if let Err(e) = output.replace_with_file(asset.dest.clone(), &asset.source) {
+                diags.push(crate::error::io_error(&source_shown, &e));
             }
         }
         shown
     }
+}
+
+/// A content file that would replace a page rolebook makes at `dest`.
+fn generated_clash(content: &Content, dest: &str, source: &Path) -> Diagnostic {
+    let url = dest.strip_suffix("index.html").unwrap_or(dest);
+    let made_by = match content.by_url.get(url).map(|&id| content.page(id)) {
+        Some(page) if page.implicit => "the page rolebook makes for the folder".to_string(),
+        Some(page) => format!("the page made from {}", page.display_path.display()),
+        None => "a page rolebook makes".to_string(),
+    };
+    Diagnostic::error(
+        Kind::Content,
+        format!("this file would replace /{dest}, {made_by}"),
+    )
+    .in_file(source)
+    .with_help("rename or move the file; pages come from Markdown files")
 }
 
 impl Site {

@@ -361,15 +361,22 @@ impl Live {
         if diags.has_errors() || !hashes.keys().eq(self.kept.static_hashes.keys()) {
             return Update::Full;
         }
+        let changed = |path: &String| {
+            self.kept.statics_shown.contains(path)
+                && hashes.get(path) != self.kept.static_hashes.get(path)
+        };
+        let edited = hashes.keys().filter(|p| changed(p)).count();
         let files: Files = statics
-            .into_files()
+            .into_files(&mut diags)
             .into_iter()
-            .filter(|(path, _)| {
-                self.kept.statics_shown.contains(path)
-                    && hashes.get(path) != self.kept.static_hashes.get(path)
-            })
+            .filter(|(path, _)| changed(path))
             .map(|(path, bytes)| (path, Arc::new(bytes)))
             .collect();
+        // A big file (served from disk, left out of `into_files`) changed:
+        // a full build decides again how each file is held.
+        if files.len() != edited {
+            return Update::Full;
+        }
         self.kept.static_hashes = hashes;
         Update::Done(Patch {
             what: plural(files.len(), "static file"),
@@ -401,7 +408,12 @@ impl Live {
                 return Update::Full;
             };
             let source = &mut sources[place];
-            let Ok(bytes) = std::fs::read(self.root.join(path)) else {
+            // A file that became a link is checked by a full build.
+            let file = self.root.join(path);
+            if file.is_symlink() {
+                return Update::Full;
+            }
+            let Ok(bytes) = crate::sources::read(&file) else {
                 return Update::Full;
             };
             if bytes == source.text.as_bytes() {
@@ -507,7 +519,11 @@ impl Live {
             if old.implicit {
                 return Ok(None);
             }
-            let Ok(bytes) = std::fs::read(&old.source_path) else {
+            // A file that became a link is checked by a full build.
+            if old.source_path.is_symlink() {
+                return Ok(None);
+            }
+            let Ok(bytes) = crate::sources::read(&old.source_path) else {
                 return Ok(None);
             };
             if bytes == old.text.as_bytes() {

@@ -53,6 +53,10 @@ impl Project {
     pub fn output_dir(&self, config: &SiteConfig) -> PathBuf {
         self.root.join(&config.output_dir)
     }
+    /// How the site's files are found: which links are followed.
+    pub fn sources(&self, config: &SiteConfig) -> crate::sources::Sources {
+        crate::sources::Sources::new(&self.root, config.follow_outside_links)
+    }
 }
 
 /// Options of one build, as one value.
@@ -107,7 +111,7 @@ pub struct Built {
 pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig, Diagnostics> {
     let path = project.config_path();
     let shown = Path::new(config::FILE_NAME);
-    let text = std::fs::read(&path).map_err(|e| {
+    let text = crate::sources::read_site_file(&project.root, &path).map_err(|e| {
         Diagnostics::from(
             Diagnostic::error(
                 Kind::Config,
@@ -131,7 +135,7 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     }
     // The theme's `[extra]` gives defaults; the site's own keys win.
     if let Ok(theme) = Theme::find(&project.root, &config.theme) {
-        for (key, value) in theme.extra() {
+        for (key, value) in theme.extra(&project.sources(&config)) {
             config.extra.entry(key).or_insert(value);
         }
     }
@@ -145,8 +149,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let (content, mut diags) = content::load(
         &project.content_dir(),
         Path::new("content"),
-        content::LoadOptions {
+        &content::LoadOptions {
             drafts: opts.drafts,
+            sources: project.sources(&config),
         },
     );
     let data = load_data(&content.data, &mut diags);
@@ -223,7 +228,19 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     };
     let mut output = match (&opts.target, &dest) {
         (Target::Discard, _) => Output::discarding(),
-        (Target::Folder(_), Some(dir)) => Output::spilling_to(dir).map_err(Diagnostics::from)?,
+        (Target::Folder(_), Some(dir)) => {
+            crate::output::check_not_inside(
+                dir,
+                &[
+                    (project.content_dir(), "content"),
+                    (project.static_dir(), "static"),
+                    (project.templates_dir(), "templates"),
+                    (project.root.join("themes"), "themes"),
+                ],
+            )?;
+            let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
+            Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
+        }
         _ => Output::new(),
     };
     if let Some(filter) = site.html_filter() {
@@ -336,7 +353,12 @@ fn load_templates(
             return None;
         }
     };
-    match Templates::load(&theme, &project.templates_dir()) {
+    match Templates::load(
+        &theme,
+        &project.templates_dir(),
+        &project.sources(config),
+        diags,
+    ) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.extend(d);

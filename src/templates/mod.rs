@@ -16,6 +16,7 @@ use include_dir::{Dir, include_dir};
 use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics, Kind, Location};
+use crate::sources::Sources;
 
 /// The default theme, inside the binary so `rolebook init` and a site with no
 /// `themes/` folder work anywhere.
@@ -60,9 +61,12 @@ impl Theme {
 
     /// The `[extra]` table of the theme's `theme.toml`: defaults for
     /// `config.extra`.
-    pub fn extra(&self) -> serde_json::Map<String, serde_json::Value> {
+    pub fn extra(&self, sources: &Sources) -> serde_json::Map<String, serde_json::Value> {
         let text = match self {
-            Theme::Folder(dir) => std::fs::read_to_string(dir.join("theme.toml")).ok(),
+            Theme::Folder(dir) => sources
+                .read_one(&dir.join("theme.toml"))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok()),
             Theme::Embedded => EMBEDDED_HANDBOOK
                 .get_file("theme.toml")
                 .and_then(|f| f.contents_utf8())
@@ -79,14 +83,9 @@ impl Theme {
     }
 
     /// Every file under the theme's `sub` folder (`templates`, `static`).
-    pub fn files(&self, sub: &str) -> Vec<SourceFile> {
+    pub fn files(&self, sub: &str, sources: &Sources, diags: &mut Diagnostics) -> Vec<SourceFile> {
         match self {
-            Theme::Folder(dir) => read_tree(
-                &dir.join(sub),
-                &Path::new("themes")
-                    .join(dir.file_name().unwrap_or_default())
-                    .join(sub),
-            ),
+            Theme::Folder(dir) => read_tree(&dir.join(sub), &self.display(sub), sources, diags),
             Theme::Embedded => {
                 let mut out = Vec::new();
                 if let Some(d) = EMBEDDED_HANDBOOK.get_dir(sub) {
@@ -95,6 +94,18 @@ impl Theme {
                 out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
                 out
             }
+        }
+    }
+}
+
+impl Theme {
+    /// The theme's `sub` folder as messages show it.
+    pub fn display(&self, sub: &str) -> PathBuf {
+        match self {
+            Theme::Folder(dir) => Path::new("themes")
+                .join(dir.file_name().unwrap_or_default())
+                .join(sub),
+            Theme::Embedded => PathBuf::from(format!("<built-in handbook theme>/{sub}")),
         }
     }
 }
@@ -118,32 +129,22 @@ fn collect_embedded(dir: &Dir<'static>, sub: &str, out: &mut Vec<SourceFile>) {
 }
 
 /// Every file under `dir` (missing is empty), hidden and swap files skipped.
-pub fn read_tree(dir: &Path, display: &Path) -> Vec<SourceFile> {
+pub fn read_tree(
+    dir: &Path,
+    display: &Path,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Vec<SourceFile> {
     let mut out = Vec::new();
-    if !dir.is_dir() {
-        return out;
-    }
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy())
-        });
-    for entry in walker.flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let rel = crate::content::rel_string(rel);
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            out.push(SourceFile {
-                display_path: display.join(&rel),
-                rel_path: rel,
+    for found in sources.walk(dir, display, diags) {
+        let display_path = display.join(&found.rel);
+        match crate::sources::read(&found.path) {
+            Ok(bytes) => out.push(SourceFile {
+                display_path,
+                rel_path: found.rel,
                 bytes,
-            });
+            }),
+            Err(e) => diags.push(crate::error::io_error(&display_path, &e)),
         }
     }
     out
@@ -171,15 +172,25 @@ pub struct Templates {
 
 impl Templates {
     /// The theme's templates with the site's `templates/` laid over them.
-    pub fn load(theme: &Theme, site_templates: &Path) -> Result<Templates, Diagnostics> {
-        let mut by_name: BTreeMap<String, SourceFile> = BTreeMap::new();
-        for file in theme.files("templates") {
-            by_name.insert(file.rel_path.clone(), file);
-        }
-        for file in read_tree(site_templates, Path::new("templates")) {
-            by_name.insert(file.rel_path.clone(), file);
-        }
+    /// What was left out of the folders (see [`Sources::walk`]) goes to
+    /// `warnings`.
+    pub fn load(
+        theme: &Theme,
+        site_templates: &Path,
+        sources: &Sources,
+        warnings: &mut Diagnostics,
+    ) -> Result<Templates, Diagnostics> {
         let mut diags = Diagnostics::new();
+        let mut by_name: BTreeMap<String, SourceFile> = BTreeMap::new();
+        for file in theme.files("templates", sources, &mut diags) {
+            by_name.insert(file.rel_path.clone(), file);
+        }
+        for file in read_tree(site_templates, Path::new("templates"), sources, &mut diags) {
+            by_name.insert(file.rel_path.clone(), file);
+        }
+        if !diags.has_errors() {
+            warnings.extend(std::mem::take(&mut diags));
+        }
         let mut sources = Vec::new();
         let mut origin = BTreeMap::new();
         for (name, file) in &by_name {

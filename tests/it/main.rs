@@ -8,6 +8,8 @@ mod errors;
 mod facts;
 mod handbook;
 mod hostile;
+#[cfg(target_os = "linux")]
+mod hostile_fs;
 mod live;
 mod live_prop;
 mod migrate;

@@ -923,3 +923,97 @@ fn an_image_change_reloads_every_page() {
         "{line}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_page_replaced_by_a_link_out_of_the_site_is_not_served() {
+    let s = Served::start(Site::fixture("serve-basic"));
+    s.wait_for("/roles/po/", 200, "<h1");
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("po.md");
+    std::fs::write(&secret, "# Secret\n\ndeploy-key-0451\n").expect("write");
+    let page = s.site.path().join("content/roles/po.md");
+    let moved = s.site.path().join("po.md.old");
+    std::fs::rename(&page, &moved).expect("move the page away");
+    std::os::unix::fs::symlink(&secret, &page).expect("link");
+    let reply = s.wait("the rebuild without the page", || {
+        let reply = s.get("/roles/po/");
+        (reply.status == 404).then_some(reply)
+    });
+    assert!(!reply.text().contains("deploy-key-0451"));
+    s.wait("the warning", || {
+        s.stderr()
+            .contains("content/roles/po.md: warning: this is a link to ")
+            .then_some(())
+    });
+    assert!(
+        s.stderr()
+            .contains("outside the site folder; it is left out")
+    );
+}
+
+/// The highest resident memory of process `pid` so far, in KiB.
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_huge_static_file_is_served_from_disk_not_memory() {
+    let site = Site::fixture("serve-basic");
+    let size: u64 = 1_200 * 1024 * 1024;
+    let video = std::fs::File::create(site.path().join("static/launch.mp4")).expect("create");
+    // Sparse: no disk, and reads as zeros.
+    video.set_len(size).expect("grow");
+    drop(video);
+    let s = Served::start(site);
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /launch.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("send");
+    // The head and the first megabyte, then the client goes away.
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let start = Instant::now();
+    while seen.len() < (1 << 20) && start.elapsed() < LIMIT {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    drop(stream);
+    let head = String::from_utf8_lossy(&seen[..seen.len().min(512)]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(
+        head.contains(&format!("Content-Length: {size}\r\n")),
+        "{head}"
+    );
+    assert!(seen.len() >= 1 << 20, "only {} bytes came", seen.len());
+    // The site is served while the file is not in memory.
+    assert_eq!(s.get("/").status, 200);
+    let peak = peak_kib(s.child.id());
+    assert!(peak > 0 && peak < 300 * 1024, "peak memory {peak} KiB");
+
+    // A small file that grows big is then sent from disk, whole.
+    let grown: u64 = 9 << 20;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(s.site.path().join("static/img/dot.svg"))
+        .expect("open")
+        .set_len(grown)
+        .expect("grow");
+    s.wait("the grown file", || {
+        let reply = s.get("/img/dot.svg");
+        (reply.body.len() as u64 == grown).then_some(())
+    });
+}
