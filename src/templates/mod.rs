@@ -679,9 +679,12 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, text).expect("write");
         }
+        let mut warnings = Diagnostics::new();
         Templates::load(
             &Theme::Folder(dir.path().to_owned()),
             &dir.path().join("none"),
+            &crate::sources::Sources::new(dir.path(), false),
+            &mut warnings,
         )
     }
 
