@@ -134,6 +134,8 @@ fn links_out_of_the_site_and_special_files_are_never_published() {
         root.join("static/secret.txt"),
     )
     .expect("link");
+    // Git keeps no empty folders, so the fixture's `templates/` is made here.
+    std::fs::create_dir_all(root.join("templates")).expect("mkdir");
     symlink(outside.path().join("theme"), root.join("templates/stolen")).expect("link");
     // Links inside the site keep working.
     symlink("img/logo.svg", root.join("static/logo.svg")).expect("link");
