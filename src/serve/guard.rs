@@ -1,0 +1,129 @@
+//! Surviving a panic in a rebuild: serve catches it, names it like a build
+//! error (in the terminal and over the page in the browser) and keeps the
+//! last good site.
+//!
+//! The panic hook is the process's: while a rebuild runs it keeps the
+//! place of the first panic (on the rebuild thread or on one of the
+//! build's worker threads, whose panics reach the rebuild thread) instead
+//! of printing it; at any other time it prints as usual.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, PanicHookInfo};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use super::watch::ChangeSet;
+
+static REBUILDING: AtomicBool = AtomicBool::new(false);
+static PLACE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Test seam: a rebuild whose change set names this file (relative to the
+/// site root, e.g. `content/boom.md`) panics on a build worker thread, as
+/// a bug in the build would. Never set it outside tests.
+pub const PANIC_VAR: &str = "ROLEBOOK_TEST_PANIC_ON";
+
+/// A caught panic: its message and, when known, where in rolebook it was.
+#[derive(Debug)]
+pub struct Panic {
+    pub message: String,
+    pub place: Option<String>,
+}
+
+impl Panic {
+    /// The error shown in the terminal and the browser; `after` says which
+    /// change the rebuild was for.
+    pub fn describe(&self, after: Option<String>) -> String {
+        let when = after.map_or("while building the site".to_string(), |a| {
+            format!("while rebuilding after {a}")
+        });
+        let place = self
+            .place
+            .as_ref()
+            .map(|p| format!(" (at {p})"))
+            .unwrap_or_default();
+        format!(
+            "error: rolebook stopped unexpectedly {when}: {}{place}\n  \
+             = help: this is a bug in rolebook, not in the site; the last good build is still \
+             served. Please report it with the file named above.",
+            self.message
+        )
+    }
+}
+
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+        if REBUILDING.load(Ordering::SeqCst) {
+            let mut place = PLACE.lock().unwrap_or_else(PoisonError::into_inner);
+            if place.is_none() {
+                *place = Some(
+                    info.location()
+                        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                        .unwrap_or_else(|| "an unknown place".to_string()),
+                );
+            }
+        } else {
+            default(info);
+        }
+    }));
+}
+
+/// Runs `f`, turning a panic into a [`Panic`].
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
+    *PLACE.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    REBUILDING.store(true, Ordering::SeqCst);
+    // Nothing `f` touched is used after a panic without being reset: see
+    // `Session::panicked`.
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    REBUILDING.store(false, Ordering::SeqCst);
+    result.map_err(|payload| Panic {
+        message: message_of(payload.as_ref()),
+        place: PLACE.lock().unwrap_or_else(PoisonError::into_inner).take(),
+    })
+}
+
+fn message_of(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// See [`PANIC_VAR`].
+pub fn test_panic(changes: Option<&ChangeSet>) {
+    let Some(changes) = changes else { return };
+    let Some(trigger) = std::env::var_os(PANIC_VAR) else {
+        return;
+    };
+    if changes.changes.keys().any(|p| p.as_os_str() == trigger) {
+        // On a worker thread, as a panic in a parallel stage would be.
+        rayon::join(
+            || panic!("test panic on {}", trigger.to_string_lossy()),
+            || (),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_with_its_message() {
+        let caught = catch(|| -> u32 { panic!("capacity overflow") });
+        let panic = caught.expect_err("it panicked");
+        assert_eq!(panic.message, "capacity overflow");
+        let text = panic.describe(Some("1 change (content/team/metrics.toml)".into()));
+        assert!(
+            text.starts_with(
+                "error: rolebook stopped unexpectedly while rebuilding after 1 change \
+                 (content/team/metrics.toml): capacity overflow"
+            ),
+            "{text}"
+        );
+        assert_eq!(catch(|| 7).expect("no panic"), 7);
+    }
+}
