@@ -422,7 +422,8 @@ mod tests {
         assert_eq!(scan_head(head, 0), Head::Complete(head.len() - 4));
         assert_eq!(scan_head(&head[..20], 0), Head::Incomplete);
         // The blank line split over two reads.
-        assert_eq!(scan_head(&head[..26], 24), Head::Complete(26));
+        assert_eq!(scan_head(&head[..27], 24), Head::Complete(27));
+        assert_eq!(scan_head(&head[..26], 24), Head::Incomplete);
         assert_eq!(scan_head(b"GET / HTTP/1.1\r\n", 0), Head::Incomplete);
     }
 
