@@ -269,11 +269,15 @@ fn answer(stream: &TcpStream, status: u16, reason: &str, message: &str) {
 /// reset the connection and could drop the answer before it is read.
 fn close_gently(stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let deadline = Instant::now() + Duration::from_millis(500);
     let mut reader = stream;
     let mut sink = [0u8; 4096];
     let mut left = 1usize << 20;
     while left > 0 {
+        let time = deadline.saturating_duration_since(Instant::now());
+        if time.is_zero() || stream.set_read_timeout(Some(time)).is_err() {
+            break;
+        }
         match reader.read(&mut sink) {
             Ok(0) | Err(_) => break,
             Ok(n) => left = left.saturating_sub(n),
@@ -308,7 +312,12 @@ fn serve_connection(stream: &Arc<TcpStream>, id: u64, front: &Front) {
     let _ = stream.set_write_timeout(Some(limits.write_timeout));
     let _ = stream.set_nodelay(true);
     if !relay(&head, stream, &front.backend) {
-        refuse(stream, 503, "Service Unavailable", "the server is busy; try again");
+        refuse(
+            stream,
+            503,
+            "Service Unavailable",
+            "the server is busy; try again",
+        );
     }
 }
 

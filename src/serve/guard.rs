@@ -39,14 +39,34 @@ impl Panic {
         let place = self
             .place
             .as_ref()
-            .map(|p| format!(" (at {p})"))
+            .map(|p| format!("\n  = note: {p}"))
             .unwrap_or_default();
         format!(
             "error: rolebook stopped unexpectedly {when}: {}{place}\n  \
-             = help: this is a bug in rolebook, not in the site; the last good build is still \
-             served. Please report it with the file named above.",
+             = help: this is a bug in rolebook, not in the site: please report it with \
+             the file named above",
             self.message
         )
+    }
+}
+
+/// Where a panic happened: the innermost rolebook function on the stack
+/// (the panic itself may be in the standard library) and the panic's place.
+fn place_of(info: &PanicHookInfo<'_>) -> String {
+    let at = info
+        .location()
+        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+    let trace = std::backtrace::Backtrace::force_capture().to_string();
+    let function = trace
+        .lines()
+        .filter_map(|line| line.trim().split_once(": ").map(|(_, f)| f.trim()))
+        .find(|f| f.starts_with("rolebook::") && !f.starts_with("rolebook::serve::guard"))
+        .map(str::to_string);
+    match (function, at) {
+        (Some(f), Some(at)) => format!("in {f} (panicked at {at})"),
+        (Some(f), None) => format!("in {f}"),
+        (None, Some(at)) => format!("panicked at {at}"),
+        (None, None) => "at an unknown place".to_string(),
     }
 }
 
@@ -56,11 +76,7 @@ pub fn install_panic_hook() {
         if REBUILDING.load(Ordering::SeqCst) {
             let mut place = PLACE.lock().unwrap_or_else(PoisonError::into_inner);
             if place.is_none() {
-                *place = Some(
-                    info.location()
-                        .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-                        .unwrap_or_else(|| "an unknown place".to_string()),
-                );
+                *place = Some(place_of(info));
             }
         } else {
             default(info);

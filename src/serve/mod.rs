@@ -432,7 +432,10 @@ impl Session {
         let message = panic.describe(changes.map(ChangeSet::describe));
         eprintln!("{message}\n");
         eprintln!(
-            "Build failed: rolebook stopped unexpectedly; {}",
+            "Build failed{}: rolebook stopped unexpectedly; {}",
+            changes
+                .map(|c| format!(" after {}", c.describe()))
+                .unwrap_or_default(),
             if self.generation == 0 {
                 "fix it and the site appears"
             } else {

@@ -5,6 +5,7 @@
 mod build;
 mod data;
 mod errors;
+mod hostile_serve;
 mod live;
 mod serve;
 mod support;
