@@ -11,9 +11,9 @@
 //!
 //! - At most [`Limits::max_connections`] connections are open at once,
 //!   worked out from the descriptor limit (raised towards the hard limit at
-//!   start). When they are all taken, the oldest connection still sending
-//!   its request head makes room; only when every one is answering is a
-//!   newcomer refused with 503.
+//!   start). When they are all taken, the oldest connection that has been
+//!   sending its request head for a second makes room; when every one is
+//!   being answered, new connections wait in the kernel's queue.
 //! - A request head must arrive whole within [`Limits::head_timeout`]
 //!   (idle and slowloris connections are closed) and fit in
 //!   [`MAX_HEAD`] bytes (431), its request line in [`MAX_REQUEST_LINE`]
@@ -51,6 +51,9 @@ const MOST_CONNECTIONS: usize = 512;
 const BACKEND_FIRST_BYTE: Duration = Duration::from_secs(10);
 /// Event streams write every 15 s; silence for this long means trouble.
 const BACKEND_IDLE: Duration = Duration::from_secs(60);
+/// A connection must have been sending its head this long before it is
+/// closed to make room: a browser sends its request at once.
+const GRACE: Duration = Duration::from_secs(1);
 /// Stack of a connection's thread: it only reads, scans and copies.
 const THREAD_STACK: usize = 256 * 1024;
 
@@ -140,8 +143,9 @@ pub fn scan_head(buf: &[u8], scanned: usize) -> Head {
 struct Registry {
     open: usize,
     next_id: u64,
-    /// Connections still sending their head, oldest first.
-    waiting: BTreeMap<u64, Arc<TcpStream>>,
+    /// Connections still sending their head, oldest first, with the time
+    /// they were taken on.
+    waiting: BTreeMap<u64, (Instant, Arc<TcpStream>)>,
 }
 
 pub struct Front {
@@ -160,7 +164,7 @@ impl Front {
     fn evict_oldest_waiting(&self) -> bool {
         let oldest = self.registry().waiting.pop_first();
         match oldest {
-            Some((_, stream)) => {
+            Some((_, (_, stream))) => {
                 let _ = stream.shutdown(Shutdown::Both);
                 true
             }
@@ -205,26 +209,32 @@ fn accept_loop(listener: &TcpListener, front: &Arc<Front>) {
     }
 }
 
+/// Takes a connection on when there is room. At the cap, the oldest
+/// connection that has been sending its head for [`GRACE`] is closed to
+/// make room; without one, accepting waits (new connections queue in the
+/// kernel, costing no descriptor of ours) until a connection ends.
 fn admit(stream: TcpStream, front: &Arc<Front>) {
     let mut registry = front.registry();
-    if registry.open >= front.limits.max_connections {
-        match registry.waiting.pop_first() {
-            Some((_, oldest)) => {
-                let _ = oldest.shutdown(Shutdown::Both);
-            }
-            None => {
-                // On the accept thread: answer, never linger.
-                drop(registry);
-                answer(&stream, 503, "Service Unavailable", "too many connections");
-                return;
-            }
+    while registry.open >= front.limits.max_connections {
+        let stale = registry
+            .waiting
+            .first_key_value()
+            .is_some_and(|(_, (since, _))| since.elapsed() >= GRACE);
+        if stale && let Some((_, (_, oldest))) = registry.waiting.pop_first() {
+            let _ = oldest.shutdown(Shutdown::Both);
+            break;
         }
+        drop(registry);
+        std::thread::sleep(Duration::from_millis(10));
+        registry = front.registry();
     }
     registry.open += 1;
     let id = registry.next_id;
     registry.next_id += 1;
     let stream = Arc::new(stream);
-    registry.waiting.insert(id, stream.clone());
+    registry
+        .waiting
+        .insert(id, (Instant::now(), stream.clone()));
     drop(registry);
     let mine = front.clone();
     let spawned = std::thread::Builder::new()
@@ -238,7 +248,7 @@ fn admit(stream: TcpStream, front: &Arc<Front>) {
         });
     if spawned.is_err() {
         let mut registry = front.registry();
-        if let Some(stream) = registry.waiting.remove(&id) {
+        if let Some((_, stream)) = registry.waiting.remove(&id) {
             answer(&stream, 503, "Service Unavailable", "too many connections");
         }
         registry.open -= 1;
