@@ -3,9 +3,9 @@
 //! last good site.
 //!
 //! The panic hook is the process's: while a rebuild runs it keeps the
-//! place of the first panic (on the rebuild thread or on one of the
-//! build's worker threads, whose panics reach the rebuild thread) instead
-//! of printing it; at any other time it prints as usual.
+//! place of the first panic on the rebuild thread or one of the build's
+//! worker threads (whose panics reach the rebuild thread) instead of
+//! printing it; other panics print as usual.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, PanicHookInfo};
@@ -73,7 +73,7 @@ fn place_of(info: &PanicHookInfo<'_>) -> String {
 pub fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
-        if REBUILDING.load(Ordering::SeqCst) {
+        if REBUILDING.load(Ordering::SeqCst) && on_build_thread() {
             let mut place = PLACE.lock().unwrap_or_else(PoisonError::into_inner);
             if place.is_none() {
                 *place = Some(place_of(info));
@@ -82,6 +82,17 @@ pub fn install_panic_hook() {
             default(info);
         }
     }));
+}
+
+/// Names of the threads a build runs on: the rebuild thread and the
+/// build's worker threads (see `serve::run`).
+pub const REBUILD_THREAD: &str = "rolebook-rebuild";
+pub const WORKER_THREAD_PREFIX: &str = "rolebook-build-";
+
+fn on_build_thread() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|n| n == REBUILD_THREAD || n.starts_with(WORKER_THREAD_PREFIX))
 }
 
 /// Runs `f`, turning a panic into a [`Panic`].

@@ -1,7 +1,10 @@
 //! The dev server: answers from the in-memory output, never from disk.
 //!
-//! A few worker threads pull requests from tiny_http; an event stream gets a
-//! thread of its own (capped), so held-open streams never block pages.
+//! The public socket belongs to `front`, which bounds connections and
+//! request sizes and hands each complete request to tiny_http on a private
+//! loopback port ([`Backend`]). A few worker threads pull requests from
+//! tiny_http; an event stream gets a thread of its own (a bounded pool,
+//! see [`State::stream_opened`]), so held-open streams never block pages.
 //! Request paths are percent-decoded once and must be plain relative paths:
 //! `..` and `.` segments, backslashes, NUL bytes, empty segments and bad
 //! escapes are refused with 400 before any lookup; everything else is looked

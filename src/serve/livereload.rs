@@ -17,7 +17,10 @@
 //!
 //! A hidden tab closes its connection (browsers allow about six per host) and
 //! reopens it when shown again, with the generation it last saw, so the
-//! server can replay what it missed.
+//! server can replay what it missed. `reload` and `css` events carry that
+//! generation as their `id`: a stream the server closes to make room for a
+//! newer one (see `State::stream_opened`) is reopened by the EventSource
+//! itself, which sends it back as `Last-Event-ID`.
 
 use serde_json::json;
 

@@ -1,13 +1,16 @@
 //! `rolebook serve`: build, serve from memory, watch, rebuild, reload.
 //!
-//! Owns the dev server loop: the first build, the HTTP server (`http`), the
+//! Owns the dev server loop: the first build, the HTTP server (`front`,
+//! which bounds connections, and `http`), the
 //! watcher and its change classifier (`watch`), the shared state requests
 //! answer from (`state`) and the live-reload script and events
 //! (`livereload`). It does not build anything itself: an edit to the text
 //! of existing pages is applied to the kept build by [`site::live`], and
 //! anything else is a [`site::build`] in memory; either is swapped in only
 //! when it succeeds, and the search index after an update is made by
-//! `indexer`. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
+//! `indexer`. Builds run on a rebuild thread of their own, under a guard
+//! that turns a panic into a build error (`guard`); a change that arrives
+//! during a full build cuts it short. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
 //! never leave a half-written output folder.
 //!
 //! The site is served at the root of `http://BIND:PORT/` whatever the path
@@ -52,6 +55,8 @@ pub struct ServeOptions {
 /// enough that the build's own depth limits (nested data, includes,
 /// shortcodes) stop a runaway input long before the stack would.
 const BUILD_STACK: usize = 64 * 1024 * 1024;
+/// Builds cut short in a row before one is let run to its end.
+const MAX_CUT_SHORT: u32 = 3;
 
 pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<(), Diagnostics> {
     let root = std::fs::canonicalize(&project.root)
@@ -72,6 +77,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
     // Fails only when a pool already exists, whose threads then serve.
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(BUILD_STACK)
+        .thread_name(|i| format!("{}{i}", guard::WORKER_THREAD_PREFIX))
         .build_global();
     let base = BuildOptions {
         drafts: opts.drafts,
@@ -141,7 +147,7 @@ impl Rebuilds {
         let running = Arc::new(Mutex::new(Cancel::default()));
         let shared = running.clone();
         std::thread::Builder::new()
-            .name("rolebook-rebuild".into())
+            .name(guard::REBUILD_THREAD.into())
             .stack_size(BUILD_STACK)
             .spawn(move || {
                 let outcome = session.rebuild(None, Cancel::default());
@@ -182,6 +188,7 @@ impl Rebuilds {
 /// cut short and started again.
 fn rebuild_loop(session: &mut Session, queue: &Receiver<ChangeSet>, running: &Mutex<Cancel>) {
     let mut unfinished: Option<ChangeSet> = None;
+    let mut cut_short = 0;
     loop {
         let mut changes = match unfinished.take() {
             Some(changes) => changes,
@@ -190,7 +197,13 @@ fn rebuild_loop(session: &mut Session, queue: &Receiver<ChangeSet>, running: &Mu
                 Err(_) => return,
             },
         };
-        let cancel = Cancel::new();
+        // Edits that never stop (a tool writing a file every moment) would
+        // cut every build short: after a few, one runs to its end.
+        let cancel = if cut_short < MAX_CUT_SHORT {
+            Cancel::new()
+        } else {
+            Cancel::default()
+        };
         *running.lock().unwrap_or_else(PoisonError::into_inner) = cancel.clone();
         while let Ok(more) = queue.try_recv() {
             changes.merge(more);
@@ -201,6 +214,9 @@ fn rebuild_loop(session: &mut Session, queue: &Receiver<ChangeSet>, running: &Mu
                 changes.describe()
             ));
             unfinished = Some(changes);
+            cut_short += 1;
+        } else {
+            cut_short = 0;
         }
     }
 }
