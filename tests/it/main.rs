@@ -7,5 +7,6 @@ mod data;
 mod errors;
 mod hostile_serve;
 mod live;
+mod live_prop;
 mod serve;
 mod support;
