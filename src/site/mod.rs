@@ -283,6 +283,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let warnings = finish(diags);
     let config = site.config.clone();
     let live = if opts.live_reload {
+        // Later updates of the kept site are never cut short.
+        site.cancel = cancel::Cancel::default();
         let kept = live::Kept {
             sitemap_others: site.sitemap_others(&output),
             static_hashes,

@@ -723,3 +723,38 @@ impl Events {
         }
     }
 }
+
+#[test]
+fn a_stop_asked_for_after_a_build_ends_does_not_stop_later_updates() {
+    use rolebook::site::cancel::Cancel;
+    use rolebook::site::live::Update;
+    use rolebook::site::{BuildOptions, Project, build};
+
+    // serve asks a running build to stop when an edit arrives; a build
+    // that had already passed its last check finishes and is kept. The
+    // updates of that kept site must still render.
+    let site = Site::fixture("serve-basic");
+    let cancel = Cancel::new();
+    let opts = BuildOptions {
+        live_reload: true,
+        cancel: cancel.clone(),
+        ..BuildOptions::default()
+    };
+    let built = build(&Project::new(site.path()), &opts).expect("build");
+    cancel.request();
+    let mut live = built.live.expect("serve keeps the site");
+    site.write(
+        "content/guide.md",
+        &page("Guide", "Updated after the stop."),
+    );
+    let Update::Done(patch) = live.update(&["content/guide.md".into()]) else {
+        panic!("the text edit was not applied in place");
+    };
+    let guide = patch
+        .files
+        .iter()
+        .find(|(path, _)| path == "guide/index.html")
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the page was rendered again");
+    assert!(guide.contains("Updated after the stop."), "{guide}");
+}
