@@ -743,10 +743,7 @@ fn a_stop_asked_for_after_a_build_ends_does_not_stop_later_updates() {
     let built = build(&Project::new(site.path()), &opts).expect("build");
     cancel.request();
     let mut live = built.live.expect("serve keeps the site");
-    site.write(
-        "content/guide.md",
-        &page("Guide", "Updated after the stop."),
-    );
+    site.write("content/guide.md", page("Guide", "Updated after the stop."));
     let Update::Done(patch) = live.update(&["content/guide.md".into()]) else {
         panic!("the text edit was not applied in place");
     };
