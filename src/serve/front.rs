@@ -241,16 +241,29 @@ fn admit(stream: TcpStream, front: &Arc<Front>) {
         .name("serve-conn".into())
         .stack_size(THREAD_STACK)
         .spawn(move || {
+            let _slot = Slot { front: &mine, id };
             serve_connection(&stream, id, &mine);
-            let mut registry = mine.registry();
-            registry.waiting.remove(&id);
-            registry.open -= 1;
         });
     if spawned.is_err() {
         let mut registry = front.registry();
         if let Some((_, stream)) = registry.waiting.remove(&id) {
             answer(&stream, 503, "Service Unavailable", "too many connections");
         }
+        registry.open -= 1;
+    }
+}
+
+/// A connection's place in the registry, given back when its thread ends,
+/// however it ends.
+struct Slot<'a> {
+    front: &'a Front,
+    id: u64,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut registry = self.front.registry();
+        registry.waiting.remove(&self.id);
         registry.open -= 1;
     }
 }

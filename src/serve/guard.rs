@@ -19,8 +19,23 @@ static PLACE: Mutex<Option<String>> = Mutex::new(None);
 
 /// Test seam: a rebuild whose change set names this file (relative to the
 /// site root, e.g. `content/boom.md`) panics on a build worker thread, as
-/// a bug in the build would. Never set it outside tests.
+/// a bug in the build would; a request for this path (e.g. `/boom/`)
+/// panics while it is answered. Never set it outside tests.
 pub const PANIC_VAR: &str = "ROLEBOOK_TEST_PANIC_ON";
+
+fn panic_trigger() -> Option<&'static std::ffi::OsStr> {
+    static TRIGGER: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
+    TRIGGER
+        .get_or_init(|| std::env::var_os(PANIC_VAR))
+        .as_deref()
+}
+
+/// See [`PANIC_VAR`].
+pub fn test_panic_request(path: &str) {
+    if panic_trigger().is_some_and(|t| t == path) {
+        panic!("test panic on a request for {path}");
+    }
+}
 
 /// A caught panic: its message and, when known, where in rolebook it was.
 #[derive(Debug)]
@@ -122,7 +137,7 @@ fn message_of(payload: &(dyn Any + Send)) -> String {
 /// See [`PANIC_VAR`].
 pub fn test_panic(changes: Option<&ChangeSet>) {
     let Some(changes) = changes else { return };
-    let Some(trigger) = std::env::var_os(PANIC_VAR) else {
+    let Some(trigger) = panic_trigger() else {
         return;
     };
     if changes.changes.keys().any(|p| p.as_os_str() == trigger) {

@@ -22,6 +22,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -108,7 +109,14 @@ impl Backend {
                 .name(format!("serve-http-{i}"))
                 .spawn(move || {
                     while let Ok(request) = server.recv() {
-                        handle(request, &me.state, me.loopback);
+                        // A bug in answering one request must not cost a
+                        // worker: tiny_http answers a dropped request 500.
+                        let answered = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            handle(request, &me.state, me.loopback);
+                        }));
+                        if answered.is_err() {
+                            eprintln!("serve: answering a request failed unexpectedly");
+                        }
                     }
                     // The accept thread stopped with an error.
                     me.restart();
@@ -161,6 +169,7 @@ pub fn spawn(
 fn handle(request: Request, state: &Arc<State>, loopback: bool) {
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or_default();
+    super::guard::test_panic_request(path);
     let get = matches!(request.method(), Method::Get | Method::Head);
     let host = request.headers().iter().find(|h| h.field.equiv("Host"));
     let reply = if loopback && host.is_some_and(|h| !is_loopback_host(h.value.as_str())) {
@@ -428,13 +437,28 @@ fn open_stream(request: Request, url: &str, state: &Arc<State>) {
     let spawned = std::thread::Builder::new()
         .name("serve-events".into())
         .spawn(move || {
-            let id = state.stream_opened();
+            let stream = OpenStream {
+                id: state.stream_opened(),
+                state: &state,
+            };
             let mut writer = request.into_writer();
-            let _ = stream_events(&mut *writer, since, &state, id);
-            state.stream_closed(id);
+            let _ = stream_events(&mut *writer, since, stream.state, stream.id);
         });
     if let Err(e) = spawned {
         eprintln!("cannot start a live-reload stream: {e}");
+    }
+}
+
+/// A live-reload stream's place in the pool, given back however its
+/// thread ends.
+struct OpenStream<'a> {
+    id: u64,
+    state: &'a State,
+}
+
+impl Drop for OpenStream<'_> {
+    fn drop(&mut self) {
+        self.state.stream_closed(self.id);
     }
 }
 

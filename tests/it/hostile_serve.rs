@@ -474,6 +474,38 @@ fn a_panicking_rebuild_keeps_the_last_good_site_and_shows_the_error() {
 }
 
 #[test]
+fn a_panic_while_answering_costs_no_worker() {
+    let s = Served::start(
+        Site::fixture("serve-basic"),
+        Start {
+            env: &[("ROLEBOOK_TEST_PANIC_ON", "/boom/")],
+            descriptors: None,
+        },
+    );
+    watchdog(&s, || {
+        // More panicking requests than the server has workers.
+        for _ in 0..12 {
+            match request(s.port, "/boom/") {
+                Ok(reply) => assert_eq!(reply.status, 500),
+                Err(e) => assert!(
+                    matches!(
+                        e.kind(),
+                        std::io::ErrorKind::Other
+                            | std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::UnexpectedEof
+                    ),
+                    "{e}"
+                ),
+            }
+        }
+        for _ in 0..8 {
+            assert_eq!(s.get("/guide/").status, 200);
+        }
+        assert!(s.alive());
+    });
+}
+
+#[test]
 fn a_real_panic_in_a_data_view_does_not_stop_serve() {
     // A number so large that the metrics trend once panicked drawing it.
     // Whether the build reports it or renders it, serve keeps answering.
