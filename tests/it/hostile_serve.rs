@@ -32,22 +32,30 @@ struct Start<'a> {
     env: &'a [(&'a str, &'a str)],
     /// Run under `ulimit -n` with this many descriptors (soft and hard).
     descriptors: Option<u32>,
+    /// Run under `ulimit -S -n` with this many (the soft limit only).
+    soft_descriptors: Option<u32>,
 }
 
 const PLAIN: Start<'static> = Start {
     env: &[],
     descriptors: None,
+    soft_descriptors: None,
 };
 
 impl Served {
     fn start(site: Site, how: Start<'_>) -> Served {
         let bin = env!("CARGO_BIN_EXE_rolebook");
-        let mut command = match how.descriptors {
-            Some(n) => {
+        let ulimit = match (how.descriptors, how.soft_descriptors) {
+            (Some(n), _) => Some(format!("ulimit -n {n}")),
+            (None, Some(n)) => Some(format!("ulimit -S -n {n}")),
+            (None, None) => None,
+        };
+        let mut command = match ulimit {
+            Some(ulimit) => {
                 let mut c = Command::new("sh");
                 c.args([
                     "-c",
-                    &format!("ulimit -n {n} && exec \"$0\" serve --port 0"),
+                    &format!("{ulimit} && exec \"$0\" serve --port 0"),
                     bin,
                 ]);
                 c
@@ -294,6 +302,7 @@ fn more_idle_connections_than_descriptors_do_not_stop_the_server() {
         Start {
             env: &[],
             descriptors: Some(256),
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
@@ -322,6 +331,39 @@ fn more_idle_connections_than_descriptors_do_not_stop_the_server() {
     });
 }
 
+/// The soft and hard limits on open files of process `pid`.
+fn open_file_limits(pid: &str) -> (u64, u64) {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("open files line");
+    let numbers: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn the_soft_descriptor_limit_is_raised_at_start() {
+    let (_, hard) = open_file_limits("self");
+    let s = Served::start(
+        Site::fixture("serve-basic"),
+        Start {
+            env: &[],
+            descriptors: None,
+            soft_descriptors: Some(256),
+        },
+    );
+    watchdog(&s, || {
+        let (soft, served_hard) = open_file_limits(&s.pid.to_string());
+        assert_eq!(served_hard, hard);
+        assert_eq!(soft, hard.min(8192), "the soft limit was not raised");
+        assert_eq!(s.get("/").status, 200);
+    });
+}
+
 #[test]
 fn slow_and_idle_clients_are_cut_off_after_the_timeout() {
     let s = Served::start(
@@ -329,6 +371,7 @@ fn slow_and_idle_clients_are_cut_off_after_the_timeout() {
         Start {
             env: &[("ROLEBOOK_SERVE_TIMEOUT_MS", "1000")],
             descriptors: None,
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
@@ -415,6 +458,7 @@ fn a_panicking_rebuild_keeps_the_last_good_site_and_shows_the_error() {
         Start {
             env: &[("ROLEBOOK_TEST_PANIC_ON", "content/boom.md")],
             descriptors: None,
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
@@ -480,6 +524,7 @@ fn a_panic_while_answering_costs_no_worker() {
         Start {
             env: &[("ROLEBOOK_TEST_PANIC_ON", "/boom/")],
             descriptors: None,
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
@@ -545,6 +590,7 @@ fn a_newer_edit_cuts_a_slow_rebuild_short() {
         Start {
             env: &[("ROLEBOOK_TEST_PAGE_DELAY_MS", "500")],
             descriptors: None,
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
@@ -620,6 +666,7 @@ fn more_live_reload_clients_than_the_pool_all_get_the_reload() {
         Start {
             env: &[],
             descriptors: Some(1024),
+            soft_descriptors: None,
         },
     );
     watchdog(&s, || {
