@@ -124,7 +124,10 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
             break;
         };
         if !rebuilds.send(changes) {
-            break;
+            return Err(Diagnostics::from(crate::error::Diagnostic::error(
+                crate::error::Kind::Io,
+                "the rebuild thread stopped unexpectedly; restart `rolebook serve`",
+            )));
         }
     }
     Ok(())
@@ -441,6 +444,8 @@ impl Session {
     /// have left half done, the kept build and the Markdown cache, is
     /// dropped so the next change makes a full build.
     fn panicked(&mut self, panic: &guard::Panic, changes: Option<&ChangeSet>) {
+        // An update may have been published before the panic.
+        self.generation = self.generation.max(self.state.snapshot().generation);
         self.live = None;
         self.pending.clear();
         self.base.cache = Some(Arc::new(crate::site::cache::RenderCache::new()));
