@@ -5,8 +5,11 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
+mod handbook;
 mod hostile_serve;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
