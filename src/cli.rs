@@ -188,7 +188,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 live_reload: false,
                 relative_links: relative_links.then_some(true),
                 target: crate::site::Target::Folder(output),
-                cache: None,
+                ..BuildOptions::default()
             };
             let mut built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);

@@ -2,8 +2,11 @@
 //! too big to hold (see `output::ON_DISK_FROM`) are read from disk, each
 //! one a file the build found, checked again when it is sent.
 //!
-//! A few worker threads pull requests from tiny_http; an event stream gets a
-//! thread of its own (capped), so held-open streams never block pages.
+//! The public socket belongs to `front`, which bounds connections and
+//! request sizes and hands each complete request to tiny_http on a private
+//! loopback port ([`Backend`]). A few worker threads pull requests from
+//! tiny_http; an event stream gets a thread of its own (a bounded pool,
+//! see [`State::stream_opened`]), so held-open streams never block pages.
 //! Request paths are percent-decoded once and must be plain relative paths:
 //! `..` and `.` segments, backslashes, NUL bytes, empty segments and bad
 //! escapes are refused with 400 before any lookup; everything else is looked
@@ -21,24 +24,27 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::Arc;
-use std::time::Duration;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tiny_http::{Method, Request, Server};
 
+use super::front;
 use super::livereload::{self, EVENTS_PATH, RESERVED_PREFIX, STATUS_PATH};
 use super::state::State;
 use crate::error::{Diagnostic, Kind};
 
 const WORKERS: usize = 4;
-/// Open live-reload streams allowed at once (each holds a thread).
-const MAX_STREAMS: usize = 64;
+/// Open live-reload streams kept at once (each holds a thread and a
+/// connection); a newer one closes the oldest, whose page reconnects.
+pub const MAX_STREAMS: usize = 64;
 /// A comment line on idle streams, so closed connections are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// Listens on `bind:port`; port 0 picks a free one.
-pub fn bind(bind: &str, port: u16) -> Result<(Server, SocketAddr), Diagnostic> {
+pub fn bind(bind: &str, port: u16) -> Result<(TcpListener, SocketAddr), Diagnostic> {
     let shown = if bind.contains(':') {
         format!("[{bind}]:{port}")
     } else {
@@ -68,35 +74,104 @@ pub fn bind(bind: &str, port: u16) -> Result<(Server, SocketAddr), Diagnostic> {
         }
     })?;
     let addr = listener.local_addr().map_err(|e| cannot(e.to_string()))?;
-    let server = Server::from_listener(listener, None).map_err(|e| cannot(e.to_string()))?;
-    Ok((server, addr))
+    Ok((listener, addr))
 }
 
-/// Starts the worker threads; they run until the process ends. `loopback`
-/// says the server listens on a loopback address only: it then answers only
-/// requests whose `Host` is a loopback name, so a web page elsewhere cannot
-/// read the site through DNS rebinding.
-pub fn spawn(server: Server, state: Arc<State>, loopback: bool) {
-    let server = Arc::new(server);
-    for i in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("serve-http-{i}"))
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &state, loopback);
-                }
-            });
-        if let Err(e) = spawned {
-            eprintln!("cannot start an HTTP worker: {e}");
+/// tiny_http on a private loopback port, behind the front door
+/// (`front`), which alone connects to it.
+pub struct Backend {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: Arc<State>,
+    loopback: bool,
+    restarts: Mutex<(usize, Option<Instant>)>,
+}
+
+/// A stopped tiny_http is started again at most this often, this many times.
+const RESTART_GAP: Duration = Duration::from_secs(10);
+const MAX_RESTARTS: usize = 32;
+
+impl Backend {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts a tiny_http server on the private listener, with its
+    /// workers. A server whose accept thread stopped is left as it is
+    /// (its workers idle); the new one takes the connections.
+    fn start_server(self: &Arc<Self>) -> std::io::Result<()> {
+        let listener = self.listener.try_clone()?;
+        let server = Server::from_listener(listener, None)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let server = Arc::new(server);
+        for i in 0..WORKERS {
+            let server = server.clone();
+            let me = self.clone();
+            std::thread::Builder::new()
+                .name(format!("serve-http-{i}"))
+                .spawn(move || {
+                    while let Ok(request) = server.recv() {
+                        // A bug in answering one request must not cost a
+                        // worker: tiny_http answers a dropped request 500.
+                        let answered = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            handle(request, &me.state, me.loopback);
+                        }));
+                        if answered.is_err() {
+                            eprintln!("serve: answering a request failed unexpectedly");
+                        }
+                    }
+                    // The accept thread stopped with an error.
+                    me.restart();
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Starts a new tiny_http server when one seems to have stopped,
+    /// unless one was started a moment ago.
+    pub fn restart(self: &Arc<Self>) {
+        let mut restarts = self.restarts.lock().unwrap_or_else(PoisonError::into_inner);
+        let (count, last) = &mut *restarts;
+        if *count >= MAX_RESTARTS || last.is_some_and(|t| t.elapsed() < RESTART_GAP) {
+            return;
+        }
+        *count += 1;
+        *last = Some(Instant::now());
+        drop(restarts);
+        if let Err(e) = self.start_server() {
+            eprintln!("serve: cannot restart the HTTP server: {e}");
         }
     }
+}
+
+/// Serves `listener` until the process ends. `loopback` says the server
+/// listens on a loopback address only: it then answers only requests whose
+/// `Host` is a loopback name, so a web page elsewhere cannot read the site
+/// through DNS rebinding.
+pub fn spawn(
+    listener: TcpListener,
+    state: Arc<State>,
+    loopback: bool,
+    limits: front::Limits,
+) -> std::io::Result<()> {
+    let private = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .or_else(|_| TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)))?;
+    let backend = Arc::new(Backend {
+        addr: private.local_addr()?,
+        listener: private,
+        state,
+        loopback,
+        restarts: Mutex::new((0, None)),
+    });
+    backend.start_server()?;
+    front::spawn(listener, backend, limits);
+    Ok(())
 }
 
 fn handle(request: Request, state: &Arc<State>, loopback: bool) {
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or_default();
+    super::guard::test_panic_request(path);
     let get = matches!(request.method(), Method::Get | Method::Head);
     let host = request.headers().iter().find(|h| h.field.equiv("Host"));
     let reply = if loopback && host.is_some_and(|h| !is_loopback_host(h.value.as_str())) {
@@ -115,6 +190,7 @@ fn handle(request: Request, state: &Arc<State>, loopback: bool) {
             "generation": snap.generation,
             "error": snap.error.as_deref(),
             "building": building,
+            "streams": state.open_streams(),
         });
         Reply::new(200, body.to_string().into_bytes(), "application/json")
     } else if path.starts_with(RESERVED_PREFIX) {
@@ -368,32 +444,55 @@ fn not_built(error: Option<&str>) -> Reply {
     Reply::new(500, page.into_bytes(), "text/html; charset=utf-8")
 }
 
-/// Holds the connection open and writes events as builds finish.
+/// Holds the connection open and writes events as builds finish. An
+/// EventSource that reconnects by itself names the last event it saw in
+/// `Last-Event-ID`, which wins over the `since` of its URL.
 fn open_stream(request: Request, url: &str, state: &Arc<State>) {
-    if !state.stream_opened(MAX_STREAMS) {
-        Reply::text(503, "too many live-reload connections")
-            .with("Retry-After", "5")
-            .send(request);
-        return;
-    }
-    let since = url
-        .split_once("since=")
-        .and_then(|(_, v)| v.split('&').next())
-        .and_then(|v| v.parse::<u64>().ok());
+    let last_event = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Last-Event-ID"))
+        .and_then(|h| h.value.as_str().trim().parse::<u64>().ok());
+    let since = last_event.or_else(|| {
+        url.split_once("since=")
+            .and_then(|(_, v)| v.split('&').next())
+            .and_then(|v| v.parse::<u64>().ok())
+    });
     let state = state.clone();
     let spawned = std::thread::Builder::new()
         .name("serve-events".into())
         .spawn(move || {
+            let stream = OpenStream {
+                id: state.stream_opened(),
+                state: &state,
+            };
             let mut writer = request.into_writer();
-            let _ = stream_events(&mut *writer, since, &state);
-            state.stream_closed();
+            let _ = stream_events(&mut *writer, since, stream.state, stream.id);
         });
     if let Err(e) = spawned {
         eprintln!("cannot start a live-reload stream: {e}");
     }
 }
 
-fn stream_events(writer: &mut dyn Write, since: Option<u64>, state: &State) -> std::io::Result<()> {
+/// A live-reload stream's place in the pool, given back however its
+/// thread ends.
+struct OpenStream<'a> {
+    id: u64,
+    state: &'a State,
+}
+
+impl Drop for OpenStream<'_> {
+    fn drop(&mut self) {
+        self.state.stream_closed(self.id);
+    }
+}
+
+fn stream_events(
+    writer: &mut dyn Write,
+    since: Option<u64>,
+    state: &State,
+    id: u64,
+) -> std::io::Result<()> {
     writer.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
           Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n",
@@ -401,8 +500,8 @@ fn stream_events(writer: &mut dyn Write, since: Option<u64>, state: &State) -> s
     let (text, mut seq) = state.greeting(since);
     writer.write_all(text.as_bytes())?;
     writer.flush()?;
-    loop {
-        let (text, next) = state.wait_events(seq, KEEPALIVE);
+    // `None`: closed to make room for a newer stream; the page reconnects.
+    while let Some((text, next)) = state.wait_events(seq, KEEPALIVE, id) {
         seq = next;
         let text = if text.is_empty() {
             ": keepalive\n\n".to_string()
@@ -412,6 +511,7 @@ fn stream_events(writer: &mut dyn Write, since: Option<u64>, state: &State) -> s
         writer.write_all(text.as_bytes())?;
         writer.flush()?;
     }
+    Ok(())
 }
 
 /// The content type of an output file, by extension.

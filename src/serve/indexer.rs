@@ -44,10 +44,17 @@ fn run(queue: &Receiver<Job>, state: &State) {
             job = newer;
         }
         let (generation, docs) = job;
-        let files = match &pool {
+        // Nothing the job touched outlives it but the pool, which stays sound.
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
             Some(pool) => pool.install(|| search::build_index(&docs)),
             None => search::build_index(&docs),
-        };
-        state.publish_search(files, generation);
+        }));
+        match made {
+            Ok(files) => {
+                state.publish_search(files, generation);
+            }
+            // The pages are served; only the index of this update is missing.
+            Err(_) => eprintln!("serve: making the search index failed unexpectedly"),
+        }
     }
 }

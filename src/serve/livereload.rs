@@ -17,7 +17,10 @@
 //!
 //! A hidden tab closes its connection (browsers allow about six per host) and
 //! reopens it when shown again, with the generation it last saw, so the
-//! server can replay what it missed.
+//! server can replay what it missed. `reload` and `css` events carry that
+//! generation as their `id`: a stream the server closes to make room for a
+//! newer one (see `State::stream_opened`) is reopened by the EventSource
+//! itself, which sends it back as `Last-Event-ID`.
 
 use serde_json::json;
 
@@ -37,19 +40,26 @@ pub fn event(name: &str, data: &serde_json::Value) -> String {
     format!("event: {name}\ndata: {data}\n\n")
 }
 
+/// An event that ends build `generation`: its id is the generation, which
+/// an EventSource sends back as `Last-Event-ID` when it reconnects.
+fn build_event(name: &str, generation: u64, data: &serde_json::Value) -> String {
+    format!("event: {name}\ndata: {data}\nid: {generation}\n\n")
+}
+
 pub fn reload_event(generation: u64, changed: &Changed) -> String {
     let changed = match changed {
         Changed::All => json!("all"),
         Changed::Paths(paths) => json!(paths),
     };
-    event(
+    build_event(
         "reload",
+        generation,
         &json!({ "generation": generation, "changed": changed }),
     )
 }
 
 pub fn css_event(generation: u64) -> String {
-    event("css", &json!({ "generation": generation }))
+    build_event("css", generation, &json!({ "generation": generation }))
 }
 
 pub fn failed_event(message: &str) -> String {
@@ -158,7 +168,7 @@ mod tests {
         let r = reload_event(3, &Changed::Paths(vec!["/a/".into()]));
         assert_eq!(
             r,
-            "event: reload\ndata: {\"changed\":[\"/a/\"],\"generation\":3}\n\n"
+            "event: reload\ndata: {\"changed\":[\"/a/\"],\"generation\":3}\nid: 3\n\n"
         );
     }
 }

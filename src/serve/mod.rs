@@ -1,19 +1,24 @@
 //! `rolebook serve`: build, serve from memory, watch, rebuild, reload.
 //!
-//! Owns the dev server loop: the first build, the HTTP server (`http`), the
+//! Owns the dev server loop: the first build, the HTTP server (`front`,
+//! which bounds connections, and `http`), the
 //! watcher and its change classifier (`watch`), the shared state requests
 //! answer from (`state`) and the live-reload script and events
 //! (`livereload`). It does not build anything itself: an edit to the text
 //! of existing pages is applied to the kept build by [`site::live`], and
 //! anything else is a [`site::build`] in memory; either is swapped in only
 //! when it succeeds, and the search index after an update is made by
-//! `indexer`. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
+//! `indexer`. Builds run on a rebuild thread of their own, under a guard
+//! that turns a panic into a build error (`guard`); a change that arrives
+//! during a full build cuts it short. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
 //! never leave a half-written output folder.
 //!
 //! The site is served at the root of `http://BIND:PORT/` whatever the path
 //! of its `base_url`: serve builds with `base_url` overridden to that
 //! address, as Zola does, so links work locally.
 
+mod front;
+mod guard;
 mod http;
 mod indexer;
 pub mod livereload;
@@ -23,12 +28,14 @@ pub mod watch;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::cli::Printer;
 use crate::error::Diagnostics;
+use crate::site::cancel::Cancel;
 use crate::site::live::{Live, Update};
 use crate::site::{self, BuildOptions, Built, Project};
 use livereload::Changed;
@@ -44,6 +51,13 @@ pub struct ServeOptions {
     pub poll: bool,
 }
 
+/// Stack of the rebuild thread and of the build's worker threads: deep
+/// enough that the build's own depth limits (nested data, includes,
+/// shortcodes) stop a runaway input long before the stack would.
+const BUILD_STACK: usize = 64 * 1024 * 1024;
+/// Builds cut short in a row before one is let run to its end.
+const MAX_CUT_SHORT: u32 = 3;
+
 pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<(), Diagnostics> {
     let root = std::fs::canonicalize(&project.root)
         .map_err(|e| Diagnostics::from(crate::error::io_error(&project.root, &e)))?;
@@ -52,10 +66,19 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         // Not a site folder: fail with the message a build gives.
         site::load_config(&project, &BuildOptions::default())?;
     }
-    let (server, addr) = http::bind(&opts.bind, opts.port)?;
+    let (listener, addr) = http::bind(&opts.bind, opts.port)?;
     let url = local_url(addr);
     let mut watcher = SiteWatcher::new(&root, opts.poll)?;
-    let state = Arc::new(State::default());
+    let limits = front::Limits::from_environment();
+    let state = Arc::new(State::new(
+        http::MAX_STREAMS.min(limits.max_connections / 2),
+    ));
+    guard::install_panic_hook();
+    // Fails only when a pool already exists, whose threads then serve.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(BUILD_STACK)
+        .thread_name(|i| format!("{}{i}", guard::WORKER_THREAD_PREFIX))
+        .build_global();
     let base = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
@@ -64,10 +87,18 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         target: crate::site::Target::Memory,
         // Markdown of unchanged pages is reused from one rebuild to the next.
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
+        cancel: Cancel::default(),
     };
-    let mut session = Session::new(project, base, state.clone(), printer);
-    let first = session.rebuild(None);
-    http::spawn(server, state, addr.ip().is_loopback());
+    let session = Session::new(project, base, state.clone(), printer);
+    let output_dir = session.output_dir.clone();
+    let rebuilds = Rebuilds::start(session)?;
+    let first = rebuilds.first.recv().ok().flatten();
+    http::spawn(listener, state, addr.ip().is_loopback(), limits).map_err(|e| {
+        Diagnostics::from(crate::error::Diagnostic::error(
+            crate::error::Kind::Io,
+            format!("cannot start the HTTP server: {e}"),
+        ))
+    })?;
     match first {
         Some((title, pages, millis)) => printer.info(&format!(
             "Serving {title} at {url} (built {pages} pages in {millis} ms). Press Ctrl-C to stop."
@@ -84,10 +115,113 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
     if opts.open {
         open_browser(&url);
     }
-    while let Some(changes) = watcher.next_batch(&session.output_dir) {
-        session.rebuild(Some(&changes));
+    loop {
+        let dir = output_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(changes) = watcher.next_batch(&dir) else {
+            break;
+        };
+        if !rebuilds.send(changes) {
+            return Err(Diagnostics::from(crate::error::Diagnostic::error(
+                crate::error::Kind::Io,
+                "the rebuild thread stopped unexpectedly; restart `rolebook serve`",
+            )));
+        }
     }
     Ok(())
+}
+
+/// The rebuild thread and how to reach it: change sets go in, and the
+/// build they interrupt is cut short.
+struct Rebuilds {
+    changes: Sender<ChangeSet>,
+    /// The cancellation value of the build running now.
+    running: Arc<Mutex<Cancel>>,
+    /// The outcome of the first build.
+    first: Receiver<Option<(String, usize, u128)>>,
+}
+
+impl Rebuilds {
+    fn start(mut session: Session) -> Result<Rebuilds, Diagnostics> {
+        let (changes, queue) = channel::<ChangeSet>();
+        let (first_tx, first) = channel();
+        let running = Arc::new(Mutex::new(Cancel::default()));
+        let shared = running.clone();
+        std::thread::Builder::new()
+            .name(guard::REBUILD_THREAD.into())
+            .stack_size(BUILD_STACK)
+            .spawn(move || {
+                let outcome = session.rebuild(None, Cancel::default());
+                let _ = first_tx.send(match outcome {
+                    Outcome::Done(done) => done,
+                    Outcome::Cancelled => None,
+                });
+                rebuild_loop(&mut session, &queue, &shared);
+            })
+            .map_err(|e| {
+                Diagnostics::from(crate::error::Diagnostic::error(
+                    crate::error::Kind::Io,
+                    format!("cannot start the rebuild thread: {e}"),
+                ))
+            })?;
+        Ok(Rebuilds {
+            changes,
+            running,
+            first,
+        })
+    }
+
+    /// Queues `changes` and cuts short the build running now, which the
+    /// rebuild thread then starts again with every change since the last
+    /// good build. False when the rebuild thread has stopped.
+    fn send(&self, changes: ChangeSet) -> bool {
+        let sent = self.changes.send(changes).is_ok();
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .request();
+        sent
+    }
+}
+
+/// Takes change sets until the watcher stops; a burst that arrives while
+/// a build runs is merged with the change set of that build, which is
+/// cut short and started again.
+fn rebuild_loop(session: &mut Session, queue: &Receiver<ChangeSet>, running: &Mutex<Cancel>) {
+    let mut unfinished: Option<ChangeSet> = None;
+    let mut cut_short = 0;
+    loop {
+        let mut changes = match unfinished.take() {
+            Some(changes) => changes,
+            None => match queue.recv() {
+                Ok(changes) => changes,
+                Err(_) => return,
+            },
+        };
+        // Edits that never stop (a tool writing a file every moment) would
+        // cut every build short: after a few, one runs to its end.
+        let cancel = if cut_short < MAX_CUT_SHORT {
+            Cancel::new()
+        } else {
+            Cancel::default()
+        };
+        *running.lock().unwrap_or_else(PoisonError::into_inner) = cancel.clone();
+        while let Ok(more) = queue.try_recv() {
+            changes.merge(more);
+        }
+        if let Outcome::Cancelled = session.rebuild(Some(&changes), cancel) {
+            session.printer.info(&format!(
+                "Cut short the rebuild after {}: a newer change came in",
+                changes.describe()
+            ));
+            unfinished = Some(changes);
+            cut_short += 1;
+        } else {
+            cut_short = 0;
+        }
+    }
 }
 
 /// The address to show and to build links with: a wildcard bind is
@@ -109,8 +243,9 @@ struct Session {
     state: Arc<State>,
     printer: Printer,
     generation: u64,
-    /// The output folder relative to the root, never watched.
-    output_dir: PathBuf,
+    /// The output folder relative to the root, never watched; read by
+    /// the watcher on its own thread.
+    output_dir: Arc<Mutex<PathBuf>>,
     warnings: Diagnostics,
     /// The last good build, updated in place when only page text changes.
     live: Option<Live>,
@@ -128,7 +263,7 @@ impl Session {
             state: state.clone(),
             printer,
             generation: 0,
-            output_dir: PathBuf::from("public"),
+            output_dir: Arc::new(Mutex::new(PathBuf::from("public"))),
             warnings: Diagnostics::new(),
             live: None,
             pending: BTreeSet::new(),
@@ -136,33 +271,51 @@ impl Session {
         }
     }
 
-    /// Builds the site and swaps the result in; tells the browsers. Returns
-    /// the title, page count and time of a successful build.
-    fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
+    /// Builds the site and swaps the result in; tells the browsers. A
+    /// panic anywhere in the rebuild is caught and shown like a build
+    /// error; the last good site stays served.
+    fn rebuild(&mut self, changes: Option<&ChangeSet>, cancel: Cancel) -> Outcome {
+        let start = Instant::now();
+        self.base.cancel = cancel;
         self.state.building.store(true, Ordering::Relaxed);
-        let result = self.rebuild_inner(changes);
+        let result = guard::catch(|| {
+            guard::test_panic(changes);
+            self.rebuild_inner(changes, start)
+        });
         self.state.building.store(false, Ordering::Relaxed);
-        result
+        match result {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                self.panicked(&panic, changes);
+                Outcome::Done(None)
+            }
+        }
     }
 
     /// The rebuild itself; [`Session::rebuild`] marks it as running.
-    fn rebuild_inner(&mut self, changes: Option<&ChangeSet>) -> Option<(String, usize, u128)> {
-        let start = Instant::now();
+    fn rebuild_inner(&mut self, changes: Option<&ChangeSet>, start: Instant) -> Outcome {
         if let Some(changes) = changes
             && !changes.rescan
             && self.update(changes, start)
         {
-            return None;
+            return Outcome::Done(None);
+        }
+        let generation = self.generation + 1;
+        let result = site::build(&self.project, &self.base);
+        if result.is_err() && self.base.cancel.requested() {
+            // The next build starts from the files as they are then.
+            self.live = None;
+            self.pending.clear();
+            return Outcome::Cancelled;
         }
         self.pending.clear();
-        let generation = self.generation + 1;
-        let built = match site::build(&self.project, &self.base) {
+        let built = match result {
             Ok(built) => built,
             Err(diags) => {
                 // Later updates must start from a build of the files as they are.
                 self.live = None;
                 self.failed(&diags, changes, start);
-                return None;
+                return Outcome::Done(None);
             }
         };
         let Built {
@@ -174,7 +327,11 @@ impl Session {
             ..
         } = built;
         self.live = live;
-        self.output_dir = relative_output_dir(&self.project, &self.project.output_dir(&config));
+        *self
+            .output_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) =
+            relative_output_dir(&self.project, &self.project.output_dir(&config));
         let css_only = changes.is_some_and(ChangeSet::is_css_only);
         let changed = if self.generation == 0 {
             Changed::All
@@ -211,7 +368,7 @@ impl Session {
                 start.elapsed().as_millis()
             ));
         }
-        Some((config.title, stats.pages, stats.millis))
+        Outcome::Done(Some((config.title, stats.pages, stats.millis)))
     }
 
     /// Applies changes that only edit the text of pages to the last good
@@ -281,6 +438,42 @@ impl Session {
         self.warnings = Diagnostics::new();
         self.state.publish_failure(diags.render(false));
     }
+
+    /// A rebuild panicked: nothing it made is kept (serve writes nothing to
+    /// disk, and the output is swapped in only at the end), and what it may
+    /// have left half done, the kept build and the Markdown cache, is
+    /// dropped so the next change makes a full build.
+    fn panicked(&mut self, panic: &guard::Panic, changes: Option<&ChangeSet>) {
+        // An update may have been published before the panic.
+        self.generation = self.generation.max(self.state.snapshot().generation);
+        self.live = None;
+        self.pending.clear();
+        self.base.cache = Some(Arc::new(crate::site::cache::RenderCache::new()));
+        self.warnings = Diagnostics::new();
+        let message = panic.describe(changes.map(ChangeSet::describe));
+        eprintln!("{message}\n");
+        eprintln!(
+            "Build failed{}: rolebook stopped unexpectedly; {}",
+            changes
+                .map(|c| format!(" after {}", c.describe()))
+                .unwrap_or_default(),
+            if self.generation == 0 {
+                "fix it and the site appears"
+            } else {
+                "still serving the last good build"
+            }
+        );
+        self.state.publish_failure(message);
+    }
+}
+
+/// How a rebuild ended.
+enum Outcome {
+    /// Finished, well or not: the title, page count and time of a
+    /// successful full build.
+    Done(Option<(String, usize, u128)>),
+    /// Cut short by a newer change.
+    Cancelled,
 }
 
 /// `output_dir` as a path under the root without `.` parts, for the

@@ -7,8 +7,8 @@
 //! no request ever waits for a build. Event-stream threads sleep on a condvar
 //! and wake when an event is published.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -26,8 +26,8 @@ const MAX_LISTED: usize = 500;
 pub struct State {
     inner: Mutex<Inner>,
     wake: Condvar,
-    /// Open event streams, to cap them.
-    pub streams: AtomicUsize,
+    /// Live-reload streams kept open at once; see [`State::stream_opened`].
+    max_streams: usize,
     /// True while a rebuild runs; shown by the status endpoint.
     pub building: AtomicBool,
 }
@@ -41,6 +41,11 @@ struct Inner {
     /// Bumped by every published event.
     seq: u64,
     log: VecDeque<Entry>,
+    /// Open live-reload streams, oldest first.
+    streams: VecDeque<u64>,
+    next_stream: u64,
+    /// Streams told to close to make room for newer ones.
+    evicted: BTreeSet<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +66,13 @@ pub struct Snapshot {
 
 impl Default for State {
     fn default() -> Self {
+        State::new(64)
+    }
+}
+
+impl State {
+    /// A state that keeps at most `max_streams` live-reload streams open.
+    pub fn new(max_streams: usize) -> Self {
         State {
             inner: Mutex::new(Inner {
                 output: Arc::new(Output::new()),
@@ -68,15 +80,16 @@ impl Default for State {
                 error: None,
                 seq: 0,
                 log: VecDeque::new(),
+                streams: VecDeque::new(),
+                next_stream: 0,
+                evicted: BTreeSet::new(),
             }),
             wake: Condvar::new(),
-            streams: AtomicUsize::new(0),
+            max_streams: max_streams.max(1),
             building: AtomicBool::new(false),
         }
     }
-}
 
-impl State {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -198,14 +211,20 @@ impl State {
         (text, inner.seq)
     }
 
-    /// Waits up to `timeout` for events after `seq`. Returns their text (empty
-    /// on timeout) and the new sequence number.
-    pub fn wait_events(&self, seq: u64, timeout: Duration) -> (String, u64) {
+    /// Waits up to `timeout` for events after `seq` for stream `stream`.
+    /// Returns their text (empty on timeout) and the new sequence number;
+    /// `None` when the stream was told to close to make room.
+    pub fn wait_events(&self, seq: u64, timeout: Duration, stream: u64) -> Option<(String, u64)> {
         let inner = self.lock();
         let (inner, _) = self
             .wake
-            .wait_timeout_while(inner, timeout, |i| i.seq == seq)
+            .wait_timeout_while(inner, timeout, |i| {
+                i.seq == seq && !i.evicted.contains(&stream)
+            })
             .unwrap_or_else(PoisonError::into_inner);
+        if inner.evicted.contains(&stream) {
+            return None;
+        }
         let oldest = inner.log.front().map_or(inner.seq + 1, |e| e.seq);
         let text = if oldest > seq + 1 {
             // Fell behind the log: start over.
@@ -218,19 +237,42 @@ impl State {
                 .map(|e| &*e.text)
                 .collect()
         };
-        (text, inner.seq)
+        Some((text, inner.seq))
     }
 
-    pub fn stream_opened(&self, max: usize) -> bool {
-        self.streams
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < max).then_some(n + 1)
-            })
-            .is_ok()
+    /// Registers a live-reload stream and returns its id. When more than
+    /// the limit are open, the oldest is told to close: its page's
+    /// EventSource reconnects a second later with the id of the last event
+    /// it saw and is sent what it missed, so no page stays without live
+    /// reload and none misses a build.
+    pub fn stream_opened(&self) -> u64 {
+        let mut inner = self.lock();
+        let id = inner.next_stream;
+        inner.next_stream += 1;
+        inner.streams.push_back(id);
+        let mut evicted = false;
+        while inner.streams.len() > self.max_streams {
+            if let Some(oldest) = inner.streams.pop_front() {
+                inner.evicted.insert(oldest);
+                evicted = true;
+            }
+        }
+        drop(inner);
+        if evicted {
+            self.wake.notify_all();
+        }
+        id
     }
 
-    pub fn stream_closed(&self) {
-        self.streams.fetch_sub(1, Ordering::SeqCst);
+    pub fn stream_closed(&self, stream: u64) {
+        let mut inner = self.lock();
+        inner.streams.retain(|s| *s != stream);
+        inner.evicted.remove(&stream);
+    }
+
+    /// Open live-reload streams.
+    pub fn open_streams(&self) -> usize {
+        self.lock().streams.len()
     }
 }
 
@@ -354,7 +396,26 @@ mod tests {
         );
         state.publish_failure("content/a.md:2: error: bad".into());
         assert!(state.greeting(Some(3)).0.starts_with("event: failed"));
-        let (text, _) = state.wait_events(3, Duration::from_millis(1));
+        let stream = state.stream_opened();
+        let (text, _) = state
+            .wait_events(3, Duration::from_millis(1), stream)
+            .expect("not evicted");
         assert!(text.starts_with("event: failed"), "{text}");
+    }
+
+    #[test]
+    fn a_full_stream_pool_closes_its_oldest_stream() {
+        let state = State::new(2);
+        let first = state.stream_opened();
+        let second = state.stream_opened();
+        assert!(state.wait_events(0, Duration::ZERO, first).is_some());
+        let third = state.stream_opened();
+        assert_eq!(state.wait_events(0, Duration::from_secs(5), first), None);
+        assert!(state.wait_events(0, Duration::ZERO, second).is_some());
+        assert!(state.wait_events(0, Duration::ZERO, third).is_some());
+        assert_eq!(state.open_streams(), 2);
+        state.stream_closed(first);
+        state.stream_closed(second);
+        assert_eq!(state.open_streams(), 1);
     }
 }

@@ -59,6 +59,12 @@ impl ChangeSet {
         self.changes.is_empty() && !self.rescan
     }
 
+    /// Adds the changes of a later burst.
+    pub fn merge(&mut self, later: ChangeSet) {
+        self.changes.extend(later.changes);
+        self.rescan |= later.rescan;
+    }
+
     /// Only stylesheets under `static/` or a theme's `static/` changed:
     /// the browser can swap them without a reload.
     pub fn is_css_only(&self) -> bool {

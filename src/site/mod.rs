@@ -5,6 +5,7 @@
 //! a stage whose input is broken stops the build before anything is written.
 
 pub mod cache;
+pub mod cancel;
 mod extras;
 pub mod live;
 pub mod render;
@@ -71,6 +72,8 @@ pub struct BuildOptions {
     pub target: Target,
     /// Rendered Markdown kept between builds (serve).
     pub cache: Option<Arc<cache::RenderCache>>,
+    /// Set by serve when a newer edit makes this build's result useless.
+    pub cancel: cancel::Cancel,
 }
 
 /// Where a build's files go.
@@ -194,8 +197,12 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         &config,
         opts.cache.as_deref(),
         env,
+        &opts.cancel,
         &mut diags,
     );
+    let Some(rendered) = rendered else {
+        return Err(cancelled());
+    };
     lap.mark("markdown");
     check_anchors(&content, &rendered, &mut diags);
     if diags.has_errors() {
@@ -262,6 +269,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         },
     );
     lap.mark("pages and search");
+    if opts.cancel.requested() {
+        return Err(cancelled());
+    }
     site.render_data_pages(&mut output, &mut diags);
     site.render_taxonomies(&mut output, &mut diags);
     lap.mark("taxonomies");
@@ -291,6 +301,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let warnings = finish(diags);
     let config = site.config.clone();
     let live = if opts.live_reload {
+        // Later updates of the kept site are never cut short.
+        site.cancel = cancel::Cancel::default();
         let kept = live::Kept {
             sitemap_others: site.sitemap_others(&output),
             static_hashes,
@@ -317,6 +329,14 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         warnings,
         stats,
     })
+}
+
+/// What a cut-short build returns; serve, which asked for it, drops it.
+fn cancelled() -> Diagnostics {
+    Diagnostics::from(Diagnostic::error(
+        Kind::Io,
+        "the build was cut short by a newer change",
+    ))
 }
 
 fn finish(mut diags: Diagnostics) -> Diagnostics {
@@ -416,12 +436,13 @@ fn render_markdown(
     config: &SiteConfig,
     cache: Option<&cache::RenderCache>,
     env: u64,
+    cancel: &cancel::Cancel,
     diags: &mut Diagnostics,
-) -> Vec<RenderedPage> {
+) -> Option<Vec<RenderedPage>> {
     let data_hash = data_hash(content);
     let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(u64, RenderedPage, Diagnostics)> = content
+    let results: Option<Vec<(u64, RenderedPage, Diagnostics)>> = content
         .pages
         .par_iter()
         .map(|page| {
@@ -429,13 +450,23 @@ fn render_markdown(
             if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
                 && *hash == text_hash
             {
-                return (text_hash, rendered.clone(), d.clone());
+                return Some((text_hash, rendered.clone(), d.clone()));
+            }
+            if cancel.before_page() {
+                return None;
             }
             fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let (rendered, d) = render::render_page(page, content, data, templates, urls, config);
-            (text_hash, rendered, d)
+            Some((text_hash, rendered, d))
         })
         .collect();
+    let Some(results) = results else {
+        // Cut short: what was cached stays for the next build.
+        if let Some(cache) = cache {
+            cache.store((env, data_hash), previous, 0);
+        }
+        return None;
+    };
     let mut kept = HashMap::new();
     let mut out = Vec::with_capacity(results.len());
     for ((hash, rendered, d), page) in results.into_iter().zip(&content.pages) {
@@ -448,7 +479,7 @@ fn render_markdown(
     if let Some(cache) = cache {
         cache.store((env, data_hash), kept, fresh.into_inner());
     }
-    out
+    Some(out)
 }
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's
@@ -496,6 +527,8 @@ pub struct Site {
     pub order: Vec<PageId>,
     pub base_context: Context,
     pub live_reload: bool,
+    /// Checked between chunks of pages.
+    pub cancel: cancel::Cancel,
     pub full_nav: bool,
     /// The theme's `sidebar.html`, rendered once per open branch.
     pub sidebars: HashMap<PageId, String>,
@@ -571,6 +604,7 @@ impl Site {
             order,
             base_context,
             live_reload: opts.live_reload,
+            cancel: opts.cancel.clone(),
             full_nav,
             sidebars: HashMap::new(),
             navs: HashMap::new(),
@@ -791,6 +825,9 @@ impl Site {
         // In chunks, so a spilling output holds at most one chunk of pages.
         let mut reads = Vec::new();
         for chunk in ids.chunks(256) {
+            if self.cancel.requested() {
+                break;
+            }
             reads.extend(self.render_chunk(chunk, &neighbours, output, diags));
         }
         reads

@@ -10,6 +10,7 @@ mod handbook;
 mod hostile;
 #[cfg(target_os = "linux")]
 mod hostile_fs;
+mod hostile_serve;
 mod live;
 mod live_prop;
 mod migrate;
