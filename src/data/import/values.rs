@@ -47,6 +47,9 @@ pub(super) fn day(text: &str) -> Option<NaiveDate> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
         return Some(d.date_naive());
     }
+    if let Ok(d) = chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(d.date_naive());
+    }
     for f in [
         "%d/%b/%y %I:%M %p",
         "%d/%b/%Y %I:%M %p",
