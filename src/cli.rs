@@ -298,13 +298,21 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         files.push((sprints_out.clone(), text));
     }
     import::write::write_all(&files, args.force).map_err(Diagnostics::from_iter)?;
-    for (line, message) in result.skipped.iter().map(|(l, r)| (l, format!("row skipped: {r}"))) {
+    for (line, message) in result
+        .skipped
+        .iter()
+        .map(|(l, r)| (l, format!("row skipped: {r}")))
+    {
         warn(&args.file, *line, message, printer);
     }
     for (line, note) in &result.notes {
         warn(&args.file, *line, note.clone(), printer);
     }
-    printer.info(&import_report(&result, &out, sprints.map(|_| sprints_out.as_path())));
+    printer.info(&import_report(
+        &result,
+        &out,
+        sprints.map(|_| sprints_out.as_path()),
+    ));
     Ok(())
 }
 
@@ -345,7 +353,11 @@ fn import_report(
     }
     text.push_str(&format!("Columns used: {}\n", r.columns_used.join(", ")));
     let ignored = crate::data::import::column_list(&r.columns_ignored);
-    let ignored = if ignored.is_empty() { "none".to_owned() } else { ignored };
+    let ignored = if ignored.is_empty() {
+        "none".to_owned()
+    } else {
+        ignored
+    };
     text.push_str(&format!("Columns ignored: {ignored}"));
     if !r.check_by_hand.is_empty() {
         text.push_str("\nCheck by hand:");

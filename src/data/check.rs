@@ -233,7 +233,10 @@ impl Index {
         let message = if parent == item.id {
             format!("item {} names itself as its parent", item.id)
         } else if !self.items.contains_key(parent) {
-            format!("item {} names parent `{parent}`, which is no backlog item", item.id)
+            format!(
+                "item {} names parent `{parent}`, which is no backlog item",
+                item.id
+            )
         } else {
             return;
         };

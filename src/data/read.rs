@@ -239,7 +239,10 @@ fn sprint_numbers(dec: &mut Decoder<'_>, node: &Node) -> Vec<u32> {
             out
         }
         _ => {
-            let message = format!("`{key}` must be a list of sprint numbers, found {}", super::decode::found(node));
+            let message = format!(
+                "`{key}` must be a list of sprint numbers, found {}",
+                super::decode::found(node)
+            );
             dec.error(node.at, message, "e.g. earlier_sprints = [23, 24]");
             Vec::new()
         }

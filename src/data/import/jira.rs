@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, day, map_status, points, priority, toml_day};
+use super::values::{Mapped, StatusCells, day, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -161,7 +161,12 @@ pub fn import_jira_csv(
     let key_of_id: BTreeMap<&str, &str> = table
         .records
         .iter()
-        .map(|r| (cell(&r.cells, cols.issue_id), cell(&r.cells, Some(cols.key))))
+        .map(|r| {
+            (
+                cell(&r.cells, cols.issue_id),
+                cell(&r.cells, Some(cols.key)),
+            )
+        })
         .filter(|(id, key)| !id.is_empty() && !key.is_empty())
         .collect();
     let mut map_used = vec![false; options.status_map.len()];
@@ -216,7 +221,7 @@ pub fn import_jira_csv(
             let raw = cell(c, Some(*col));
             match points(raw) {
                 Ok(Some(p)) => {
-                    if raw.parse::<u32>().is_err() {
+                    if !is_whole(raw) {
                         out.note(line, id, format!("story points {raw} rounded to {p}"));
                     }
                     points_value = Some(p);
@@ -229,13 +234,21 @@ pub fn import_jira_csv(
         let raw_priority = cell(c, cols.priority);
         let priority = priority(raw_priority);
         if priority.is_none() && !raw_priority.is_empty() {
-            out.note(line, id, format!("priority \"{raw_priority}\" has no match; left out"));
+            out.note(
+                line,
+                id,
+                format!("priority \"{raw_priority}\" has no match; left out"),
+            );
         }
         let mut date = |col: Option<usize>, what: &str| {
             let raw = cell(c, col);
             let d = day(raw);
             if d.is_none() && !raw.is_empty() {
-                out.note(line, id, format!("{what} date \"{raw}\" is not a date; left out"));
+                out.note(
+                    line,
+                    id,
+                    format!("{what} date \"{raw}\" is not a date; left out"),
+                );
             }
             d
         };
@@ -283,13 +296,24 @@ pub fn import_jira_csv(
             line,
             epic_refs,
             parent_refs,
-            sprint_names: cols.sprints.iter().map(|s| cell(c, Some(*s))).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            sprint_names: cols
+                .sprints
+                .iter()
+                .map(|s| cell(c, Some(*s)))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             days,
             ..Row::default()
         });
     }
     unused_map_entries(options, &map_used, &mut out);
-    out.finish(&table.header, table.last_line, options.team.as_deref(), "Jira")
+    out.finish(
+        &table.header,
+        table.last_line,
+        options.team.as_deref(),
+        "Jira",
+    )
 }
 
 pub(super) fn nonempty(value: &str) -> Option<String> {
@@ -302,7 +326,9 @@ pub(super) fn unused_map_entries(options: &ImportOptions, used: &[bool], out: &m
         if !used {
             out.notes.push((
                 0,
-                format!("--status-map entry \"{name}\" matched no status or resolution in the export"),
+                format!(
+                    "--status-map entry \"{name}\" matched no status or resolution in the export"
+                ),
             ));
         }
     }

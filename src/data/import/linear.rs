@@ -5,7 +5,7 @@
 
 use super::jira::{nonempty, unused_map_entries};
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, day, map_status, points, priority, toml_day};
+use super::values::{Mapped, StatusCells, day, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -95,7 +95,11 @@ pub fn import_linear_csv(
         let cells = StatusCells {
             status: cell(status_col),
             category: if category == "canceled" { "" } else { category },
-            resolution: if category == "canceled" { "Canceled" } else { "" },
+            resolution: if category == "canceled" {
+                "Canceled"
+            } else {
+                ""
+            },
         };
         let (status, blocked) = match map_status(&cells, options, linear_status, &mut map_used) {
             Mapped::Dropped(reason) => {
@@ -114,7 +118,11 @@ pub fn import_linear_csv(
             }
         };
         let mut labels: Vec<String> = Vec::new();
-        for l in cell(labels_col).split(',').map(str::trim).filter(|l| !l.is_empty()) {
+        for l in cell(labels_col)
+            .split(',')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             if !labels.iter().any(|o| o == l) {
                 labels.push(l.to_owned());
             }
@@ -130,8 +138,12 @@ pub fn import_linear_csv(
         let raw_estimate = cell(estimate_col);
         let points = match points(raw_estimate) {
             Ok(p) => {
-                if p.is_some() && raw_estimate.parse::<u32>().is_err() {
-                    out.note(line, id, format!("estimate {raw_estimate} rounded to {}", p.unwrap_or(0)));
+                if p.is_some() && !is_whole(raw_estimate) {
+                    out.note(
+                        line,
+                        id,
+                        format!("estimate {raw_estimate} rounded to {}", p.unwrap_or(0)),
+                    );
                 }
                 p
             }
@@ -144,7 +156,11 @@ pub fn import_linear_csv(
             let raw = cell(col);
             let d = day(raw);
             if d.is_none() && !raw.is_empty() {
-                out.note(line, id, format!("{what} date \"{raw}\" is not a date; left out"));
+                out.note(
+                    line,
+                    id,
+                    format!("{what} date \"{raw}\" is not a date; left out"),
+                );
             }
             d
         };
@@ -164,8 +180,15 @@ pub fn import_linear_csv(
         };
         let raw_priority = cell(priority_col);
         let priority = priority(raw_priority);
-        if priority.is_none() && !raw_priority.is_empty() && !raw_priority.eq_ignore_ascii_case("no priority") {
-            out.note(line, id, format!("priority \"{raw_priority}\" has no match; left out"));
+        if priority.is_none()
+            && !raw_priority.is_empty()
+            && !raw_priority.eq_ignore_ascii_case("no priority")
+        {
+            out.note(
+                line,
+                id,
+                format!("priority \"{raw_priority}\" has no match; left out"),
+            );
         }
         out.rows.push(Row {
             id: id.to_owned(),
@@ -181,12 +204,20 @@ pub fn import_linear_csv(
             resolved: days.resolved.and_then(toml_day),
             description: nonempty(&cell(description_col).replace("\r\n", "\n")),
             line,
-            parent_refs: nonempty(cell(parent_col)).map(|p| (p, "Parent issue")).into_iter().collect(),
+            parent_refs: nonempty(cell(parent_col))
+                .map(|p| (p, "Parent issue"))
+                .into_iter()
+                .collect(),
             sprint_names: sprint_name.into_iter().collect(),
             days,
             ..Row::default()
         });
     }
     unused_map_entries(options, &map_used, &mut out);
-    out.finish(&table.header, table.last_line, options.team.as_deref(), "Linear")
+    out.finish(
+        &table.header,
+        table.last_line,
+        options.team.as_deref(),
+        "Linear",
+    )
 }

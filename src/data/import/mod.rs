@@ -30,8 +30,8 @@ pub use jira::import_jira_csv;
 pub use linear::import_linear_csv;
 pub use table::decode;
 
-pub use outcome::column_list;
 use outcome::Outcome;
+pub use outcome::column_list;
 use table::Table;
 
 /// What the user asked for besides the file.
@@ -84,7 +84,10 @@ impl ImportOptions {
                     None => {
                         return Err(Diagnostic::error(
                             Kind::Data,
-                            format!("--status-map target `{}` for \"{name}\" is not known", target.trim()),
+                            format!(
+                                "--status-map target `{}` for \"{name}\" is not known",
+                                target.trim()
+                            ),
                         )
                         .with_help(format!("targets: {allowed}")));
                     }
@@ -264,7 +267,8 @@ fn bad_rows(
     }
     if options.skip_bad_rows {
         for b in &table.bad {
-            out.skipped.push((b.line, format!("malformed row: {}", b.reason)));
+            out.skipped
+                .push((b.line, format!("malformed row: {}", b.reason)));
         }
         return Ok(());
     }

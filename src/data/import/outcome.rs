@@ -90,9 +90,7 @@ impl Outcome {
                  sprint's items (the export has no sprint dates): correct them from the tracker"
                     .to_owned(),
             );
-            check_by_hand.push(
-                "each sprint's goal is its name: write the real goal".to_owned(),
-            );
+            check_by_hand.push("each sprint's goal is its name: write the real goal".to_owned());
             check_by_hand.push(
                 "committed points are the points of every item that was in the sprint, \
                  carried over or not, as they are now (the export keeps no history)"
@@ -178,7 +176,9 @@ impl Outcome {
                     Some(false) => match &row.parent {
                         None => row.parent = Some(key),
                         Some(p) if *p == key => {}
-                        Some(p) => note(format!("{column} {key} differs from parent {p}; kept {p}")),
+                        Some(p) => {
+                            note(format!("{column} {key} differs from parent {p}; kept {p}"))
+                        }
                     },
                     None => note(explain(&key, column)),
                 }
@@ -250,7 +250,11 @@ impl Outcome {
                     completed: done.iter().map(|r| r.points.unwrap_or(0)).sum(),
                     scope: None,
                     last_resolved: done.iter().filter_map(|r| r.days.resolved).max(),
-                    first_created: work.iter().filter(mine).filter_map(|r| r.days.created).min(),
+                    first_created: work
+                        .iter()
+                        .filter(mine)
+                        .filter_map(|r| r.days.created)
+                        .min(),
                 }
             })
             .collect();
@@ -262,7 +266,13 @@ impl Outcome {
         if !created.is_empty() {
             for s in &mut out {
                 let end = s.end_day();
-                s.scope = Some(created.iter().filter(|(d, _)| *d <= end).map(|(_, p)| p).sum());
+                s.scope = Some(
+                    created
+                        .iter()
+                        .filter(|(d, _)| *d <= end)
+                        .map(|(_, p)| p)
+                        .sum(),
+                );
             }
         }
         out
@@ -362,8 +372,16 @@ fn columns(header: &[String], used: &BTreeSet<usize>) -> (Vec<String>, Vec<Strin
         }
     }
     let show = |(n, c, _): &(String, usize, bool)| {
-        let n = if n.is_empty() { "(no name)" } else { n.as_str() };
-        if *c > 1 { format!("{n} ×{c}") } else { n.to_owned() }
+        let n = if n.is_empty() {
+            "(no name)"
+        } else {
+            n.as_str()
+        };
+        if *c > 1 {
+            format!("{n} ×{c}")
+        } else {
+            n.to_owned()
+        }
     };
     let used = counts.iter().filter(|c| c.2).map(show).collect();
     let ignored: Vec<String> = counts.iter().filter(|c| !c.2).map(show).collect();

@@ -87,7 +87,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
             let valid = e.valid_up_to();
             let before = &bytes[..valid];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = valid - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let column = valid
+                - before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             Err(
                 Diagnostic::error(Kind::Data, "the file is not valid UTF-8 or UTF-16")
                     .at(crate::error::Location::new("", line, column))
@@ -106,7 +111,12 @@ struct Lines(Vec<usize>);
 impl Lines {
     fn new(text: &str) -> Lines {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         Lines(starts)
     }
 
@@ -205,7 +215,12 @@ impl Table {
                     break 'restart;
                 }
                 let start = from + record.position().map_or(0, |p| p.byte() as usize);
-                let start = start.max(before);
+                // With CRLF the reader stops between `\r` and `\n`: a
+                // record starts after the line break.
+                let mut start = start.max(before);
+                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
                 let end = from + reader.position().byte() as usize;
                 let line = lines.of(start);
                 let end_line = lines.of(end.saturating_sub(1).max(start));
@@ -317,6 +332,14 @@ mod tests {
     }
 
     #[test]
+    fn crlf_row_ends_count_as_one_line() {
+        let t = Table::read("a,b\r\n1,x\r\n2,\"p\nq\r\nr\"\r\n3,y\r\n").expect("reads");
+        let lines: Vec<usize> = t.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 6]);
+        assert_eq!(t.last_line, 6);
+    }
+
+    #[test]
     fn an_unclosed_quote_costs_its_row_only() {
         let text = "k,s\nA-1,one\nA-2,\"two\nA-3,three\nA-4,four\n";
         let t = Table::read(text).expect("reads");
@@ -325,7 +348,9 @@ mod tests {
         assert_eq!(t.bad.len(), 1);
         assert_eq!(t.bad[0].line, 3);
         assert!(
-            t.bad[0].reason.starts_with("a quote opened on this row is never closed (the file ends at line 5"),
+            t.bad[0]
+                .reason
+                .starts_with("a quote opened on this row is never closed (the file ends at line 5"),
             "{}",
             t.bad[0].reason
         );
@@ -349,7 +374,10 @@ mod tests {
         assert_eq!(
             bad,
             [
-                (2, "this row has 3 fields where the header has 2: `A-1,one,extra`"),
+                (
+                    2,
+                    "this row has 3 fields where the header has 2: `A-1,one,extra`"
+                ),
                 (3, "this row has 1 fields where the header has 2: `A-2`"),
             ]
         );

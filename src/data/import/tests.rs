@@ -20,8 +20,12 @@ fn with_map(map: &str) -> ImportOptions {
 }
 
 fn backlog_of(result: &ImportResult) -> crate::data::Backlog {
-    let file = parse("team/backlog.toml", Path::new("team/backlog.toml"), &result.toml)
-        .unwrap_or_else(|d| panic!("invalid TOML:\n{}\n{}", d.render(false), result.toml));
+    let file = parse(
+        "team/backlog.toml",
+        Path::new("team/backlog.toml"),
+        &result.toml,
+    )
+    .unwrap_or_else(|d| panic!("invalid TOML:\n{}\n{}", d.render(false), result.toml));
     let mut files = vec![file.clone()];
     if let Some(s) = &result.sprints_toml {
         files.push(parse("team/sprints.toml", Path::new("team/sprints.toml"), s).expect("sprints"));
@@ -35,7 +39,10 @@ fn backlog_of(result: &ImportResult) -> crate::data::Backlog {
 }
 
 fn item<'a>(b: &'a crate::data::Backlog, id: &str) -> &'a crate::data::Item {
-    b.items.iter().find(|i| i.id == id).unwrap_or_else(|| panic!("{id} missing"))
+    b.items
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
 }
 
 fn notes(result: &ImportResult) -> Vec<(usize, &str)> {
@@ -44,10 +51,13 @@ fn notes(result: &ImportResult) -> Vec<(usize, &str)> {
 
 #[test]
 fn jira_fixture_keeps_every_field_with_real_lines() {
-    let result = import_jira_csv(JIRA, &ImportOptions {
-        team: Some("Checkout squad".into()),
-        ..options()
-    })
+    let result = import_jira_csv(
+        JIRA,
+        &ImportOptions {
+            team: Some("Checkout squad".into()),
+            ..options()
+        },
+    )
     .expect("imports");
     assert_eq!((result.items, result.rows, result.last_line), (13, 15, 18));
     let b = backlog_of(&result);
@@ -58,8 +68,14 @@ fn jira_fixture_keeps_every_field_with_real_lines() {
     assert_eq!(saved.earlier_sprints, [23]);
     assert_eq!(saved.epic.as_deref(), Some("CHK-10"));
     assert_eq!(saved.labels, ["payments", "web"]);
-    assert_eq!(saved.created.map(|d| d.to_string()).as_deref(), Some("2026-07-02"));
-    assert_eq!(saved.updated.map(|d| d.to_string()).as_deref(), Some("2026-09-18"));
+    assert_eq!(
+        saved.created.map(|d| d.to_string()).as_deref(),
+        Some("2026-07-02")
+    );
+    assert_eq!(
+        saved.updated.map(|d| d.to_string()).as_deref(),
+        Some("2026-09-18")
+    );
     assert_eq!(
         saved.description.as_deref(),
         Some("Given a successful payment, the card is stored.")
@@ -71,7 +87,10 @@ fn jira_fixture_keeps_every_field_with_real_lines() {
     assert_eq!(item(&b, "CHK-14").priority, Some(Priority::Highest));
     // Sub-task: "Parent id" 10011 is CHK-11's Issue id, a story.
     let sub = item(&b, "CHK-17");
-    assert_eq!((sub.parent.as_deref(), sub.epic.as_deref()), (Some("CHK-11"), None));
+    assert_eq!(
+        (sub.parent.as_deref(), sub.epic.as_deref()),
+        (Some("CHK-11"), None)
+    );
     assert_eq!(
         item(&b, "CHK-24").title,
         "Escape <b>bold</b> & \"quotes\" in titles"
@@ -81,21 +100,33 @@ fn jira_fixture_keeps_every_field_with_real_lines() {
         result.skipped,
         [
             (16, "CHK-22: no Summary".to_owned()),
-            (17, "CHK-12 appears again (first at line 4); this row is left out".to_owned()),
+            (
+                17,
+                "CHK-12 appears again (first at line 4); this row is left out".to_owned()
+            ),
         ]
     );
     assert_eq!(
         notes(&result),
         [
             (9, "CHK-15: story points 2.5 rounded to 3"),
-            (12, "CHK-18: Epic Link CHK-3 is not in this export; link left out"),
+            (
+                12,
+                "CHK-18: Epic Link CHK-3 is not in this export; link left out"
+            ),
             (
                 12,
                 "CHK-18: status \"Blocked\" mapped to in-progress by its Status Category \"In Progress\""
             ),
             (14, "CHK-20: issue type \"Incident\" imported as a story"),
-            (14, "CHK-20: sprint \"Backlog grooming\" has no number; left out"),
-            (14, "CHK-20: story points \"three\" are not a number ≥ 0; left out"),
+            (
+                14,
+                "CHK-20: sprint \"Backlog grooming\" has no number; left out"
+            ),
+            (
+                14,
+                "CHK-20: story points \"three\" are not a number ≥ 0; left out"
+            ),
             (
                 15,
                 "CHK-21: status \"Parked\" is not known and has no Status Category; imported as \
@@ -127,7 +158,8 @@ Cut scope,PAY-9,10009,Story,Done,Done,Won't Do,,,PAY-1,13,PAY Sprint 3,,,2025-11
 
 #[test]
 fn parent_ids_and_epic_links_are_both_read_on_every_row() {
-    let result = import_jira_csv(CLOUD, &with_map("Waiting for customer=blocked")).expect("imports");
+    let result =
+        import_jira_csv(CLOUD, &with_map("Waiting for customer=blocked")).expect("imports");
     let b = backlog_of(&result);
     assert_eq!(item(&b, "PAY-3").epic.as_deref(), Some("PAY-1"));
     // Epic Link empty: Parent 10001 is PAY-1's Issue id.
@@ -148,10 +180,26 @@ fn parent_ids_and_epic_links_are_both_read_on_every_row() {
     assert_eq!(
         dropped,
         [
-            (3, "PAY-2", "status \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"),
-            (8, "PAY-6", "resolution \"Duplicate\" is cancelled work (keep it with --status-map \"Duplicate=done\")"),
-            (10, "PAY-8", "status \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"),
-            (11, "PAY-9", "resolution \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"),
+            (
+                3,
+                "PAY-2",
+                "status \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"
+            ),
+            (
+                8,
+                "PAY-6",
+                "resolution \"Duplicate\" is cancelled work (keep it with --status-map \"Duplicate=done\")"
+            ),
+            (
+                10,
+                "PAY-8",
+                "status \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"
+            ),
+            (
+                11,
+                "PAY-9",
+                "resolution \"Won't Do\" is cancelled work (keep it with --status-map \"Won't Do=done\")"
+            ),
         ]
     );
     assert!(notes(&result).contains(&(
@@ -165,9 +213,14 @@ fn parent_ids_and_epic_links_are_both_read_on_every_row() {
 
 #[test]
 fn the_sprints_file_has_committed_and_completed_points() {
-    let result = import_jira_csv(CLOUD, &with_map("Waiting for customer=blocked")).expect("imports");
+    let result =
+        import_jira_csv(CLOUD, &with_map("Waiting for customer=blocked")).expect("imports");
     let sprints = result.sprints_toml.as_deref().expect("a sprints file");
-    let body: String = sprints.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n");
+    let body: String = sprints
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert_eq!(
         body,
         "schema = \"sprints\"
@@ -194,8 +247,11 @@ scope = 11"
 
 #[test]
 fn the_status_map_can_keep_cancelled_work() {
-    let result = import_jira_csv(CLOUD, &with_map("Won't Do=done,duplicate=done,Waiting for customer=review"))
-        .expect("imports");
+    let result = import_jira_csv(
+        CLOUD,
+        &with_map("Won't Do=done,duplicate=done,Waiting for customer=review"),
+    )
+    .expect("imports");
     assert!(result.dropped.is_empty());
     let b = backlog_of(&result);
     assert_eq!(item(&b, "PAY-7").status, Status::Review);
@@ -236,10 +292,23 @@ fn a_malformed_row_is_an_error_at_its_line_unless_skipped() {
     let errors = import_jira_csv(&rows, &options()).expect_err("malformed");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(42));
-    assert!(errors[0].message.starts_with("malformed CSV row: "), "{}", errors[0].message);
-    let result = import_jira_csv(&rows, &ImportOptions { skip_bad_rows: true, ..options() })
-        .expect("imports the rest");
-    assert_eq!((result.items, result.skipped.len(), result.rows), (99, 1, 100));
+    assert!(
+        errors[0].message.starts_with("malformed CSV row: "),
+        "{}",
+        errors[0].message
+    );
+    let result = import_jira_csv(
+        &rows,
+        &ImportOptions {
+            skip_bad_rows: true,
+            ..options()
+        },
+    )
+    .expect("imports the rest");
+    assert_eq!(
+        (result.items, result.skipped.len(), result.rows),
+        (99, 1, 100)
+    );
     assert_eq!(result.skipped[0].0, 42);
     assert_eq!(result.last_line, 102);
 }
@@ -249,8 +318,14 @@ fn missing_columns_and_empty_files_are_errors_at_line_one() {
     let e = import_jira_csv("Issue key,Status\nA-1,Done\n", &options()).expect_err("no summary");
     assert_eq!(e[0].message, "the CSV has no column `Summary`");
     let e = import_jira_csv("Id,Title,Status\nA-1,One,Done\n", &options()).expect_err("no key");
-    assert_eq!(e[0].message, "the CSV has no columns `Issue key`, `Summary`");
-    assert_eq!(e[0].help.as_deref(), Some("columns present: Id, Title, Status"));
+    assert_eq!(
+        e[0].message,
+        "the CSV has no columns `Issue key`, `Summary`"
+    );
+    assert_eq!(
+        e[0].help.as_deref(),
+        Some("columns present: Id, Title, Status")
+    );
     assert_eq!(e[0].location.as_ref().map(|l| l.line), Some(1));
     let e = import_jira_csv("", &options()).expect_err("empty");
     assert_eq!(e[0].message, "the CSV file is empty");
@@ -274,7 +349,10 @@ fn ten_thousand_columns_are_read_and_summarised() {
     assert_eq!(result.columns_used, ["Issue key", "Summary"]);
     assert_eq!(result.columns_ignored.len(), 9_998);
     let shown = column_list(&result.columns_ignored);
-    assert!(shown.ends_with(", Custom field (41) and 9958 more"), "{shown}");
+    assert!(
+        shown.ends_with(", Custom field (41) and 9958 more"),
+        "{shown}"
+    );
     let e = import_jira_csv(&header[8..].join(","), &options()).expect_err("no key");
     assert!(e[0].help.as_deref().is_some_and(|h| h.len() < 600));
 }
@@ -290,11 +368,20 @@ ENG-5,Web,Waiting,,On hold,1,Low,,,,,,,2025-10-20T09:00:00.000Z,,,
 
 #[test]
 fn linear_export_becomes_a_valid_backlog() {
-    let result = import_linear_csv(LINEAR, &ImportOptions { team: Some("Web".into()), ..options() })
-        .expect("imports");
+    let result = import_linear_csv(
+        LINEAR,
+        &ImportOptions {
+            team: Some("Web".into()),
+            ..options()
+        },
+    )
+    .expect("imports");
     assert_eq!((result.items, result.rows), (4, 5));
     assert_eq!(result.dropped.len(), 1);
-    assert_eq!((result.dropped[0].line, result.dropped[0].key.as_str()), (5, "ENG-3"));
+    assert_eq!(
+        (result.dropped[0].line, result.dropped[0].key.as_str()),
+        (5, "ENG-3")
+    );
     let b = backlog_of(&result);
     let first = item(&b, "ENG-1");
     assert_eq!(first.labels, ["Feature", "Web"]);
@@ -304,9 +391,16 @@ fn linear_export_becomes_a_valid_backlog() {
     assert_eq!(item(&b, "ENG-2").parent.as_deref(), Some("ENG-1"));
     assert_eq!(item(&b, "ENG-2").status, Status::Ready);
     assert_eq!(item(&b, "ENG-2").priority, Some(Priority::Highest));
-    assert_eq!(item(&b, "ENG-4").resolved.map(|d| d.to_string()).as_deref(), Some("2025-10-30"));
+    assert_eq!(
+        item(&b, "ENG-4").resolved.map(|d| d.to_string()).as_deref(),
+        Some("2025-10-30")
+    );
     assert_eq!(item(&b, "ENG-5").status, Status::Backlog);
-    assert!(notes(&result).iter().any(|(l, n)| *l == 7 && n.starts_with("ENG-5: status \"On hold\"")));
+    assert!(
+        notes(&result)
+            .iter()
+            .any(|(l, n)| *l == 7 && n.starts_with("ENG-5: status \"On hold\""))
+    );
     assert_eq!(result.sprints, 2);
     assert_eq!(result.done_points, 1);
     assert_eq!(result.columns_ignored, ["Team", "Project"]);

@@ -21,8 +21,17 @@ pub(super) fn points(text: &str) -> Result<Option<u32>, String> {
     }
     match text.replace(',', ".").parse::<f64>() {
         Ok(p) if (0.0..=f64::from(u32::MAX)).contains(&p) => Ok(Some(p.round() as u32)),
-        _ => Err(format!("story points \"{text}\" are not a number ≥ 0; left out")),
+        _ => Err(format!(
+            "story points \"{text}\" are not a number ≥ 0; left out"
+        )),
     }
+}
+
+/// Whether points text is a whole number ("3", "3.0"), so keeping it loses nothing.
+pub(super) fn is_whole(text: &str) -> bool {
+    text.replace(',', ".")
+        .parse::<f64>()
+        .is_ok_and(|p| p.fract() == 0.0)
 }
 
 pub(super) fn priority(word: &str) -> Option<Priority> {
@@ -148,7 +157,9 @@ pub(super) fn map_status(
     };
     if let Some((target, what)) = by_user {
         return match target {
-            Target::Dropped => Mapped::Dropped(format!("{what} is mapped to dropped by --status-map")),
+            Target::Dropped => {
+                Mapped::Dropped(format!("{what} is mapped to dropped by --status-map"))
+            }
             Target::Blocked => Mapped::Kept {
                 status: Status::InProgress,
                 blocked: true,
@@ -285,8 +296,14 @@ mod tests {
 
     #[test]
     fn cancelled_work_is_dropped_and_the_map_wins() {
-        assert!(matches!(mapped("Won't Do", "Done", "", ""), Mapped::Dropped(_)));
-        assert!(matches!(mapped("Done", "Done", "Duplicate", ""), Mapped::Dropped(_)));
+        assert!(matches!(
+            mapped("Won't Do", "Done", "", ""),
+            Mapped::Dropped(_)
+        ));
+        assert!(matches!(
+            mapped("Done", "Done", "Duplicate", ""),
+            Mapped::Dropped(_)
+        ));
         assert_eq!(
             mapped("Done", "Done", "Won't Do", "won't do=done"),
             Mapped::Kept {
@@ -296,7 +313,12 @@ mod tests {
             }
         );
         assert_eq!(
-            mapped("Waiting for customer", "", "", "Waiting for customer=blocked"),
+            mapped(
+                "Waiting for customer",
+                "",
+                "",
+                "Waiting for customer=blocked"
+            ),
             Mapped::Kept {
                 status: Status::InProgress,
                 blocked: true,
@@ -321,7 +343,10 @@ mod tests {
             ]
         );
         let e = parse("Parked=later").expect_err("unknown target");
-        assert_eq!(e.message, "--status-map target `later` for \"Parked\" is not known");
+        assert_eq!(
+            e.message,
+            "--status-map target `later` for \"Parked\" is not known"
+        );
         assert!(parse("Parked").is_err());
         assert!(parse("=done").is_err());
     }

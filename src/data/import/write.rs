@@ -48,7 +48,11 @@ pub fn write_all(files: &[(PathBuf, &str)], force: bool) -> Result<(), Vec<Diagn
             errors.push(io_error(path, &e));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Writes `text` to `.NAME.import-PID.tmp` beside `path`.
