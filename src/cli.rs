@@ -282,6 +282,17 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     let out = args
         .output
         .unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
+    if out.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return Err(Diagnostic::error(
+            Kind::Data,
+            format!(
+                "the backlog is written as TOML, so -o must name a .toml file, not {}",
+                out.display()
+            ),
+        )
+        .with_help("e.g. -o content/team/backlog.toml")
+        .into());
+    }
     let sprints_out = out.with_file_name("sprints.toml");
     let mut files = vec![(out.clone(), result.toml.as_str())];
     let sprints = result.sprints_toml.as_deref().filter(|_| !args.no_sprints);
@@ -337,8 +348,9 @@ fn import_report(
         text.push_str(&format!(" and {} sprints into {}", r.sprints, s.display()));
     }
     text.push_str(&format!(
-        "\nRead {} rows (lines 2-{}): {} imported, {} dropped, {} skipped; {} done points\n",
+        "\nRead {} rows (lines {}-{}): {} imported, {} dropped, {} skipped; {} done points\n",
         r.rows,
+        r.first_line,
         r.last_line,
         r.items,
         r.dropped.len(),
@@ -351,6 +363,12 @@ fn import_report(
             text.push_str(&format!("  line {}: {}: {}\n", d.line, d.key, d.reason));
         }
     }
+    if !r.check_by_hand.is_empty() {
+        text.push_str("Check by hand:\n");
+        for c in &r.check_by_hand {
+            text.push_str(&format!("  - {c}\n"));
+        }
+    }
     text.push_str(&format!("Columns used: {}\n", r.columns_used.join(", ")));
     let ignored = crate::data::import::column_list(&r.columns_ignored);
     let ignored = if ignored.is_empty() {
@@ -359,12 +377,6 @@ fn import_report(
         ignored
     };
     text.push_str(&format!("Columns ignored: {ignored}"));
-    if !r.check_by_hand.is_empty() {
-        text.push_str("\nCheck by hand:");
-        for c in &r.check_by_hand {
-            text.push_str(&format!("\n  - {c}"));
-        }
-    }
     text
 }
 

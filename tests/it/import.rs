@@ -861,12 +861,12 @@ fn the_fixture_import_reports_rows_columns_and_checks() {
         );
     let expected = "Imported 13 items into ./content/team/backlog.toml and 3 sprints into ./content/team/sprints.toml
 Read 15 rows (lines 2-18): 13 imported, 0 dropped, 2 skipped; 9 done points
-Columns used: Summary, Issue key, Issue id, Issue Type, Status, Priority, Resolution, Assignee, Created, Updated, Labels ×2, Sprint ×2, Custom field (Story Points), Custom field (Epic Link), Parent id, Status Category, Description
-Columns ignored: Project key, Project name, Reporter
 Check by hand:
   - sprint start and end dates are estimated from the resolved dates of each sprint's items (the export has no sprint dates): correct them from the tracker
   - each sprint's goal is its name: write the real goal
   - committed points are the points of every item that was in the sprint, carried over or not, as they are now (the export keeps no history)
+Columns used: Summary, Issue key, Issue id, Issue Type, Status, Priority, Resolution, Assignee, Created, Updated, Labels ×2, Sprint ×2, Custom field (Story Points), Custom field (Epic Link), Parent id, Status Category, Description
+Columns ignored: Project key, Project name, Reporter
 ";
     assert_eq!(run.stdout, expected);
     let items = items(&site, "content/team/backlog.toml");
@@ -885,4 +885,13 @@ Check by hand:
     ])
     .failure()
     .stderr_has("error: --status-map target `later` for \"Parked\" is not known");
+    site.run(&[
+        "import",
+        "jira",
+        "jira-export.csv",
+        "-o",
+        "content/team/backlog.yaml",
+    ])
+    .failure()
+    .stderr_has("error: the backlog is written as TOML, so -o must name a .toml file");
 }

@@ -310,7 +310,7 @@ pub fn import_jira_csv(
     unused_map_entries(options, &map_used, &mut out);
     out.finish(
         &table.header,
-        table.last_line,
+        (table.first_line, table.last_line),
         options.team.as_deref(),
         "Jira",
     )

@@ -127,7 +127,9 @@ pub struct ImportResult {
     pub sprints: usize,
     /// Data rows in the file: items + dropped + skipped.
     pub rows: usize,
-    /// The last line of the file that holds data.
+    /// The first data line (after the header) and the last line that
+    /// holds data.
+    pub first_line: usize,
     pub last_line: usize,
     /// Rows left out on purpose (cancelled work, a status mapped to
     /// `dropped`), with their line, key and reason.
@@ -255,6 +257,9 @@ fn shorten(names: &[String], n: usize) -> String {
     }
 }
 
+/// Malformed rows listed one by one before the rest are counted.
+const MAX_ROW_ERRORS: usize = 100;
+
 /// Malformed rows: errors at their lines, or skipped rows when the user
 /// asked for that.
 fn bad_rows(
@@ -272,9 +277,10 @@ fn bad_rows(
         }
         return Ok(());
     }
-    Err(table
+    let mut errors: Vec<Diagnostic> = table
         .bad
         .iter()
+        .take(MAX_ROW_ERRORS)
         .map(|b| {
             Diagnostic::error(Kind::Data, format!("malformed CSV row: {}", b.reason))
                 .at(Location::new("", b.line, 0))
@@ -282,7 +288,21 @@ fn bad_rows(
                     "fix the row, or pass --skip-bad-rows to import the other rows and list this one",
                 )
         })
-        .collect())
+        .collect();
+    if table.bad.len() > MAX_ROW_ERRORS {
+        let more = table.bad.len() - MAX_ROW_ERRORS;
+        errors.push(
+            Diagnostic::error(
+                Kind::Data,
+                format!(
+                    "{more} more malformed rows, the first at line {}",
+                    table.bad[MAX_ROW_ERRORS].line
+                ),
+            )
+            .with_help("is this file a CSV export? The rows above show the first problems"),
+        );
+    }
+    Err(errors)
 }
 
 #[cfg(test)]

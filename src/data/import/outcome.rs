@@ -55,7 +55,7 @@ impl Outcome {
     pub fn finish(
         mut self,
         header: &[String],
-        last_line: usize,
+        (first_line, last_line): (usize, usize),
         team: Option<&str>,
         tracker: &str,
     ) -> Result<ImportResult, Vec<Diagnostic>> {
@@ -116,6 +116,7 @@ impl Outcome {
             items,
             sprints: sprints.len(),
             rows: items + self.dropped.len() + self.skipped.len(),
+            first_line,
             last_line,
             dropped: self.dropped,
             skipped: self.skipped,
@@ -361,14 +362,16 @@ fn estimate_dates(sprints: &mut [SprintOut]) {
 /// Columns used and ignored, repeated names once with their count.
 fn columns(header: &[String], used: &BTreeSet<usize>) -> (Vec<String>, Vec<String>) {
     let mut counts: Vec<(String, usize, bool)> = Vec::new();
+    let mut at: std::collections::HashMap<(String, bool), usize> = std::collections::HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let is_used = used.contains(&i);
-        match counts
-            .iter_mut()
-            .find(|(n, _, u)| n.eq_ignore_ascii_case(name) && *u == is_used)
-        {
-            Some(entry) => entry.1 += 1,
-            None => counts.push((name.clone(), 1, is_used)),
+        let key = (name.to_lowercase(), is_used);
+        match at.get(&key) {
+            Some(&k) => counts[k].1 += 1,
+            None => {
+                at.insert(key, counts.len());
+                counts.push((name.clone(), 1, is_used));
+            }
         }
     }
     let show = |(n, c, _): &(String, usize, bool)| {

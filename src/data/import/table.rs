@@ -32,24 +32,29 @@ pub(super) struct Table {
     pub header: Vec<String>,
     pub records: Vec<Record>,
     pub bad: Vec<BadRow>,
-    /// The last line of the file that holds data.
+    /// The first line after the header, and the last line that holds data.
+    pub first_line: usize,
     pub last_line: usize,
 }
 
 /// Decodes an export: UTF-8 with or without a BOM, or UTF-16 (LE or BE)
 /// recognised by its BOM. Invalid bytes are an error at their line.
 pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    let (utf16, big_endian) = match bytes {
-        [0xFF, 0xFE, ..] => (true, false),
-        [0xFE, 0xFF, ..] => (true, true),
-        _ => (false, false),
+    // Without a byte order mark, UTF-16 text of the ASCII column names has
+    // a zero byte in every pair: "I\0s\0" (little-endian) or "\0I\0s".
+    let (utf16, big_endian, skip) = match bytes {
+        [0xFF, 0xFE, ..] => (true, false, 2),
+        [0xFE, 0xFF, ..] => (true, true, 2),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => (true, false, 0),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => (true, true, 0),
+        _ => (false, false, 0),
     };
     if utf16 {
-        let body = &bytes[2..];
+        let body = &bytes[skip..];
         if body.len() % 2 == 1 {
             return Err(Diagnostic::error(
                 Kind::Data,
-                "the file starts with a UTF-16 byte order mark but has an odd number of bytes",
+                "the file looks like UTF-16 but has an odd number of bytes",
             )
             .with_help("export the CSV again, or save it as UTF-8"));
         }
@@ -185,6 +190,7 @@ impl Table {
         let mut records = Vec::new();
         let mut bad = Vec::new();
         let mut last_line = 0;
+        let mut first_line = 2;
         let mut from = 0;
         'restart: while from < bytes.len() {
             let mut reader = csv::ReaderBuilder::new()
@@ -241,6 +247,7 @@ impl Table {
                         .with_help("the first row must be the column names"));
                     }
                     header = Some(cells);
+                    first_line = end_line + 1;
                     continue;
                 };
                 let problem = if open {
@@ -292,6 +299,7 @@ impl Table {
             header,
             records,
             bad,
+            first_line,
             last_line,
         })
     }
@@ -415,5 +423,7 @@ mod tests {
         let at = e.location.map(|l| (l.line, l.column));
         assert_eq!(at, Some((2, 3)));
         assert!(decode(&[0xFF, 0xFE, 0x41]).is_err());
+        let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&bare).as_deref(), Ok(text));
     }
 }

@@ -310,7 +310,15 @@ fn a_malformed_row_is_an_error_at_its_line_unless_skipped() {
         (99, 1, 100)
     );
     assert_eq!(result.skipped[0].0, 42);
-    assert_eq!(result.last_line, 102);
+    assert_eq!((result.first_line, result.last_line), (2, 102));
+    let many: String = (0..150).map(|i| format!("A-{i},\"x,y,z\n")).collect();
+    let errors =
+        import_jira_csv(&format!("Issue key,Summary\n{many}"), &options()).expect_err("bad");
+    assert_eq!(errors.len(), 101);
+    assert_eq!(
+        errors[100].message,
+        "50 more malformed rows, the first at line 102"
+    );
 }
 
 #[test]
