@@ -895,3 +895,63 @@ Columns ignored: Project key, Project name, Reporter
     .failure()
     .stderr_has("error: the backlog is written as TOML, so -o must name a .toml file");
 }
+
+/// The JSON a `rolebookSearchData("name", JSON);` index file carries.
+fn index_payload(text: &str) -> serde_json::Value {
+    let start = text.find(',').expect("comma") + 1;
+    let end = text.rfind(");").expect("end");
+    serde_json::from_str(&text[start..end]).expect("json")
+}
+
+#[test]
+fn imported_items_are_in_the_search_index_with_their_type() {
+    let site = Site::fixture("data-import");
+    site.run(&["import", "jira", "jira-export.csv"]).success();
+    site.build().success();
+    let meta = index_payload(&site.read("public/search/meta.js"));
+    let ids = meta["ids"].as_object().expect("ids");
+    assert_eq!(ids.len(), 13, "every item: {ids:?}");
+    let doc_of = |id: &str| {
+        let n = ids[id].as_u64().expect("doc number") as usize;
+        let mut seen = 0;
+        for i in 0.. {
+            let chunk = index_payload(&site.read(&format!("public/search/d-{i}.js")));
+            let docs = chunk.as_array().expect("chunk").clone();
+            if n < seen + docs.len() {
+                return docs[n - seen].clone();
+            }
+            seen += docs.len();
+        }
+        unreachable!()
+    };
+    let story = doc_of("chk-11");
+    assert_eq!(story[0], "team/backlog/chk-10/#chk-11");
+    assert_eq!(story[1], "CHK-11: Save a card at checkout");
+    assert_eq!(story[4], "item");
+    let epic = doc_of("chk-10");
+    assert_eq!(
+        (epic[0].as_str(), epic[4].as_str()),
+        (Some("team/backlog/chk-10/"), Some("epic"))
+    );
+    // The description is searchable: "successful" is only in CHK-11's.
+    let shard = index_payload(&site.read("public/search/t-s.js"));
+    let postings = shard["successful"].as_array().expect("term indexed");
+    assert_eq!(postings[0], 1, "one document has it");
+    // The generated pages are results too.
+    let all: Vec<serde_json::Value> = (0..)
+        .map_while(|i| {
+            let path = format!("public/search/d-{i}.js");
+            site.exists(&path).then(|| index_payload(&site.read(&path)))
+        })
+        .flat_map(|c| c.as_array().cloned().unwrap_or_default())
+        .collect();
+    let pages: Vec<(&str, &str)> = all
+        .iter()
+        .filter(|d| d[4] == "data")
+        .map(|d| (d[0].as_str().unwrap_or(""), d[1].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        pages,
+        [("team/backlog/", "Backlog"), ("team/sprints/", "Sprints")]
+    );
+}
