@@ -955,3 +955,36 @@ fn imported_items_are_in_the_search_index_with_their_type() {
         [("team/backlog/", "Backlog"), ("team/sprints/", "Sprints")]
     );
 }
+
+#[test]
+fn a_stray_quote_in_the_last_column_costs_one_row_not_the_next() {
+    let mut text = String::from("Issue key,Summary,Status,Description\n");
+    for i in 1..=100 {
+        if i == 40 {
+            text.push_str("CHK-40,Forty,To Do,\"Stray quote, never closed\n");
+        } else {
+            text.push_str(&format!(
+                "CHK-{i},Item {i},To Do,\"Said \"\"{i}\"\", twice\"\n"
+            ));
+        }
+    }
+    let site = Site::fixture("data-import");
+    site.write("stray.csv", &text);
+    site.run(&["import", "jira", "stray.csv"])
+        .failure()
+        .stderr_has("stray.csv:41: error: malformed CSV row: a quoted cell closes at line 42");
+    assert!(!site.exists("content/team/backlog.toml"));
+    let run = site.run(&["import", "jira", "stray.csv", "--skip-bad-rows"]);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("Read 100 rows (lines 2-101): 99 imported, 0 dropped, 1 skipped"),
+        "{}",
+        run.stdout
+    );
+    let items = items(&site, "content/team/backlog.toml");
+    assert_eq!(
+        string(&items["CHK-41"], "description").as_deref(),
+        Some("Said \"41\", twice")
+    );
+}

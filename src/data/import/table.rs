@@ -136,10 +136,21 @@ impl Lines {
     }
 }
 
-/// Whether `raw` (one record's bytes) ends inside a quoted field, the way
-/// the CSV reader sees quotes: one opens only at the start of a field, `""`
-/// inside is a quote, another `"` closes.
-fn ends_in_open_quote(raw: &[u8]) -> bool {
+/// What is wrong with the quotes of one record's bytes, read the way the
+/// CSV reader reads them: a quote opens only at the start of a field, `""`
+/// inside is a quote, another `"` closes, and must be followed by a comma
+/// or the end of the line.
+#[derive(Debug, PartialEq, Eq)]
+enum Quotes {
+    Balanced,
+    /// The record ends inside a quoted field.
+    Open,
+    /// A closing quote at this byte is followed by more text: the reader
+    /// glues it on, so a quote was most likely missing or extra.
+    TextAfter(usize),
+}
+
+fn quotes(raw: &[u8]) -> Quotes {
     let mut quoted = false;
     let mut field_start = true;
     let mut i = 0;
@@ -151,6 +162,10 @@ fn ends_in_open_quote(raw: &[u8]) -> bool {
                     i += 1;
                 } else {
                     quoted = false;
+                    match raw.get(i + 1) {
+                        None | Some(b',' | b'\r' | b'\n') => {}
+                        Some(_) => return Quotes::TextAfter(i),
+                    }
                 }
             }
         } else if b == b'"' && field_start {
@@ -161,7 +176,11 @@ fn ends_in_open_quote(raw: &[u8]) -> bool {
         }
         i += 1;
     }
-    quoted
+    if quoted {
+        Quotes::Open
+    } else {
+        Quotes::Balanced
+    }
 }
 
 /// The start of a row for a message: its first 60 characters on one line.
@@ -232,16 +251,16 @@ impl Table {
                 let end_line = lines.of(end.saturating_sub(1).max(start));
                 last_line = last_line.max(end_line);
                 let raw = &text[start..end.min(text.len())];
-                let open = ends_in_open_quote(raw.as_bytes());
+                let quoting = quotes(raw.as_bytes());
                 let cells: Vec<String> = record
                     .iter()
                     .map(|f| String::from_utf8_lossy(f).trim().to_owned())
                     .collect();
                 let Some(head) = &header else {
-                    if open {
+                    if quoting != Quotes::Balanced {
                         return Err(Diagnostic::error(
                             Kind::Data,
-                            "a quote in the header row is never closed",
+                            "the quotes of the header row are unbalanced",
                         )
                         .at(crate::error::Location::new("", line, 0))
                         .with_help("the first row must be the column names"));
@@ -250,10 +269,16 @@ impl Table {
                     first_line = end_line + 1;
                     continue;
                 };
-                let problem = if open {
+                let problem = if quoting == Quotes::Open {
                     Some(format!(
                         "a quote opened on this row is never closed (the file ends at line {} inside it)",
                         end_line
+                    ))
+                } else if let Quotes::TextAfter(at) = quoting {
+                    Some(format!(
+                        "a quoted cell closes at line {} and text follows the closing quote, \
+                         so a quote is probably unbalanced",
+                        lines.of(start + at)
                     ))
                 } else if cells.len() != head.len() {
                     let spans = if end_line > line {
@@ -375,6 +400,23 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_quote_in_the_last_column_does_not_merge_the_next_row() {
+        let text = "k,s,d\nA-1,one,\"stray\nA-2,two,\"fine\"\nA-3,three,x\n";
+        let t = Table::read(text).expect("reads");
+        let keys: Vec<&str> = t.records.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(keys, ["A-2", "A-3"]);
+        assert_eq!(t.bad.len(), 1);
+        assert_eq!(t.bad[0].line, 2);
+        assert!(
+            t.bad[0]
+                .reason
+                .starts_with("a quoted cell closes at line 3 and text follows"),
+            "{}",
+            t.bad[0].reason
+        );
+    }
+
+    #[test]
     fn field_counts_must_match_the_header() {
         let t = Table::read("k,s\nA-1,one,extra\nA-2\nA-3,three\n").expect("reads");
         assert_eq!(t.records.len(), 1);
@@ -393,9 +435,11 @@ mod tests {
 
     #[test]
     fn quotes_are_tracked_like_the_reader_does() {
-        assert!(!ends_in_open_quote(b"a,\"b,\"\"c\"\"\",d\n"));
-        assert!(ends_in_open_quote(b"a,\"b\nc"));
-        assert!(!ends_in_open_quote(b"5\" screen,x\n"));
+        assert_eq!(quotes(b"a,\"b,\"\"c\"\"\",d\n"), Quotes::Balanced);
+        assert_eq!(quotes(b"a,\"b\"\r\n"), Quotes::Balanced);
+        assert_eq!(quotes(b"a,\"b\nc"), Quotes::Open);
+        assert_eq!(quotes(b"5\" screen,x\n"), Quotes::Balanced);
+        assert_eq!(quotes(b"a,\"b\nc,\"d\"\n"), Quotes::TextAfter(7));
     }
 
     #[test]
