@@ -261,22 +261,21 @@ pub fn import_jira_csv(
         if blocked && !labels.iter().any(|l| l == "blocked") {
             labels.push("blocked".to_owned());
         }
+        // Either column may hold a key or (Jira Cloud) an Issue id.
+        let as_key = |v: String| -> String {
+            if keys.contains_key(v.as_str()) {
+                v
+            } else {
+                key_of_id.get(v.as_str()).map_or(v, |k| (*k).to_owned())
+            }
+        };
         let epic_refs = values(c, &cols.epic_links)
             .into_iter()
-            .map(|k| (k, "Epic Link"))
+            .map(|k| (as_key(k), "Epic Link"))
             .collect();
         let parent_refs = values(c, &cols.parents)
             .into_iter()
-            .map(|p| {
-                if keys.contains_key(p.as_str()) {
-                    (p, "Parent")
-                } else {
-                    match key_of_id.get(p.as_str()) {
-                        Some(k) => ((*k).to_owned(), "Parent"),
-                        None => (p, "Parent (neither an Issue key nor an Issue id)"),
-                    }
-                }
-            })
+            .map(|p| (as_key(p), "Parent"))
             .collect();
         out.rows.push(Row {
             id: id.to_owned(),

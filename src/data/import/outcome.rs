@@ -147,7 +147,9 @@ impl Outcome {
             let explain = |key: &str, column: &str| -> String {
                 match dropped.get(key) {
                     Some(reason) => format!("{column} {key} is dropped ({reason}); link left out"),
-                    None => format!("{column} {key} is not in this export; link left out"),
+                    None => format!(
+                        "{column} {key} is not in this export (no row has it as key or Issue id); link left out"
+                    ),
                 }
             };
             for (key, column) in std::mem::take(&mut row.epic_refs) {

@@ -112,7 +112,7 @@ fn jira_fixture_keeps_every_field_with_real_lines() {
             (9, "CHK-15: story points 2.5 rounded to 3"),
             (
                 12,
-                "CHK-18: Epic Link CHK-3 is not in this export; link left out"
+                "CHK-18: Epic Link CHK-3 is not in this export (no row has it as key or Issue id); link left out"
             ),
             (
                 12,
@@ -209,6 +209,24 @@ fn parent_ids_and_epic_links_are_both_read_on_every_row() {
     // Won't Do is not done: only PAY-3 and PAY-4 count.
     assert_eq!(result.done_points, 8);
     assert_eq!((result.items, result.dropped.len(), result.rows), (5, 4, 9));
+}
+
+#[test]
+fn an_epic_link_may_hold_the_epic_issue_id() {
+    let text = "Issue key,Issue id,Summary,Issue Type,Status,Custom field (Epic Link),Parent\n\
+        E-1,501,Epic,Epic,To Do,,\n\
+        S-1,502,Story,Story,To Do,501,\n\
+        S-2,503,Story,Story,To Do,,77777\n";
+    let result = import_jira_csv(text, &options()).expect("imports");
+    let b = backlog_of(&result);
+    assert_eq!(item(&b, "S-1").epic.as_deref(), Some("E-1"));
+    assert_eq!(
+        notes(&result),
+        [(
+            4,
+            "S-2: Parent 77777 is not in this export (no row has it as key or Issue id); link left out"
+        )]
+    );
 }
 
 #[test]
