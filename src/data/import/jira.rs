@@ -170,6 +170,19 @@ pub fn import_jira_csv(
         .filter(|(id, key)| !id.is_empty() && !key.is_empty())
         .collect();
     let mut map_used = vec![false; options.status_map.len()];
+    let header_line = table.first_line.saturating_sub(1).max(1);
+    if cols.status.is_none() {
+        out.notes.push((
+            header_line,
+            "the export has no `Status` column: every item is imported as backlog (or done, if it has a resolution)".to_owned(),
+        ));
+    }
+    if cols.kind.is_none() {
+        out.notes.push((
+            header_line,
+            "the export has no `Issue Type` column: every item is imported as a story".to_owned(),
+        ));
+    }
     for record in &table.records {
         let (line, c) = (record.line, &record.cells);
         let id = cell(c, Some(cols.key));
@@ -200,7 +213,8 @@ pub fn import_jira_csv(
                 blocked,
                 note,
             } => {
-                if let Some(note) = note {
+                // Without a Status column the one note at the header says it.
+                if let Some(note) = note.filter(|_| cols.status.is_some()) {
                     out.note(line, id, note);
                 }
                 (status, blocked)
@@ -213,7 +227,9 @@ pub fn import_jira_csv(
             } else {
                 format!("issue type \"{raw_kind}\" imported as a story")
             };
-            out.note(line, id, what);
+            if cols.kind.is_some() {
+                out.note(line, id, what);
+            }
             ItemKind::Story
         });
         let mut points_value = None;

@@ -69,6 +69,12 @@ pub fn import_linear_csv(
         .flatten(),
     );
     let mut map_used = vec![false; options.status_map.len()];
+    if status_col.is_none() {
+        out.notes.push((
+            table.first_line.saturating_sub(1).max(1),
+            "the export has no `Status` column: every item is imported as backlog (or done, if it has a Completed date)".to_owned(),
+        ));
+    }
     for record in &table.records {
         let (line, c) = (record.line, &record.cells);
         let cell = |col: Option<usize>| col.and_then(|i| c.get(i)).map_or("", String::as_str);
@@ -111,7 +117,7 @@ pub fn import_linear_csv(
                 blocked,
                 note,
             } => {
-                if let Some(note) = note {
+                if let Some(note) = note.filter(|_| status_col.is_some()) {
                     out.note(line, id, note.replace("Status Category", "Completed date"));
                 }
                 (status, blocked)

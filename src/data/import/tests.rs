@@ -355,6 +355,21 @@ fn missing_columns_and_empty_files_are_errors_at_line_one() {
     assert_eq!(e[0].location.as_ref().map(|l| l.line), Some(1));
     let e = import_jira_csv("", &options()).expect_err("empty");
     assert_eq!(e[0].message, "the CSV file is empty");
+    let result =
+        import_jira_csv("Issue key,Summary\nA-1,One\nA-2,Two\n", &options()).expect("bare");
+    assert_eq!(
+        notes(&result),
+        [
+            (
+                1,
+                "the export has no `Issue Type` column: every item is imported as a story"
+            ),
+            (
+                1,
+                "the export has no `Status` column: every item is imported as backlog (or done, if it has a resolution)"
+            ),
+        ]
+    );
     let result = import_jira_csv("Issue key,Summary\n", &options()).expect("header only");
     assert_eq!((result.items, result.rows), (0, 0));
     assert!(backlog_of(&result).items.is_empty());

@@ -214,11 +214,17 @@ pub(super) fn map_status(
     } else {
         (Status::Done, "it has a resolution")
     };
-    let shown = if cells.status.is_empty() {
-        "(empty)".to_owned()
-    } else {
-        format!("\"{}\"", cells.status)
-    };
+    if cells.status.is_empty() {
+        return Mapped::Kept {
+            status,
+            blocked: false,
+            note: Some(format!(
+                "no status; imported as {} because {why}",
+                status.as_str()
+            )),
+        };
+    }
+    let shown = format!("\"{}\"", cells.status);
     Mapped::Kept {
         status,
         blocked: false,
