@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::values::{toml_day, trailing_number};
+use super::values::{sprint_number, toml_day};
 use super::{Dropped, ImportResult, Row, shorten};
 use crate::data::{DataSet, Status};
 use crate::error::{Diagnostic, Kind};
@@ -199,7 +199,7 @@ impl Outcome {
         for row in &mut self.rows {
             let mut numbers = Vec::new();
             for name in &row.sprint_names {
-                let Some(n) = trailing_number(name) else {
+                let Some(n) = sprint_number(name) else {
                     notes.push((
                         row.line,
                         format!("{}: sprint \"{name}\" has no number; left out", row.id),

@@ -14,6 +14,23 @@ pub(super) fn trailing_number(text: &str) -> Option<u32> {
     text[start..end].parse().ok()
 }
 
+/// A sprint's number from its name: the number after "Sprint" (or
+/// "Cycle", "Iteration") when there is one ("CHK Sprint 24 (Nov 3 - Nov
+/// 14)" -> 24), else the last number ("S7" -> 7).
+pub(super) fn sprint_number(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    for word in ["sprint", "cycle", "iteration"] {
+        if let Some(at) = lower.rfind(word) {
+            let rest = lower[at + word.len()..].trim_start_matches([' ', '#', '-', '_', '.']);
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(n) = digits.parse() {
+                return Some(n);
+            }
+        }
+    }
+    trailing_number(name)
+}
+
 /// Story points as a whole number, rounding halves up; `Err` says why not.
 pub(super) fn points(text: &str) -> Result<Option<u32>, String> {
     if text.is_empty() {
@@ -281,6 +298,12 @@ mod tests {
         assert_eq!(trailing_number("Sprint 3 (hardening)"), Some(3));
         assert_eq!(trailing_number("Backlog"), None);
         assert_eq!(trailing_number("Sprint 99999999999"), None);
+        assert_eq!(sprint_number("CHK Sprint 24 (Nov 3 - Nov 14)"), Some(24));
+        assert_eq!(sprint_number("Sprint #7"), Some(7));
+        assert_eq!(sprint_number("Cycle 12"), Some(12));
+        assert_eq!(sprint_number("Team S7"), Some(7));
+        assert_eq!(sprint_number("Sprint planning 2026"), Some(2026));
+        assert_eq!(sprint_number("Backlog grooming"), None);
     }
 
     fn known(s: &str) -> Option<Status> {
