@@ -250,7 +250,8 @@ impl Table {
                 let line = lines.of(start);
                 let end_line = lines.of(end.saturating_sub(1).max(start));
                 last_line = last_line.max(end_line);
-                let raw = &text[start..end.min(text.len())];
+                let end = end.clamp(start.min(text.len()), text.len());
+                let raw = text.get(start.min(end)..end).unwrap_or("");
                 let quoting = quotes(raw.as_bytes());
                 let cells: Vec<String> = record
                     .iter()
