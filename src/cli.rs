@@ -93,7 +93,8 @@ pub enum ImportSource {
 pub struct ImportArgs {
     /// The CSV file.
     pub file: PathBuf,
-    /// Where to write the backlog (default: content/team/backlog.toml).
+    /// Where to write the backlog, a .toml file (default: content/team/backlog.toml);
+    /// sprints.toml is written beside it.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// The team name written into the file.
