@@ -309,6 +309,14 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         }
         files.push((sprints_out.clone(), text));
     }
+    let mut targets = vec![(out.clone(), "backlog")];
+    if sprints.is_some() {
+        targets.push((sprints_out.clone(), "sprints"));
+    }
+    let clashes = import::write::clashes(&targets);
+    if !clashes.is_empty() {
+        return Err(Diagnostics::from_iter(clashes));
+    }
     import::write::write_all(&files, args.force).map_err(Diagnostics::from_iter)?;
     for (line, message) in result
         .skipped
@@ -320,11 +328,17 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     for (line, note) in &result.notes {
         warn(&args.file, *line, note.clone(), printer);
     }
-    printer.info(&import_report(
-        &result,
-        &out,
-        sprints.map(|_| sprints_out.as_path()),
-    ));
+    let check = if args.no_sprints && result.sprints > 0 {
+        vec![format!(
+            "items name {} sprints and no sprints file was written (--no-sprints): \
+             the site's sprints files must hold those numbers, or the build fails",
+            result.sprints
+        )]
+    } else {
+        result.check_by_hand.clone()
+    };
+    let sprints = sprints.map(|_| sprints_out.as_path());
+    printer.info(&import_report(&result, &check, &out, sprints));
     Ok(())
 }
 
@@ -341,6 +355,7 @@ fn warn(file: &std::path::Path, line: usize, message: String, printer: Printer) 
 /// What an import did, row by row and column by column.
 fn import_report(
     r: &crate::data::import::ImportResult,
+    check: &[String],
     out: &std::path::Path,
     sprints: Option<&std::path::Path>,
 ) -> String {
@@ -364,9 +379,9 @@ fn import_report(
             text.push_str(&format!("  line {}: {}: {}\n", d.line, d.key, d.reason));
         }
     }
-    if !r.check_by_hand.is_empty() {
+    if !check.is_empty() {
         text.push_str("Check by hand:\n");
-        for c in &r.check_by_hand {
+        for c in check {
             text.push_str(&format!("  - {c}\n"));
         }
     }

@@ -988,3 +988,22 @@ fn a_stray_quote_in_the_last_column_costs_one_row_not_the_next() {
         Some("Said \"41\", twice")
     );
 }
+
+#[test]
+fn a_second_sprints_file_in_the_folder_is_refused() {
+    let site = Site::fixture("data-import");
+    site.write(
+        "content/team/iterations.yaml",
+        "schema: sprints\nsprint:\n  - number: 1\n    start: 2026-01-05\n    end: 2026-01-16\n    goal: First\n    committed: 3\n    completed: 3\n",
+    );
+    site.run(&["import", "jira", "jira-export.csv"])
+        .failure()
+        .stderr_has("content/team/iterations.yaml already holds a sprints file; a second one in the same folder would clash")
+        .stderr_has("pass --no-sprints to keep that file");
+    assert!(!site.exists("content/team/backlog.toml"));
+    let run = site.run(&["import", "jira", "jira-export.csv", "--no-sprints"]);
+    run.success();
+    assert!(run.stdout.contains(
+        "Check by hand:\n  - items name 3 sprints and no sprints file was written (--no-sprints)"
+    ), "{}", run.stdout);
+}

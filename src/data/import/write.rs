@@ -55,6 +55,60 @@ pub fn write_all(files: &[(PathBuf, &str)], force: bool) -> Result<(), Vec<Diagn
     }
 }
 
+/// Other data files in the targets' folders that declare the same schema
+/// (`sprints.yaml` beside a new `sprints.toml`): the build refuses two files
+/// of one schema in one folder, so the import refuses to make them.
+/// `targets` are (path, schema name).
+pub fn clashes(targets: &[(PathBuf, &str)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (target, schema) in targets {
+        let Some(dir) = target.parent() else { continue };
+        let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) else {
+            continue;
+        };
+        let mut others: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.file_name() != target.file_name())
+            .filter(|p| crate::data::is_data_file(&p.to_string_lossy()))
+            .collect();
+        others.sort();
+        for other in others {
+            let Ok(text) = std::fs::read_to_string(&other) else {
+                continue;
+            };
+            let name = other
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let declared = crate::data::parse_lenient(&name, &other, &text)
+                .0
+                .and_then(|f| f.schema.map(|s| s.name()));
+            if declared == Some(*schema) {
+                out.push(
+                    Diagnostic::error(
+                        Kind::Data,
+                        format!(
+                            "{} already holds a {schema} file; a second one in the same folder would clash",
+                            other.display()
+                        ),
+                    )
+                    .in_file(target)
+                    .with_help(if *schema == "sprints" {
+                        "pass --no-sprints to keep that file, or -o to import into another folder"
+                    } else {
+                        "write the backlog into another folder with -o, or remove the old file"
+                    }),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Writes `text` to `.NAME.import-PID.tmp` beside `path`.
 fn write_temp(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     let dir = match path.parent() {
