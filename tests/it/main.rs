@@ -5,8 +5,11 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
+mod handbook;
 mod import;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
