@@ -121,7 +121,7 @@ describe('search over the team data', { timeout: 90_000 }, () => {
     }
   });
 
-  test('the 404 page offers a search for the missing item id', async () => {
+  test('the 404 page offers a search for the missing path: an item id whole, else its words', async () => {
     const context = await newContext(browser);
     try {
       const page = await context.newPage();
@@ -132,6 +132,11 @@ describe('search over the team data', { timeout: 90_000 }, () => {
       const first = page.locator('#search-results a.search-result').first();
       await first.waitFor({ state: 'visible' });
       assert.equal(await first.getAttribute('data-exact'), '');
+
+      await page.goto(`${server.url}practice/backlog-refinement-old/`);
+      await page.locator('[data-search-open]').click();
+      assert.equal(await page.locator('#search-input').inputValue(), 'backlog refinement old');
+      await page.locator('#search-results a.search-result').first().waitFor({ state: 'visible' });
     } finally {
       await context.close();
     }
