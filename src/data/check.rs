@@ -215,6 +215,19 @@ impl Index {
                     }
                     _ => {}
                 }
+                if let Some(n) = item
+                    .earlier_sprints
+                    .iter()
+                    .find(|n| has_sprints && !self.sprints.contains_key(n))
+                {
+                    let known: Vec<String> = self.sprints.keys().map(u32::to_string).collect();
+                    let message = format!(
+                        "item {} names earlier sprint {n}, which is not in any sprints file",
+                        item.id
+                    );
+                    let help = format!("sprints defined: {}", known.join(", "));
+                    diags.push(error_at(file, item.at.earlier_sprints, message, help));
+                }
                 if let Some(parent) = &item.parent {
                     self.check_parent(file, item, parent, diags);
                 }

@@ -183,6 +183,7 @@ fn offsets(f: &Fields<'_>, id_key: &str) -> Offsets {
         sprint: value_at(f, "sprint"),
         rank: value_at(f, "rank"),
         parent: value_at(f, "parent"),
+        earlier_sprints: value_at(f, "earlier_sprints"),
     }
 }
 

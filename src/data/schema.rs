@@ -216,6 +216,7 @@ pub(crate) struct Offsets {
     pub sprint: usize,
     pub rank: usize,
     pub parent: usize,
+    pub earlier_sprints: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
