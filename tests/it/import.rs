@@ -572,12 +572,14 @@ fn linear_export(n: usize) -> Export {
             title: format!("Linear issue {i}, \"quoted\""),
             ..Expected::default()
         };
-        let (status, completed, canceled) = match rng.below(7) {
+        let (status, completed, canceled) = match rng.below(9) {
             0 => ("Backlog", false, false),
             1 => ("Todo", false, false),
             2 => ("In Progress", false, false),
             3 => ("In Review", false, false),
             4 | 5 => ("Done", true, false),
+            6 => ("Duplicate", false, true),
+            7 => ("Triage", false, false),
             _ => ("Canceled", false, true),
         };
         e.status = match status {
@@ -585,13 +587,13 @@ fn linear_export(n: usize) -> Export {
             "Todo" => "ready",
             "In Progress" => "in-progress",
             "In Review" => "review",
+            "Triage" => "backlog",
             _ => "done",
         };
         if canceled {
-            e.dropped = Some(
-                "status \"Canceled\" is cancelled work (keep it with --status-map \"Canceled=done\")"
-                    .into(),
-            );
+            e.dropped = Some(format!(
+                "status \"{status}\" is cancelled work (keep it with --status-map \"{status}=done\")"
+            ));
         }
         let labels = rng.some(&["Bug", "Feature", "Web"], 2);
         e.kind = if labels.iter().any(|l| l == "Bug") {
@@ -671,6 +673,11 @@ fn linear_export(n: usize) -> Export {
 #[test]
 fn a_generated_linear_export_round_trips() {
     let export = linear_export(120);
+    assert!(export.issues.iter().any(|e| {
+        e.dropped
+            .as_deref()
+            .is_some_and(|d| d.contains("Duplicate"))
+    }));
     let site = Site::fixture("data-import");
     site.write("export.csv", &export.text);
     let run = site.run(&["import", "linear", "export.csv", "--team", "Web"]);
