@@ -340,6 +340,10 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     if !clashes.is_empty() {
         return Err(Diagnostics::from_iter(clashes));
     }
+    let errors = import::write::site_errors(&project.content_dir(), &files);
+    if !errors.is_empty() {
+        return Err(Diagnostics::from_iter(errors));
+    }
     import::write::write_all(&files, args.force).map_err(Diagnostics::from_iter)?;
     for (line, message) in result
         .skipped

@@ -842,10 +842,10 @@ fn existing_files_are_kept_without_force_and_replaced_together_with_it() {
         "jira-export.csv",
         "--no-sprints",
         "-o",
-        "content/other/backlog.toml",
+        "exports/backlog.toml",
     ])
     .success();
-    assert!(!site.exists("content/other/sprints.toml"));
+    assert!(!site.exists("exports/sprints.toml"));
 }
 
 #[test]
@@ -1008,9 +1008,43 @@ fn a_second_sprints_file_in_the_folder_is_refused() {
         .stderr_has("content/team/iterations.yaml already holds a sprints file; a second one in the same folder would clash")
         .stderr_has("pass --no-sprints to keep that file");
     assert!(!site.exists("content/team/backlog.toml"));
+    // Without the sprints file, the site's sprints lack the items' numbers.
+    site.run(&["import", "jira", "jira-export.csv", "--no-sprints"])
+        .failure()
+        .stderr_has("backlog.toml:26:10: error: item CHK-11 names sprint 24, which is not in any sprints file")
+        .stderr_has("nothing was written: the site would not build with this file");
+    assert!(!site.exists("content/team/backlog.toml"));
+    // Into a folder of a site without sprints, --no-sprints leaves a reminder.
+    let site = Site::fixture("data-import");
     let run = site.run(&["import", "jira", "jira-export.csv", "--no-sprints"]);
     run.success();
     assert!(run.stdout.contains(
         "Check by hand:\n  - items name 3 sprints and no sprints file was written (--no-sprints)"
     ), "{}", run.stdout);
+    site.build().success();
+}
+
+#[test]
+fn ids_another_backlog_of_the_site_has_are_refused_before_writing() {
+    let site = Site::fixture("data-import");
+    site.write(
+        "content/web/backlog.toml",
+        "schema = \"backlog\"\n\n[[item]]\nid = \"CHK-12\"\ntitle = \"Taken\"\nkind = \"story\"\nstatus = \"ready\"\nrank = 1\n",
+    );
+    let run = site.run(&["import", "jira", "jira-export.csv"]);
+    run.failure()
+        .stderr_has("CHK-12")
+        .stderr_has("nothing was written: the site would not build with this file");
+    assert!(!site.exists("content/team/backlog.toml"));
+    assert!(!site.exists("content/team/sprints.toml"));
+    // Outside the content folder the file is not part of the site.
+    site.run(&[
+        "import",
+        "jira",
+        "jira-export.csv",
+        "-o",
+        "exports/backlog.toml",
+    ])
+    .success();
+    assert!(site.exists("exports/sprints.toml"));
 }

@@ -109,6 +109,78 @@ pub fn clashes(targets: &[(PathBuf, &str)]) -> Vec<Diagnostic> {
     out
 }
 
+/// The new files read together with every other data file of the site, as
+/// the next build will: the errors that name the new files (an id another
+/// backlog already has, a sprint no sprints file holds...). Targets outside
+/// `content_dir` are not part of the site and are not checked.
+pub fn site_errors(content_dir: &Path, files: &[(PathBuf, &str)]) -> Vec<Diagnostic> {
+    let rel = |p: &Path| -> Option<String> {
+        let abs = std::path::absolute(p).ok()?;
+        let root = std::path::absolute(content_dir).ok()?;
+        let r = abs.strip_prefix(root).ok()?;
+        Some(r.to_string_lossy().replace('\\', "/"))
+    };
+    let mut data = Vec::new();
+    let mut ours = Vec::new();
+    for (path, text) in files {
+        let Some(r) = rel(path) else {
+            return Vec::new();
+        };
+        match crate::data::parse(&r, path, text) {
+            Ok(f) => data.push(f),
+            Err(_) => return Vec::new(),
+        }
+        ours.push(path.clone());
+    }
+    let targets: Vec<String> = files.iter().filter_map(|(p, _)| rel(p)).collect();
+    for entry in walkdir::WalkDir::new(content_dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+    {
+        let path = entry.path();
+        let Some(r) = rel(path) else { continue };
+        if !entry.file_type().is_file() || !crate::data::is_data_file(&r) || targets.contains(&r) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if let Some(f) = crate::data::parse_lenient(&r, path, &text).0 {
+            data.push(f);
+        }
+    }
+    // The errors the new files bring: those of the whole site with them,
+    // less those it has already (an id twice is reported at the second file,
+    // which may be the other one).
+    let key = |d: &Diagnostic| {
+        let at = d
+            .location
+            .as_ref()
+            .map(|l| (l.path.clone(), l.line, l.column));
+        (at, d.message.clone())
+    };
+    let before: std::collections::BTreeSet<_> =
+        crate::data::DataSet::new(data[ours.len()..].to_vec())
+            .1
+            .iter()
+            .map(key)
+            .collect();
+    let (_, diags) = crate::data::DataSet::new(data);
+    diags
+        .into_iter()
+        .filter(|d| d.is_error() && !before.contains(&key(d)))
+        .map(|d| {
+            let help = "nothing was written: the site would not build with this file; \
+                        fix the other file, or import into another folder with -o";
+            Diagnostic {
+                help: Some(help.to_owned()),
+                ..d
+            }
+        })
+        .collect()
+}
+
 /// Writes `text` to `.NAME.import-PID.tmp` beside `path`.
 fn write_temp(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     let dir = match path.parent() {
