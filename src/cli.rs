@@ -111,15 +111,26 @@ pub struct SiteImportArgs {
 pub struct ImportArgs {
     /// The CSV file.
     pub file: PathBuf,
-    /// Where to write the backlog (default: content/team/backlog.toml).
+    /// Where to write the backlog, a .toml file (default: content/team/backlog.toml);
+    /// sprints.toml is written beside it.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// The team name written into the file.
     #[arg(long)]
     pub team: Option<String>,
-    /// Replace the output file if it exists.
+    /// Replace the output files (backlog and sprints) if they exist.
     #[arg(long)]
     pub force: bool,
+    /// Map tracker statuses (or resolutions): "Won't Do=dropped,Waiting for customer=blocked".
+    /// Targets: backlog, ready, in-progress, review, done, blocked, dropped.
+    #[arg(long, value_name = "MAP")]
+    pub status_map: Vec<String>,
+    /// Import the readable rows of a malformed CSV, listing each row skipped.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Do not write the sprints file beside the backlog.
+    #[arg(long)]
+    pub no_sprints: bool,
 }
 
 /// How to show things to the person at the terminal.
@@ -267,6 +278,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
 }
 
 fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(), Diagnostics> {
+    use crate::data::import::{self, ImportOptions};
     use crate::migrate::Source;
     let (kind, args) = match source {
         ImportSource::Jira(a) => ("jira", a),
@@ -276,51 +288,140 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         ImportSource::Hugo(a) => return import_site(Source::Hugo, a, printer),
         ImportSource::Docusaurus(a) => return import_site(Source::Docusaurus, a, printer),
     };
+    let located = |ds: Vec<Diagnostic>| -> Diagnostics {
+        ds.into_iter().map(|d| locate(d, &args.file)).collect()
+    };
+    let options = ImportOptions {
+        team: args.team.clone(),
+        status_map: ImportOptions::parse_status_map(&args.status_map)?,
+        skip_bad_rows: args.skip_bad_rows,
+    };
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Diagnostics::from(crate::error::io_error(&args.file, &e)))?;
-    let text = crate::content::decode(&args.file, bytes)?;
+    let text = import::decode(&bytes).map_err(|d| located(vec![d]))?;
     let result = match kind {
-        "linear" => crate::data::import::import_linear_csv(&text, args.team.as_deref()),
-        _ => crate::data::import::import_jira_csv(&text, args.team.as_deref()),
+        "linear" => import::import_linear_csv(&text, &options),
+        _ => import::import_jira_csv(&text, &options),
     }
-    .map_err(|d| Diagnostics::from(locate(d, &args.file)))?;
+    .map_err(located)?;
     let out = args
         .output
         .unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
-    if out.exists() && !args.force {
-        return Err(
-            Diagnostic::error(Kind::Data, "the output file exists; nothing was written")
-                .in_file(&out)
-                .with_help("pass --force to replace it, or -o to write elsewhere")
-                .into(),
-        );
+    if out.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return Err(Diagnostic::error(
+            Kind::Data,
+            format!(
+                "the backlog is written as TOML, so -o must name a .toml file, not {}",
+                out.display()
+            ),
+        )
+        .with_help("e.g. -o content/team/backlog.toml")
+        .into());
     }
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostics::from(crate::error::io_error(parent, &e)))?;
+    let sprints_out = out.with_file_name("sprints.toml");
+    let mut files = vec![(out.clone(), result.toml.as_str())];
+    let sprints = result.sprints_toml.as_deref().filter(|_| !args.no_sprints);
+    if let Some(text) = sprints {
+        if sprints_out == out {
+            return Err(Diagnostic::error(
+                Kind::Data,
+                "the backlog cannot be written to sprints.toml: the sprints file goes there",
+            )
+            .in_file(&out)
+            .with_help("name the backlog file otherwise, or pass --no-sprints")
+            .into());
+        }
+        files.push((sprints_out.clone(), text));
     }
-    std::fs::write(&out, &result.toml)
-        .map_err(|e| Diagnostics::from(crate::error::io_error(&out, &e)))?;
-    let skipped = result
+    let mut targets = vec![(out.clone(), "backlog")];
+    if sprints.is_some() {
+        targets.push((sprints_out.clone(), "sprints"));
+    }
+    let clashes = import::write::clashes(&targets);
+    if !clashes.is_empty() {
+        return Err(Diagnostics::from_iter(clashes));
+    }
+    let errors = import::write::site_errors(&project.content_dir(), &files);
+    if !errors.is_empty() {
+        return Err(Diagnostics::from_iter(errors));
+    }
+    import::write::write_all(&files, args.force).map_err(Diagnostics::from_iter)?;
+    for (line, message) in result
         .skipped
         .iter()
-        .map(|(line, reason)| (line, format!("row skipped: {reason}")));
-    let notes = result.notes.iter().map(|(line, note)| (line, note.clone()));
-    for (line, message) in skipped.chain(notes) {
-        eprintln!(
-            "{}",
-            Diagnostic::warning(Kind::Data, message)
-                .at(crate::error::Location::new(&args.file, *line, 0))
-                .render(printer.color)
-        );
+        .map(|(l, r)| (l, format!("row skipped: {r}")))
+    {
+        warn(&args.file, *line, message, printer);
     }
-    printer.info(&format!(
-        "Imported {} items into {} ({} rows skipped)",
-        result.items,
-        out.display(),
-        result.skipped.len()
-    ));
+    for (line, note) in &result.notes {
+        warn(&args.file, *line, note.clone(), printer);
+    }
+    let check = if args.no_sprints && result.sprints > 0 {
+        vec![format!(
+            "items name {} sprints and no sprints file was written (--no-sprints): \
+             the site's sprints files must hold those numbers, or the build fails",
+            result.sprints
+        )]
+    } else {
+        result.check_by_hand.clone()
+    };
+    let sprints = sprints.map(|_| sprints_out.as_path());
+    printer.info(&import_report(&result, &check, &out, sprints));
     Ok(())
+}
+
+fn warn(file: &std::path::Path, line: usize, message: String, printer: Printer) {
+    let d = Diagnostic::warning(Kind::Data, message);
+    let d = if line == 0 {
+        d
+    } else {
+        d.at(crate::error::Location::new(file, line, 0))
+    };
+    eprintln!("{}", d.render(printer.color));
+}
+
+/// What an import did, row by row and column by column.
+fn import_report(
+    r: &crate::data::import::ImportResult,
+    check: &[String],
+    out: &std::path::Path,
+    sprints: Option<&std::path::Path>,
+) -> String {
+    let mut text = format!("Imported {} items into {}", r.items, out.display());
+    if let Some(s) = sprints {
+        text.push_str(&format!(" and {} sprints into {}", r.sprints, s.display()));
+    }
+    text.push_str(&format!(
+        "\nRead {} rows (lines {}-{}): {} imported, {} dropped, {} skipped; {} done points\n",
+        r.rows,
+        r.first_line,
+        r.last_line,
+        r.items,
+        r.dropped.len(),
+        r.skipped.len(),
+        r.done_points
+    ));
+    if !r.dropped.is_empty() {
+        text.push_str("Dropped (not in the backlog):\n");
+        for d in &r.dropped {
+            text.push_str(&format!("  line {}: {}: {}\n", d.line, d.key, d.reason));
+        }
+    }
+    if !check.is_empty() {
+        text.push_str("Check by hand:\n");
+        for c in check {
+            text.push_str(&format!("  - {c}\n"));
+        }
+    }
+    text.push_str(&format!("Columns used: {}\n", r.columns_used.join(", ")));
+    let ignored = crate::data::import::column_list(&r.columns_ignored);
+    let ignored = if ignored.is_empty() {
+        "none".to_owned()
+    } else {
+        ignored
+    };
+    text.push_str(&format!("Columns ignored: {ignored}"));
+    text
 }
 
 /// `rolebook import jekyll|mdbook|hugo|docusaurus`: the report goes to

@@ -20,9 +20,14 @@
 //!   long as the key stay behind), so shards stay small on any site. The
 //!   shard holding a term is the longest key in `meta.shards` that is a key
 //!   prefix of it. Postings are doc ids with a score and the best section.
-//! - `search/d-N.js`: documents in chunks: path, title, description and, per
-//!   section, the heading id, heading text and a short snippet. Loaded only
-//!   for the results being shown.
+//! - `search/d-N.js`: documents in chunks: path (a data item's carries its
+//!   `#anchor`), title, description, per section the heading id, heading
+//!   text and a short snippet, and the result type (`""` for a page,
+//!   `item`, `epic`, `initiative`, `data`). Loaded only for the results
+//!   being shown.
+//!
+//! `meta.js` also maps lowercased item and initiative ids to their
+//! documents, so a search for `CHK-13` can go straight to the item.
 //!
 //! Terms are lowercased runs of letters and digits (apostrophes dropped,
 //! each CJK character a term of its own), minus a few English stop words;
@@ -57,6 +62,13 @@ pub struct SearchDoc {
     /// for the text before the first heading.
     /// Shared with the rendered page, so the index holds no copy of it.
     pub body_by_heading: std::sync::Arc<Vec<(String, String)>>,
+    /// The result type: `""` for a page; `"item"`, `"epic"`,
+    /// `"initiative"` or `"data"` (a generated data page) for the team's
+    /// data. Themes show it as a badge.
+    pub kind: String,
+    /// An id that a search for exactly it jumps to (a backlog item's or an
+    /// initiative's, e.g. `CHK-13`); empty for pages.
+    pub id: String,
 }
 
 /// Version of the file format, written into `meta.js`.
@@ -638,9 +650,16 @@ fn encoded_len(term: &str, list: &[u32]) -> usize {
 }
 
 /// One document in a chunk: path, title, description, sections as
-/// `[heading id, heading text, snippet]`.
+/// `[heading id, heading text, snippet]`, and the result type (`""` for a
+/// page).
 #[derive(Serialize)]
-struct ChunkDoc<'a>(&'a str, &'a str, &'a str, &'a [(String, String, String)]);
+struct ChunkDoc<'a>(
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [(String, String, String)],
+    &'a str,
+);
 
 /// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
 /// the first doc id of every chunk and the chunks as JSON arrays.
@@ -656,7 +675,7 @@ fn doc_chunks(
         if current.len() == 1 {
             starts.push(i);
         }
-        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, sections);
+        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, sections, &doc.kind);
         current.push_str(&serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string()));
         if current.len() >= CHUNK_BYTES {
             current.push(']');
@@ -703,6 +722,10 @@ struct Meta<'a> {
     /// Keys of the `t-KEY.js` shards.
     shards: Vec<&'a str>,
     stop_words: &'static [&'static str],
+    /// Lowercased ids (backlog items, initiatives) -> document number: a
+    /// search for exactly one of them jumps to it.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    ids: BTreeMap<String, usize>,
 }
 
 fn meta_file(
@@ -751,6 +774,12 @@ fn meta_file(
         chunks,
         shards: shards.keys().map(String::as_str).collect(),
         stop_words: STOP_WORDS,
+        ids: docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.id.is_empty())
+            .map(|(i, d)| (d.id.to_lowercase(), i))
+            .collect(),
     };
     script("meta", &meta)
 }
@@ -1040,6 +1069,26 @@ mod tests {
     }
 
     #[test]
+    fn data_documents_carry_their_type_and_ids() {
+        let mut item = doc(
+            "team/backlog/chk-10/#chk-13",
+            "CHK-13: Delete a card",
+            "Wallet",
+        );
+        item.kind = "item".into();
+        item.id = "CHK-13".into();
+        let files = build_index(&[doc("guide/", "Guide", "text"), item]);
+        let meta = payload(file(&files, "search/meta.js"));
+        assert_eq!(meta["ids"], serde_json::json!({"chk-13": 1}));
+        let chunk = payload(file(&files, "search/d-0.js"));
+        assert_eq!(chunk[0][4], "");
+        assert_eq!(chunk[1][0], "team/backlog/chk-10/#chk-13");
+        assert_eq!(chunk[1][4], "item");
+        let plain = build_index(&[doc("guide/", "Guide", "text")]);
+        assert!(payload(file(&plain, "search/meta.js")).get("ids").is_none());
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let docs = synthetic(300, 80);
         assert_eq!(build_index(&docs), build_index(&docs));
@@ -1119,6 +1168,7 @@ mod tests {
                     headings,
                     body,
                     body_by_heading: body_by_heading.into(),
+                    ..SearchDoc::default()
                 }
             })
             .collect()

@@ -3,7 +3,8 @@
 //! Ids are looked up in every file of a schema, so an id found in two
 //! files is an error (reported at the second, naming the first). Items'
 //! `epic` must name a roadmap initiative or an item of kind epic (without a
-//! cycle of epics), and `sprint` a sprint when any sprints file exists. Two
+//! cycle of epics), `parent` another backlog item, and `sprint` a sprint
+//! when any sprints file exists. Two
 //! files of one schema in one folder would share their generated pages'
 //! URLs, so that is an error too.
 
@@ -213,8 +214,50 @@ impl Index {
                     }
                     _ => {}
                 }
+                if let Some(n) = item
+                    .earlier_sprints
+                    .iter()
+                    .find(|n| has_sprints && !self.sprints.contains_key(n))
+                {
+                    let known: Vec<String> = self.sprints.keys().map(u32::to_string).collect();
+                    let message = format!(
+                        "item {} names earlier sprint {n}, which is not in any sprints file",
+                        item.id
+                    );
+                    let help = format!("sprints defined: {}", known.join(", "));
+                    diags.push(error_at(file, item.at.earlier_sprints, message, help));
+                }
+                if let Some(parent) = &item.parent {
+                    self.check_parent(file, item, parent, diags);
+                }
             }
         }
+    }
+
+    /// `parent` names another backlog item (a sub-task's story).
+    fn check_parent(
+        &self,
+        file: &DataFile,
+        item: &super::Item,
+        parent: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let message = if parent == item.id {
+            format!("item {} names itself as its parent", item.id)
+        } else if !self.items.contains_key(parent) {
+            format!(
+                "item {} names parent `{parent}`, which is no backlog item",
+                item.id
+            )
+        } else {
+            return;
+        };
+        let hint = did_you_mean(parent, self.items.keys().map(String::as_str));
+        let help = match hint {
+            Some(h) if h != item.id => format!("did you mean `{h}`?"),
+            _ => "`parent` is the id of another backlog item".to_owned(),
+        };
+        diags.push(error_at(file, item.at.parent, message, help));
     }
 
     fn check_epic(

@@ -15,6 +15,7 @@ mod check;
 pub(crate) mod csv;
 mod decode;
 pub mod import;
+mod index;
 pub(crate) mod node;
 mod read;
 mod schema;
@@ -24,6 +25,7 @@ pub(crate) mod yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use index::DataDoc;
 pub use schema::{
     Backlog, Direction, Heading, Horizon, Initiative, InitiativeStatus, Item, ItemKind, Metric,
     MetricPoint, Metrics, Period, Priority, Roadmap, Schema, Sprint, Sprints, Status,

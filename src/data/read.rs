@@ -30,6 +30,14 @@ pub(crate) const ITEM_KEYS: &[&str] = &[
     "acceptance",
     "labels",
     "notes",
+    "parent",
+    "earlier_sprints",
+    "fix_versions",
+    "components",
+    "created",
+    "updated",
+    "resolved",
+    "description",
 ];
 pub(crate) const ITEM_REQUIRED: &[&str] = &["id", "title", "kind", "status", "rank"];
 const INITIATIVE_KEYS: &[&str] = &[
@@ -176,6 +184,8 @@ fn offsets(f: &Fields<'_>, id_key: &str) -> Offsets {
         epic: value_at(f, "epic"),
         sprint: value_at(f, "sprint"),
         rank: value_at(f, "rank"),
+        parent: value_at(f, "parent"),
+        earlier_sprints: value_at(f, "earlier_sprints"),
     }
 }
 
@@ -196,10 +206,51 @@ fn item(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Item> {
         acceptance: dec.opt_strings(&f, "acceptance"),
         labels: dec.opt_strings(&f, "labels"),
         notes: dec.opt_str(&f, "notes"),
+        parent: dec.opt_str(&f, "parent"),
+        earlier_sprints: f
+            .get("earlier_sprints")
+            .map(|n| sprint_numbers(dec, n))
+            .unwrap_or_default(),
+        fix_versions: dec.opt_strings(&f, "fix_versions"),
+        components: dec.opt_strings(&f, "components"),
+        created: f.get("created").and_then(|n| dec.date(n, "created")),
+        updated: f.get("updated").and_then(|n| dec.date(n, "updated")),
+        resolved: f.get("resolved").and_then(|n| dec.date(n, "resolved")),
+        description: dec.opt_str(&f, "description"),
         at: offsets(&f, "id"),
         id: String::new(),
     };
     Some(Item { id: id?, ..item })
+}
+
+/// `earlier_sprints`: a list of sprint numbers (in a CSV cell, separated by `;`).
+fn sprint_numbers(dec: &mut Decoder<'_>, node: &Node) -> Vec<u32> {
+    let key = "earlier_sprints";
+    match &node.value {
+        Value::Array(items) => items.iter().filter_map(|n| dec.uint(n, key, 0)).collect(),
+        Value::Str(s) => {
+            let mut out = Vec::new();
+            for word in s.split(';').map(str::trim).filter(|w| !w.is_empty()) {
+                match word.parse() {
+                    Ok(n) => out.push(n),
+                    Err(_) => dec.error(
+                        node.at,
+                        format!("`{key}` must hold sprint numbers, found \"{word}\""),
+                        "write whole numbers ≥ 0, e.g. [23, 24] (in a CSV cell: 23;24)",
+                    ),
+                }
+            }
+            out
+        }
+        _ => {
+            let message = format!(
+                "`{key}` must be a list of sprint numbers, found {}",
+                super::decode::found(node)
+            );
+            dec.error(node.at, message, "e.g. earlier_sprints = [23, 24]");
+            Vec::new()
+        }
+    }
 }
 
 fn dates(

@@ -185,6 +185,25 @@ pub struct Item {
     pub labels: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// The item this one is part of (a sub-task's story): any backlog item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Sprints the item was in before `sprint` (carried over), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier_sprints: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fix_versions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<NaiveDate>,
+    /// The day the work was finished (or closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(skip)]
     pub(crate) at: Offsets,
 }
@@ -196,6 +215,8 @@ pub(crate) struct Offsets {
     pub epic: usize,
     pub sprint: usize,
     pub rank: usize,
+    pub parent: usize,
+    pub earlier_sprints: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

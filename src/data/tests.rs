@@ -788,3 +788,71 @@ fn no_prefix_of_a_valid_file_makes_the_parser_panic() {
         }
     }
 }
+
+#[test]
+fn imported_item_fields_are_typed_and_checked() {
+    let items = r#"schema = "backlog"
+
+[[item]]
+id = "A-1"
+title = "One"
+kind = "story"
+status = "done"
+rank = 1
+parent = "A-9"
+earlier_sprints = [23, 99]
+sprint = 24
+fix_versions = ["2026.1"]
+components = ["API"]
+created = 2026-01-05
+updated = "2026-01-06"
+resolved = 2026-01-31
+description = "Two\nlines"
+
+[[item]]
+id = "A-2"
+title = "Two"
+kind = "story"
+status = "ready"
+rank = 2
+parent = "A-2"
+created = "2026-02-30"
+earlier_sprints = "soon"
+"#;
+    assert_eq!(
+        errors("team/backlog.toml", items),
+        [
+            "content/team/backlog.toml:26:11: `created` is not a real date: \"2026-02-30\"",
+            "content/team/backlog.toml:27:19: `earlier_sprints` must hold sprint numbers, found \"soon\"",
+        ]
+    );
+    let valid = items
+        .replace("created = \"2026-02-30\"\n", "")
+        .replace("earlier_sprints = \"soon\"\n", "");
+    let backlog = file("team/backlog.toml", &valid);
+    let Some(Schema::Backlog(b)) = &backlog.schema else {
+        panic!("a backlog");
+    };
+    let one = &b.items[0];
+    assert_eq!(one.earlier_sprints, [23, 99]);
+    assert_eq!(
+        one.created.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-05")
+    );
+    assert_eq!(
+        one.updated.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-06")
+    );
+    assert_eq!(one.description.as_deref(), Some("Two\nlines"));
+    assert_eq!(backlog.value["item"][0]["resolved"], "2026-01-31");
+    let sprints = file("team/sprints.toml", SPRINTS);
+    let (_, diags) = DataSet::new(vec![backlog, sprints]);
+    assert_eq!(
+        errors_of(&diags),
+        [
+            "content/team/backlog.toml:9:10: item A-1 names parent `A-9`, which is no backlog item",
+            "content/team/backlog.toml:10:19: item A-1 names earlier sprint 23, which is not in any sprints file",
+            "content/team/backlog.toml:25:10: item A-2 names itself as its parent",
+        ]
+    );
+}

@@ -816,9 +816,39 @@ impl Site {
         if !self.config.build_search_index {
             return Vec::new();
         }
-        self.order
+        let mut docs: Vec<_> = self
+            .order
             .par_iter()
             .map(|&id| std::sync::Arc::new(self.search_doc(id)))
+            .collect();
+        docs.extend(self.data_search_docs());
+        docs
+    }
+
+    /// The search documents of the team's data, after the pages'; an
+    /// overview page the writers replaced is indexed as their page only.
+    pub(super) fn data_search_docs(&self) -> Vec<std::sync::Arc<crate::search::SearchDoc>> {
+        if !self.config.build_search_index {
+            return Vec::new();
+        }
+        self.data
+            .search_docs()
+            .into_iter()
+            .filter(|d| !(d.doc.kind == "data" && self.content.by_url.contains_key(&d.doc.path)))
+            .map(|d| {
+                let section = self.section_for(&d.source);
+                let top = self.content.ancestors(section).get(1).copied().or((self
+                    .content
+                    .page(section)
+                    .depth
+                    == 1)
+                    .then_some(section));
+                let section = top.map(|t| self.content.page(t).title.clone());
+                std::sync::Arc::new(crate::search::SearchDoc {
+                    section: section.unwrap_or_default(),
+                    ..d.doc
+                })
+            })
             .collect()
     }
 
@@ -847,6 +877,7 @@ impl Site {
                 String::new()
             },
             body_by_heading: r.text_by_heading.clone(),
+            ..crate::search::SearchDoc::default()
         }
     }
 

@@ -662,6 +662,11 @@ impl Live {
                         self.search_docs[place] = Arc::new(self.site.search_doc(id));
                     }
                 }
+                // The data's documents follow the pages'; data edits change them.
+                if !self.search_docs.is_empty() {
+                    self.search_docs.truncate(self.search_place.len());
+                    self.search_docs.extend(self.site.data_search_docs());
+                }
                 Ok(Some(files))
             }
             _ => {

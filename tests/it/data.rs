@@ -1,6 +1,6 @@
 //! The team's data: schema files in every format rendered as shortcode
 //! views and generated pages, validation errors with their file:line:col,
-//! escaping of data values, and the Jira import.
+//! escaping of data values.
 
 use crate::support::Site;
 
@@ -266,52 +266,4 @@ fn data_values_are_escaped_wherever_they_land() {
     for svg in charts(&guide) {
         assert_well_formed(svg);
     }
-}
-
-#[test]
-fn jira_import_writes_a_backlog_that_builds() {
-    let site = Site::fixture("data-import");
-    let run = site.run(&[
-        "import",
-        "jira",
-        "jira-export.csv",
-        "--team",
-        "Checkout squad",
-    ]);
-    run.success()
-        .stderr_has(
-            "jira-export.csv:15: warning: row skipped: CHK-21: status \"Parked\" has no match",
-        )
-        .stderr_has("jira-export.csv:16: warning: row skipped: no Summary")
-        .stderr_has("jira-export.csv:17: warning: row skipped: CHK-12: the key appears twice");
-    let toml = site.read("content/team/backlog.toml");
-    assert!(toml.contains("team = \"Checkout squad\""));
-    assert_eq!(toml.matches("[[item]]").count(), 12);
-    site.build().success();
-    let epic = site.read("public/team/backlog/chk-10/index.html");
-    assert!(epic.contains("CHK-10: Saved cards"));
-    assert!(
-        site.read("public/team/backlog/index.html")
-            .contains("Escape &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot; in titles")
-    );
-    let again = site.run(&["import", "jira", "jira-export.csv"]);
-    again.failure();
-    assert_eq!(
-        site.read("content/team/backlog.toml"),
-        toml,
-        "an existing backlog is kept without --force"
-    );
-    site.run(&["import", "jira", "jira-export.csv", "--force"])
-        .success();
-}
-
-#[test]
-fn jira_import_without_required_columns_names_them() {
-    let site = Site::fixture("data-import");
-    site.write("bad.csv", "Key,Title\nA-1,One\n");
-    site.run(&["import", "jira", "bad.csv"])
-        .failure()
-        .stderr_has("error: the CSV has no columns `Issue key`, `Summary`")
-        .stderr_has("columns present: Key, Title");
-    assert!(!site.exists("content/team/backlog.toml"));
 }

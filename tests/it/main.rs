@@ -11,6 +11,7 @@ mod hostile;
 #[cfg(target_os = "linux")]
 mod hostile_fs;
 mod hostile_serve;
+mod import;
 mod live;
 mod live_prop;
 mod migrate;

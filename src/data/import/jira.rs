@@ -1,17 +1,20 @@
-//! Jira's CSV export: "Issue key", "Summary", "Issue Type", "Status" (or
-//! its "Status Category"), "Priority", story points, the repeated "Sprint"
-//! and "Labels" columns, "Epic Link" / "Parent" / "Parent id", "Assignee".
+//! Jira's CSV export (Cloud and Data Center): "Issue key", "Issue id",
+//! "Summary", "Issue Type", "Status", "Status Category", "Resolution",
+//! "Priority", story points, the repeated "Sprint", "Labels", "Fix
+//! Version/s" and "Component/s" columns, "Custom field (Epic Link)",
+//! "Parent" (a key or, in Cloud, the parent's issue id), "Assignee",
+//! "Created", "Updated", "Resolved" and "Description".
 
 use std::collections::BTreeMap;
 
-use super::{
-    ImportResult, Outcome, Row, Table, cell, missing, nonempty, points, priority, trailing_number,
-};
+use super::outcome::Outcome;
+use super::values::{Mapped, StatusCells, day, is_whole, map_status, points, priority, toml_day};
+use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
 
-fn jira_status(status: &str, category: &str) -> Option<(Status, bool)> {
-    let exact = match status.to_ascii_lowercase().as_str() {
+fn jira_status(status: &str) -> Option<Status> {
+    match status {
         "to do" | "todo" | "open" | "backlog" | "new" | "reopened" => Some(Status::Backlog),
         "selected for development" | "ready" | "ready for development" | "ready for dev" => {
             Some(Status::Ready)
@@ -20,17 +23,7 @@ fn jira_status(status: &str, category: &str) -> Option<(Status, bool)> {
         "in review" | "code review" | "review" | "in qa" | "qa" | "testing" => Some(Status::Review),
         "done" | "closed" | "resolved" => Some(Status::Done),
         _ => None,
-    };
-    if let Some(s) = exact {
-        return Some((s, false));
     }
-    let guessed = match category.to_ascii_lowercase().as_str() {
-        "to do" | "new" => Some(Status::Backlog),
-        "in progress" | "indeterminate" => Some(Status::InProgress),
-        "done" | "complete" => Some(Status::Done),
-        _ => None,
-    };
-    guessed.map(|s| (s, true))
 }
 
 fn jira_kind(kind: &str) -> Option<ItemKind> {
@@ -44,128 +37,320 @@ fn jira_kind(kind: &str) -> Option<ItemKind> {
     }
 }
 
+/// The columns a Jira export may carry, each under its usual names.
+struct Columns {
+    key: usize,
+    summary: usize,
+    issue_id: Option<usize>,
+    kind: Option<usize>,
+    status: Option<usize>,
+    category: Option<usize>,
+    resolution: Option<usize>,
+    priority: Option<usize>,
+    points: Vec<usize>,
+    sprints: Vec<usize>,
+    epic_links: Vec<usize>,
+    parents: Vec<usize>,
+    owner: Option<usize>,
+    labels: Vec<usize>,
+    fix_versions: Vec<usize>,
+    components: Vec<usize>,
+    created: Option<usize>,
+    updated: Option<usize>,
+    resolved: Option<usize>,
+    description: Option<usize>,
+}
+
+impl Columns {
+    fn find(table: &Table) -> Option<Columns> {
+        Some(Columns {
+            key: table.col(&["Issue key", "Key"])?,
+            summary: table.col(&["Summary"])?,
+            issue_id: table.col(&["Issue id"]),
+            kind: table.col(&["Issue Type"]),
+            status: table.col(&["Status"]),
+            category: table.col(&["Status Category"]),
+            resolution: table.col(&["Resolution"]),
+            priority: table.col(&["Priority"]),
+            points: table.cols(&[
+                "Custom field (Story Points)",
+                "Story Points",
+                "Custom field (Story point estimate)",
+                "Story point estimate",
+            ]),
+            sprints: table.cols(&["Sprint", "Custom field (Sprint)"]),
+            epic_links: table.cols(&["Custom field (Epic Link)", "Epic Link"]),
+            parents: table.cols(&[
+                "Parent",
+                "Parent id",
+                "Parent key",
+                "Custom field (Parent)",
+                "Custom field (Parent Link)",
+            ]),
+            owner: table.col(&["Assignee"]),
+            labels: table.cols(&["Labels"]),
+            fix_versions: table.cols(&["Fix Version/s", "Fix versions", "Fix Version"]),
+            components: table.cols(&["Component/s", "Components", "Component"]),
+            created: table.col(&["Created"]),
+            updated: table.col(&["Updated"]),
+            resolved: table.col(&["Resolved", "Resolution date"]),
+            description: table.col(&["Description"]),
+        })
+    }
+
+    fn all(&self) -> Vec<usize> {
+        let ones = [
+            Some(self.key),
+            Some(self.summary),
+            self.issue_id,
+            self.kind,
+            self.status,
+            self.category,
+            self.resolution,
+            self.priority,
+            self.owner,
+            self.created,
+            self.updated,
+            self.resolved,
+            self.description,
+        ];
+        let many = [
+            &self.points,
+            &self.sprints,
+            &self.epic_links,
+            &self.parents,
+            &self.labels,
+            &self.fix_versions,
+            &self.components,
+        ];
+        ones.into_iter()
+            .flatten()
+            .chain(many.into_iter().flatten().copied())
+            .collect()
+    }
+}
+
+fn cell(cells: &[String], col: Option<usize>) -> &str {
+    col.and_then(|i| cells.get(i)).map_or("", String::as_str)
+}
+
+/// Every non-empty value of the columns, each once, in column order.
+fn values(cells: &[String], cols: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in cols.iter().map(|c| cell(cells, Some(*c))) {
+        if !v.is_empty() && !out.iter().any(|o| o == v) {
+            out.push(v.to_owned());
+        }
+    }
+    out
+}
+
 /// Imports a Jira CSV export ("Export Excel CSV (all fields)" or the
 /// current-fields export).
-pub fn import_jira_csv(text: &str, team: Option<&str>) -> Result<ImportResult, Diagnostic> {
-    let table = Table::read(text)?;
-    let (key, summary) = match (table.col(&["Issue key"]), table.col(&["Summary"])) {
-        (Some(k), Some(s)) => (k, s),
-        _ => return Err(missing(&["Issue key", "Summary"], &table)),
+pub fn import_jira_csv(
+    text: &str,
+    options: &ImportOptions,
+) -> Result<ImportResult, Vec<Diagnostic>> {
+    let table = Table::read(text).map_err(|d| vec![d])?;
+    let Some(cols) = Columns::find(&table) else {
+        return Err(vec![missing(&["Issue key", "Summary"], &table)]);
     };
-    let kind_col = table.col(&["Issue Type"]);
-    let status_col = table.col(&["Status"]);
-    let category_col = table.col(&["Status Category"]);
-    let priority_col = table.col(&["Priority"]);
-    let points_col = table.col(&[
-        "Custom field (Story Points)",
-        "Story Points",
-        "Custom field (Story point estimate)",
-        "Story point estimate",
-    ]);
-    let sprint_cols = table.cols(&["Sprint", "Custom field (Sprint)"]);
-    let epic_col = table.col(&[
-        "Custom field (Epic Link)",
-        "Epic Link",
-        "Parent",
-        "Parent key",
-    ]);
-    let parent_id_col = table.col(&["Parent id"]);
-    let issue_id_col = table.col(&["Issue id"]);
-    let owner_col = table.col(&["Assignee"]);
-    let label_cols = table.cols(&["Labels"]);
-    // Jira's "Parent id" is the parent's numeric id, not its key.
-    let keys_by_id: BTreeMap<&str, &str> = table
+    let mut out = Outcome::default();
+    bad_rows(&table, options, &mut out)?;
+    out.used.extend(cols.all());
+    // Jira Cloud's "Parent" is the parent's issue id; older exports give its key.
+    let keys: BTreeMap<&str, ()> = table
         .records
         .iter()
-        .map(|(_, r)| (cell(r, issue_id_col), cell(r, Some(key))))
-        .filter(|(id, _)| !id.is_empty())
+        .map(|r| (cell(&r.cells, Some(cols.key)), ()))
         .collect();
-    let mut out = Outcome::default();
-    for (line, record) in &table.records {
-        let line = *line;
-        if record.iter().all(String::is_empty) {
+    let key_of_id: BTreeMap<&str, &str> = table
+        .records
+        .iter()
+        .map(|r| {
+            (
+                cell(&r.cells, cols.issue_id),
+                cell(&r.cells, Some(cols.key)),
+            )
+        })
+        .filter(|(id, key)| !id.is_empty() && !key.is_empty())
+        .collect();
+    let mut map_used = vec![false; options.status_map.len()];
+    let header_line = table.first_line.saturating_sub(1).max(1);
+    if cols.status.is_none() {
+        out.notes.push((
+            header_line,
+            "the export has no `Status` column: every item is imported as backlog (or done, if it has a resolution)".to_owned(),
+        ));
+    }
+    if cols.kind.is_none() {
+        out.notes.push((
+            header_line,
+            "the export has no `Issue Type` column: every item is imported as a story".to_owned(),
+        ));
+    }
+    for record in &table.records {
+        let (line, c) = (record.line, &record.cells);
+        let id = cell(c, Some(cols.key));
+        let title = cell(c, Some(cols.summary));
+        if id.is_empty() {
+            out.skipped.push((line, "no Issue key".to_owned()));
             continue;
         }
-        let id = cell(record, Some(key));
-        let title = cell(record, Some(summary));
-        if id.is_empty() || title.is_empty() {
-            let what = if id.is_empty() {
-                "Issue key"
-            } else {
-                "Summary"
-            };
-            out.skipped.push((line, format!("no {what}")));
+        if out.repeated(id, line) {
             continue;
         }
-        let raw_status = cell(record, status_col);
-        let Some((status, guessed)) = jira_status(raw_status, cell(record, category_col)) else {
-            out.skipped.push((
-                line,
-                format!("{id}: status \"{raw_status}\" has no match (expected To Do, Selected for Development, In Progress, In Review, Done, or a Status Category)"),
-            ));
+        if title.is_empty() {
+            out.skipped.push((line, format!("{id}: no Summary")));
             continue;
+        }
+        let cells = StatusCells {
+            status: cell(c, cols.status),
+            category: cell(c, cols.category),
+            resolution: cell(c, cols.resolution),
         };
-        if guessed {
-            let note = format!(
-                "{id}: status \"{raw_status}\" mapped to {} by its category",
-                status.as_str()
-            );
-            out.notes.push((line, note));
-        }
-        let raw_kind = cell(record, kind_col);
+        let (status, blocked) = match map_status(&cells, options, jira_status, &mut map_used) {
+            Mapped::Dropped(reason) => {
+                out.drop_row(line, id, reason);
+                continue;
+            }
+            Mapped::Kept {
+                status,
+                blocked,
+                note,
+            } => {
+                // Without a Status column the one note at the header says it.
+                if let Some(note) = note.filter(|_| cols.status.is_some()) {
+                    out.note(line, id, note);
+                }
+                (status, blocked)
+            }
+        };
+        let raw_kind = cell(c, cols.kind);
         let kind = jira_kind(raw_kind).unwrap_or_else(|| {
-            out.notes.push((
-                line,
-                format!("{id}: issue type \"{raw_kind}\" imported as a story"),
-            ));
+            let what = if raw_kind.is_empty() {
+                "no issue type; imported as a story".to_owned()
+            } else {
+                format!("issue type \"{raw_kind}\" imported as a story")
+            };
+            if cols.kind.is_some() {
+                out.note(line, id, what);
+            }
             ItemKind::Story
         });
-        let sprint_text = sprint_cols
-            .iter()
-            .map(|c| cell(record, Some(*c)))
-            .rfind(|s| !s.is_empty())
-            .unwrap_or("");
-        let sprint = trailing_number(sprint_text);
-        if sprint.is_none() && !sprint_text.is_empty() {
-            out.notes.push((
+        let mut points_value = None;
+        for col in &cols.points {
+            let raw = cell(c, Some(*col));
+            match points(raw) {
+                Ok(Some(p)) => {
+                    if !is_whole(raw) {
+                        out.note(line, id, format!("story points {raw} rounded to {p}"));
+                    }
+                    points_value = Some(p);
+                    break;
+                }
+                Ok(None) => {}
+                Err(why) => out.note(line, id, why),
+            }
+        }
+        let raw_priority = cell(c, cols.priority);
+        let priority = priority(raw_priority);
+        if priority.is_none() && !raw_priority.is_empty() {
+            out.note(
                 line,
-                format!("{id}: sprint \"{sprint_text}\" has no number; left out"),
-            ));
+                id,
+                format!("priority \"{raw_priority}\" has no match; left out"),
+            );
         }
-        let mut epic = cell(record, epic_col).to_owned();
-        if epic.is_empty() {
-            let parent = cell(record, parent_id_col);
-            epic = keys_by_id
-                .get(parent)
-                .map_or(String::new(), |k| (*k).to_owned());
+        let mut date = |col: Option<usize>, what: &str| {
+            let raw = cell(c, col);
+            let d = day(raw);
+            if d.is_none() && !raw.is_empty() {
+                out.note(
+                    line,
+                    id,
+                    format!("{what} date \"{raw}\" is not a date; left out"),
+                );
+            }
+            d
+        };
+        let days = Days {
+            created: date(cols.created, "Created"),
+            resolved: date(cols.resolved, "Resolved"),
+        };
+        let updated = date(cols.updated, "Updated");
+        let mut labels = values(c, &cols.labels);
+        if blocked && !labels.iter().any(|l| l == "blocked") {
+            labels.push("blocked".to_owned());
         }
-        let raw_priority = cell(record, priority_col);
-        let row = Row {
+        // Either column may hold a key or (Jira Cloud) an Issue id.
+        let as_key = |v: String| -> String {
+            if keys.contains_key(v.as_str()) {
+                v
+            } else {
+                key_of_id.get(v.as_str()).map_or(v, |k| (*k).to_owned())
+            }
+        };
+        let epic_refs = values(c, &cols.epic_links)
+            .into_iter()
+            .map(|k| (as_key(k), "Epic Link"))
+            .collect();
+        let parent_refs = values(c, &cols.parents)
+            .into_iter()
+            .map(|p| (as_key(p), "Parent"))
+            .collect();
+        out.rows.push(Row {
             id: id.to_owned(),
             title: title.to_owned(),
             kind: kind.as_str(),
             status: status.as_str(),
-            rank: 0,
-            points: points(cell(record, points_col), line, &mut out.notes),
-            epic: nonempty(&epic),
-            sprint,
-            priority: priority(raw_priority).map(Priority::as_str),
-            owner: nonempty(cell(record, owner_col)),
-            labels: label_cols
+            points: points_value,
+            priority: priority.map(Priority::as_str),
+            owner: nonempty(cell(c, cols.owner)),
+            labels,
+            fix_versions: values(c, &cols.fix_versions),
+            components: values(c, &cols.components),
+            created: days.created.and_then(toml_day),
+            updated: updated.and_then(toml_day),
+            resolved: days.resolved.and_then(toml_day),
+            description: nonempty(&cell(c, cols.description).replace("\r\n", "\n")),
+            line,
+            epic_refs,
+            parent_refs,
+            sprint_names: cols
+                .sprints
                 .iter()
-                .map(|c| cell(record, Some(*c)))
-                .filter(|l| !l.is_empty())
+                .map(|s| cell(c, Some(*s)))
+                .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            line,
-        };
-        if row.priority.is_none() && !raw_priority.is_empty() {
+            days,
+            ..Row::default()
+        });
+    }
+    unused_map_entries(options, &map_used, &mut out);
+    out.finish(
+        &table.header,
+        (table.first_line, table.last_line),
+        options.team.as_deref(),
+        "Jira",
+    )
+}
+
+pub(super) fn nonempty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// A `--status-map` entry no row used is most likely a typo: say so.
+pub(super) fn unused_map_entries(options: &ImportOptions, used: &[bool], out: &mut Outcome) {
+    for ((name, _), used) in options.status_map.iter().zip(used) {
+        if !used {
             out.notes.push((
-                line,
-                format!("{id}: priority \"{raw_priority}\" has no match; left out"),
+                0,
+                format!(
+                    "--status-map entry \"{name}\" matched no status or resolution in the export"
+                ),
             ));
         }
-        out.push(row);
     }
-    out.finish(team, "Jira")
 }

@@ -1,63 +1,170 @@
-//! Turning an issue tracker's CSV export into a backlog file.
+//! Turning an issue tracker's CSV export into a backlog file and a sprints
+//! file, losing nothing silently.
 //!
-//! [`import_jira_csv`] maps Jira's usual columns (Issue key, Summary, Issue
-//! Type, Status, Priority, Story Points, Sprint, Epic Link / Parent,
-//! Assignee, Labels) to backlog fields; [`import_linear_csv`] does the same
-//! for Linear (ID, Title, Status, Estimate, Priority, Labels, Cycle). Rank is
-//! the export's row order. Rows that cannot become an item (no key, an
-//! unknown status, a repeated key) are listed in `skipped` with their CSV
-//! line; values dropped or guessed on rows that were kept are in `notes`.
-//! The result is TOML text for the caller to write; this module does no I/O.
-
-use std::collections::BTreeSet;
+//! [`import_jira_csv`] and [`import_linear_csv`] read every column that can
+//! carry a value or a relation, on every row: epic links, parents (by key
+//! or by issue id), sub-task parents, the repeated Sprint, Labels, Fix
+//! Version/s and Component/s columns, dates and descriptions. Statuses map
+//! through the user's `--status-map`, then the built-in names, then the
+//! Status Category; cancelled work (Won't Do, Duplicate, Canceled...) is
+//! dropped by default so it never counts as done. Every row ends up in the
+//! backlog, in `dropped` (with its reason) or in `skipped` (malformed or
+//! without a key), each with the real line of the file. Values dropped or
+//! guessed on the rows kept are `notes`. The result is TOML text for the
+//! caller to write; this module's only I/O is [`write`].
 
 use serde::Serialize;
 
-use super::{ItemKind, Priority};
-use crate::error::{Diagnostic, Kind};
+use super::decode::Choice;
+use super::{ItemKind, Status};
+use crate::error::{Diagnostic, Kind, Location};
 
 mod jira;
 mod linear;
+mod outcome;
+mod table;
+mod values;
+pub mod write;
 
 pub use jira::import_jira_csv;
 pub use linear::import_linear_csv;
+pub use table::decode;
 
-/// A backlog file made from an export, and what could not be mapped.
+use outcome::Outcome;
+pub use outcome::column_list;
+use table::Table;
+
+/// What the user asked for besides the file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Written as the backlog's `team`.
+    pub team: Option<String>,
+    /// `--status-map` entries: tracker status (or resolution) name, lowercased,
+    /// and where it goes.
+    pub status_map: Vec<(String, Target)>,
+    /// Skip malformed rows (listing each) instead of failing.
+    pub skip_bad_rows: bool,
+}
+
+/// Where a `--status-map` entry sends a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Status(Status),
+    /// In progress, with a `blocked` label: the board has no blocked column.
+    Blocked,
+    /// Left out of the backlog and listed in the report.
+    Dropped,
+}
+
+impl ImportOptions {
+    /// Parses `--status-map` values: `"Won't Do=dropped,Waiting for customer=blocked"`.
+    /// Each flag may hold several entries separated by commas.
+    pub fn parse_status_map(values: &[String]) -> Result<Vec<(String, Target)>, Diagnostic> {
+        let allowed = "backlog, ready, in-progress, review, done, blocked, dropped";
+        let mut out = Vec::new();
+        for entry in values.iter().flat_map(|v| v.split(',')) {
+            if entry.trim().is_empty() {
+                continue;
+            }
+            let Some((name, target)) = entry.rsplit_once('=') else {
+                return Err(Diagnostic::error(
+                    Kind::Data,
+                    format!("--status-map entry `{}` has no `=`", entry.trim()),
+                )
+                .with_help(format!(
+                    "write `Tracker status=target`, e.g. \"Won't Do=dropped\"; targets: {allowed}"
+                )));
+            };
+            let (name, word) = (name.trim(), target.trim().to_ascii_lowercase());
+            let target = match word.as_str() {
+                "dropped" | "drop" => Target::Dropped,
+                "blocked" => Target::Blocked,
+                w => match <Status as Choice>::parse(w) {
+                    Some(s) => Target::Status(s),
+                    None => {
+                        return Err(Diagnostic::error(
+                            Kind::Data,
+                            format!(
+                                "--status-map target `{}` for \"{name}\" is not known",
+                                target.trim()
+                            ),
+                        )
+                        .with_help(format!("targets: {allowed}")));
+                    }
+                },
+            };
+            if name.is_empty() {
+                return Err(Diagnostic::error(
+                    Kind::Data,
+                    format!("--status-map entry `{}` has no status name", entry.trim()),
+                ));
+            }
+            out.push((name.to_lowercase(), target));
+        }
+        Ok(out)
+    }
+}
+
+/// One row left out of the backlog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub line: usize,
+    pub key: String,
+    pub reason: String,
+}
+
+/// A backlog file (and a sprints file) made from an export, and a full
+/// account of what happened to each row and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportResult {
     /// The backlog as TOML (`schema = "backlog"`, one `[[item]]` per row).
     pub toml: String,
-    /// How many items it holds.
+    /// The sprints as TOML, when any row names a numbered sprint.
+    pub sprints_toml: Option<String>,
+    /// How many items the backlog holds.
     pub items: usize,
-    /// Rows left out: (CSV line, reason).
+    /// How many sprints the sprints file holds.
+    pub sprints: usize,
+    /// Data rows in the file: items + dropped + skipped.
+    pub rows: usize,
+    /// The first data line (after the header) and the last line that
+    /// holds data.
+    pub first_line: usize,
+    pub last_line: usize,
+    /// Rows left out on purpose (cancelled work, a status mapped to
+    /// `dropped`), with their line, key and reason.
+    pub dropped: Vec<Dropped>,
+    /// Rows that could not be read or have no key: (line, reason).
     pub skipped: Vec<(usize, String)>,
-    /// Rows kept with a value dropped or guessed: (CSV line, what happened).
+    /// Rows kept with a value dropped or guessed: (line, what happened),
+    /// each naming the issue key.
     pub notes: Vec<(usize, String)>,
+    /// Columns read, in file order (repeated names once, with a count).
+    pub columns_used: Vec<String>,
+    /// Columns not read.
+    pub columns_ignored: Vec<String>,
+    /// What to check by hand in the files written.
+    pub check_by_hand: Vec<String>,
+    /// Done points in the backlog (items of kind other than epic).
+    pub done_points: u64,
 }
 
 /// Detects the tracker by its header (Jira: `Issue key`; Linear: `ID` and
 /// `Title`) and imports accordingly.
-pub fn import_csv(text: &str, team: Option<&str>) -> Result<ImportResult, Diagnostic> {
-    let table = Table::read(text)?;
+pub fn import_csv(text: &str, options: &ImportOptions) -> Result<ImportResult, Vec<Diagnostic>> {
+    let table = Table::read(text).map_err(|d| vec![d])?;
     if table.col(&["Issue key"]).is_some() {
-        import_jira_csv(text, team)
+        import_jira_csv(text, options)
     } else if table.col(&["ID"]).is_some() && table.col(&["Title"]).is_some() {
-        import_linear_csv(text, team)
+        import_linear_csv(text, options)
     } else {
-        Err(missing(&["Issue key", "Summary"], &table))
+        Err(vec![missing(&["Issue key", "Summary"], &table)])
     }
 }
 
-#[derive(Serialize)]
-struct Doc<'a> {
-    schema: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    team: Option<&'a str>,
-    item: Vec<Row>,
-}
-
-#[derive(Debug, Serialize)]
-pub(super) struct Row {
+/// A row as it will be written, with the relations still to resolve.
+#[derive(Debug, Default, Serialize)]
+struct Row {
     id: String,
     title: String,
     kind: &'static str,
@@ -68,74 +175,60 @@ pub(super) struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     epic: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     sprint: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    earlier_sprints: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     priority: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     owner: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fix_versions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    components: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// The file line of the row.
     #[serde(skip)]
     line: usize,
+    /// Epic keys named by the row (Epic Link), strongest first.
+    #[serde(skip)]
+    epic_refs: Vec<(String, &'static str)>,
+    /// Parent keys named by the row (Parent, Parent id...), resolved from ids.
+    #[serde(skip)]
+    parent_refs: Vec<(String, &'static str)>,
+    /// Sprint names in column order; the last is the current sprint.
+    #[serde(skip)]
+    sprint_names: Vec<String>,
+    /// Dates as days, for the sprints file.
+    #[serde(skip)]
+    days: Days,
 }
 
-/// The CSV's header and records, each record with its line.
-pub(super) struct Table {
-    header: Vec<String>,
-    records: Vec<(usize, Vec<String>)>,
+#[derive(Debug, Default, Clone, Copy)]
+struct Days {
+    created: Option<chrono::NaiveDate>,
+    resolved: Option<chrono::NaiveDate>,
 }
 
-impl Table {
-    pub(super) fn read(text: &str) -> Result<Table, Diagnostic> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record =
-                record.map_err(|e| Diagnostic::error(Kind::Data, format!("invalid CSV: {e}")))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            rows.push((
-                line,
-                record
-                    .iter()
-                    .map(|f| f.trim().to_owned())
-                    .collect::<Vec<_>>(),
-            ));
-        }
-        let mut rows = rows.into_iter();
-        let Some((_, header)) = rows.next() else {
-            return Err(Diagnostic::error(Kind::Data, "the CSV file is empty")
-                .with_help("export the issues with their header row"));
-        };
-        Ok(Table {
-            header,
-            records: rows.collect(),
-        })
-    }
-
-    /// The first column named any of `names` (case-insensitive).
-    pub(super) fn col(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|n| self.header.iter().position(|h| h.eq_ignore_ascii_case(n)))
-    }
-
-    /// Every column named `name`: Jira repeats Sprint and Labels.
-    pub(super) fn cols(&self, names: &[&str]) -> Vec<usize> {
-        (0..self.header.len())
-            .filter(|i| {
-                names
-                    .iter()
-                    .any(|n| self.header[*i].eq_ignore_ascii_case(n))
-            })
-            .collect()
+impl Row {
+    fn is_epic(&self) -> bool {
+        self.kind == ItemKind::Epic.as_str()
     }
 }
 
-pub(super) fn missing(required: &[&str], table: &Table) -> Diagnostic {
+/// The error for a missing required column, with the columns present.
+fn missing(required: &[&str], table: &Table) -> Diagnostic {
     let absent: Vec<String> = required
         .iter()
         .filter(|r| table.col(&[r]).is_none())
@@ -150,123 +243,66 @@ pub(super) fn missing(required: &[&str], table: &Table) -> Diagnostic {
         Kind::Data,
         format!("the CSV has no {noun} {}", absent.join(", ")),
     )
-    .with_help(format!("columns present: {}", table.header.join(", ")))
+    .at(Location::new("", 1, 0))
+    .with_help(format!("columns present: {}", shorten(&table.header, 20)))
 }
 
-pub(super) fn cell(record: &[String], col: Option<usize>) -> &str {
-    col.and_then(|i| record.get(i)).map_or("", String::as_str)
-}
-
-pub(super) fn nonempty(value: &str) -> Option<String> {
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// The last run of digits in `text`: "Team Sprint 24" -> 24.
-pub(super) fn trailing_number(text: &str) -> Option<u32> {
-    let end = text.rfind(|c: char| c.is_ascii_digit())? + 1;
-    let start = text[..end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
-    text[start..end].parse().ok()
-}
-
-/// Story points as a whole number, rounding halves up.
-pub(super) fn points(text: &str, line: usize, notes: &mut Vec<(usize, String)>) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    match text.parse::<f64>() {
-        Ok(p) if p >= 0.0 && p.is_finite() => {
-            let whole = p.round() as u32;
-            if p.fract() != 0.0 {
-                notes.push((line, format!("story points {text} rounded to {whole}")));
-            }
-            Some(whole)
-        }
-        _ => {
-            notes.push((
-                line,
-                format!("story points \"{text}\" are not a number; left out"),
-            ));
-            None
-        }
+/// The first `n` names joined, then how many more.
+fn shorten(names: &[String], n: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(n).map(String::as_str).collect();
+    if names.len() > n {
+        format!("{} and {} more", shown.join(", "), names.len() - n)
+    } else {
+        shown.join(", ")
     }
 }
 
-pub(super) fn priority(word: &str) -> Option<Priority> {
-    match word.to_ascii_lowercase().as_str() {
-        "highest" | "blocker" | "critical" | "urgent" => Some(Priority::Highest),
-        "high" | "major" => Some(Priority::High),
-        "medium" | "normal" => Some(Priority::Medium),
-        "low" | "minor" => Some(Priority::Low),
-        "lowest" | "trivial" => Some(Priority::Lowest),
-        _ => None,
+/// Malformed rows listed one by one before the rest are counted.
+const MAX_ROW_ERRORS: usize = 100;
+
+/// Malformed rows: errors at their lines, or skipped rows when the user
+/// asked for that.
+fn bad_rows(
+    table: &Table,
+    options: &ImportOptions,
+    out: &mut Outcome,
+) -> Result<(), Vec<Diagnostic>> {
+    if table.bad.is_empty() {
+        return Ok(());
     }
-}
-
-#[derive(Default)]
-pub(super) struct Outcome {
-    rows: Vec<Row>,
-    seen: BTreeSet<String>,
-    skipped: Vec<(usize, String)>,
-    notes: Vec<(usize, String)>,
-}
-
-impl Outcome {
-    pub(super) fn push(&mut self, mut row: Row) {
-        if !self.seen.insert(row.id.clone()) {
-            self.skipped.push((
-                row.line,
-                format!("{}: the key appears twice; kept the first", row.id),
-            ));
-            return;
+    if options.skip_bad_rows {
+        for b in &table.bad {
+            out.skipped
+                .push((b.line, format!("malformed row: {}", b.reason)));
         }
-        row.rank = u32::try_from(self.rows.len() + 1).unwrap_or(u32::MAX);
-        self.rows.push(row);
+        return Ok(());
     }
-
-    /// Drops epic links that name no epic of the export (the backlog would
-    /// not validate) and writes the TOML.
-    pub(super) fn finish(
-        mut self,
-        team: Option<&str>,
-        tracker: &str,
-    ) -> Result<ImportResult, Diagnostic> {
-        let epics: BTreeSet<String> = self
-            .rows
-            .iter()
-            .filter(|r| r.kind == ItemKind::Epic.as_str())
-            .map(|r| r.id.clone())
-            .collect();
-        for row in &mut self.rows {
-            if let Some(epic) = row.epic.take_if(|e| !epics.contains(e.as_str())) {
-                let note = format!(
-                    "{}: epic/parent {epic} is not an epic in this export; left out",
-                    row.id
-                );
-                self.notes.push((row.line, note));
-            }
-        }
-        let items = self.rows.len();
-        let doc = Doc {
-            schema: "backlog",
-            team,
-            item: self.rows,
-        };
-        let body = toml::to_string(&doc)
-            .map_err(|e| Diagnostic::error(Kind::Data, format!("cannot write the backlog: {e}")))?;
-        let toml = format!(
-            "# Imported from a {tracker} CSV export by `rolebook import`.\n\
-             # Rank is the export's row order; rolebook checks this file on every build.\n{body}"
-        );
-        self.notes.sort();
-        Ok(ImportResult {
-            toml,
-            items,
-            skipped: self.skipped,
-            notes: self.notes,
+    let mut errors: Vec<Diagnostic> = table
+        .bad
+        .iter()
+        .take(MAX_ROW_ERRORS)
+        .map(|b| {
+            Diagnostic::error(Kind::Data, format!("malformed CSV row: {}", b.reason))
+                .at(Location::new("", b.line, 0))
+                .with_help(
+                    "fix the row, or pass --skip-bad-rows to import the other rows and list this one",
+                )
         })
+        .collect();
+    if table.bad.len() > MAX_ROW_ERRORS {
+        let more = table.bad.len() - MAX_ROW_ERRORS;
+        errors.push(
+            Diagnostic::error(
+                Kind::Data,
+                format!(
+                    "{more} more malformed rows, the first at line {}",
+                    table.bad[MAX_ROW_ERRORS].line
+                ),
+            )
+            .with_help("is this file a CSV export? The rows above show the first problems"),
+        );
     }
+    Err(errors)
 }
 
 #[cfg(test)]

@@ -33,6 +33,12 @@
 
   /* Href of a page from its path without base ("roles/po/", "" for home). */
   function pageHref(path, anchor) {
+    /* A data item's path carries the anchor of its row: "team/backlog/#chk-13". */
+    var hash = path.indexOf("#");
+    if (hash >= 0) {
+      anchor = anchor || path.slice(hash + 1);
+      path = path.slice(0, hash);
+    }
     var href = root + path;
     if (relative && (path === "" || path.charAt(path.length - 1) === "/")) href += "index.html";
     if (href === "") href = "./";
@@ -624,6 +630,31 @@
     return { list: list, partial: partial };
   }
 
+  /* The document whose id (a backlog item's, an initiative's) is exactly
+   * the query, if any. */
+  function exactId(text) {
+    var ids = search.meta && search.meta.ids;
+    var key = text.trim().toLowerCase();
+    return ids && Object.prototype.hasOwnProperty.call(ids, key) ? ids[key] : -1;
+  }
+
+  /* A search for an item id puts the item first, whatever the filters. */
+  function pinExactId(ranked, text) {
+    var docId = exactId(text);
+    if (docId < 0) return;
+    ranked.list = ranked.list.filter(function (r) { return r.doc !== docId; });
+    ranked.list.unshift({ doc: docId, score: Infinity, section: 0, best: 0, count: Infinity, exact: true });
+  }
+
+  /* The URL of document `docId`, once its chunk is loaded. */
+  function docHref(docId) {
+    var c = chunkOf(docId);
+    return loadIndexFile("d-" + c).then(function (chunk) {
+      var entry = chunk && chunk[docId - search.meta.chunkStarts[c]];
+      return entry ? pageHref(entry[0], "") : null;
+    });
+  }
+
   function chunkOf(docId) {
     var starts = search.meta.chunkStarts;
     var lo = 0, hi = starts.length - 1;
@@ -661,8 +692,10 @@
         if (generation !== search.generation) return null;
         var role = currentRole();
         var section = search.section ? search.section.value : "";
+        var ranked = rank(terms, role, section);
+        pinExactId(ranked, text);
         search.current = {
-          text: text, terms: terms, ranked: rank(terms, role, section),
+          text: text, terms: terms, ranked: ranked,
           role: role, section: section, shown: 0, generation: generation
         };
         return showMore(true);
@@ -746,7 +779,10 @@
     });
   }
 
-  /* One result: title, role badges, section, matching heading, snippet. */
+  /* Result types of the team's data (pages have none). */
+  var KIND_NAMES = { item: "Backlog item", epic: "Epic", initiative: "Initiative", data: "Team data" };
+
+  /* One result: title, type and role badges, section, matching heading, snippet. */
   function resultItem(r, index, terms) {
     var meta = search.meta;
     var chunkIndex = chunkOf(r.doc);
@@ -754,9 +790,10 @@
     var entry = chunk && chunk[r.doc - meta.chunkStarts[chunkIndex]];
     if (!entry) return null;
     var path = entry[0], title = entry[1], description = entry[2], sections = entry[3] || [];
+    var kind = entry[4] || "";
     var part = sections[r.section] || ["", "", ""];
     /* A page whose title holds every word is shown as the page itself. */
-    if (titleMatches(title, terms)) part = sections[0] || ["", "", ""];
+    if (titleMatches(title, terms) || r.exact) part = sections[0] || ["", "", ""];
     var li = doc.createElement("li");
     var a = doc.createElement("a");
     a.className = "search-result";
@@ -767,6 +804,13 @@
     var titleText = doc.createElement("span");
     highlight(titleText, title || path, terms);
     head.appendChild(titleText);
+    if (KIND_NAMES[kind]) {
+      var type = doc.createElement("span");
+      type.className = "search-kind search-kind-" + kind;
+      type.textContent = KIND_NAMES[kind];
+      head.appendChild(type);
+    }
+    if (r.exact) a.setAttribute("data-exact", "");
     var set = meta.role_sets[meta.roleOf[r.doc]] || [];
     set.forEach(function (roleName) {
       var badge = doc.createElement("span");
@@ -815,6 +859,33 @@
     });
   }
 
+  /* The words of a missing page's path; an item id ("chk-13") whole. */
+  function missingPathQuery() {
+    var parts = decodeURIComponent(location.pathname).split("/").filter(function (w) {
+      return w && w !== "index.html";
+    });
+    var last = parts[parts.length - 1] || "";
+    if (/^[a-z][a-z0-9]*-[0-9]+$/i.test(last)) return last.toUpperCase();
+    return parts.join(" ").split(/[\-_.\s]+/).filter(function (w) {
+      return w && w !== "index" && w !== "html";
+    }).slice(-3).join(" ");
+  }
+
+  /* `?q=words` opens the search with that query; `?q=CHK-13` (an item or
+   * initiative id) goes straight to it. */
+  function searchFromUrl() {
+    var query = null;
+    try { query = new URLSearchParams(location.search).get("q"); } catch (e) { query = null; }
+    if (!query || !query.trim()) return;
+    loadMeta().then(function (meta) {
+      var docId = meta ? exactId(query) : -1;
+      if (docId < 0) { openSearch(query); return null; }
+      return docHref(docId).then(function (href) {
+        if (href) location.replace(href); else openSearch(query);
+      });
+    });
+  }
+
   function closeSearch() {
     if (search.dialog && search.dialog.open) search.dialog.close();
   }
@@ -827,9 +898,7 @@
       button.addEventListener("click", function () {
         var query;
         if (button.hasAttribute("data-search-open") && html.querySelector("body.kind-404")) {
-          query = decodeURIComponent(location.pathname).split(/[\/\-_.]+/).filter(function (w) {
-            return w && w !== "index" && w !== "html";
-          }).slice(-3).join(" ");
+          query = missingPathQuery();
         }
         openSearch(query);
       });
@@ -886,6 +955,7 @@
     search.results.addEventListener("click", function (event) {
       if (event.target.closest("a.search-result")) closeSearch();
     });
+    searchFromUrl();
     doc.addEventListener("keydown", function (event) {
       var target = event.target;
       var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
