@@ -262,7 +262,11 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     .map_err(|d| Diagnostics::from(locate(d, &args.file)))?;
     let out = args
         .output
-        .unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
+        .unwrap_or_else(|| {
+            let config = crate::site::load_config(project, &BuildOptions::default())
+                .unwrap_or_default();
+            project.content_dir(&config).join("team").join("backlog.toml")
+        });
     if out.exists() && !args.force {
         return Err(
             Diagnostic::error(Kind::Data, "the output file exists; nothing was written")

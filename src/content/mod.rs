@@ -54,9 +54,10 @@ pub struct Page {
     /// Sections: pages and subsections merged in one order, as the sidebar
     /// shows them.
     pub children: Vec<PageId>,
-    /// A section made for a folder that has pages but no `_index.md`.
+    /// A section made for a folder that has pages but no page of its own.
     pub implicit: bool,
-    /// A page that is a folder's `index.md` (its files are its assets).
+    /// A folder's own page (`index.md`, `README.md`) in a folder with no
+    /// other pages: a page whose files are its assets.
     pub bundle: bool,
     /// Depth in the tree: 0 for home.
     pub depth: usize,
@@ -69,6 +70,11 @@ impl Page {
 
     pub fn is_section(&self) -> bool {
         self.kind == PageKind::Section
+    }
+
+    /// `README.md` for `careers/README.md`.
+    pub fn file_name(&self) -> &str {
+        self.rel_path.rsplit('/').next().unwrap_or(&self.rel_path)
     }
 
     /// The folder under content/ this file's relative links start from.
@@ -105,6 +111,9 @@ pub struct Content {
     pub root: PageId,
     pub by_rel: HashMap<String, PageId>,
     pub by_url: HashMap<String, PageId>,
+    /// Each folder's own page (a section or a bundle), by the folder's path
+    /// under content (`""` for the root).
+    pub by_dir: HashMap<String, PageId>,
     /// Rel paths of drafts left out of this build, for clearer link errors.
     pub drafts: Vec<String>,
     /// Rel paths of files that could not be read or parsed (already
@@ -130,6 +139,7 @@ impl Content {
             root: self.root,
             by_rel: self.by_rel.clone(),
             by_url: self.by_url.clone(),
+            by_dir: self.by_dir.clone(),
             ..Content::default()
         }
     }
@@ -140,6 +150,12 @@ impl Content {
 
     pub fn get(&self, rel_path: &str) -> Option<&Page> {
         self.by_rel.get(rel_path).map(|&id| &self.pages[id])
+    }
+
+    /// The page of a folder (`careers`, `""` for the root): its section or
+    /// bundle, made up or written.
+    pub fn folder_page(&self, dir: &str) -> Option<&Page> {
+        self.by_dir.get(dir).map(|&id| &self.pages[id])
     }
 
     /// Every page and section in sidebar order (depth first from home).
@@ -174,9 +190,15 @@ impl Content {
 }
 
 /// What `load` needs to know beyond the folder.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Folders never read as content wherever they are: the output folder.
+    pub skip: Vec<PathBuf>,
+    /// The content folder is the site folder itself: `rolebook.toml`,
+    /// `static/` and `themes/` are not content there, and `templates/`
+    /// gives its Markdown only (its other files are templates).
+    pub is_site_root: bool,
 }
 
 /// Reads `content_dir` (shown as `display_root` in messages, usually
@@ -184,7 +206,7 @@ pub struct LoadOptions {
 /// what could be read even when there are errors.
 pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = walk(content_dir, display_root, &mut diags);
+    let files = walk(content_dir, display_root, &opts, &mut diags);
 
     let parsed: Vec<Result<(Page, Diagnostics), Diagnostics>> = files
         .markdown
@@ -243,9 +265,9 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
         }
     }
 
-    let mut content = tree::assemble(pages, &mut diags);
+    let mut content = tree::assemble(pages, display_root, &mut diags);
     content.drafts = drafts;
-    content.unreadable = unreadable;
+    content.unreadable.extend(unreadable);
     content.data = data_sources;
     content.assets = tree::place_assets(&content, content_dir, files.other);
     (content, diags)
@@ -259,7 +281,7 @@ struct Files {
     other: Vec<String>,
 }
 
-fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Files {
+fn walk(content_dir: &Path, display_root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Files {
     let mut files = Files::default();
     if !content_dir.is_dir() {
         diags.push(
@@ -271,11 +293,34 @@ fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Fil
         );
         return files;
     }
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if is_ignored(&name) || (e.file_type().is_dir() && is_tool_folder(&name)) {
+                return false;
+            }
+            if opts.is_site_root
+                && e.depth() == 1
+                && (name == crate::config::FILE_NAME
+                    || (e.file_type().is_dir() && (name == "static" || name == "themes")))
+            {
+                return false;
+            }
+            skip.is_empty()
+                || !e.file_type().is_dir()
+                || e.path().canonicalize().is_ok_and(|p| !skip.contains(&p))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -301,7 +346,11 @@ fn walk(content_dir: &Path, display_root: &Path, diags: &mut Diagnostics) -> Fil
             continue;
         };
         let rel = rel_string(rel);
-        if rel.ends_with(".md") || rel.ends_with(".markdown") {
+        let is_markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
+        if opts.is_site_root && !is_markdown && rel.starts_with("templates/") {
+            continue;
+        }
+        if is_markdown {
             files.markdown.push(rel);
         } else if crate::data::is_data_file(&rel) {
             files.data.push(rel);
@@ -318,6 +367,11 @@ pub fn rel_string(rel: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Folders of build tools and dependencies, never content wherever they are.
+pub fn is_tool_folder(name: &str) -> bool {
+    name == "node_modules" || name == "target"
 }
 
 /// Hidden files, editor swap and backup files: never content.
@@ -357,14 +411,22 @@ pub fn parse_page(
     text: String,
 ) -> Result<(Page, Diagnostics), Diagnostics> {
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
-    let kind = if file_name == "_index.md" {
+    // A folder's page is taken for a section until the tree is assembled,
+    // which makes it a bundle when it stands alone in its folder.
+    let kind = if tree::folder_page_rank(file_name).is_some() {
         PageKind::Section
     } else {
         PageKind::Page
     };
     let split = front_matter::split(display, &text).map_err(Diagnostics::from)?;
-    let meta = front_matter::parse(display, &text, &split).map_err(Diagnostics::from)?;
-    let mut diags = Diagnostics::new();
+    let mut diags = front_matter::check_keys(display, &text, &split);
+    let meta = match front_matter::parse(display, &text, &split) {
+        Ok(meta) => meta,
+        Err(e) => {
+            diags.push(e);
+            return Err(diags);
+        }
+    };
     let mut date_of = |key: &str, input: &Option<front_matter::DateInput>| {
         let input = input.as_ref()?;
         let date = input.to_date();
@@ -438,18 +500,18 @@ pub fn parse_page(
         subsections: Vec::new(),
         children: Vec::new(),
         implicit: false,
-        bundle: file_name == "index.md",
+        bundle: false,
         depth: 0,
     };
     Ok((page, diags))
 }
 
-/// The name a title is made from when there is none: the folder for
-/// `_index.md` and `index.md`, else the file stem.
+/// The name a title is made from when there is none: the folder for a
+/// folder's page (`_index.md`, `index.md`, `README.md`), else the file stem.
 fn file_stem_for_title(rel: &str) -> &str {
     let mut parts = rel.rsplit('/');
     let file = parts.next().unwrap_or(rel);
-    if file == "_index.md" || file == "index.md" {
+    if tree::folder_page_rank(file).is_some() {
         return parts.next().unwrap_or("Home");
     }
     file.trim_end_matches(".md").trim_end_matches(".markdown")

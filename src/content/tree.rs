@@ -29,40 +29,16 @@ fn last_segment(dir: &str) -> &str {
     dir.rsplit('/').next().unwrap_or(dir)
 }
 
-pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
+pub fn assemble(mut pages: Vec<Page>, display_root: &Path, diags: &mut Diagnostics) -> Content {
     pages.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let dropped = settle_folder_pages(&mut pages, diags);
 
-    // Folders that are sections, with an `_index.md` or made up.
-    let mut section_of: BTreeMap<String, PageId> = BTreeMap::new();
-    for (id, page) in pages.iter().enumerate() {
-        if page.is_section() {
-            section_of.insert(page.source_dir().to_string(), id);
-        }
-    }
-    let mut bundle_conflicts = Vec::new();
-    for page in pages.iter().filter(|p| p.bundle) {
-        if section_of.contains_key(page.source_dir()) {
-            bundle_conflicts.push(page.display_path.clone());
-        }
-    }
-    for path in bundle_conflicts {
-        diags.push(
-            Diagnostic::error(
-                Kind::Content,
-                "a folder cannot be both a section (`_index.md`) and a page bundle (`index.md`)",
-            )
-            .in_file(path)
-            .with_help("rename `index.md`, or remove the folder's `_index.md`"),
-        );
-    }
-    pages.retain(|p| !(p.bundle && section_of.contains_key(p.source_dir())));
-    let section_of_after: BTreeMap<String, PageId> = pages
+    let mut section_of: BTreeMap<String, PageId> = pages
         .iter()
         .enumerate()
         .filter(|(_, p)| p.is_section())
         .map(|(id, p)| (p.source_dir().to_string(), id))
         .collect();
-    section_of = section_of_after;
 
     let mut needed: Vec<String> = pages.iter().map(|p| container_dir(p).to_string()).collect();
     needed.push(String::new());
@@ -71,7 +47,7 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
             continue;
         }
         let id = pages.len();
-        pages.push(implicit_section(&dir));
+        pages.push(implicit_section(&dir, display_root));
         section_of.insert(dir.clone(), id);
         if !dir.is_empty() {
             needed.push(parent_dir(&dir).to_string());
@@ -102,20 +78,33 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
 
     let mut by_rel = HashMap::new();
     let mut by_url: HashMap<String, PageId> = HashMap::new();
+    let mut by_dir = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
         by_rel.insert(page.rel_path.clone(), id);
+        if page.is_section() || page.bundle {
+            by_dir.insert(page.source_dir().to_string(), id);
+        }
         if let Some(&other) = by_url.get(&page.url_path) {
             let first = &pages[other];
+            let (this, that) = if page.implicit {
+                (first, page)
+            } else {
+                (page, first)
+            };
+            let that_shown = if that.implicit {
+                format!("the folder {}", that.display_path.display())
+            } else {
+                that.display_path.display().to_string()
+            };
             diags.push(
                 Diagnostic::error(
                     Kind::Content,
                     format!(
-                        "two files have the URL /{}: this one and {}",
+                        "two files have the URL /{}: this one and {that_shown}",
                         page.url_path,
-                        first.display_path.display()
                     ),
                 )
-                .in_file(&page.display_path)
+                .in_file(&this.display_path)
                 .with_help("give one of them another `slug`, or rename it"),
             );
         } else {
@@ -127,8 +116,108 @@ pub fn assemble(mut pages: Vec<Page>, diags: &mut Diagnostics) -> Content {
         root,
         by_rel,
         by_url,
+        by_dir,
+        unreadable: dropped,
         ..Content::default()
     }
+}
+
+/// A folder's own page: `_index.md`, else `index.md`, else `README.md` in
+/// any case. Lower ranks win.
+pub fn folder_page_rank(file_name: &str) -> Option<u8> {
+    let lower = file_name.to_ascii_lowercase();
+    match lower.as_str() {
+        "_index.md" if file_name == "_index.md" => Some(0),
+        "index.md" | "index.markdown" => Some(1),
+        "readme.md" | "readme.markdown" => Some(2),
+        _ => None,
+    }
+}
+
+/// Picks each folder's page and decides what it is. Two candidates in one
+/// folder are an error naming both; the lower-ranked one is left out (its
+/// rel path is returned, so links to it add no second error). A folder's
+/// page is a section when the folder holds other pages (or folders of
+/// them), and a page bundle when it stands alone with its files; a `_index.md`
+/// is always a section, and so is the root's page.
+fn settle_folder_pages(pages: &mut Vec<Page>, diags: &mut Diagnostics) -> Vec<String> {
+    let mut best: BTreeMap<String, usize> = BTreeMap::new();
+    let mut dropped = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let Some(rank) = folder_page_rank(page.file_name()) else {
+            continue;
+        };
+        let dir = page.source_dir().to_string();
+        match best.get(&dir) {
+            None => {
+                best.insert(dir, i);
+            }
+            Some(&j) => {
+                let other = &pages[j];
+                let other_rank = folder_page_rank(other.file_name()).unwrap_or(u8::MAX);
+                let (keep, drop) = if rank < other_rank { (i, j) } else { (j, i) };
+                let folder = if dir.is_empty() {
+                    "the site root".to_string()
+                } else {
+                    format!("the folder `{dir}/`")
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Kind::Content,
+                        format!(
+                            "{folder} has two pages of its own: {} and {}",
+                            pages[keep].display_path.display(),
+                            pages[drop].display_path.display()
+                        ),
+                    )
+                    .in_file(&pages[drop].display_path)
+                    .with_help(
+                        "a folder's page is its `_index.md`, else `index.md`, else `README.md`; rename or merge one of them",
+                    ),
+                );
+                best.insert(dir, keep);
+                dropped.push(drop);
+            }
+        }
+    }
+    dropped.sort_unstable();
+    let mut dropped_rels = Vec::new();
+    for i in dropped.into_iter().rev() {
+        dropped_rels.push(pages.remove(i).rel_path);
+    }
+    // Folders that hold a page other than their own.
+    let mut busy: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for page in pages.iter() {
+        let own = folder_page_rank(page.file_name()).is_some();
+        let mut dir = page.source_dir();
+        if own {
+            if dir.is_empty() {
+                continue;
+            }
+            dir = parent_dir(dir);
+        }
+        loop {
+            if !busy.insert(dir) || dir.is_empty() {
+                break;
+            }
+            dir = parent_dir(dir);
+        }
+    }
+    let busy: std::collections::HashSet<String> = busy.into_iter().map(str::to_string).collect();
+    for page in pages.iter_mut() {
+        let Some(rank) = folder_page_rank(page.file_name()) else {
+            continue;
+        };
+        let dir = page.source_dir();
+        if rank == 0 || dir.is_empty() || busy.contains(dir) {
+            page.kind = PageKind::Section;
+            page.bundle = false;
+        } else {
+            page.kind = PageKind::Page;
+            page.bundle = true;
+        }
+    }
+    dropped_rels
 }
 
 /// Puts the children of section `id` in order, and its `pages` and
@@ -150,7 +239,7 @@ pub fn sort_children(pages: &mut [Page], id: PageId) {
     pages[id].children = children;
 }
 
-fn implicit_section(dir: &str) -> Page {
+fn implicit_section(dir: &str, display_root: &Path) -> Page {
     let rel_path = if dir.is_empty() {
         "_index.md".to_string()
     } else {
@@ -163,7 +252,7 @@ fn implicit_section(dir: &str) -> Page {
     };
     Page {
         kind: PageKind::Section,
-        display_path: Path::new("content").join(&rel_path),
+        display_path: display_root.join(if dir.is_empty() { "." } else { dir }),
         source_path: PathBuf::new(),
         rel_path,
         text: Arc::from(""),

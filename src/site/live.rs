@@ -382,7 +382,7 @@ impl Live {
     /// The place in `content.data` of the data file at `path` (relative to
     /// the site root).
     fn data_source(&self, path: &Path) -> Option<usize> {
-        let rel = content::rel_string(path.strip_prefix("content").ok()?);
+        let rel = content::rel_string(path.strip_prefix(self.site.config.content_display()).ok()?);
         self.site
             .content
             .data
@@ -495,7 +495,7 @@ impl Live {
         let content = &self.site.content;
         let mut edits = Vec::new();
         for path in changed {
-            let Ok(under) = path.strip_prefix("content") else {
+            let Ok(under) = path.strip_prefix(self.site.config.content_display()) else {
                 return Ok(None);
             };
             let rel = content::rel_string(under);

@@ -41,8 +41,14 @@ impl Project {
     pub fn config_path(&self) -> PathBuf {
         self.root.join(config::FILE_NAME)
     }
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+    /// Where the Markdown is: `content_dir` of the config under the root.
+    pub fn content_dir(&self, config: &SiteConfig) -> PathBuf {
+        let shown = config.content_display();
+        if shown.as_os_str().is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(shown)
+        }
     }
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")
@@ -119,6 +125,19 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     })?;
     let text = content::decode(shown, text)?;
     let mut config = SiteConfig::parse(shown, &text)?;
+    let content_dir = project.content_dir(&config);
+    if config.content_dir != "content" && !content_dir.is_dir() {
+        return Err(Diagnostic::error(
+            Kind::Config,
+            format!(
+                "`content_dir = {:?}`: there is no such folder in the site",
+                config.content_dir
+            ),
+        )
+        .at_offset(shown, &text, config::key_offset(&text, "content_dir"))
+        .with_help("name the folder that holds the Markdown, relative to rolebook.toml (`.` for this folder)")
+        .into());
+    }
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()
@@ -142,11 +161,18 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
+    let content_dir = project.content_dir(&config);
+    let output_dir = match &opts.target {
+        Target::Folder(Some(dir)) => dir.clone(),
+        _ => project.output_dir(&config),
+    };
     let (content, mut diags) = content::load(
-        &project.content_dir(),
-        Path::new("content"),
+        &content_dir,
+        config.content_display(),
         content::LoadOptions {
             drafts: opts.drafts,
+            skip: vec![output_dir],
+            is_site_root: config.content_display().as_os_str().is_empty(),
         },
     );
     let data = load_data(&content.data, &mut diags);
