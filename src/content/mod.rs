@@ -121,6 +121,8 @@ pub struct Content {
     pub unreadable: Vec<String>,
     pub assets: Vec<Asset>,
     pub data: Vec<DataSource>,
+    /// The content folder on disk.
+    pub dir: PathBuf,
 }
 
 impl Content {
@@ -140,6 +142,7 @@ impl Content {
             by_rel: self.by_rel.clone(),
             by_url: self.by_url.clone(),
             by_dir: self.by_dir.clone(),
+            dir: self.dir.clone(),
             ..Content::default()
         }
     }
@@ -269,6 +272,7 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: LoadOptions) -> (Cont
     content.drafts = drafts;
     content.unreadable.extend(unreadable);
     content.data = data_sources;
+    content.dir = content_dir.to_path_buf();
     content.assets = tree::place_assets(&content, content_dir, files.other);
     (content, diags)
 }

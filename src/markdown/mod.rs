@@ -38,12 +38,25 @@ pub enum LinkResult {
         help: Option<String>,
     },
     /// Keep it, but warn.
-    Warn { href: String, message: String },
+    Warn {
+        href: String,
+        message: String,
+        help: Option<String>,
+    },
 }
 
 /// The site's side of rendering: resolving links and running shortcodes.
 pub trait Hooks {
     fn link(&self, dest: &str, is_image: bool) -> LinkResult;
+    /// Whether a broken link or anchor is a warning (`[links] broken = "warn"`).
+    fn broken_links_warn(&self) -> bool {
+        false
+    }
+    /// The page's title, which the theme shows: a first `# Heading` with
+    /// the same text is not shown twice.
+    fn page_title(&self) -> Option<&str> {
+        None
+    }
     /// Renders a call; `body` is the call's body already rendered as HTML.
     fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String>;
 }
@@ -107,7 +120,7 @@ impl Rendered {
     }
 }
 
-fn options(config: &MarkdownConfig) -> Options {
+pub(crate) fn options(config: &MarkdownConfig) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -144,7 +157,7 @@ pub fn render(
     let mut diags = Diagnostics::new();
     let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, &mut diags);
     let to_file = |offset: usize| src.offset + map_offset(&shifts, offset);
-    let mut state = State::new(src, config, hooks, &to_file);
+    let mut state = State::new(src, &text, config, hooks, &to_file);
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config))
         .into_offset_iter()
         .collect();
@@ -163,11 +176,13 @@ pub fn render(
     let anchors = collect_ids(&html);
     for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
         if !anchors.contains(&fragment) {
+            let message = format!("there is no heading or anchor `#{fragment}` on this page");
             diags.push(
-                Diagnostic::error(
-                    Kind::Link,
-                    format!("there is no heading or anchor `#{fragment}` on this page"),
-                )
+                if hooks.broken_links_warn() {
+                    Diagnostic::warning(Kind::Link, message)
+                } else {
+                    Diagnostic::error(Kind::Link, message)
+                }
                 .at_offset(src.display_path, src.file_text, offset)
                 .with_help(anchor_help(&fragment, &anchors)),
             );
@@ -351,15 +366,17 @@ fn html_unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A GitHub-style heading id: lowercase, letters, digits, `-` and `_`;
-/// spaces become `-`.
+/// A heading id as GitHub makes it from the heading's text: lower-cased;
+/// every character that is not a letter, mark, digit, connector (`_`),
+/// space or `-` dropped; each space made a `-` (so `a -- b` is `a----b`).
+/// Nothing is trimmed or squeezed. An empty id becomes `section`.
 pub fn heading_id(text: &str) -> String {
     let mut id = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            id.extend(c.to_lowercase());
-        } else if c.is_whitespace() {
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c == ' ' {
             id.push('-');
+        } else if c == '-' || is_word_char(c) {
+            id.push(c);
         }
     }
     if id.is_empty() {
@@ -367,6 +384,26 @@ pub fn heading_id(text: &str) -> String {
     } else {
         id
     }
+}
+
+/// A letter, mark, decimal digit or connector punctuation: what GitHub keeps
+/// in an id. Approximated with the standard library: other numbers
+/// (superscripts, fractions, circled digits) and variation selectors are
+/// not kept.
+fn is_word_char(c: char) -> bool {
+    let other_number = matches!(c, '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}')
+        || ('\u{2070}'..='\u{209F}').contains(&c)
+        || ('\u{2150}'..='\u{218F}').contains(&c)
+        || ('\u{2460}'..='\u{24FF}').contains(&c)
+        || ('\u{2776}'..='\u{2793}').contains(&c);
+    let mark = ('\u{0300}'..='\u{036F}').contains(&c)
+        || ('\u{1AB0}'..='\u{1AFF}').contains(&c)
+        || ('\u{1DC0}'..='\u{1DFF}').contains(&c)
+        || ('\u{20D0}'..='\u{20FF}').contains(&c)
+        || ('\u{FE20}'..='\u{FE2F}').contains(&c);
+    (c.is_alphanumeric() && !other_number)
+        || mark
+        || matches!(c, '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}')
 }
 
 fn build_toc(flat: &[(u8, String, String)], depth: u8) -> Vec<TocEntry> {
@@ -444,6 +481,90 @@ mod tests {
             r.headings[0],
             ("first-part".to_string(), "First part".to_string())
         );
+    }
+
+    /// Headings as real documents write them, with the ids GitHub gives
+    /// them (worked out by its rules: lower-case, drop what is not a
+    /// letter, digit, `_`, `-` or space, each space a `-`, from the source
+    /// text, so smart punctuation changes nothing).
+    #[test]
+    fn heading_ids_are_the_ones_github_gives() {
+        let cases = [
+            ("## Who decides -- PO or PM?", "who-decides----po-or-pm"),
+            ("### kubectl kuberc set --section defaults", "kubectl-kuberc-set---section-defaults"),
+            ("## Getting Started", "getting-started"),
+            ("## What's new in v2.0?", "whats-new-in-v20"),
+            ("## \"Quoted\" title", "quoted-title"),
+            ("## Step 1: Install", "step-1-install"),
+            ("## C++ & Rust", "c--rust"),
+            ("## The `config.toml` file", "the-configtoml-file"),
+            ("## *Emphasis* and **bold**", "emphasis-and-bold"),
+            ("## [Link text](https://example.com) here", "link-text-here"),
+            ("## snake_case_name", "snake_case_name"),
+            ("## Über uns", "über-uns"),
+            ("## Café au lait", "café-au-lait"),
+            ("## 日本語の見出し", "日本語の見出し"),
+            ("## Привет мир", "привет-мир"),
+            ("## 🚀 Launch", "-launch"),
+            ("## Launch 🚀", "launch-"),
+            ("## 100% done", "100-done"),
+            ("## Q&A", "qa"),
+            ("## a/b testing", "ab-testing"),
+            ("## Pros & cons (2024)", "pros--cons-2024"),
+            ("## UPPER lower MiXeD", "upper-lower-mixed"),
+            ("## Don't — stop", "dont--stop"),
+            ("## Title with <kbd>Ctrl</kbd> key", "title-with-ctrl-key"),
+            ("## Image ![alt text](x.png) inside", "image--inside"),
+            ("## ...and more...", "and-more"),
+            ("## It's \"smart\" -- really", "its-smart----really"),
+            ("## `--flag` option", "--flag-option"),
+            ("## Version 1.2.3", "version-123"),
+            ("## Deux-mots", "deux-mots"),
+            ("## 2. Second step", "2-second-step"),
+            ("## (Optional) Setup", "optional-setup"),
+            ("## Trailing hashes ##", "trailing-hashes"),
+            ("## naïve résumé", "naïve-résumé"),
+            ("Setext heading\n--------------", "setext-heading"),
+            ("## Custom {#my-id}", "my-id"),
+            ("## Getting Started", "getting-started-1"),
+            ("## Getting Started", "getting-started-2"),
+        ];
+        let text: String = cases
+            .iter()
+            .map(|(h, _)| format!("{h}\n\nText.\n\n"))
+            .collect();
+        let (r, d) = render_str(&text);
+        assert!(d.is_empty(), "{d:?}");
+        let ids: Vec<&str> = r.headings.iter().map(|(id, _)| id.as_str()).collect();
+        let expected: Vec<&str> = cases.iter().map(|(_, id)| *id).collect();
+        assert_eq!(ids, expected);
+        // The same with smart punctuation off: the id does not depend on it.
+        let config = MarkdownConfig {
+            smart_punctuation: false,
+            ..MarkdownConfig::default()
+        };
+        let src = Source {
+            display_path: Path::new("a.md"),
+            file_text: &text,
+            offset: 0,
+            len: text.len(),
+        };
+        let (plain, _) = render(src, &config, &NoSite);
+        let plain_ids: Vec<&str> = plain.headings.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(plain_ids, expected);
+    }
+
+    #[test]
+    fn smart_punctuation_still_shows_in_the_heading_text() {
+        let (r, _) = render_str("## Who decides -- PO or PM?\n");
+        assert_eq!(
+            r.headings,
+            vec![(
+                "who-decides----po-or-pm".to_string(),
+                "Who decides \u{2013} PO or PM?".to_string()
+            )]
+        );
+        assert!(r.html.contains("<h2 id=\"who-decides----po-or-pm\">Who decides \u{2013} PO or PM?"), "{}", r.html);
     }
 
     #[test]

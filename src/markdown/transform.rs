@@ -10,7 +10,9 @@ use super::{Hooks, LinkResult, PendingAnchor, Source, heading_id};
 use crate::config::MarkdownConfig;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::text::{escape_html, percent_decode_or_keep};
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
 
 pub struct Out<'e> {
     pub events: Vec<Event<'e>>,
@@ -21,6 +23,9 @@ pub struct Out<'e> {
 
 pub struct State<'a> {
     src: Source<'a>,
+    /// The Markdown being transformed (shortcodes already replaced), which
+    /// event ranges point into.
+    markdown: &'a str,
     config: &'a MarkdownConfig,
     hooks: &'a dyn Hooks,
     to_file: &'a dyn Fn(usize) -> usize,
@@ -35,12 +40,14 @@ pub struct State<'a> {
 impl<'a> State<'a> {
     pub fn new(
         src: Source<'a>,
+        markdown: &'a str,
         config: &'a MarkdownConfig,
         hooks: &'a dyn Hooks,
         to_file: &'a dyn Fn(usize) -> usize,
     ) -> Self {
         State {
             src,
+            markdown,
             config,
             hooks,
             to_file,
@@ -109,6 +116,40 @@ impl<'a> State<'a> {
         id
     }
 
+    /// The heading's text as GitHub reads it: the source characters, not
+    /// the smart punctuation (`--` stays two hyphens), without image alt text.
+    fn heading_source_text(&self, inner: &[Event<'_>], range: Range<usize>) -> String {
+        let text = id_text(inner);
+        let smart = ['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2013}', '\u{2014}', '\u{2026}'];
+        if !self.config.smart_punctuation || !text.contains(smart) {
+            return text;
+        }
+        let Some(source) = self.markdown.get(range) else {
+            return text;
+        };
+        let mut config = self.config.clone();
+        config.smart_punctuation = false;
+        let events: Vec<Event<'_>> = pulldown_cmark::Parser::new_ext(source, super::options(&config))
+            .skip_while(|e| !matches!(e, Event::Start(Tag::Heading { .. })))
+            .skip(1)
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        if events.is_empty() { text } else { id_text(&events) }
+    }
+
+    /// Whether a level-1 heading with this text, before anything else on
+    /// the page, repeats the page's title (which the theme shows).
+    fn repeats_title(&self, text: &str, out: &[Event<'_>]) -> bool {
+        let Some(title) = self.hooks.page_title() else {
+            return false;
+        };
+        let first = out.iter().all(|e| match e {
+            Event::Html(h) => h.trim().is_empty() || h.trim_start().starts_with("<!--"),
+            _ => false,
+        });
+        first && same_title(text, title)
+    }
+
     pub fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Out<'e> {
         let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len() + 16);
         let mut summary_end = None;
@@ -132,7 +173,19 @@ impl<'a> State<'a> {
                         inner.push(e);
                     }
                     let title = plain(&inner);
-                    let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
+                    let base = id.map_or_else(
+                        || heading_id(&self.heading_source_text(&inner, range.clone())),
+                        |i| i.to_string(),
+                    );
+                    if level == HeadingLevel::H1 && self.repeats_title(&title, &out) {
+                        // The theme shows the title; the heading's id stays
+                        // on the page for links made on GitHub.
+                        let id = self.unique_id(base);
+                        out.push(Event::Html(
+                            format!("<span id=\"{}\"></span>\n", escape_html(&id)).into(),
+                        ));
+                        continue;
+                    }
                     let id = self.unique_id(base);
                     let n = level as u8;
                     self.toc.push((n, id.clone(), title.clone()));
@@ -365,8 +418,19 @@ impl<'a> State<'a> {
                 self.error_at(Kind::Link, offset, message, help);
                 None
             }
-            LinkResult::Warn { href, message } => {
-                self.warn_at(Kind::Link, offset, message);
+            LinkResult::Warn {
+                href,
+                message,
+                help,
+            } => {
+                let file_offset = (self.to_file)(offset);
+                let mut d = Diagnostic::warning(Kind::Link, message).at_offset(
+                    self.src.display_path,
+                    self.src.file_text,
+                    file_offset,
+                );
+                d.help = help;
+                self.diags.push(d);
                 Some(href.into())
             }
         }
@@ -386,6 +450,38 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// The text GitHub makes a heading's id from: text and code, not the alt
+/// text of images, nothing for line breaks.
+fn id_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    let mut in_image = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => s.push_str(t),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Titles compared as a reader sees them: emphasis markers, quotes and
+/// spacing aside, in any case.
+fn same_title(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        let kept: String = s
+            .chars()
+            .filter(|c| !matches!(c, '*' | '_' | '`' | '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'))
+            .collect();
+        kept.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 /// The plain text of inline events.

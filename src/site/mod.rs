@@ -217,7 +217,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         &mut diags,
     );
     lap.mark("markdown");
-    check_anchors(&content, &rendered, &mut diags);
+    check_anchors(&content, &rendered, config.links.broken, &mut diags);
     if diags.has_errors() {
         return Err(finish(diags));
     }
@@ -456,7 +456,12 @@ fn render_markdown(
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's
 /// anchors are known.
-fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagnostics) {
+fn check_anchors(
+    content: &Content,
+    rendered: &[RenderedPage],
+    broken: config::BrokenLinks,
+    diags: &mut Diagnostics,
+) {
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         for pending in &r.rendered.pending {
@@ -465,14 +470,15 @@ fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagn
             };
             let anchors = &rendered[target].rendered.anchors;
             if !anchors.contains(&pending.fragment) {
+                let message = format!(
+                    "broken anchor: `{}` has no heading or anchor `#{}`",
+                    pending.target, pending.fragment
+                );
                 diags.push(
-                    Diagnostic::error(
-                        Kind::Link,
-                        format!(
-                            "broken anchor: `{}` has no heading or anchor `#{}`",
-                            pending.target, pending.fragment
-                        ),
-                    )
+                    match broken {
+                        config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
+                        config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
+                    }
                     .at_offset(&page.display_path, &page.text, pending.offset)
                     .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
                 );

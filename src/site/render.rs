@@ -29,7 +29,9 @@ pub struct PageHooks<'a> {
 }
 
 impl PageHooks<'_> {
-    fn content_link(&self, rel: &str, fragment: Option<&str>) -> LinkResult {
+    /// A link to a content file by its path under content (`relative`: it
+    /// was written relative to this page, so hints are too).
+    fn content_link(&self, rel: &str, fragment: Option<&str>, relative: bool) -> LinkResult {
         let rel = crate::text::percent_decode_or_keep(rel);
         let Some(target) = self.content.get(&rel) else {
             if self.content.unreadable.contains(&rel) {
@@ -41,20 +43,33 @@ impl PageHooks<'_> {
                     message: format!(
                         "`{rel}` is a draft, left out of this build (build with --drafts to include it)"
                     ),
+                    help: None,
                 };
             }
-            let mut known: Vec<&str> = self.content.by_rel.keys().map(String::as_str).collect();
-            known.sort();
-            let help = crate::error::did_you_mean(&rel, known.iter().copied())
-                .map(|best| format!("did you mean `@/{best}`?"))
-                .unwrap_or_else(|| {
-                    "links name a file under content/, e.g. `@/roles/comparison.md`".into()
-                });
+            let known = self
+                .content
+                .pages
+                .iter()
+                .filter(|p| !p.implicit)
+                .map(|p| p.rel_path.as_str());
+            let help = match closest(&rel, known) {
+                Some(best) if relative => format!(
+                    "did you mean `{}`?",
+                    relative_path(self.page.source_dir(), best)
+                ),
+                Some(best) => format!("did you mean `@/{best}`?"),
+                None => "links name a Markdown file, relative to this one (`../roles/comparison.md`) or from the content folder (`@/roles/comparison.md`)".into(),
+            };
             return LinkResult::Broken {
                 message: format!("broken link: there is no content file `{rel}`"),
                 help: Some(help),
             };
         };
+        self.page_link(target, fragment)
+    }
+
+    /// A link to `target`'s URL, its anchor checked once every page is rendered.
+    fn page_link(&self, target: &Page, fragment: Option<&str>) -> LinkResult {
         let href = self.urls.href(&target.url_path);
         match fragment {
             Some(f) if !f.is_empty() => LinkResult::RewriteWithAnchor {
@@ -69,12 +84,42 @@ impl PageHooks<'_> {
 
 impl Hooks for PageHooks<'_> {
     fn link(&self, dest: &str, is_image: bool) -> LinkResult {
+        match self.resolve(dest, is_image) {
+            LinkResult::Broken { message, help } if self.broken_links_warn() => LinkResult::Warn {
+                href: dest.to_string(),
+                message,
+                help,
+            },
+            result => result,
+        }
+    }
+
+    fn broken_links_warn(&self) -> bool {
+        self.config.links.broken == crate::config::BrokenLinks::Warn
+    }
+
+    fn page_title(&self) -> Option<&str> {
+        Some(&self.page.title)
+    }
+
+    fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+        self.run_shortcode(call, body)
+    }
+}
+
+impl PageHooks<'_> {
+    fn resolve(&self, dest: &str, is_image: bool) -> LinkResult {
+        // Template syntax of another generator (`{{ site.baseurl }}/x`) is
+        // warned about where it is written; the link is left alone.
+        if dest.contains("{{") || dest.contains("{%") {
+            return LinkResult::Keep;
+        }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
         if let Some(rel) = path.strip_prefix("@/") {
-            return self.content_link(rel, fragment);
+            return self.content_link(rel, fragment, false);
         }
         if let Some(rest) = path.strip_prefix('@')
             && let Some((kind, id)) = rest.split_once('/')
@@ -114,7 +159,10 @@ impl Hooks for PageHooks<'_> {
             };
         };
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
-            return self.content_link(&rel, fragment);
+            return self.content_link(&rel, fragment, true);
+        }
+        if let Some(target) = self.content.folder_page(&rel) {
+            return self.page_link(target, fragment);
         }
         if let Some(asset) = self.content.assets.iter().find(|a| a.rel_path == rel) {
             let mut href = self.urls.href(&asset.dest);
@@ -128,12 +176,47 @@ impl Hooks for PageHooks<'_> {
             return LinkResult::Warn {
                 href: dest.to_string(),
                 message: format!("image `{path}` not found next to this page"),
+                help: None,
             };
         }
-        LinkResult::Keep
+        let on_disk = self.content.dir.join(&rel);
+        if path.ends_with('/') || on_disk.is_dir() {
+            if self.content.data.iter().any(|d| d.rel_path == rel) {
+                return LinkResult::Keep;
+            }
+            let folders = self.content.by_dir.keys().map(String::as_str);
+            let help = match closest(&rel, folders) {
+                Some(best) => format!(
+                    "did you mean `{}/`?",
+                    relative_path(self.page.source_dir(), best)
+                ),
+                None => "give the folder a `README.md` or `index.md`, or link to a page in it".into(),
+            };
+            let message = if on_disk.is_dir() {
+                format!("broken link: the folder `{rel}/` has no page (no `README.md`, `index.md` or `_index.md`)")
+            } else {
+                format!("broken link: there is no folder `{rel}/`")
+            };
+            return LinkResult::Broken {
+                message,
+                help: Some(help),
+            };
+        }
+        let known = self.content.data.iter().map(|d| d.rel_path.as_str());
+        if on_disk.exists() || self.content.data.iter().any(|d| d.rel_path == rel) {
+            return LinkResult::Keep;
+        }
+        let assets = self.content.assets.iter().map(|a| a.rel_path.as_str());
+        let pages = self.content.pages.iter().filter(|p| !p.implicit).map(|p| p.rel_path.as_str());
+        let help = closest(&rel, assets.chain(pages).chain(known))
+            .map(|best| format!("did you mean `{}`?", relative_path(self.page.source_dir(), best)));
+        LinkResult::Broken {
+            message: format!("broken link: there is no file `{rel}`"),
+            help,
+        }
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+    fn run_shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
         self.shortcodes.set(true);
         let template = format!("shortcodes/{}.html", call.name);
         if self.templates.has(&template) {
@@ -209,6 +292,32 @@ fn with_fragment(mut href: String, fragment: Option<&str>) -> String {
         href.push_str(f);
     }
     href
+}
+
+/// The candidate closest to `word`: one that differs only in case, else
+/// the nearest by edit distance.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut list: Vec<&str> = candidates.collect();
+    list.sort_unstable();
+    if let Some(same) = list.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
+    crate::error::did_you_mean(word, list.iter().copied())
+}
+
+/// `target` (a path under content) as written from a file in `from_dir`:
+/// `relative_path("onboarding", "careers/README.md")` is `../careers/README.md`.
+pub fn relative_path(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// `dir` + relative `path`, with `.` and `..` resolved; None above the root.
@@ -310,5 +419,16 @@ mod tests {
         );
         assert_eq!(join("", "./a.md").as_deref(), Some("a.md"));
         assert_eq!(join("", "../a.md"), None);
+        assert_eq!(join("a/b", "../").as_deref(), Some("a"));
+        assert_eq!(join("a", "./").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn relative_paths_from_a_folder() {
+        use super::relative_path;
+        assert_eq!(relative_path("onboarding", "careers/README.md"), "../careers/README.md");
+        assert_eq!(relative_path("", "careers"), "careers");
+        assert_eq!(relative_path("a/b", "a/c.md"), "../c.md");
+        assert_eq!(relative_path("a", "a"), ".");
     }
 }
