@@ -255,6 +255,14 @@ impl Diagnostics {
         self.items.dedup();
     }
 
+    /// Every warning made an error (`--strict`).
+    pub fn strict(mut self) -> Diagnostics {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+
     /// Ok when there is no error (warnings are kept in `self`).
     pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
         if self.has_errors() {

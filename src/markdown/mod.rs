@@ -5,6 +5,7 @@
 //! shortcode placement. It does not know the site: links and shortcodes go
 //! through [`Hooks`], which the site implements.
 
+pub mod foreign;
 pub mod highlight;
 pub mod shortcodes;
 
@@ -239,8 +240,21 @@ fn expand_shortcodes(
     if !text.contains("{{") && !text.contains("{%") {
         return (text.to_string(), Vec::new(), Vec::new());
     }
-    let code = code_ranges(text, config);
+    let (code, code_only) = code_ranges(text, config);
     let (calls, errors) = shortcodes::find(text, &code);
+    let mut skip = code_only;
+    skip.extend(calls.iter().map(|c| c.range.clone()));
+    for found in foreign::find(text, &skip) {
+        if errors.iter().any(|e| e.offset >= found.offset && text[found.offset..e.offset].lines().count() <= 1) {
+            // A malformed rolebook call: its own error says what is wrong.
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(Kind::Markdown, found.message)
+                .at_offset(src.display_path, src.file_text, src.offset + found.offset)
+                .with_help(found.help),
+        );
+    }
     for e in errors {
         diags.push(Diagnostic::error(Kind::Shortcode, e.message).at_offset(
             src.display_path,
@@ -311,23 +325,30 @@ fn map_offset(shifts: &[Shift], offset: usize) -> usize {
     (offset as isize + delta).max(0) as usize
 }
 
-/// Byte ranges of code spans and code blocks: shortcodes there are text.
-fn code_ranges(text: &str, config: &MarkdownConfig) -> Vec<Range<usize>> {
+/// Byte ranges of code spans, code blocks and inline HTML (shortcodes there
+/// are text), and of code alone (template syntax there is an example).
+fn code_ranges(text: &str, config: &MarkdownConfig) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut ranges = Vec::new();
+    let mut code = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(text, options(config)).into_offset_iter() {
         match event {
-            Event::Code(_) | Event::InlineHtml(_) => ranges.push(range),
+            Event::Code(_) => {
+                ranges.push(range.clone());
+                code.push(range);
+            }
+            Event::InlineHtml(_) => ranges.push(range),
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(start) = block_start.take() {
                     ranges.push(start..range.end);
+                    code.push(start..range.end);
                 }
             }
             _ => {}
         }
     }
-    ranges
+    (ranges, code)
 }
 
 /// Puts shortcode HTML where its placeholder is; a placeholder alone in a
