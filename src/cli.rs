@@ -282,13 +282,14 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         _ => crate::data::import::import_jira_csv(&text, args.team.as_deref()),
     }
     .map_err(|d| Diagnostics::from(locate(d, &args.file)))?;
-    let out = args
-        .output
-        .unwrap_or_else(|| {
-            let config = crate::site::load_config(project, &BuildOptions::default())
-                .unwrap_or_default();
-            project.content_dir(&config).join("team").join("backlog.toml")
-        });
+    let out = args.output.unwrap_or_else(|| {
+        let config =
+            crate::site::load_config(project, &BuildOptions::default()).unwrap_or_default();
+        project
+            .content_dir(&config)
+            .join("team")
+            .join("backlog.toml")
+    });
     if out.exists() && !args.force {
         return Err(
             Diagnostic::error(Kind::Data, "the output file exists; nothing was written")

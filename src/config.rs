@@ -214,7 +214,10 @@ impl SiteConfig {
     /// `content_dir` as a path to show in messages: `content`, `docs`, or
     /// empty for the site folder itself.
     pub fn content_display(&self) -> &Path {
-        let dir = self.content_dir.trim_start_matches("./").trim_end_matches('/');
+        let dir = self
+            .content_dir
+            .trim_start_matches("./")
+            .trim_end_matches('/');
         if dir == "." || dir.is_empty() {
             Path::new("")
         } else {
@@ -349,7 +352,13 @@ impl UnknownKey {
     }
 
     /// An error pointing at the key; `offset` is where the parsed text starts in the file.
-    pub fn diagnostic(&self, kind: Kind, path: &Path, file_text: &str, offset: usize) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        kind: Kind,
+        path: &Path,
+        file_text: &str,
+        offset: usize,
+    ) -> Diagnostic {
         let message = match &self.table {
             Some(table) => format!("{table}: unknown key `{}`", self.key),
             None => format!("unknown key `{}`", self.key),
@@ -363,7 +372,10 @@ impl UnknownKey {
 /// "did you mean `x`? allowed keys: ..." for an unknown `key`.
 pub fn allowed_help(key: &str, allowed: &[&str]) -> String {
     match crate::error::did_you_mean(key, allowed.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`? allowed keys: {}", allowed.join(", ")),
+        Some(best) => format!(
+            "did you mean `{best}`? allowed keys: {}",
+            allowed.join(", ")
+        ),
         None => format!("allowed keys: {}", allowed.join(", ")),
     }
 }
@@ -466,7 +478,18 @@ mod tests {
             .iter()
             .map(|d| {
                 let loc = d.location.clone().unwrap();
-                format!("{}:{}: {} ({})", loc.line, loc.column, d.message, d.help.clone().unwrap_or_default().split('?').next().unwrap_or(""))
+                format!(
+                    "{}:{}: {} ({})",
+                    loc.line,
+                    loc.column,
+                    d.message,
+                    d.help
+                        .clone()
+                        .unwrap_or_default()
+                        .split('?')
+                        .next()
+                        .unwrap_or("")
+                )
             })
             .collect();
         assert_eq!(

@@ -136,7 +136,10 @@ pub fn create(dir: &Path) -> Result<Created, Diagnostic> {
         let title = dir
             .canonicalize()
             .ok()
-            .and_then(|d| d.file_name().map(|n| crate::content::humanize(&n.to_string_lossy())))
+            .and_then(|d| {
+                d.file_name()
+                    .map(|n| crate::content::humanize(&n.to_string_lossy()))
+            })
             .unwrap_or_else(|| "Handbook".to_string());
         let text = format!(
             "title = {title:?}\n# The Markdown stays where it is; this folder is the site.\ncontent_dir = {content_dir:?}\n\n[links]\n# \"warn\" reports broken links without failing the build while they are fixed.\nbroken = \"error\"\n"

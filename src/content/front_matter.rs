@@ -300,11 +300,19 @@ pub fn check_keys(path: &Path, file_text: &str, split: &Split<'_>) -> Diagnostic
 /// What to write instead of a front matter key another generator uses.
 fn foreign_key_hint(key: &str) -> Option<&'static str> {
     Some(match key {
-        "layout" | "type" => "rolebook chooses the template; set `template = \"NAME.html\"` for another one",
-        "permalink" | "url" => "the URL follows the file's path; set `slug` for its last segment and `aliases` for old URLs",
+        "layout" | "type" => {
+            "rolebook chooses the template; set `template = \"NAME.html\"` for another one"
+        }
+        "permalink" | "url" => {
+            "the URL follows the file's path; set `slug` for its last segment and `aliases` for old URLs"
+        }
         "redirect_from" => "write `aliases`: the old URLs that redirect here",
-        "nav_order" | "sidebar_position" | "order" | "position" | "menu_order" => "write `weight`: low comes first in the sidebar",
-        "parent" | "grand_parent" | "has_children" | "nav_exclude" | "menu" | "nav" | "has_toc" => "the sidebar follows the folders; order pages with `weight`",
+        "nav_order" | "sidebar_position" | "order" | "position" | "menu_order" => {
+            "write `weight`: low comes first in the sidebar"
+        }
+        "parent" | "grand_parent" | "has_children" | "nav_exclude" | "menu" | "nav" | "has_toc" => {
+            "the sidebar follows the folders; order pages with `weight`"
+        }
         "sidebar_label" | "linkTitle" | "nav_title" | "short_title" => "the sidebar shows `title`",
         "categories" | "category" | "keywords" => "write `tags`",
         "summary" | "excerpt" | "lead" => "write `description`",
@@ -336,7 +344,10 @@ fn yaml_unknown_keys(front: &str, allowed: &'static [&'static str]) -> Vec<Unkno
                 .or_else(|| line.strip_prefix('\''))
                 .and_then(|l| l.strip_prefix(key))
                 .and_then(|l| l.get(1..));
-            if bare.or(quoted).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            if bare
+                .or(quoted)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
                 found = pos;
                 break;
             }

@@ -285,7 +285,12 @@ struct Files {
     other: Vec<String>,
 }
 
-fn walk(content_dir: &Path, display_root: &Path, opts: &LoadOptions, diags: &mut Diagnostics) -> Files {
+fn walk(
+    content_dir: &Path,
+    display_root: &Path,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Files {
     let mut files = Files::default();
     if !content_dir.is_dir() {
         diags.push(

@@ -63,9 +63,7 @@ fn classify(rest: &str) -> Option<(Foreign, usize)> {
     };
     let end = line[open.len()..].find(close)? + open.len() + close.len();
     let whole = &line[..end];
-    let inner = line[open.len()..end - close.len()]
-        .trim_matches('-')
-        .trim();
+    let inner = line[open.len()..end - close.len()].trim_matches('-').trim();
     let word: String = inner
         .chars()
         .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '/' | '.'))
@@ -86,9 +84,17 @@ fn classify(rest: &str) -> Option<(Foreign, usize)> {
             liquid_tag_help(&word)
         }
         Kind::LiquidOutput => {
-            let variable = ["site", "page", "include", "layout", "jekyll", "paginator", "content"]
-                .iter()
-                .any(|v| word == *v || word.starts_with(&format!("{v}.")));
+            let variable = [
+                "site",
+                "page",
+                "include",
+                "layout",
+                "jekyll",
+                "paginator",
+                "content",
+            ]
+            .iter()
+            .any(|v| word == *v || word.starts_with(&format!("{v}.")));
             if !(variable || inner.contains('|') || word.starts_with('.')) {
                 return None;
             }
@@ -125,9 +131,13 @@ const SHORTCODE_HELP: &str = "a rolebook shortcode is written `{{ name(arg=\"val
 
 fn hugo_help(name: &str) -> &'static str {
     match name {
-        "ref" | "relref" => "write a relative link to the Markdown file: `[text](../guide/page.md)`",
+        "ref" | "relref" => {
+            "write a relative link to the Markdown file: `[text](../guide/page.md)`"
+        }
         "notice" | "hint" | "alert" | "callout" | "admonition" | "note" | "tip" | "warning"
-        | "info" => "write a GitHub alert: a `> [!NOTE]` line (or TIP, IMPORTANT, WARNING, CAUTION), then the text on `> ` lines",
+        | "info" => {
+            "write a GitHub alert: a `> [!NOTE]` line (or TIP, IMPORTANT, WARNING, CAUTION), then the text on `> ` lines"
+        }
         "figure" | "img" | "image" => "write an image: `![what it shows](picture.png)`",
         "highlight" | "code" => "write a fenced code block: ```lang",
         "details" | "expand" => "write `<details><summary>Title</summary>` ... `</details>`",
@@ -137,9 +147,15 @@ fn hugo_help(name: &str) -> &'static str {
 
 fn liquid_tag_help(tag: &str) -> &'static str {
     match tag {
-        "include" | "include_relative" | "render" => "paste the included text here, or make it a rolebook shortcode: `{{ name() }}` with a template in `templates/shortcodes/NAME.html`",
-        "link" | "post_url" => "write a relative link to the file: `[text](../guide/page.md)`; it becomes the page's URL",
-        "raw" | "endraw" => "remove it: Markdown is not a template in rolebook, so braces need no escaping",
+        "include" | "include_relative" | "render" => {
+            "paste the included text here, or make it a rolebook shortcode: `{{ name() }}` with a template in `templates/shortcodes/NAME.html`"
+        }
+        "link" | "post_url" => {
+            "write a relative link to the file: `[text](../guide/page.md)`; it becomes the page's URL"
+        }
+        "raw" | "endraw" => {
+            "remove it: Markdown is not a template in rolebook, so braces need no escaping"
+        }
         "highlight" | "endhighlight" => "write a fenced code block: ```lang",
         "if" | "elsif" | "else" | "endif" | "unless" | "endunless" | "for" | "endfor" | "case"
         | "when" | "endcase" | "assign" | "capture" | "endcapture" | "comment" | "endcomment" => {
@@ -151,9 +167,17 @@ fn liquid_tag_help(tag: &str) -> &'static str {
 }
 
 fn liquid_output_help(inner: &str) -> &'static str {
-    if ["baseurl", "relative_url", "absolute_url", "site.url", ".Site.BaseURL", "relURL", "absURL"]
-        .iter()
-        .any(|k| inner.contains(k))
+    if [
+        "baseurl",
+        "relative_url",
+        "absolute_url",
+        "site.url",
+        ".Site.BaseURL",
+        "relURL",
+        "absURL",
+    ]
+    .iter()
+    .any(|k| inner.contains(k))
     {
         "write the link without it: root-relative links (`/guide/`) get the base path by themselves, and relative links to `.md` files become page URLs"
     } else {
@@ -169,7 +193,12 @@ mod tests {
         find(text, &[])
             .into_iter()
             .map(|f| {
-                let what = f.message.split(" is not run").next().unwrap_or("").to_string();
+                let what = f
+                    .message
+                    .split(" is not run")
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 (f.offset, what)
             })
             .collect()

@@ -245,7 +245,10 @@ fn expand_shortcodes(
     let mut skip = code_only;
     skip.extend(calls.iter().map(|c| c.range.clone()));
     for found in foreign::find(text, &skip) {
-        if errors.iter().any(|e| e.offset >= found.offset && text[found.offset..e.offset].lines().count() <= 1) {
+        if errors
+            .iter()
+            .any(|e| e.offset >= found.offset && text[found.offset..e.offset].lines().count() <= 1)
+        {
             // A malformed rolebook call: its own error says what is wrong.
             continue;
         }
@@ -412,8 +415,10 @@ pub fn heading_id(text: &str) -> String {
 /// (superscripts, fractions, circled digits) and variation selectors are
 /// not kept.
 fn is_word_char(c: char) -> bool {
-    let other_number = matches!(c, '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}')
-        || ('\u{2070}'..='\u{209F}').contains(&c)
+    let other_number = matches!(
+        c,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}'
+    ) || ('\u{2070}'..='\u{209F}').contains(&c)
         || ('\u{2150}'..='\u{218F}').contains(&c)
         || ('\u{2460}'..='\u{24FF}').contains(&c)
         || ('\u{2776}'..='\u{2793}').contains(&c);
@@ -424,7 +429,11 @@ fn is_word_char(c: char) -> bool {
         || ('\u{FE20}'..='\u{FE2F}').contains(&c);
     (c.is_alphanumeric() && !other_number)
         || mark
-        || matches!(c, '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}')
+        || matches!(
+            c,
+            '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
+                ..='\u{FE4F}' | '\u{FF3F}'
+        )
 }
 
 fn build_toc(flat: &[(u8, String, String)], depth: u8) -> Vec<TocEntry> {
@@ -512,7 +521,10 @@ mod tests {
     fn heading_ids_are_the_ones_github_gives() {
         let cases = [
             ("## Who decides -- PO or PM?", "who-decides----po-or-pm"),
-            ("### kubectl kuberc set --section defaults", "kubectl-kuberc-set---section-defaults"),
+            (
+                "### kubectl kuberc set --section defaults",
+                "kubectl-kuberc-set---section-defaults",
+            ),
             ("## Getting Started", "getting-started"),
             ("## What's new in v2.0?", "whats-new-in-v20"),
             ("## \"Quoted\" title", "quoted-title"),
@@ -585,7 +597,12 @@ mod tests {
                 "Who decides \u{2013} PO or PM?".to_string()
             )]
         );
-        assert!(r.html.contains("<h2 id=\"who-decides----po-or-pm\">Who decides \u{2013} PO or PM?"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"who-decides----po-or-pm\">Who decides \u{2013} PO or PM?"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -120,7 +120,9 @@ impl<'a> State<'a> {
     /// the smart punctuation (`--` stays two hyphens), without image alt text.
     fn heading_source_text(&self, inner: &[Event<'_>], range: Range<usize>) -> String {
         let text = id_text(inner);
-        let smart = ['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2013}', '\u{2014}', '\u{2026}'];
+        let smart = [
+            '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2013}', '\u{2014}', '\u{2026}',
+        ];
         if !self.config.smart_punctuation || !text.contains(smart) {
             return text;
         }
@@ -129,12 +131,17 @@ impl<'a> State<'a> {
         };
         let mut config = self.config.clone();
         config.smart_punctuation = false;
-        let events: Vec<Event<'_>> = pulldown_cmark::Parser::new_ext(source, super::options(&config))
-            .skip_while(|e| !matches!(e, Event::Start(Tag::Heading { .. })))
-            .skip(1)
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .collect();
-        if events.is_empty() { text } else { id_text(&events) }
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext(source, super::options(&config))
+                .skip_while(|e| !matches!(e, Event::Start(Tag::Heading { .. })))
+                .skip(1)
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .collect();
+        if events.is_empty() {
+            text
+        } else {
+            id_text(&events)
+        }
     }
 
     /// Whether a level-1 heading with this text, before anything else on
@@ -474,7 +481,19 @@ fn same_title(a: &str, b: &str) -> bool {
     let norm = |s: &str| -> String {
         let kept: String = s
             .chars()
-            .filter(|c| !matches!(c, '*' | '_' | '`' | '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'))
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '*' | '_'
+                        | '`'
+                        | '"'
+                        | '\''
+                        | '\u{2018}'
+                        | '\u{2019}'
+                        | '\u{201C}'
+                        | '\u{201D}'
+                )
+            })
             .collect();
         kept.split_whitespace()
             .collect::<Vec<_>>()

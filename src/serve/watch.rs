@@ -350,7 +350,10 @@ mod tests {
         let at = |p: &str, content: &str| {
             classify(Path::new(p), Path::new("public"), Path::new(content))
         };
-        assert_eq!(at("docs/guide/README.md", "docs"), Some(ChangeKind::Content));
+        assert_eq!(
+            at("docs/guide/README.md", "docs"),
+            Some(ChangeKind::Content)
+        );
         assert_eq!(at("docs/team/backlog.toml", "docs"), Some(ChangeKind::Data));
         assert_eq!(at("content/a.md", "docs"), None);
         assert_eq!(at("README.md", ""), Some(ChangeKind::Content));

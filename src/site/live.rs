@@ -624,7 +624,12 @@ impl Live {
         };
         self.site.set_lookups();
         lap.mark("update: swap");
-        check_anchors(&self.site.content, &self.site.rendered, self.site.config.links.broken, &mut diags);
+        check_anchors(
+            &self.site.content,
+            &self.site.rendered,
+            self.site.config.links.broken,
+            &mut diags,
+        );
         lap.mark("update: anchors");
         let files = if diags.has_errors() {
             None

@@ -190,10 +190,17 @@ impl PageHooks<'_> {
                     "did you mean `{}/`?",
                     relative_path(self.page.source_dir(), best)
                 ),
-                None => "give the folder a `README.md` or `index.md`, or link to a page in it".into(),
+                None if on_disk.is_dir() => {
+                    "give the folder a `README.md` or `index.md`, or link to a page in it".into()
+                }
+                None => {
+                    "link to a folder that holds a `README.md`, `index.md` or `_index.md`".into()
+                }
             };
             let message = if on_disk.is_dir() {
-                format!("broken link: the folder `{rel}/` has no page (no `README.md`, `index.md` or `_index.md`)")
+                format!(
+                    "broken link: the folder `{rel}/` has no page (no `README.md`, `index.md` or `_index.md`)"
+                )
             } else {
                 format!("broken link: there is no folder `{rel}/`")
             };
@@ -207,9 +214,18 @@ impl PageHooks<'_> {
             return LinkResult::Keep;
         }
         let assets = self.content.assets.iter().map(|a| a.rel_path.as_str());
-        let pages = self.content.pages.iter().filter(|p| !p.implicit).map(|p| p.rel_path.as_str());
-        let help = closest(&rel, assets.chain(pages).chain(known))
-            .map(|best| format!("did you mean `{}`?", relative_path(self.page.source_dir(), best)));
+        let pages = self
+            .content
+            .pages
+            .iter()
+            .filter(|p| !p.implicit)
+            .map(|p| p.rel_path.as_str());
+        let help = closest(&rel, assets.chain(pages).chain(known)).map(|best| {
+            format!(
+                "did you mean `{}`?",
+                relative_path(self.page.source_dir(), best)
+            )
+        });
         LinkResult::Broken {
             message: format!("broken link: there is no file `{rel}`"),
             help,
@@ -426,7 +442,10 @@ mod tests {
     #[test]
     fn relative_paths_from_a_folder() {
         use super::relative_path;
-        assert_eq!(relative_path("onboarding", "careers/README.md"), "../careers/README.md");
+        assert_eq!(
+            relative_path("onboarding", "careers/README.md"),
+            "../careers/README.md"
+        );
         assert_eq!(relative_path("", "careers"), "careers");
         assert_eq!(relative_path("a/b", "a/c.md"), "../c.md");
         assert_eq!(relative_path("a", "a"), ".");

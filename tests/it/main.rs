@@ -5,6 +5,7 @@
 mod build;
 mod data;
 mod errors;
+mod github;
 mod live;
 mod serve;
 mod support;
