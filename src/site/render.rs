@@ -58,7 +58,7 @@ impl PageHooks<'_> {
                     relative_path(self.page.source_dir(), best)
                 ),
                 Some(best) => format!("did you mean `@/{best}`?"),
-                None => "links name a Markdown file, relative to this one (`../roles/comparison.md`) or from the content folder (`@/roles/comparison.md`)".into(),
+                None => "links name a Markdown file, relative to this one (`../guide/page.md`) or from the content folder (`@/guide/page.md`)".into(),
             };
             return LinkResult::Broken {
                 message: format!("broken link: there is no content file `{rel}`"),

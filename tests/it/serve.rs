@@ -927,7 +927,10 @@ fn an_image_change_reloads_every_page() {
 #[test]
 fn content_dir_at_the_root_is_watched_and_tool_folders_are_not() {
     let site = Site::empty();
-    site.write("rolebook.toml", "title = \"Handbook\"\ncontent_dir = \".\"\n");
+    site.write(
+        "rolebook.toml",
+        "title = \"Handbook\"\ncontent_dir = \".\"\n",
+    );
     site.write("README.md", "# Handbook\n\nSee [careers](careers/).\n");
     site.write("careers/README.md", "# Careers\n\nThe first version.\n");
     site.write("node_modules/x/README.md", "# Not content\n");
@@ -939,7 +942,10 @@ fn content_dir_at_the_root_is_watched_and_tool_folders_are_not() {
     // A new top-level folder is content too, and is watched from then on.
     s.write("guides/README.md", "# Guides\n\nNew folder.\n");
     s.wait_for("/guides/", 200, "New folder.");
-    s.write("guides/README.md", "# Guides\n\nEdited in the new folder.\n");
+    s.write(
+        "guides/README.md",
+        "# Guides\n\nEdited in the new folder.\n",
+    );
     s.wait_for("/guides/", 200, "Edited in the new folder.");
     assert!(
         s.rebuilt_lines()
