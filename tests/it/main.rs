@@ -7,5 +7,6 @@ mod data;
 mod errors;
 mod github;
 mod live;
+mod live_prop;
 mod serve;
 mod support;
