@@ -241,6 +241,10 @@ mod tests {
         ] {
             assert_eq!(shown(text), vec![], "{text}");
         }
-        assert_eq!(find("`{{ site.url }}`", &[0..16]), vec![]);
+        let code = 0..16;
+        assert_eq!(
+            find("`{{ site.url }}`", std::slice::from_ref(&code)),
+            vec![]
+        );
     }
 }

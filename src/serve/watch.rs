@@ -281,11 +281,11 @@ impl SiteWatcher {
                         self.watch_content();
                     }
                 } else if self.wants(rel) {
-                    self.watch_dir(&rel.to_path_buf());
+                    self.watch_dir(rel);
                 }
             } else if self.wants(rel) && !rel.starts_with(output_dir) {
                 // The content folder (e.g. `docs`) appeared.
-                self.watch_dir(&rel.to_path_buf());
+                self.watch_dir(rel);
             }
         }
     }
