@@ -526,11 +526,85 @@ fn file_stem_for_title(rel: &str) -> &str {
     file.trim_end_matches(".md").trim_end_matches(".markdown")
 }
 
-/// The text of a leading `# Heading`, if the body starts with one.
-fn first_heading(body: &str) -> Option<String> {
-    let line = body.lines().find(|l| !l.trim().is_empty())?;
-    let title = line.strip_prefix("# ")?.trim();
-    (!title.is_empty()).then(|| title.to_string())
+/// The text of the page's first heading when it is a level-1 heading
+/// (`# Title`, or `Title` over a line of `=`), its inline markup taken out.
+/// Text before it (badges, a logo) is passed over; code blocks are skipped.
+/// A line scan, not a parse: it runs for every page without a title.
+pub fn first_heading(body: &str) -> Option<String> {
+    let mut fence: Option<&str> = None;
+    let mut previous: Option<&str> = None;
+    for line in body.lines() {
+        let line = line.trim_end();
+        let text = line.trim_start();
+        let indent = line.len() - text.len();
+        if let Some(f) = fence {
+            if text.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if indent > 3 {
+            previous = None;
+            continue;
+        }
+        if text.starts_with("```") || text.starts_with("~~~") {
+            fence = Some(&text[..3]);
+            previous = None;
+            continue;
+        }
+        let hashes = text.chars().take_while(|&c| c == '#').count();
+        let rest = &text[hashes..];
+        if (1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return if hashes == 1 {
+                heading_text(rest)
+            } else {
+                None
+            };
+        }
+        if !text.is_empty() && previous.is_some() {
+            if text.chars().all(|c| c == '=') {
+                return previous.and_then(heading_text);
+            }
+            if text.chars().all(|c| c == '-') {
+                return None;
+            }
+        }
+        previous = (!text.is_empty()).then_some(text);
+    }
+    None
+}
+
+/// The plain text of a heading's source: closing `#`s and a `{#id}`
+/// dropped, emphasis and code markers taken out, link text kept.
+fn heading_text(source: &str) -> Option<String> {
+    let mut text = source.trim();
+    if let Some(i) = text.rfind(" {")
+        && text.ends_with('}')
+    {
+        text = text[..i].trim_end();
+    }
+    let closing = text.trim_end_matches('#');
+    if closing.len() < text.len() && (closing.is_empty() || closing.ends_with([' ', '\t'])) {
+        text = closing.trim_end();
+    }
+    let mut plain = String::new();
+    let mut in_image = 0usize;
+    for event in
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+    {
+        match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { .. }) => in_image += 1,
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1)
+            }
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) if in_image == 0 => {
+                plain.push_str(&t)
+            }
+            _ => {}
+        }
+    }
+    let plain = plain.trim();
+    (!plain.is_empty()).then(|| plain.to_string())
 }
 
 /// `getting-started` -> `Getting started`.
@@ -550,5 +624,37 @@ pub fn slugify(name: &str) -> String {
         "-".to_string()
     } else {
         slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_heading;
+
+    #[test]
+    fn titles_come_from_the_first_level_one_heading() {
+        for (body, title) in [
+            ("# Careers\n\nText", Some("Careers")),
+            ("\n\n#   Spaced out   #\n", Some("Spaced out")),
+            (
+                "# The **big** `rolebook` [guide](x.md)\n",
+                Some("The big rolebook guide"),
+            ),
+            ("# Custom id {#custom}\n", Some("Custom id")),
+            ("Setext title\n============\n\nBody", Some("Setext title")),
+            (
+                "[![CI](badge.svg)](ci)\n\n<p align=\"center\"><img src=\"logo.png\"></p>\n\n# Acme\n",
+                Some("Acme"),
+            ),
+            ("```md\n# not a title\n```\n\n# Real\n", Some("Real")),
+            ("## Second level first\n\n# Late title\n", None),
+            ("Intro\n-----\n\n# Late\n", None),
+            ("    # indented code\n", None),
+            ("#hashtag is not a heading\n", None),
+            ("# ![logo](x.png)\n", None),
+            ("", None),
+        ] {
+            assert_eq!(first_heading(body).as_deref(), title, "{body:?}");
+        }
     }
 }

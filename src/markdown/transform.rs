@@ -150,10 +150,10 @@ impl<'a> State<'a> {
         let Some(title) = self.hooks.page_title() else {
             return false;
         };
-        let first = out.iter().all(|e| match e {
-            Event::Html(h) => h.trim().is_empty() || h.trim_start().starts_with("<!--"),
-            _ => false,
-        });
+        // Badges or a logo may come first; another heading may not.
+        let first = !out
+            .iter()
+            .any(|e| matches!(e, Event::Html(h) if h.starts_with("<h") && !h.starts_with("<hr")));
         first && same_title(text, title)
     }
 
