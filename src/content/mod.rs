@@ -362,6 +362,13 @@ fn walk(
         if is_markdown {
             files.markdown.push(rel);
         } else if crate::data::is_data_file(&rel) {
+            // A repository's tool configuration is not the team's data:
+            // known names anywhere, and every data file at the top of a
+            // content folder that is the site folder itself.
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            if is_tool_file(name) || (opts.is_site_root && !rel.contains('/')) {
+                continue;
+            }
             files.data.push(rel);
         } else {
             files.other.push(rel);
@@ -381,6 +388,27 @@ pub fn rel_string(rel: &Path) -> String {
 /// Folders of build tools and dependencies, never content wherever they are.
 pub fn is_tool_folder(name: &str) -> bool {
     name == "node_modules" || name == "target"
+}
+
+/// Configuration files of common tools, never read as data or copied.
+pub fn is_tool_file(name: &str) -> bool {
+    matches!(
+        name,
+        "package.json"
+            | "package-lock.json"
+            | "pnpm-lock.yaml"
+            | "composer.json"
+            | "Cargo.toml"
+            | "pyproject.toml"
+            | "mkdocs.yml"
+            | "_config.yml"
+            | "book.toml"
+            | "docker-compose.yml"
+            | "netlify.toml"
+            | "vercel.json"
+            | "renovate.json"
+            | "lerna.json"
+    ) || (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
 }
 
 /// Hidden files, editor swap and backup files: never content.
