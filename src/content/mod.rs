@@ -297,7 +297,7 @@ fn walk(
             Diagnostic::error(Kind::Content, "there is no content folder")
                 .in_file(display_root)
                 .with_help(
-                    "create it with a `_index.md` for the home page, or run `rolebook init`",
+                    "create it with a `_index.md` for the home page, or set `content_dir` in rolebook.toml to the folder that holds the Markdown (`.` for the site folder itself)",
                 ),
         );
         return files;
@@ -326,9 +326,14 @@ fn walk(
             {
                 return false;
             }
-            skip.is_empty()
-                || !e.file_type().is_dir()
-                || e.path().canonicalize().is_ok_and(|p| !skip.contains(&p))
+            if !e.file_type().is_dir() {
+                return true;
+            }
+            // Any folder rolebook wrote a site into (`build -o elsewhere`).
+            if e.path().join(crate::output::MARKER).exists() {
+                return false;
+            }
+            skip.is_empty() || e.path().canonicalize().is_ok_and(|p| !skip.contains(&p))
         });
     for entry in walker {
         let entry = match entry {

@@ -83,6 +83,12 @@ fn readme_folders_build_as_on_github() {
     ] {
         assert!(!site.exists(gone), "{gone}");
     }
+    // A site built elsewhere before is not read back as content.
+    site.run(&["build", "-o", "preview"]).success();
+    let again = site.build();
+    again.success();
+    assert_eq!(again.stderr, "");
+    assert!(!site.exists("public/preview"));
     // Assets stay beside their page, bundle or section.
     assert!(site.exists("public/company/onboarding/plans/plan.svg"));
     assert!(site.exists("public/proposals/0001-remote-first/map.svg"));
