@@ -382,7 +382,7 @@ fn collect_ids(html: &str) -> HashSet<String> {
     ids
 }
 
-fn html_unescape(s: &str) -> String {
+pub(crate) fn html_unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -164,6 +164,7 @@ impl<'a> State<'a> {
         let mut paragraph_start = None;
         let mut iter = events.into_iter().peekable();
         let mut in_link = 0usize;
+        let mut in_comment = false;
         while let Some((event, range)) = iter.next() {
             match event {
                 Event::Start(Tag::Heading {
@@ -344,6 +345,14 @@ impl<'a> State<'a> {
                     summary_end = Some(out.len());
                     out.push(event);
                 }
+                Event::Html(h) => {
+                    let h = self.html_links(h, range.start, &mut in_comment);
+                    out.push(Event::Html(h));
+                }
+                Event::InlineHtml(h) => {
+                    let h = self.html_links(h, range.start, &mut in_comment);
+                    out.push(Event::InlineHtml(h));
+                }
                 Event::Text(t) if in_link == 0 && (t.contains("://") || t.contains("www.")) => {
                     self.push_text(&t);
                     autolink(t, &mut out);
@@ -395,6 +404,87 @@ impl<'a> State<'a> {
             events: out,
             summary,
         }
+    }
+
+    /// Resolves the `href` and `src` attributes of raw HTML (a README's
+    /// `<img src="docs/logo.png">`, `<a href="../guide/">`) like Markdown
+    /// links, so they work whatever the page's URL. Comments are left alone.
+    fn html_links<'e>(
+        &mut self,
+        html: CowStr<'e>,
+        offset: usize,
+        in_comment: &mut bool,
+    ) -> CowStr<'e> {
+        if !*in_comment
+            && !html.contains("<!--")
+            && !html.contains("href=")
+            && !html.contains("src=")
+        {
+            return html;
+        }
+        let text = html.as_ref();
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut pos = 0;
+        while pos < text.len() {
+            let rest = &text[pos..];
+            if *in_comment {
+                match rest.find("-->") {
+                    Some(i) => {
+                        out.push_str(&rest[..i + 3]);
+                        pos += i + 3;
+                        *in_comment = false;
+                    }
+                    None => {
+                        out.push_str(rest);
+                        pos = text.len();
+                    }
+                }
+                continue;
+            }
+            if rest.starts_with("<!--") {
+                *in_comment = true;
+                out.push_str("<!--");
+                pos += 4;
+                continue;
+            }
+            let attr = ["href=", "src="]
+                .into_iter()
+                .find(|a| rest.starts_with(a) && text[..pos].ends_with([' ', '\n', '\t']));
+            let Some(attr) = attr else {
+                let c = rest.chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..c]);
+                pos += c;
+                continue;
+            };
+            let after = &rest[attr.len()..];
+            let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'');
+            let value_end = quote.and_then(|q| after[1..].find(q));
+            let (Some(q), Some(end)) = (quote, value_end) else {
+                out.push_str(attr);
+                pos += attr.len();
+                continue;
+            };
+            let value = &after[1..1 + end];
+            let dest = super::html_unescape(value);
+            let resolved = if dest.is_empty() {
+                None
+            } else {
+                self.resolve(&dest, offset + pos, attr == "src=")
+            };
+            out.push_str(attr);
+            out.push(q);
+            match resolved {
+                Some(new) => {
+                    out.push_str(&escape_html(&new));
+                    changed = true;
+                }
+                None => out.push_str(value),
+            }
+            out.push(q);
+            pos += attr.len() + end + 2;
+        }
+        if changed { out.into() } else { html }
     }
 
     /// Resolves a link through the hooks; `None` keeps it as written.

@@ -41,7 +41,14 @@ fn article_links(html: &str) -> Vec<String> {
     .filter_map(|m| rest.find(m))
     .min()
     .unwrap_or(rest.len());
-    rest[..end]
+    let mut region = rest[..end].to_string();
+    while let (Some(a), Some(b)) = (region.find("<!--"), region.find("-->")) {
+        if b < a {
+            break;
+        }
+        region.replace_range(a..b + 3, "");
+    }
+    region
         .split("<a ")
         .skip(1)
         .filter(|tag| !tag.starts_with("class=\"anchor\""))
@@ -126,7 +133,17 @@ fn readme_folders_build_as_on_github() {
     let values = site.read("public/company/values/index.html");
     assert_eq!(
         article_links(&values),
-        vec!["/company/", "/company/careers/"]
+        vec!["/company/", "/company/careers/", "/company/careers/#levels"]
+    );
+    // Raw HTML links and images are resolved like Markdown ones; comments are left alone.
+    assert!(
+        values.contains(
+            "<img src=\"/proposals/0001-remote-first/map.svg\" alt=\"Where we work\" width=\"200\">"
+        ),
+        "{values}"
+    );
+    assert!(
+        values.contains("<!-- An old link, kept for later: <a href=\"nowhere.md\">gone</a> -->")
     );
     let ladder = site.read("public/company/careers/ladder/index.html");
     assert_eq!(
