@@ -141,6 +141,23 @@ impl PageHooks<'_> {
             return LinkResult::Keep;
         }
         if let Some(rest) = path.strip_prefix('/') {
+            // On GitHub, `/docs/guide.md` names a file from the repository's
+            // root: the site folder.
+            if rest.ends_with(".md") || rest.ends_with(".markdown") {
+                let content = self
+                    .config
+                    .content_display()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let under = if content.is_empty() {
+                    Some(rest)
+                } else {
+                    rest.strip_prefix(&format!("{content}/"))
+                };
+                if let Some(rel) = under {
+                    return self.content_link(rel, fragment, true);
+                }
+            }
             if path.starts_with(&self.urls.base_path) || self.urls.base_path == "/" {
                 return LinkResult::Keep;
             }

@@ -194,7 +194,7 @@ fn docs_folder_is_the_content_and_the_rest_is_left_alone() {
     );
     assert_eq!(
         article_links(&site.read("public/reference/index.html")),
-        vec!["/"]
+        vec!["/", "/guide/setup/#install-the-cli"]
     );
     site.run(&["check"]).success();
 }
