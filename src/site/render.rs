@@ -170,10 +170,7 @@ impl PageHooks<'_> {
             self.page.source_dir(),
             &crate::text::percent_decode_or_keep(path),
         ) else {
-            return LinkResult::Broken {
-                message: format!("broken link: `{path}` points above the content folder"),
-                help: None,
-            };
+            return self.outside_link(path, fragment);
         };
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             return self.content_link(&rel, fragment, true);
@@ -246,6 +243,51 @@ impl PageHooks<'_> {
         LinkResult::Broken {
             message: format!("broken link: there is no file `{rel}`"),
             help,
+        }
+    }
+
+    /// A relative link that leaves the content folder (`../LICENSE` from
+    /// `docs/`): a file of the repository, not of the site. It links into
+    /// the repository when `repository` is set, and is a warning (left as
+    /// written) when not; a file that does not exist is broken.
+    fn outside_link(&self, path: &str, fragment: Option<&str>) -> LinkResult {
+        let content = self.config.content_display();
+        let from = format!(
+            "{}/{}",
+            content.to_string_lossy().replace('\\', "/"),
+            self.page.source_dir()
+        );
+        let decoded = crate::text::percent_decode_or_keep(path);
+        let Some(site_rel) = join(&from, &decoded) else {
+            return LinkResult::Broken {
+                message: format!("broken link: `{path}` points above the site folder"),
+                help: None,
+            };
+        };
+        let mut root = self.content.dir.clone();
+        for _ in content.components() {
+            root.pop();
+        }
+        if !root.join(&site_rel).exists() {
+            return LinkResult::Broken {
+                message: format!("broken link: there is no file `{site_rel}`"),
+                help: None,
+            };
+        }
+        match &self.config.repository {
+            Some(repo) => LinkResult::Rewrite(with_fragment(
+                format!("{}/blob/HEAD/{site_rel}", repo.trim_end_matches('/')),
+                fragment,
+            )),
+            None => LinkResult::Warn {
+                href: with_fragment(path.to_string(), fragment),
+                message: format!(
+                    "`{site_rel}` is outside the content folder, so it is not part of the site"
+                ),
+                help: Some(
+                    "set `repository` in rolebook.toml to link to it in the repository, or link to it with a full URL".into(),
+                ),
+            },
         }
     }
 

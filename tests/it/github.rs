@@ -186,7 +186,11 @@ fn docs_folder_is_the_content_and_the_rest_is_left_alone() {
     );
     assert_eq!(
         article_links(&site.read("public/guide/setup/index.html")),
-        vec!["/guide/"]
+        vec![
+            "/guide/",
+            "https://github.com/acme/widget/blob/HEAD/LICENSE",
+            "https://github.com/acme/widget/blob/HEAD/src/main.rs#L1",
+        ]
     );
     assert_eq!(
         article_links(&site.read("public/guide/index.html")),
@@ -197,6 +201,33 @@ fn docs_folder_is_the_content_and_the_rest_is_left_alone() {
         vec!["/", "/guide/setup/#install-the-cli"]
     );
     site.run(&["check"]).success();
+
+    // Without `repository`, links out of the content folder are warnings;
+    // a file that is not there at all is broken.
+    site.write(
+        "rolebook.toml",
+        "title = \"Widget docs\"\ncontent_dir = \"docs\"\n",
+    );
+    site.write(
+        "docs/guide/more.md",
+        "# More\n\n[gone](../../CHANGELOG.md) [up](../../../x.md)\n",
+    );
+    let run = site.run(&["check"]);
+    run.failure();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": warning: ") || l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "docs/guide/more.md:3:1: error: broken link: there is no file `CHANGELOG.md`",
+            "docs/guide/more.md:3:28: error: broken link: `../../../x.md` points above the site folder",
+            "docs/guide/setup.md:7:20: warning: `LICENSE` is outside the content folder, so it is not part of the site",
+            "docs/guide/setup.md:7:65: warning: `src/main.rs` is outside the content folder, so it is not part of the site",
+        ]
+    );
 }
 
 #[test]
