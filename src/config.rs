@@ -158,40 +158,46 @@ impl SiteConfig {
     /// Every unknown key is reported, each with its table.
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Diagnostics> {
         let mut diags = Diagnostics::new();
-        if let Ok(table) = toml::de::DeTable::parse(text) {
-            let table = table.get_ref();
-            for unknown in unknown_keys(table, field_names::<SiteConfig>(), None) {
-                diags.push(unknown.diagnostic(Kind::Config, path, text, 0));
-            }
-            let nested: [(&str, &[&str]); 2] = [
-                ("markdown", field_names::<MarkdownConfig>()),
-                ("links", field_names::<LinksConfig>()),
-            ];
-            for (name, fields) in nested {
-                if let Some(toml::de::DeValue::Table(t)) = table.get(name).map(|v| v.get_ref()) {
-                    for unknown in unknown_keys(t, fields, Some(&format!("[{name}]"))) {
-                        diags.push(unknown.diagnostic(Kind::Config, path, text, 0));
-                    }
-                }
-            }
-            if let Some(toml::de::DeValue::Array(list)) =
-                table.get("taxonomies").map(|v| v.get_ref())
+        let mut table = toml::de::DeTable::parse(text)
+            .map_err(|e| Diagnostics::from(toml_diagnostic(Kind::Config, path, text, 0, &e)))?;
+        // Unknown keys are reported and taken out, so the rest is still
+        // read and its own errors (a wrong type) come in the same run.
+        let mut unknown = take_unknown(table.get_mut(), field_names::<SiteConfig>(), None);
+        let nested: [(&str, &'static [&'static str]); 2] = [
+            ("markdown", field_names::<MarkdownConfig>()),
+            ("links", field_names::<LinksConfig>()),
+        ];
+        for (name, fields) in nested {
+            if let Some(toml::de::DeValue::Table(t)) =
+                table.get_mut().get_mut(name).map(|v| v.get_mut())
             {
-                for item in list.iter() {
-                    if let toml::de::DeValue::Table(t) = item.get_ref() {
-                        let fields = field_names::<TaxonomyConfig>();
-                        for unknown in unknown_keys(t, fields, Some("[[taxonomies]]")) {
-                            diags.push(unknown.diagnostic(Kind::Config, path, text, 0));
-                        }
-                    }
+                unknown.extend(take_unknown(t, fields, Some(&format!("[{name}]"))));
+            }
+        }
+        if let Some(toml::de::DeValue::Array(list)) =
+            table.get_mut().get_mut("taxonomies").map(|v| v.get_mut())
+        {
+            for item in list.iter_mut() {
+                if let toml::de::DeValue::Table(t) = item.get_mut() {
+                    let fields = field_names::<TaxonomyConfig>();
+                    unknown.extend(take_unknown(t, fields, Some("[[taxonomies]]")));
                 }
             }
         }
+        for u in &unknown {
+            diags.push(u.diagnostic(Kind::Config, path, text, 0));
+        }
+        let parsed = SiteConfig::deserialize(toml::de::Deserializer::from(table));
+        let mut config = match parsed {
+            Ok(config) => config,
+            Err(e) => {
+                diags.push(toml_diagnostic(Kind::Config, path, text, 0, &e));
+                return Err(diags);
+            }
+        };
         if diags.has_errors() {
             return Err(diags);
         }
-        let mut config: SiteConfig = toml::from_str(text)
-            .map_err(|e| Diagnostics::from(toml_diagnostic(Kind::Config, path, text, 0, &e)))?;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
@@ -380,6 +386,19 @@ pub fn allowed_help(key: &str, allowed: &[&str]) -> String {
     }
 }
 
+/// Takes the keys of `table` not in `allowed` out of it, and says which.
+fn take_unknown(
+    table: &mut toml::de::DeTable<'_>,
+    allowed: &'static [&'static str],
+    name: Option<&str>,
+) -> Vec<UnknownKey> {
+    let unknown = unknown_keys(table, allowed, name);
+    for u in &unknown {
+        table.remove(u.key.as_str());
+    }
+    unknown
+}
+
 /// The keys of `table` not in `allowed`, in the order written.
 pub fn unknown_keys(
     table: &toml::de::DeTable<'_>,
@@ -501,6 +520,17 @@ mod tests {
                 "12:1: [[taxonomies]]: unknown key `pth` (did you mean `path`)",
             ]
         );
+    }
+
+    #[test]
+    fn a_wrong_type_is_reported_with_the_unknown_keys() {
+        let text = "title = \"x\"\nthem = \"handbook\"\nprint_page = \"yes\"\n";
+        let errs = SiteConfig::parse(Path::new("rolebook.toml"), text).unwrap_err();
+        let lines: Vec<usize> = errs
+            .iter()
+            .map(|d| d.location.clone().unwrap().line)
+            .collect();
+        assert_eq!(lines, vec![2, 3], "{errs:?}");
     }
 
     #[test]
