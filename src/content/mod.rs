@@ -61,6 +61,9 @@ pub struct Page {
     pub bundle: bool,
     /// Depth in the tree: 0 for home.
     pub depth: usize,
+    /// The folder a section stands for when it is not the one its file is
+    /// in: `guide` for `guide.md` beside a folder `guide/` of pages.
+    pub folder: Option<String>,
 }
 
 impl Page {
@@ -70,6 +73,12 @@ impl Page {
 
     pub fn is_section(&self) -> bool {
         self.kind == PageKind::Section
+    }
+
+    /// The folder a section or bundle is the page of (for other pages,
+    /// the folder they are in).
+    pub fn folder_dir(&self) -> &str {
+        self.folder.as_deref().unwrap_or_else(|| self.source_dir())
     }
 
     /// `README.md` for `careers/README.md`.
@@ -544,6 +553,7 @@ pub fn parse_page(
         implicit: false,
         bundle: false,
         depth: 0,
+        folder: None,
     };
     Ok((page, diags))
 }

@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 /// The folder a page belongs to: its own folder for a section, the folder
 /// above for a bundle's `index.md`, else the folder it is in.
 fn container_dir(page: &Page) -> &str {
-    let dir = page.source_dir();
+    let dir = page.folder_dir();
     match page.kind {
         PageKind::Section => dir,
         PageKind::Page if page.bundle => parent_dir(dir),
@@ -37,7 +37,7 @@ pub fn assemble(mut pages: Vec<Page>, display_root: &Path, diags: &mut Diagnosti
         .iter()
         .enumerate()
         .filter(|(_, p)| p.is_section())
-        .map(|(id, p)| (p.source_dir().to_string(), id))
+        .map(|(id, p)| (p.folder_dir().to_string(), id))
         .collect();
 
     let mut needed: Vec<String> = pages.iter().map(|p| container_dir(p).to_string()).collect();
@@ -82,7 +82,7 @@ pub fn assemble(mut pages: Vec<Page>, display_root: &Path, diags: &mut Diagnosti
     for (id, page) in pages.iter().enumerate() {
         by_rel.insert(page.rel_path.clone(), id);
         if page.is_section() || page.bundle {
-            by_dir.insert(page.source_dir().to_string(), id);
+            by_dir.insert(page.folder_dir().to_string(), id);
         }
         if let Some(&other) = by_url.get(&page.url_path) {
             let first = &pages[other];
@@ -206,6 +206,21 @@ fn settle_folder_pages(pages: &mut Vec<Page>, diags: &mut Diagnostics) -> Vec<St
     let busy: std::collections::HashSet<String> = busy.into_iter().map(str::to_string).collect();
     for page in pages.iter_mut() {
         let Some(rank) = folder_page_rank(page.file_name()) else {
+            // `guide.md` beside a folder `guide/` of pages with no page of
+            // its own is that folder's page (the mdBook and GitHub habit),
+            // not a second page at the same URL.
+            let stem = page
+                .file_name()
+                .trim_end_matches(".md")
+                .trim_end_matches(".markdown");
+            let folder = match page.source_dir() {
+                "" => stem.to_string(),
+                dir => format!("{dir}/{stem}"),
+            };
+            if busy.contains(&folder) && !best.contains_key(&folder) {
+                page.kind = PageKind::Section;
+                page.folder = Some(folder);
+            }
             continue;
         };
         let dir = page.source_dir();
@@ -269,6 +284,7 @@ fn implicit_section(dir: &str, display_root: &Path) -> Page {
         children: Vec::new(),
         implicit: true,
         bundle: false,
+        folder: None,
         depth: 0,
     }
 }
@@ -280,8 +296,8 @@ fn assign_urls(pages: &mut [Page], id: PageId, depth: usize, url: &str) {
     for child in children {
         let page = &pages[child];
         let name = match page.kind {
-            PageKind::Section => last_segment(page.source_dir()),
-            PageKind::Page if page.bundle => last_segment(page.source_dir()),
+            PageKind::Section => last_segment(page.folder_dir()),
+            PageKind::Page if page.bundle => last_segment(page.folder_dir()),
             PageKind::Page => {
                 let file = page.rel_path.rsplit('/').next().unwrap_or(&page.rel_path);
                 file.trim_end_matches(".md").trim_end_matches(".markdown")
@@ -322,7 +338,7 @@ pub fn place_assets(content: &Content, content_dir: &Path, files: Vec<String>) -
     let mut url_of_dir: HashMap<&str, &str> = HashMap::new();
     for page in &content.pages {
         if page.is_section() || page.bundle {
-            url_of_dir.insert(page.source_dir(), &page.url_path);
+            url_of_dir.insert(page.folder_dir(), &page.url_path);
         }
     }
     files

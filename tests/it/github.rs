@@ -72,6 +72,9 @@ fn readme_folders_build_as_on_github() {
             "company/onboarding/first-week/index.html",
             "company/onboarding/index.html",
             "company/onboarding/plans/index.html",
+            "company/policies/expenses/index.html",
+            "company/policies/index.html",
+            "company/policies/travel/index.html",
             "company/values/index.html",
             "index.html",
             "print/index.html",
@@ -134,6 +137,20 @@ fn readme_folders_build_as_on_github() {
     assert_eq!(
         article_links(&values),
         vec!["/company/", "/company/careers/", "/company/careers/#levels"]
+    );
+    // `policies.md` beside a folder `policies/` of pages is that folder's page.
+    let policies = site.read("public/company/policies/index.html");
+    assert_eq!(
+        article_links(&policies),
+        vec!["/company/policies/travel/", "/company/policies/expenses/"]
+    );
+    assert!(
+        policies.contains("<h2 class=\"listing-title\" id=\"pages\">Pages</h2>"),
+        "{policies}"
+    );
+    assert_eq!(
+        article_links(&site.read("public/company/policies/travel/index.html")),
+        vec!["/company/policies/"]
     );
     // Raw HTML links and images are resolved like Markdown ones; comments are left alone.
     assert!(
