@@ -185,6 +185,7 @@ fn settle_folder_pages(pages: &mut Vec<Page>, diags: &mut Diagnostics) -> Vec<St
     for i in dropped.into_iter().rev() {
         dropped_rels.push(pages.remove(i).rel_path);
     }
+    dropped_rels.reverse();
     // Folders that hold a page other than their own.
     let mut busy: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for page in pages.iter() {
@@ -311,7 +312,10 @@ fn assign_urls(pages: &mut [Page], id: PageId, depth: usize, url: &str) {
 
 /// Weight first (pages without one last), then date (newest first), then title.
 fn compare(a: &Page, b: &Page, sort_by: SortBy) -> Ordering {
-    let by_weight = || match (a.meta.weight, b.meta.weight) {
+    let by_weight = || match (
+        a.meta.weight.or_else(|| order_prefix(a)),
+        b.meta.weight.or_else(|| order_prefix(b)),
+    ) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
@@ -329,6 +333,27 @@ fn compare(a: &Page, b: &Page, sort_by: SortBy) -> Ordering {
         SortBy::Date => by_date().then_with(by_weight).then_with(by_title),
         SortBy::Title => by_title(),
     }
+}
+
+/// The number a file or folder name starts with (`01-welcome.md`,
+/// `0002-remote-first/`), which orders pages without a `weight` as they are
+/// listed on GitHub. Dates (`2026-09-launch.md`) are not such numbers.
+fn order_prefix(page: &Page) -> Option<i64> {
+    let name = if page.is_section() || page.bundle {
+        last_segment(page.folder_dir())
+    } else {
+        page.file_name()
+    };
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &name[digits..];
+    let is_date = digits == 4
+        && rest.len() > 3
+        && rest.as_bytes()[0] == b'-'
+        && rest.as_bytes()[1..3].iter().all(u8::is_ascii_digit);
+    if !(1..=4).contains(&digits) || is_date || !rest.starts_with(['-', '_', '.', ' ']) {
+        return None;
+    }
+    name[..digits].parse().ok()
 }
 
 /// Output paths of the non-Markdown files: beside their page for bundles,
@@ -368,4 +393,125 @@ pub fn place_assets(content: &Content, content_dir: &Path, files: Vec<String>) -
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn assemble_files(files: &[(&str, &str)]) -> (Content, Diagnostics) {
+        let pages = files
+            .iter()
+            .map(|(rel, text)| {
+                let display = Path::new(rel);
+                super::super::parse_page(rel, display, display, text.to_string())
+                    .expect("parses")
+                    .0
+            })
+            .collect();
+        let mut diags = Diagnostics::new();
+        let content = assemble(pages, Path::new(""), &mut diags);
+        (content, diags)
+    }
+
+    fn described(content: &Content) -> Vec<String> {
+        let mut out: Vec<String> = content
+            .pages
+            .iter()
+            .map(|p| {
+                let kind = match (p.kind, p.bundle, p.implicit) {
+                    (PageKind::Section, _, true) => "implicit",
+                    (PageKind::Section, _, false) => "section",
+                    (PageKind::Page, true, _) => "bundle",
+                    (PageKind::Page, false, _) => "page",
+                };
+                format!("/{} {kind} {}", p.url_path, p.rel_path)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn folder_pages_follow_github() {
+        let (content, diags) = assemble_files(&[
+            ("README.md", "# Home"),
+            ("careers/README.md", "# Careers"),
+            ("careers/ladder.md", "# Ladder"),
+            ("guide/index.md", "# Guide"),
+            ("guide/deep/setup.md", "# Setup"),
+            ("plans/readme.md", "# Plans"),
+            ("notes/a.md", "# A"),
+            ("policies.md", "# Policies"),
+            ("policies/travel.md", "# Travel"),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            described(&content),
+            vec![
+                "/ section README.md",
+                "/careers/ section careers/README.md",
+                "/careers/ladder/ page careers/ladder.md",
+                "/guide/ section guide/index.md",
+                "/guide/deep/ implicit guide/deep/_index.md",
+                "/guide/deep/setup/ page guide/deep/setup.md",
+                "/notes/ implicit notes/_index.md",
+                "/notes/a/ page notes/a.md",
+                "/plans/ bundle plans/readme.md",
+                "/policies/ section policies.md",
+                "/policies/travel/ page policies/travel.md",
+            ]
+        );
+        assert_eq!(
+            content.folder_page("policies").map(|p| p.rel_path.as_str()),
+            Some("policies.md")
+        );
+        assert_eq!(
+            content.folder_page("").map(|p| p.rel_path.as_str()),
+            Some("README.md")
+        );
+    }
+
+    #[test]
+    fn two_pages_for_one_folder_name_both_files() {
+        let (content, diags) = assemble_files(&[
+            ("a/_index.md", "x"),
+            ("a/README.md", "x"),
+            ("b/Readme.md", "x"),
+            ("b/index.md", "x"),
+        ]);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "the folder `a/` has two pages of its own: a/_index.md and a/README.md",
+                "the folder `b/` has two pages of its own: b/index.md and b/Readme.md",
+            ]
+        );
+        assert_eq!(content.unreadable, vec!["a/README.md", "b/Readme.md"]);
+    }
+
+    #[test]
+    fn numbered_names_order_pages_without_weight() {
+        let (content, _) = assemble_files(&[
+            ("guide/10-faq.md", "# FAQ"),
+            ("guide/02-setup.md", "# Setup"),
+            ("guide/01-welcome.md", "# Welcome"),
+            ("guide/2026-09-launch.md", "# Launch"),
+            ("guide/zebra.md", "# Aardvark"),
+            ("guide/weighted.md", "+++\nweight = 5\n+++\n# Weighted"),
+        ]);
+        let guide = content.folder_page("guide").expect("guide");
+        let titles: Vec<&str> = guide
+            .children
+            .iter()
+            .map(|&id| content.page(id).title.as_str())
+            .collect();
+        assert_eq!(
+            titles,
+            vec!["Welcome", "Setup", "Weighted", "FAQ", "Aardvark", "Launch"]
+        );
+    }
 }
