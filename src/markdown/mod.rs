@@ -176,7 +176,14 @@ pub fn render(
     let summary = summary.map(|s| place_outputs(s, &outputs));
     let anchors = collect_ids(&html);
     for (fragment, offset) in std::mem::take(&mut state.local_anchors) {
-        if !anchors.contains(&fragment) {
+        if anchors.contains(&fragment) {
+            continue;
+        }
+        if let Some(id) = anchor_in_any_case(&fragment, &anchors) {
+            html = replace_fragment(&html, &fragment, id);
+            continue;
+        }
+        {
             let message = format!("there is no heading or anchor `#{fragment}` on this page");
             diags.push(
                 if hooks.broken_links_warn() {
@@ -206,6 +213,28 @@ pub fn render(
         word_count,
     };
     (rendered, diags)
+}
+
+/// The anchor that `fragment` names in another case: GitHub finds
+/// `#Getting-Started` for the id `getting-started`, so documents written
+/// there link that way.
+pub fn anchor_in_any_case<'a>(fragment: &str, anchors: &'a HashSet<String>) -> Option<&'a str> {
+    let wanted = fragment.to_lowercase();
+    let mut found: Vec<&str> = anchors
+        .iter()
+        .filter(|a| a.to_lowercase() == wanted)
+        .map(String::as_str)
+        .collect();
+    found.sort_unstable();
+    found.first().copied()
+}
+
+/// `html` with links ending in `#from` (as a whole attribute value's end)
+/// made to end in `#to`.
+pub fn replace_fragment(html: &str, from: &str, to: &str) -> String {
+    let from = format!("#{}\"", crate::text::escape_html(from));
+    let to = format!("#{}\"", crate::text::escape_html(to));
+    html.replace(&from, &to)
 }
 
 /// "did you mean" over the anchors of a page.

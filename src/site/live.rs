@@ -52,7 +52,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{BuildOptions, Only, Site, check_anchors, finish, render, views};
+use super::{BuildOptions, Only, Site, check_anchors, finish, fix_anchors, render, views};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -624,12 +624,22 @@ impl Live {
         };
         self.site.set_lookups();
         lap.mark("update: swap");
-        check_anchors(
+        let fixes = check_anchors(
             &self.site.content,
             &self.site.rendered,
             self.site.config.links.broken,
             &mut diags,
         );
+        if !fixes.is_empty() {
+            // The lookups hold the rendered pages: let go first, so they
+            // are changed in place rather than copied.
+            self.site.index.set_lookups(None, None);
+            fix_anchors(
+                std::sync::Arc::make_mut(&mut self.site.rendered).as_mut_slice(),
+                fixes,
+            );
+            self.site.set_lookups();
+        }
         lap.mark("update: anchors");
         let files = if diags.has_errors() {
             None

@@ -206,7 +206,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
 
     let lap = Lap::new();
     let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
-    let rendered = render_markdown(
+    let mut rendered = render_markdown(
         &content,
         &index.data(),
         &templates,
@@ -217,7 +217,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         &mut diags,
     );
     lap.mark("markdown");
-    check_anchors(&content, &rendered, config.links.broken, &mut diags);
+    let fixes = check_anchors(&content, &rendered, config.links.broken, &mut diags);
+    fix_anchors(&mut rendered, fixes);
     if diags.has_errors() {
         return Err(finish(diags));
     }
@@ -456,12 +457,20 @@ fn render_markdown(
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's
 /// anchors are known.
+/// A link whose fragment names an anchor in another case: (linking page,
+/// fragment as written, the anchor's id).
+type AnchorFix = (PageId, String, String);
+
+/// Checks links to anchors on other pages. A fragment that matches an
+/// anchor in another case (`#Getting-Started`, which GitHub accepts) is not
+/// an error: it is returned, to be made that anchor with [`fix_anchors`].
 fn check_anchors(
     content: &Content,
     rendered: &[RenderedPage],
     broken: config::BrokenLinks,
     diags: &mut Diagnostics,
-) {
+) -> Vec<AnchorFix> {
+    let mut fixes = Vec::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         for pending in &r.rendered.pending {
@@ -469,20 +478,38 @@ fn check_anchors(
                 continue;
             };
             let anchors = &rendered[target].rendered.anchors;
-            if !anchors.contains(&pending.fragment) {
-                let message = format!(
-                    "broken anchor: `{}` has no heading or anchor `#{}`",
-                    pending.target, pending.fragment
-                );
-                diags.push(
-                    match broken {
-                        config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
-                        config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
-                    }
-                    .at_offset(&page.display_path, &page.text, pending.offset)
-                    .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
-                );
+            if anchors.contains(&pending.fragment) {
+                continue;
             }
+            if let Some(there) = crate::markdown::anchor_in_any_case(&pending.fragment, anchors) {
+                fixes.push((id, pending.fragment.clone(), there.to_string()));
+                continue;
+            }
+            let message = format!(
+                "broken anchor: `{}` has no heading or anchor `#{}`",
+                pending.target, pending.fragment
+            );
+            diags.push(
+                match broken {
+                    config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
+                    config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
+                }
+                .at_offset(&page.display_path, &page.text, pending.offset)
+                .with_help(crate::markdown::anchor_help(&pending.fragment, anchors)),
+            );
+        }
+    }
+    fixes
+}
+
+/// Makes each fragment of `fixes` the anchor it names, in the linking
+/// page's HTML and summary.
+fn fix_anchors(rendered: &mut [RenderedPage], fixes: Vec<AnchorFix>) {
+    for (id, from, to) in fixes {
+        let r = &mut rendered[id].rendered;
+        r.html = crate::markdown::replace_fragment(&r.html, &from, &to);
+        if let Some(summary) = &r.summary {
+            r.summary = Some(crate::markdown::replace_fragment(summary, &from, &to));
         }
     }
 }

@@ -114,6 +114,7 @@ fn readme_folders_build_as_on_github() {
             "#who-decides----po-or-pm",
             "#kubectl-kuberc-set---section-defaults",
             "#whats-done",
+            "#who-decides----po-or-pm",
             "/templates/user-story/",
         ]
     );
@@ -136,7 +137,12 @@ fn readme_folders_build_as_on_github() {
     let values = site.read("public/company/values/index.html");
     assert_eq!(
         article_links(&values),
-        vec!["/company/", "/company/careers/", "/company/careers/#levels"]
+        vec![
+            "/company/",
+            "/company/careers/",
+            "/company/careers/#levels",
+            "/company/careers/ladder/#senior--staff",
+        ]
     );
     // `policies.md` beside a folder `policies/` of pages is that folder's page.
     let policies = site.read("public/company/policies/index.html");
