@@ -5,7 +5,9 @@
 mod build;
 mod data;
 mod errors;
+mod facts;
 mod github;
+mod handbook;
 mod live;
 mod live_prop;
 mod serve;
