@@ -83,6 +83,7 @@ fn classify(rest: &str) -> Option<(Foreign, usize)> {
             }
             liquid_tag_help(&word)
         }
+        Kind::LiquidOutput if inner.starts_with('#') => mdbook_help(inner),
         Kind::LiquidOutput => {
             let variable = [
                 "site",
@@ -104,6 +105,7 @@ fn classify(rest: &str) -> Option<(Foreign, usize)> {
     let what = match kind {
         Kind::Hugo => "Hugo shortcode",
         Kind::LiquidTag => "Liquid tag",
+        Kind::LiquidOutput if inner.starts_with('#') => "mdBook directive",
         Kind::LiquidOutput if word.starts_with('.') => "Hugo template code",
         Kind::LiquidOutput => "Liquid template code",
     };
@@ -166,6 +168,16 @@ fn liquid_tag_help(tag: &str) -> &'static str {
     }
 }
 
+fn mdbook_help(inner: &str) -> &'static str {
+    if inner.starts_with("#include") || inner.starts_with("#rustdoc_include") {
+        "paste the included text (in a fenced code block for code), or make it a rolebook shortcode"
+    } else if inner.starts_with("#title") {
+        "set `title` in the front matter"
+    } else {
+        SHORTCODE_HELP
+    }
+}
+
 fn liquid_output_help(inner: &str) -> &'static str {
     if [
         "baseurl",
@@ -209,7 +221,8 @@ mod tests {
         let text = "See [x]({{ site.baseurl }}/a/) and {{ \"/x\" | relative_url }}.\n\
                     {% include note.html %}\n\
                     {% link _pages/x.md %} {{< ref \"x\" >}} {{% notice tip %}}Hi{{% /notice %}}\n\
-                    {{ .Site.Title }}";
+                    {{ .Site.Title }}\n\
+                    {{#include ../listings/main.rs}}";
         let found = shown(text);
         assert_eq!(
             found.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>(),
@@ -221,6 +234,7 @@ mod tests {
                 "Hugo shortcode `{{< ref \"x\" >}}`",
                 "Hugo shortcode `{{% notice tip %}}`",
                 "Hugo template code `{{ .Site.Title }}`",
+                "mdBook directive `{{#include ../listings/main.rs}}`",
             ]
         );
         assert_eq!(found[0].0, text.find("{{ site").unwrap());
