@@ -955,3 +955,23 @@ fn content_dir_at_the_root_is_watched_and_tool_folders_are_not() {
         s.rebuilt_lines()
     );
 }
+
+#[test]
+fn content_dir_docs_is_watched() {
+    let site = Site::empty();
+    site.write(
+        "rolebook.toml",
+        "title = \"Widget\"\ncontent_dir = \"docs\"\n",
+    );
+    site.write("README.md", "# Not part of the site\n");
+    site.write("docs/README.md", "# Widget docs\n\nFirst words.\n");
+    site.write("docs/guide/index.md", "# Guide\n\nThe guide.\n");
+    let s = Served::start(site);
+    s.wait_for("/", 200, "First words.");
+    s.write("docs/guide/index.md", "# Guide\n\nThe guide, edited.\n");
+    s.wait_for("/guide/", 200, "The guide, edited.");
+    let line = s.first_rebuilt_line();
+    assert!(line.contains("(docs/guide/index.md)"), "{line}");
+    s.write("docs/guide/more.md", "# More\n\nA new page.\n");
+    s.wait_for("/guide/more/", 200, "A new page.");
+}
