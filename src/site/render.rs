@@ -141,27 +141,7 @@ impl PageHooks<'_> {
             return LinkResult::Keep;
         }
         if let Some(rest) = path.strip_prefix('/') {
-            // On GitHub, `/docs/guide.md` names a file from the repository's
-            // root: the site folder.
-            if rest.ends_with(".md") || rest.ends_with(".markdown") {
-                let content = self
-                    .config
-                    .content_display()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let under = if content.is_empty() {
-                    Some(rest)
-                } else {
-                    rest.strip_prefix(&format!("{content}/"))
-                };
-                if let Some(rel) = under {
-                    return self.content_link(rel, fragment, true);
-                }
-            }
-            if path.starts_with(&self.urls.base_path) || self.urls.base_path == "/" {
-                return LinkResult::Keep;
-            }
-            return LinkResult::Rewrite(with_fragment(self.urls.href(rest), fragment));
+            return self.root_relative_link(path, rest, fragment);
         }
         let (path, query) = path
             .split_once('?')
@@ -193,13 +173,45 @@ impl PageHooks<'_> {
                 help: None,
             };
         }
-        let on_disk = self.content.dir.join(&rel);
+        self.missing(&rel, path)
+    }
+
+    /// `/x/` or `/docs/guide.md`: site URLs get the base path; on GitHub,
+    /// `/docs/guide.md` names a file from the repository's root, the site
+    /// folder, so it links to that page.
+    fn root_relative_link(&self, path: &str, rest: &str, fragment: Option<&str>) -> LinkResult {
+        if rest.ends_with(".md") || rest.ends_with(".markdown") {
+            let content = self
+                .config
+                .content_display()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let under = if content.is_empty() {
+                Some(rest)
+            } else {
+                rest.strip_prefix(&format!("{content}/"))
+            };
+            if let Some(rel) = under {
+                return self.content_link(rel, fragment, true);
+            }
+        }
+        if path.starts_with(&self.urls.base_path) || self.urls.base_path == "/" {
+            return LinkResult::Keep;
+        }
+        LinkResult::Rewrite(with_fragment(self.urls.href(rest), fragment))
+    }
+
+    /// A relative link to `rel` (written `path`) that is no page, folder
+    /// page or asset: kept when the file is there (a data file, a file
+    /// rolebook does not copy), else broken with the closest name.
+    fn missing(&self, rel: &str, path: &str) -> LinkResult {
+        let on_disk = self.content.dir.join(rel);
         if path.ends_with('/') || on_disk.is_dir() {
             if self.content.data.iter().any(|d| d.rel_path == rel) {
                 return LinkResult::Keep;
             }
             let folders = self.content.by_dir.keys().map(String::as_str);
-            let help = match closest(&rel, folders) {
+            let help = match closest(rel, folders) {
                 Some(best) => format!(
                     "did you mean `{}/`?",
                     relative_path(self.page.source_dir(), best)
@@ -234,7 +246,7 @@ impl PageHooks<'_> {
             .iter()
             .filter(|p| !p.implicit)
             .map(|p| p.rel_path.as_str());
-        let help = closest(&rel, assets.chain(pages).chain(known)).map(|best| {
+        let help = closest(rel, assets.chain(pages).chain(known)).map(|best| {
             format!(
                 "did you mean `{}`?",
                 relative_path(self.page.source_dir(), best)
