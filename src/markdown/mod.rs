@@ -436,14 +436,18 @@ fn fill_placeholders(text: &str, outputs: &[String]) -> String {
     crate::text::collapse_whitespace(&out).0
 }
 
+/// Every `id` on the page, and the `name` of old-style anchors
+/// (`<a name="install"></a>`, which GitHub and browsers link to).
 fn collect_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(html_unescape(&rest[..end]));
-            rest = &rest[end..];
+    for attr in [" id=\"", " name=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                ids.insert(html_unescape(&rest[..end]));
+                rest = &rest[end..];
+            }
         }
     }
     ids

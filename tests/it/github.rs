@@ -116,6 +116,7 @@ fn readme_folders_build_as_on_github() {
             "#whats-done",
             "#who-decides----po-or-pm",
             "/templates/user-story/",
+            "#top",
         ]
     );
     // The title is shown once (by the theme); the heading's id stays.
@@ -171,7 +172,7 @@ fn readme_folders_build_as_on_github() {
     let ladder = site.read("public/company/careers/ladder/index.html");
     assert_eq!(
         article_links(&ladder),
-        vec!["/company/careers/", "/company/"]
+        vec!["/company/careers/", "/company/", "/#top"]
     );
     let first_week = site.read("public/company/onboarding/first-week/index.html");
     assert_eq!(
