@@ -690,6 +690,41 @@ mod tests {
         assert_eq!(multi_line, "a b");
     }
 
+    struct Prefixing;
+
+    impl Hooks for Prefixing {
+        fn link(&self, dest: &str, _: bool) -> LinkResult {
+            LinkResult::Rewrite(format!("/site/{dest}"))
+        }
+        fn shortcode(&self, _: &Call, _: Option<&str>) -> Result<String, String> {
+            Ok(String::new())
+        }
+    }
+
+    #[test]
+    fn raw_html_links_resolve_inside_tags_only() {
+        let text = "<p align=\"center\">\n<img\n  src=\"logo.png\"\n  alt=\"a > b\">\n</p>\n\n\
+                    <p>Write src=\"x\" in prose, <a href='b.md'>b</a>.</p>\n\n\
+                    <!-- <a href=\"old.md\">\nold</a> -->\n\nText <a href=\"c.md#d\">c</a>.\n";
+        let src = Source {
+            display_path: Path::new("a.md"),
+            file_text: text,
+            offset: 0,
+            len: text.len(),
+        };
+        let (r, d) = render(src, &MarkdownConfig::default(), &Prefixing);
+        assert!(d.is_empty(), "{d:?}");
+        for expected in [
+            "src=\"/site/logo.png\"",
+            "Write src=\"x\" in prose",
+            "<a href='/site/b.md'>b</a>",
+            "<a href=\"old.md\">",
+            "<a href=\"/site/c.md#d\">c</a>",
+        ] {
+            assert!(r.html.contains(expected), "{expected} in {}", r.html);
+        }
+    }
+
     #[test]
     fn shortcode_errors_point_into_the_file() {
         let (_, d) = render_str("Line one\n\n{{ x(a=) }}\n");

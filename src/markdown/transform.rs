@@ -164,7 +164,7 @@ impl<'a> State<'a> {
         let mut paragraph_start = None;
         let mut iter = events.into_iter().peekable();
         let mut in_link = 0usize;
-        let mut in_comment = false;
+        let mut html_scan = HtmlScan::default();
         while let Some((event, range)) = iter.next() {
             match event {
                 Event::Start(Tag::Heading {
@@ -346,11 +346,11 @@ impl<'a> State<'a> {
                     out.push(event);
                 }
                 Event::Html(h) => {
-                    let h = self.html_links(h, range.start, &mut in_comment);
+                    let h = self.html_links(h, range.start, &mut html_scan);
                     out.push(Event::Html(h));
                 }
                 Event::InlineHtml(h) => {
-                    let h = self.html_links(h, range.start, &mut in_comment);
+                    let h = self.html_links(h, range.start, &mut html_scan);
                     out.push(Event::InlineHtml(h));
                 }
                 Event::Text(t) if in_link == 0 && (t.contains("://") || t.contains("www.")) => {
@@ -413,15 +413,18 @@ impl<'a> State<'a> {
         &mut self,
         html: CowStr<'e>,
         offset: usize,
-        in_comment: &mut bool,
+        scan: &mut HtmlScan,
     ) -> CowStr<'e> {
-        if !*in_comment
+        if !scan.in_comment
             && !html.contains("<!--")
             && !html.contains("href=")
             && !html.contains("src=")
         {
+            scan.follow(&html);
             return html;
         }
+        let in_comment = &mut scan.in_comment;
+        let in_tag = &mut scan.in_tag;
         let text = html.as_ref();
         let mut out = String::with_capacity(text.len());
         let mut changed = false;
@@ -448,11 +451,17 @@ impl<'a> State<'a> {
                 pos += 4;
                 continue;
             }
-            let attr = ["href=", "src="]
-                .into_iter()
-                .find(|a| rest.starts_with(a) && text[..pos].ends_with([' ', '\n', '\t']));
+            let attr = ["href=", "src="].into_iter().find(|a| {
+                *in_tag && rest.starts_with(a) && text[..pos].ends_with([' ', '\n', '\t'])
+            });
             let Some(attr) = attr else {
                 let c = rest.chars().next().map_or(1, char::len_utf8);
+                if rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    *in_tag = true;
+                } else if rest.starts_with('>') {
+                    *in_tag = false;
+                }
                 out.push_str(&rest[..c]);
                 pos += c;
                 continue;
@@ -546,6 +555,24 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Important => ("important", "Important"),
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Where the raw HTML seen so far left off: inside a comment, inside a
+/// tag (an HTML block comes line by line).
+#[derive(Debug, Default)]
+struct HtmlScan {
+    in_comment: bool,
+    in_tag: bool,
+}
+
+impl HtmlScan {
+    /// Follows `html` without looking for links in it.
+    fn follow(&mut self, html: &str) {
+        if let Some(i) = html.rfind(['<', '>']) {
+            self.in_tag = html[i..].starts_with('<')
+                && html[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+        }
     }
 }
 
