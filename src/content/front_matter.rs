@@ -100,9 +100,9 @@ pub struct FrontMatter {
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub tags: Vec<String>,
     pub roles: Option<RolesInput>,
     pub template: Option<String>,
@@ -116,6 +116,26 @@ pub struct FrontMatter {
     pub feed: bool,
     /// Sections: the template for their pages.
     pub page_template: Option<String>,
+}
+
+/// A list, or one string (`tags: onboarding`, as Jekyll allows; commas
+/// separate several: `tags: "onboarding, roles"`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged, expecting = "a string or a list of strings")]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        OneOrMany::Many(list) => list,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -165,6 +185,16 @@ impl Date {
                 day: time.date(),
                 time,
             });
+        }
+        // Jekyll writes `2024-03-05 09:00:00 +0100`.
+        for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
+            if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
+                let time = t.naive_utc();
+                return Some(Date {
+                    day: time.date(),
+                    time,
+                });
+            }
         }
         for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
             if let Ok(time) = NaiveDateTime::parse_from_str(text, format) {
@@ -478,6 +508,23 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn jekyll_dates_and_single_string_tags_are_read() {
+        let t =
+            "---\ndate: 2024-03-05 09:00:00 +0100\ntags: onboarding, roles\naliases: /old/\n---\n";
+        let s = split(p(), t).unwrap();
+        let fm = parse(p(), t, &s).unwrap();
+        assert_eq!(
+            fm.date.unwrap().to_date().unwrap().rfc3339(),
+            "2024-03-05T08:00:00Z"
+        );
+        assert_eq!(fm.tags, vec!["onboarding", "roles"]);
+        assert_eq!(fm.aliases, vec!["/old/"]);
+        let t = "+++\ntags = [\"a\", \"b\"]\n+++\n";
+        let s = split(p(), t).unwrap();
+        assert_eq!(parse(p(), t, &s).unwrap().tags, vec!["a", "b"]);
     }
 
     #[test]
