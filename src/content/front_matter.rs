@@ -186,16 +186,6 @@ impl Date {
                 time,
             });
         }
-        // Jekyll writes `2024-03-05 09:00:00 +0100`.
-        for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
-            if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
-                let time = t.naive_utc();
-                return Some(Date {
-                    day: time.date(),
-                    time,
-                });
-            }
-        }
         for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
             if let Ok(time) = NaiveDateTime::parse_from_str(text, format) {
                 return Some(Date {
@@ -511,15 +501,10 @@ mod tests {
     }
 
     #[test]
-    fn jekyll_dates_and_single_string_tags_are_read() {
-        let t =
-            "---\ndate: 2024-03-05 09:00:00 +0100\ntags: onboarding, roles\naliases: /old/\n---\n";
+    fn single_string_tags_and_aliases_are_read() {
+        let t = "---\ntags: onboarding, roles\naliases: /old/\n---\n";
         let s = split(p(), t).unwrap();
         let fm = parse(p(), t, &s).unwrap();
-        assert_eq!(
-            fm.date.unwrap().to_date().unwrap().rfc3339(),
-            "2024-03-05T08:00:00Z"
-        );
         assert_eq!(fm.tags, vec!["onboarding", "roles"]);
         assert_eq!(fm.aliases, vec!["/old/"]);
         let t = "+++\ntags = [\"a\", \"b\"]\n+++\n";
