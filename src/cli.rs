@@ -47,11 +47,17 @@ pub enum Command {
         /// works when opened from disk (file://).
         #[arg(long)]
         relative_links: bool,
+        /// Treat every warning as an error (exit 1, nothing written), for CI.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check everything a build checks, writing nothing.
     Check {
         #[arg(long)]
         drafts: bool,
+        /// Treat every warning as an error (exit 1), for CI.
+        #[arg(long)]
+        strict: bool,
     },
     /// Build, serve, watch and reload the browser on changes.
     Serve {
@@ -69,7 +75,8 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Create a new site that builds at once.
+    /// Create a new site that builds at once; in a folder that already
+    /// holds Markdown, write only rolebook.toml.
     Init {
         /// Folder to create (default: the current folder).
         dir: Option<PathBuf>,
@@ -192,6 +199,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             base_url,
             drafts,
             relative_links,
+            strict,
         } => {
             let opts = BuildOptions {
                 drafts,
@@ -201,7 +209,10 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 target: crate::site::Target::Folder(output),
                 ..BuildOptions::default()
             };
-            let mut built = crate::site::build(&project, &opts)?;
+            let mut built = crate::site::build(&project, &opts).map_err(|d| strictly(d, strict))?;
+            if strict && !built.warnings.is_empty() {
+                return Err(std::mem::take(&mut built.warnings).strict());
+            }
             printer.diagnostics(&built.warnings);
             let dest = built
                 .dest
@@ -224,13 +235,16 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             ));
             Ok(())
         }
-        Command::Check { drafts } => {
+        Command::Check { drafts, strict } => {
             let opts = BuildOptions {
                 drafts,
                 target: crate::site::Target::Discard,
                 ..BuildOptions::default()
             };
-            let built = crate::site::build(&project, &opts)?;
+            let built = crate::site::build(&project, &opts).map_err(|d| strictly(d, strict))?;
+            if strict && !built.warnings.is_empty() {
+                return Err(built.warnings.strict());
+            }
             printer.diagnostics(&built.warnings);
             let s = built.stats;
             let warnings = built.warnings.len();
@@ -264,13 +278,21 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
         ),
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());
-            let written = crate::init::create(&dir).map_err(Diagnostics::from)?;
-            printer.info(&format!(
-                "Created a site in {} ({} files). Next: cd {} && rolebook serve",
-                dir.display(),
-                written,
-                dir.display()
-            ));
+            match crate::init::create(&dir).map_err(Diagnostics::from)? {
+                crate::init::Created::Site(written) => printer.info(&format!(
+                    "Created a site in {} ({} files). Next: cd {} && rolebook serve",
+                    dir.display(),
+                    written,
+                    dir.display()
+                )),
+                crate::init::Created::ConfigFor { content_dir, pages } => printer.info(&format!(
+                    "Found {pages} Markdown file{} in {}: wrote only {} with content_dir = {content_dir:?}, and no starter pages. Next: cd {} && rolebook serve",
+                    if pages == 1 { "" } else { "s" },
+                    if content_dir == "." { dir.display().to_string() } else { dir.join(&content_dir).display().to_string() },
+                    dir.join(crate::config::FILE_NAME).display(),
+                    dir.display()
+                )),
+            }
             Ok(())
         }
         Command::Import { source } => import(&project, source, printer),
@@ -304,9 +326,11 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         _ => import::import_jira_csv(&text, &options),
     }
     .map_err(located)?;
+    let config = crate::site::load_config(project, &BuildOptions::default()).unwrap_or_default();
+    let content_dir = project.content_dir(&config);
     let out = args
         .output
-        .unwrap_or_else(|| project.content_dir().join("team").join("backlog.toml"));
+        .unwrap_or_else(|| content_dir.join("team").join("backlog.toml"));
     if out.extension().and_then(|e| e.to_str()) != Some("toml") {
         return Err(Diagnostic::error(
             Kind::Data,
@@ -341,7 +365,7 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     if !clashes.is_empty() {
         return Err(Diagnostics::from_iter(clashes));
     }
-    let errors = import::write::site_errors(&project.content_dir(), &files);
+    let errors = import::write::site_errors(&content_dir, &files);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors));
     }
@@ -422,6 +446,11 @@ fn import_report(
     };
     text.push_str(&format!("Columns ignored: {ignored}"));
     text
+}
+
+/// With `--strict`, the warnings of a failed build are errors too.
+fn strictly(diags: Diagnostics, strict: bool) -> Diagnostics {
+    if strict { diags.strict() } else { diags }
 }
 
 /// `rolebook import jekyll|mdbook|hugo|docusaurus`: the report goes to

@@ -378,6 +378,14 @@ impl Diagnostics {
         self.items.dedup();
     }
 
+    /// Every warning made an error (`--strict`).
+    pub fn strict(mut self) -> Diagnostics {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+
     /// Ok when there is no error (warnings are kept in `self`).
     pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
         if self.has_errors() {
@@ -429,12 +437,19 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let close = candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // A shortened key (`smart_punct`) is a typo too.
+    close.or_else(|| {
+        (word.chars().count() >= 4)
+            .then(|| candidates.iter().copied().find(|c| c.starts_with(word)))
+            .flatten()
+    })
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -528,5 +543,10 @@ mod tests {
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("titel", ["title", "weight"]), Some("title"));
         assert_eq!(did_you_mean("zzzzzz", ["title", "weight"]), None);
+        assert_eq!(
+            did_you_mean("smart_punct", ["line_numbers", "smart_punctuation"]),
+            Some("smart_punctuation")
+        );
+        assert_eq!(did_you_mean("sma", ["smart_punctuation"]), None);
     }
 }

@@ -1,6 +1,8 @@
 //! `rolebook init`: a new site that builds at once with the built-in theme.
 //!
 //! Never overwrites: if any file it would write exists, it writes nothing.
+//! In a folder that already holds Markdown (a repository's handbook), it
+//! writes only `rolebook.toml`, with `content_dir` pointing at the Markdown.
 
 use std::path::Path;
 
@@ -109,8 +111,42 @@ points = 3
     ),
 ];
 
-/// Writes the starter site into `dir`; returns how many files it wrote.
-pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
+/// What `create` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// The starter site: this many files.
+    Site(usize),
+    /// Only rolebook.toml, for the Markdown found in `content_dir`.
+    ConfigFor { content_dir: String, pages: usize },
+}
+
+/// Writes the starter site into `dir`, or only a config when `dir` holds
+/// Markdown already.
+pub fn create(dir: &Path) -> Result<Created, Diagnostic> {
+    if let Some((content_dir, pages)) = existing_markdown(dir) {
+        let path = dir.join(crate::config::FILE_NAME);
+        if path.exists() {
+            return Err(Diagnostic::error(
+                Kind::Io,
+                "this file exists already; `init` writes nothing over existing files",
+            )
+            .in_file(path)
+            .with_help("this folder is a rolebook site already: run `rolebook serve`"));
+        }
+        let title = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| {
+                d.file_name()
+                    .map(|n| crate::content::humanize(&n.to_string_lossy()))
+            })
+            .unwrap_or_else(|| "Handbook".to_string());
+        let text = format!(
+            "title = {title:?}\n# The Markdown stays where it is; this folder is the site.\ncontent_dir = {content_dir:?}\n\n[links]\n# \"warn\" reports broken links without failing the build while they are fixed.\nbroken = \"error\"\n"
+        );
+        std::fs::write(&path, text).map_err(|e| crate::error::io_error(&path, &e))?;
+        return Ok(Created::ConfigFor { content_dir, pages });
+    }
     for (rel, _) in FILES {
         if let Some(link) = link_on_the_way(dir, rel) {
             let target = std::fs::read_link(&link)
@@ -148,7 +184,46 @@ pub fn create(dir: &Path) -> Result<usize, Diagnostic> {
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
             .map_err(|e| crate::error::io_error(&path, &e))?;
     }
-    Ok(FILES.len())
+    Ok(Created::Site(FILES.len()))
+}
+
+/// Where the Markdown of `dir` is, and how many files: `content/` when it
+/// holds some; `docs/` when it does and the rest of the folder has
+/// Markdown only beside rolebook.toml (a code repository's README); else
+/// the folder itself. `None` when there is none (a new site).
+fn existing_markdown(dir: &Path) -> Option<(String, usize)> {
+    let content = markdown_files(&dir.join("content"), 0);
+    if content > 0 {
+        return Some(("content".to_string(), content));
+    }
+    let docs = markdown_files(&dir.join("docs"), 0);
+    // Markdown in folders other than docs/ (the root's own files aside).
+    let elsewhere = markdown_files(dir, 2) - if dir.join("docs").is_dir() { docs } else { 0 };
+    if docs > 0 && elsewhere == 0 {
+        return Some(("docs".to_string(), docs));
+    }
+    let all = markdown_files(dir, 0);
+    (all > 0).then(|| (".".to_string(), all))
+}
+
+/// How many Markdown files lie under `root` at depth `min_depth` or more,
+/// hidden and tool folders (`node_modules`, `target`) left out.
+fn markdown_files(root: &Path, min_depth: usize) -> usize {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(crate::content::is_ignored(&name) || crate::content::is_tool_folder(&name))
+        })
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() >= min_depth
+                && e.file_type().is_file()
+                && (name.ends_with(".md") || name.ends_with(".markdown"))
+        })
+        .count()
 }
 
 /// The first symbolic link, dangling or not, among the paths `init` would

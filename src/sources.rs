@@ -107,6 +107,18 @@ impl Sources {
     /// goes to `diags`: links out of the site and special files as
     /// warnings, link loops and unreadable names as errors.
     pub fn walk(&self, dir: &Path, display: &Path, diags: &mut Diagnostics) -> Vec<Found> {
+        self.walk_except(dir, display, &|_| false, diags)
+    }
+
+    /// [`Sources::walk`], leaving out every file and folder (with all it
+    /// holds) for which `left_out` says so, without a word.
+    pub fn walk_except(
+        &self,
+        dir: &Path,
+        display: &Path,
+        left_out: &dyn Fn(&walkdir::DirEntry) -> bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<Found> {
         let mut found = Vec::new();
         if !dir.is_dir() {
             return found;
@@ -122,7 +134,9 @@ impl Sources {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                if e.depth() > 0 && crate::content::is_ignored(&e.file_name().to_string_lossy()) {
+                if e.depth() > 0
+                    && (crate::content::is_ignored(&e.file_name().to_string_lossy()) || left_out(e))
+                {
                     return false;
                 }
                 // The folder itself is checked too: `themes/x` may be a

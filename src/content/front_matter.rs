@@ -9,8 +9,8 @@ use std::path::Path;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{toml_diagnostic, unknown_field_hint};
-use crate::error::{Diagnostic, Kind};
+use crate::config::{UnknownKey, field_names, toml_diagnostic, unknown_field_hint};
+use crate::error::{Diagnostic, Diagnostics, Kind};
 
 /// Which syntax the front matter was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,9 +88,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     )))
 }
 
-/// The front matter fields, for pages and sections alike.
+/// The front matter fields, for pages and sections alike. Unknown keys are
+/// found by [`check_keys`], which reports all of them at once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -100,9 +100,9 @@ pub struct FrontMatter {
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub tags: Vec<String>,
     pub roles: Option<RolesInput>,
     pub template: Option<String>,
@@ -116,6 +116,26 @@ pub struct FrontMatter {
     pub feed: bool,
     /// Sections: the template for their pages.
     pub page_template: Option<String>,
+}
+
+/// A list, or one string (`tags: onboarding`, as Jekyll allows; commas
+/// separate several: `tags: "onboarding, roles"`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged, expecting = "a string or a list of strings")]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        OneOrMany::Many(list) => list,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -267,6 +287,108 @@ pub fn parse(path: &Path, file_text: &str, split: &Split<'_>) -> Result<FrontMat
     }
 }
 
+/// Every key of the front matter that rolebook does not know. A key that
+/// looks like a typo of one it knows (`wieght`) is an error; any other is
+/// ignored with a warning saying what to write instead (keys of other site
+/// generators, like `layout` or `nav_order`, get a specific hint), so a
+/// repository written for another tool builds while it is moved over.
+pub fn check_keys(path: &Path, file_text: &str, split: &Split<'_>) -> Diagnostics {
+    let allowed = field_names::<FrontMatter>();
+    let unknown: Vec<UnknownKey> = match split.format {
+        None => Vec::new(),
+        Some(Format::Toml) => match toml::de::DeTable::parse(split.front) {
+            Ok(table) => crate::config::unknown_keys(table.get_ref(), allowed, None),
+            Err(_) => Vec::new(),
+        },
+        Some(Format::Yaml) => yaml_unknown_keys(split.front, allowed),
+    };
+    unknown
+        .iter()
+        .map(|u| {
+            let at = split.front_offset + u.span.start;
+            match (foreign_key_hint(&u.key), u.suggestion()) {
+                (None, Some(_)) => u.diagnostic(Kind::FrontMatter, path, file_text, split.front_offset),
+                (hint, _) => Diagnostic::warning(
+                    Kind::FrontMatter,
+                    format!("unknown key `{}` is ignored", u.key),
+                )
+                .at_offset(path, file_text, at)
+                .with_help(hint.map_or_else(
+                    || "keep your own fields under `extra` (`extra.owner = \"...\"`), where templates read them as `page.extra`".to_string(),
+                    str::to_string,
+                )),
+            }
+        })
+        .collect()
+}
+
+/// What to write instead of a front matter key another generator uses.
+fn foreign_key_hint(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "layout" | "type" => {
+            "rolebook chooses the template; set `template = \"NAME.html\"` for another one"
+        }
+        "permalink" | "url" => {
+            "the URL follows the file's path; set `slug` for its last segment and `aliases` for old URLs"
+        }
+        "redirect_from" => "write `aliases`: the old URLs that redirect here",
+        "nav_order" | "sidebar_position" | "order" | "position" | "menu_order" => {
+            "write `weight`: low comes first in the sidebar"
+        }
+        "parent" | "grand_parent" | "has_children" | "nav_exclude" | "menu" | "nav" | "has_toc" => {
+            "the sidebar follows the folders; order pages with `weight`"
+        }
+        "sidebar_label" | "linkTitle" | "nav_title" | "short_title" => "the sidebar shows `title`",
+        "categories" | "category" | "keywords" => "write `tags`",
+        "summary" | "excerpt" | "lead" => "write `description`",
+        "id" | "slug_id" => "links name files (`../guide/README.md`), so pages need no id",
+        "hide_table_of_contents" | "toc_hide" | "hide_toc" => "write `toc = false`",
+        "published" => "write `draft = true` to leave a page out",
+        _ => return None,
+    })
+}
+
+/// Top-level keys of a YAML block that are not in `allowed`, located by
+/// their line (a top-level key starts its line).
+fn yaml_unknown_keys(front: &str, allowed: &'static [&'static str]) -> Vec<UnknownKey> {
+    let Ok(map) = serde_norway::from_str::<serde_norway::Mapping>(front) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for key in map.keys() {
+        let Some(key) = key.as_str() else { continue };
+        if allowed.contains(&key) {
+            continue;
+        }
+        let mut pos = 0;
+        let mut found = 0;
+        for line in front.split_inclusive('\n') {
+            let bare = line.strip_prefix(key);
+            let quoted = line
+                .strip_prefix('"')
+                .or_else(|| line.strip_prefix('\''))
+                .and_then(|l| l.strip_prefix(key))
+                .and_then(|l| l.get(1..));
+            if bare
+                .or(quoted)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                found = pos;
+                break;
+            }
+            pos += line.len();
+        }
+        out.push(UnknownKey {
+            key: key.to_string(),
+            span: found..found + key.len(),
+            table: None,
+            allowed,
+        });
+    }
+    out.sort_by_key(|u| u.span.start);
+    out
+}
+
 /// serde_norway appends " at line N column M" to its messages; the location
 /// is shown separately, so drop it.
 fn yaml_message(e: &serde_norway::Error) -> String {
@@ -334,7 +456,10 @@ mod tests {
     fn toml_error_points_at_file_line() {
         let t = "+++\ntitle = \"A\"\nwieght = 3\n+++\n";
         let s = split(p(), t).unwrap();
-        let err = parse(p(), t, &s).unwrap_err();
+        assert!(parse(p(), t, &s).is_ok());
+        let diags = check_keys(p(), t, &s);
+        let err = diags.iter().next().unwrap().clone();
+        assert!(err.is_error());
         let loc = err.location.clone().unwrap();
         assert_eq!((loc.line, loc.column), (3, 1));
         assert_eq!(err.message, "unknown key `wieght`");
@@ -345,7 +470,8 @@ mod tests {
     fn yaml_error_points_at_file_line() {
         let t = "---\ntitle: A\ntittle: B\n---\n";
         let s = split(p(), t).unwrap();
-        let err = parse(p(), t, &s).unwrap_err();
+        let diags = check_keys(p(), t, &s);
+        let err = diags.iter().next().unwrap().clone();
         assert_eq!(err.location.clone().unwrap().line, 3);
         assert!(err.help.unwrap().contains("did you mean `title`"));
     }
@@ -364,6 +490,47 @@ mod tests {
             "with its aliases expanded this YAML holds more than 16 MiB of values"
         );
         assert_eq!(d.location.as_ref().map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        for t in [
+            "---\nlayout: page\ntitle: A\npermalink: /a/\nnav_order: 2\nowner: ops\nwieght: 1\n---\n",
+            "+++\nlayout = \"page\"\ntitle = \"A\"\npermalink = \"/a/\"\nnav_order = 2\nowner = \"ops\"\nwieght = 1\n+++\n",
+        ] {
+            let s = split(p(), t).unwrap();
+            let shown: Vec<String> = check_keys(p(), t, &s)
+                .iter()
+                .map(|d| {
+                    let loc = d.location.clone().unwrap();
+                    let sev = if d.is_error() { "error" } else { "warning" };
+                    format!("{}:{} {sev}: {}", loc.line, loc.column, d.message)
+                })
+                .collect();
+            assert_eq!(
+                shown,
+                vec![
+                    "2:1 warning: unknown key `layout` is ignored",
+                    "4:1 warning: unknown key `permalink` is ignored",
+                    "5:1 warning: unknown key `nav_order` is ignored",
+                    "6:1 warning: unknown key `owner` is ignored",
+                    "7:1 error: unknown key `wieght`",
+                ],
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn single_string_tags_and_aliases_are_read() {
+        let t = "---\ntags: onboarding, roles\naliases: /old/\n---\n";
+        let s = split(p(), t).unwrap();
+        let fm = parse(p(), t, &s).unwrap();
+        assert_eq!(fm.tags, vec!["onboarding", "roles"]);
+        assert_eq!(fm.aliases, vec!["/old/"]);
+        let t = "+++\ntags = [\"a\", \"b\"]\n+++\n";
+        let s = split(p(), t).unwrap();
+        assert_eq!(parse(p(), t, &s).unwrap().tags, vec!["a", "b"]);
     }
 
     #[test]

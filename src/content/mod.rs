@@ -54,12 +54,16 @@ pub struct Page {
     /// Sections: pages and subsections merged in one order, as the sidebar
     /// shows them.
     pub children: Vec<PageId>,
-    /// A section made for a folder that has pages but no `_index.md`.
+    /// A section made for a folder that has pages but no page of its own.
     pub implicit: bool,
-    /// A page that is a folder's `index.md` (its files are its assets).
+    /// A folder's own page (`index.md`, `README.md`) in a folder with no
+    /// other pages: a page whose files are its assets.
     pub bundle: bool,
     /// Depth in the tree: 0 for home.
     pub depth: usize,
+    /// The folder a section stands for when it is not the one its file is
+    /// in: `guide` for `guide.md` beside a folder `guide/` of pages.
+    pub folder: Option<String>,
 }
 
 impl Page {
@@ -69,6 +73,17 @@ impl Page {
 
     pub fn is_section(&self) -> bool {
         self.kind == PageKind::Section
+    }
+
+    /// The folder a section or bundle is the page of (for other pages,
+    /// the folder they are in).
+    pub fn folder_dir(&self) -> &str {
+        self.folder.as_deref().unwrap_or_else(|| self.source_dir())
+    }
+
+    /// `README.md` for `careers/README.md`.
+    pub fn file_name(&self) -> &str {
+        self.rel_path.rsplit('/').next().unwrap_or(&self.rel_path)
     }
 
     /// The folder under content/ this file's relative links start from.
@@ -105,6 +120,9 @@ pub struct Content {
     pub root: PageId,
     pub by_rel: HashMap<String, PageId>,
     pub by_url: HashMap<String, PageId>,
+    /// Each folder's own page (a section or a bundle), by the folder's path
+    /// under content (`""` for the root).
+    pub by_dir: HashMap<String, PageId>,
     /// Rel paths of drafts left out of this build, for clearer link errors.
     pub drafts: Vec<String>,
     /// Rel paths of files that could not be read or parsed (already
@@ -112,6 +130,8 @@ pub struct Content {
     pub unreadable: Vec<String>,
     pub assets: Vec<Asset>,
     pub data: Vec<DataSource>,
+    /// The content folder on disk.
+    pub dir: PathBuf,
 }
 
 impl Content {
@@ -130,6 +150,8 @@ impl Content {
             root: self.root,
             by_rel: self.by_rel.clone(),
             by_url: self.by_url.clone(),
+            by_dir: self.by_dir.clone(),
+            dir: self.dir.clone(),
             ..Content::default()
         }
     }
@@ -140,6 +162,12 @@ impl Content {
 
     pub fn get(&self, rel_path: &str) -> Option<&Page> {
         self.by_rel.get(rel_path).map(|&id| &self.pages[id])
+    }
+
+    /// The page of a folder (`careers`, `""` for the root): its section or
+    /// bundle, made up or written.
+    pub fn folder_page(&self, dir: &str) -> Option<&Page> {
+        self.by_dir.get(dir).map(|&id| &self.pages[id])
     }
 
     /// Every page and section in sidebar order (depth first from home).
@@ -179,6 +207,12 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Which links are followed, which files are never read.
     pub sources: crate::sources::Sources,
+    /// Folders never read as content wherever they are: the output folder.
+    pub skip: Vec<PathBuf>,
+    /// The content folder is the site folder itself: `rolebook.toml`,
+    /// `static/` and `themes/` are not content there, and `templates/`
+    /// gives its Markdown only (its other files are templates).
+    pub is_site_root: bool,
 }
 
 /// Reads `content_dir` (shown as `display_root` in messages, usually
@@ -186,7 +220,7 @@ pub struct LoadOptions {
 /// what could be read even when there are errors.
 pub fn load(content_dir: &Path, display_root: &Path, opts: &LoadOptions) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = walk(content_dir, display_root, &opts.sources, &mut diags);
+    let files = walk(content_dir, display_root, opts, &mut diags);
 
     let parsed: Vec<Result<(Page, Diagnostics), Diagnostics>> = files
         .markdown
@@ -245,10 +279,11 @@ pub fn load(content_dir: &Path, display_root: &Path, opts: &LoadOptions) -> (Con
         }
     }
 
-    let mut content = tree::assemble(pages, &mut diags);
+    let mut content = tree::assemble(pages, display_root, &mut diags);
     content.drafts = drafts;
-    content.unreadable = unreadable;
+    content.unreadable.extend(unreadable);
     content.data = data_sources;
+    content.dir = content_dir.to_path_buf();
     content.assets = tree::place_assets(&content, content_dir, files.other);
     (content, diags)
 }
@@ -264,7 +299,7 @@ struct Files {
 fn walk(
     content_dir: &Path,
     display_root: &Path,
-    sources: &crate::sources::Sources,
+    opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) -> Files {
     let mut files = Files::default();
@@ -273,16 +308,53 @@ fn walk(
             Diagnostic::error(Kind::Content, "there is no content folder")
                 .in_file(display_root)
                 .with_help(
-                    "create it with a `_index.md` for the home page, or run `rolebook init`",
+                    "create it with a `_index.md` for the home page, or set `content_dir` in rolebook.toml to the folder that holds the Markdown (`.` for the site folder itself)",
                 ),
         );
         return files;
     }
-    for found in sources.walk(content_dir, display_root, diags) {
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let left_out = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        let is_dir = e.file_type().is_dir();
+        if is_dir && is_tool_folder(&name) {
+            return true;
+        }
+        if opts.is_site_root
+            && e.depth() == 1
+            && (name == crate::config::FILE_NAME
+                || (is_dir && (name == "static" || name == "themes")))
+        {
+            return true;
+        }
+        // Any folder rolebook wrote a site into (`build -o elsewhere`).
+        is_dir
+            && (e.path().join(crate::output::MARKER).exists()
+                || (!skip.is_empty() && e.path().canonicalize().is_ok_and(|p| skip.contains(&p))))
+    };
+    for found in opts
+        .sources
+        .walk_except(content_dir, display_root, &left_out, diags)
+    {
         let rel = found.rel;
-        if rel.ends_with(".md") || rel.ends_with(".markdown") {
+        let is_markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
+        if opts.is_site_root && !is_markdown && rel.starts_with("templates/") {
+            continue;
+        }
+        if is_markdown {
             files.markdown.push(rel);
         } else if crate::data::is_data_file(&rel) {
+            // A repository's tool configuration is not the team's data:
+            // known names anywhere, and every data file at the top of a
+            // content folder that is the site folder itself.
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            if is_tool_file(name) || (opts.is_site_root && !rel.contains('/')) {
+                continue;
+            }
             files.data.push(rel);
         } else {
             files.other.push(rel);
@@ -297,6 +369,32 @@ pub fn rel_string(rel: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Folders of build tools and dependencies, never content wherever they are.
+pub fn is_tool_folder(name: &str) -> bool {
+    name == "node_modules" || name == "target"
+}
+
+/// Configuration files of common tools, never read as data or copied.
+pub fn is_tool_file(name: &str) -> bool {
+    matches!(
+        name,
+        "package.json"
+            | "package-lock.json"
+            | "pnpm-lock.yaml"
+            | "composer.json"
+            | "Cargo.toml"
+            | "pyproject.toml"
+            | "mkdocs.yml"
+            | "_config.yml"
+            | "book.toml"
+            | "docker-compose.yml"
+            | "netlify.toml"
+            | "vercel.json"
+            | "renovate.json"
+            | "lerna.json"
+    ) || (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
 }
 
 /// Hidden files, editor swap and backup files: never content.
@@ -336,14 +434,22 @@ pub fn parse_page(
     text: String,
 ) -> Result<(Page, Diagnostics), Diagnostics> {
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
-    let kind = if file_name == "_index.md" {
+    // A folder's page is taken for a section until the tree is assembled,
+    // which makes it a bundle when it stands alone in its folder.
+    let kind = if tree::folder_page_rank(file_name).is_some() {
         PageKind::Section
     } else {
         PageKind::Page
     };
     let split = front_matter::split(display, &text).map_err(Diagnostics::from)?;
-    let meta = front_matter::parse(display, &text, &split).map_err(Diagnostics::from)?;
-    let mut diags = Diagnostics::new();
+    let mut diags = front_matter::check_keys(display, &text, &split);
+    let meta = match front_matter::parse(display, &text, &split) {
+        Ok(meta) => meta,
+        Err(e) => {
+            diags.push(e);
+            return Err(diags);
+        }
+    };
     let mut date_of = |key: &str, input: &Option<front_matter::DateInput>| {
         let input = input.as_ref()?;
         let date = input.to_date();
@@ -433,28 +539,103 @@ pub fn parse_page(
         subsections: Vec::new(),
         children: Vec::new(),
         implicit: false,
-        bundle: file_name == "index.md",
+        bundle: false,
         depth: 0,
+        folder: None,
     };
     Ok((page, diags))
 }
 
-/// The name a title is made from when there is none: the folder for
-/// `_index.md` and `index.md`, else the file stem.
+/// The name a title is made from when there is none: the folder for a
+/// folder's page (`_index.md`, `index.md`, `README.md`), else the file stem.
 fn file_stem_for_title(rel: &str) -> &str {
     let mut parts = rel.rsplit('/');
     let file = parts.next().unwrap_or(rel);
-    if file == "_index.md" || file == "index.md" {
+    if tree::folder_page_rank(file).is_some() {
         return parts.next().unwrap_or("Home");
     }
     file.trim_end_matches(".md").trim_end_matches(".markdown")
 }
 
-/// The text of a leading `# Heading`, if the body starts with one.
-fn first_heading(body: &str) -> Option<String> {
-    let line = body.lines().find(|l| !l.trim().is_empty())?;
-    let title = line.strip_prefix("# ")?.trim();
-    (!title.is_empty()).then(|| title.to_string())
+/// The text of the page's first heading when it is a level-1 heading
+/// (`# Title`, or `Title` over a line of `=`), its inline markup taken out.
+/// Text before it (badges, a logo) is passed over; code blocks are skipped.
+/// A line scan, not a parse: it runs for every page without a title.
+pub fn first_heading(body: &str) -> Option<String> {
+    let mut fence: Option<&str> = None;
+    let mut previous: Option<&str> = None;
+    for line in body.lines() {
+        let line = line.trim_end();
+        let text = line.trim_start();
+        let indent = line.len() - text.len();
+        if let Some(f) = fence {
+            if text.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if indent > 3 {
+            previous = None;
+            continue;
+        }
+        if text.starts_with("```") || text.starts_with("~~~") {
+            fence = Some(&text[..3]);
+            previous = None;
+            continue;
+        }
+        let hashes = text.chars().take_while(|&c| c == '#').count();
+        let rest = &text[hashes..];
+        if (1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return if hashes == 1 {
+                heading_text(rest)
+            } else {
+                None
+            };
+        }
+        if !text.is_empty() && previous.is_some() {
+            if text.chars().all(|c| c == '=') {
+                return previous.and_then(heading_text);
+            }
+            if text.chars().all(|c| c == '-') {
+                return None;
+            }
+        }
+        previous = (!text.is_empty()).then_some(text);
+    }
+    None
+}
+
+/// The plain text of a heading's source: closing `#`s and a `{#id}`
+/// dropped, emphasis and code markers taken out, link text kept.
+fn heading_text(source: &str) -> Option<String> {
+    let mut text = source.trim();
+    if let Some(i) = text.rfind(" {")
+        && text.ends_with('}')
+    {
+        text = text[..i].trim_end();
+    }
+    let closing = text.trim_end_matches('#');
+    if closing.len() < text.len() && (closing.is_empty() || closing.ends_with([' ', '\t'])) {
+        text = closing.trim_end();
+    }
+    let mut plain = String::new();
+    let mut in_image = 0usize;
+    for event in
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+    {
+        match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { .. }) => in_image += 1,
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1)
+            }
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) if in_image == 0 => {
+                plain.push_str(&t)
+            }
+            _ => {}
+        }
+    }
+    let plain = plain.trim();
+    (!plain.is_empty()).then(|| plain.to_string())
 }
 
 /// `getting-started` -> `Getting started`.
@@ -474,5 +655,37 @@ pub fn slugify(name: &str) -> String {
         "-".to_string()
     } else {
         slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_heading;
+
+    #[test]
+    fn titles_come_from_the_first_level_one_heading() {
+        for (body, title) in [
+            ("# Careers\n\nText", Some("Careers")),
+            ("\n\n#   Spaced out   #\n", Some("Spaced out")),
+            (
+                "# The **big** `rolebook` [guide](x.md)\n",
+                Some("The big rolebook guide"),
+            ),
+            ("# Custom id {#custom}\n", Some("Custom id")),
+            ("Setext title\n============\n\nBody", Some("Setext title")),
+            (
+                "[![CI](badge.svg)](ci)\n\n<p align=\"center\"><img src=\"logo.png\"></p>\n\n# Acme\n",
+                Some("Acme"),
+            ),
+            ("```md\n# not a title\n```\n\n# Real\n", Some("Real")),
+            ("## Second level first\n\n# Late title\n", None),
+            ("Intro\n-----\n\n# Late\n", None),
+            ("    # indented code\n", None),
+            ("#hashtag is not a heading\n", None),
+            ("# ![logo](x.png)\n", None),
+            ("", None),
+        ] {
+            assert_eq!(first_heading(body).as_deref(), title, "{body:?}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 //! shortcode placement. It does not know the site: links and shortcodes go
 //! through [`Hooks`], which the site implements.
 
+pub mod foreign;
 pub mod highlight;
 pub mod shortcodes;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -38,12 +39,25 @@ pub enum LinkResult {
         help: Option<String>,
     },
     /// Keep it, but warn.
-    Warn { href: String, message: String },
+    Warn {
+        href: String,
+        message: String,
+        help: Option<String>,
+    },
 }
 
 /// The site's side of rendering: resolving links and running shortcodes.
 pub trait Hooks {
     fn link(&self, dest: &str, is_image: bool) -> LinkResult;
+    /// Whether a broken link or anchor is a warning (`[links] broken = "warn"`).
+    fn broken_links_warn(&self) -> bool {
+        false
+    }
+    /// The page's title, which the theme shows: a first `# Heading` with
+    /// the same text is not shown twice.
+    fn page_title(&self) -> Option<&str> {
+        None
+    }
     /// Renders a call; `body` is the call's body already rendered as HTML.
     fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String>;
 }
@@ -107,7 +121,7 @@ impl Rendered {
     }
 }
 
-fn options(config: &MarkdownConfig) -> Options {
+pub(crate) fn options(config: &MarkdownConfig) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -161,7 +175,7 @@ fn render_nested(
     let mut diags = Diagnostics::new();
     let (text, outputs, shifts) = expand_shortcodes(src, config, hooks, depth, lines, &mut diags);
     let to_file = |offset: usize| src.offset + map_offset(&shifts, offset);
-    let mut state = State::new(config, hooks, &to_file, lines);
+    let mut state = State::new(&text, config, hooks, &to_file, lines);
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&text, options(config))
         .into_offset_iter()
         .collect();
@@ -178,19 +192,33 @@ fn render_nested(
     html.shrink_to_fit();
     let summary = summary.map(|s| place_outputs(s, &outputs));
     let anchors = collect_ids(&html);
-    let missing = std::mem::take(&mut state.local_anchors)
+    let missing: Vec<(String, usize)> = std::mem::take(&mut state.local_anchors)
         .into_iter()
-        .filter(|(fragment, _)| !anchors.contains(fragment));
-    for (i, (fragment, offset)) in missing.enumerate() {
-        let d = Diagnostic::error(
-            Kind::Link,
-            format!("there is no heading or anchor `#{fragment}` on this page"),
-        );
+        .filter(|(fragment, _)| !anchors.contains(fragment))
+        .collect();
+    let folded = (!missing.is_empty()).then(|| AnchorCase::new(&anchors));
+    let mut broken = 0;
+    let mut case_fixes = Vec::new();
+    for (fragment, offset) in missing {
+        if let Some(id) = folded.as_ref().and_then(|f| f.find(&fragment)) {
+            case_fixes.push((fragment, id.to_string()));
+            continue;
+        }
+        let message = format!("there is no heading or anchor `#{fragment}` on this page");
+        let d = if hooks.broken_links_warn() {
+            Diagnostic::warning(Kind::Link, message)
+        } else {
+            Diagnostic::error(Kind::Link, message)
+        };
         diags.push(
             lines
                 .at(d, offset)
-                .with_help(suggest(i, &fragment, &anchors)),
+                .with_help(suggest(broken, &fragment, &anchors)),
         );
+        broken += 1;
+    }
+    if !case_fixes.is_empty() {
+        html = replace_fragments(&html, &case_fixes);
     }
     diags.extend(std::mem::take(&mut state.diags));
     let (mut text_by_heading, word_count) = state.finish_text();
@@ -235,6 +263,60 @@ pub fn suggest(i: usize, fragment: &str, anchors: &HashSet<String>) -> String {
     }
 }
 
+/// The anchors of a page by their lower-case form: GitHub finds
+/// `#Getting-Started` for the id `getting-started`, so documents written
+/// there link that way. Built once per page, so many such links stay cheap.
+pub struct AnchorCase<'a>(HashMap<String, &'a str>);
+
+impl<'a> AnchorCase<'a> {
+    pub fn new(anchors: &'a HashSet<String>) -> Self {
+        let mut by_lower: HashMap<String, &'a str> = HashMap::new();
+        for a in anchors {
+            let slot = by_lower.entry(a.to_lowercase()).or_insert(a);
+            // Of two anchors equal but for case, the first in sort order.
+            if a.as_str() < *slot {
+                *slot = a;
+            }
+        }
+        AnchorCase(by_lower)
+    }
+
+    /// The anchor that `fragment` names in another case.
+    pub fn find(&self, fragment: &str) -> Option<&'a str> {
+        self.0.get(&fragment.to_lowercase()).copied()
+    }
+}
+
+/// `html` with links ending in `#from` (as a whole attribute value's end)
+/// made to end in `#to`, for each pair of `fixes`. One pass over the HTML,
+/// however many fragments are fixed.
+pub fn replace_fragments(html: &str, fixes: &[(String, String)]) -> String {
+    if fixes.is_empty() {
+        return html.to_string();
+    }
+    let by_from: HashMap<String, String> = fixes
+        .iter()
+        .map(|(from, to)| (crate::text::escape_html(from), crate::text::escape_html(to)))
+        .collect();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('#') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let Some(end) = rest.find(['"', '#', '<']) else {
+            continue;
+        };
+        if rest[end..].starts_with('"')
+            && let Some(to) = by_from.get(&rest[..end])
+        {
+            out.push_str(to);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// "did you mean" over the anchors of a page.
 pub fn anchor_help(fragment: &str, anchors: &HashSet<String>) -> String {
     let mut sorted: Vec<&str> = anchors.iter().map(String::as_str).collect();
@@ -269,8 +351,24 @@ fn expand_shortcodes(
     if !text.contains("{{") && !text.contains("{%") {
         return (text.to_string(), Vec::new(), Vec::new());
     }
-    let code = code_ranges(text, config);
+    let (code, code_only) = code_ranges(text, config);
     let (calls, errors) = shortcodes::find(text, &code);
+    let mut skip = code_only;
+    skip.extend(calls.iter().map(|c| c.range.clone()));
+    for found in foreign::find(text, &skip) {
+        if errors
+            .iter()
+            .any(|e| e.offset >= found.offset && text[found.offset..e.offset].lines().count() <= 1)
+        {
+            // A malformed rolebook call: its own error says what is wrong.
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(Kind::Markdown, found.message)
+                .at_offset(src.display_path, src.file_text, src.offset + found.offset)
+                .with_help(found.help),
+        );
+    }
     for e in errors {
         let d = Diagnostic::error(Kind::Shortcode, e.message);
         diags.push(lines.at(d, src.offset + e.offset));
@@ -360,24 +458,32 @@ fn map_offset(shifts: &[Shift], offset: usize) -> usize {
     (offset as isize + delta).max(0) as usize
 }
 
-/// Byte ranges of code spans and code blocks: shortcodes there are text.
-fn code_ranges(text: &str, config: &MarkdownConfig) -> Vec<Range<usize>> {
+/// Byte ranges of code spans, code blocks and inline HTML (shortcodes there
+/// are text), and of code alone (template syntax there is an example).
+fn code_ranges(text: &str, config: &MarkdownConfig) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut ranges = Vec::new();
+    let mut code = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(text, options(config)).into_offset_iter() {
         match event {
-            Event::Code(_) | Event::InlineHtml(_) => ranges.push(range),
+            Event::Code(_) => {
+                ranges.push(range.clone());
+                code.push(range);
+            }
+            Event::InlineHtml(_) => ranges.push(range),
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(start) = block_start.take() {
                     ranges.push(start..range.end);
+                    code.push(start..range.end);
                 }
             }
             _ => {}
         }
     }
     ranges.sort_by_key(|r| r.start);
-    ranges
+    code.sort_by_key(|r| r.start);
+    (ranges, code)
 }
 
 /// Puts shortcode HTML where its placeholder is; a placeholder alone in a
@@ -472,20 +578,24 @@ fn visible_text(output: &str) -> String {
     html_unescape(&plain)
 }
 
+/// Every `id` on the page, and the `name` of old-style anchors
+/// (`<a name="install"></a>`, which GitHub and browsers link to).
 fn collect_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(html_unescape(&rest[..end]));
-            rest = &rest[end..];
+    for attr in [" id=\"", " name=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                ids.insert(html_unescape(&rest[..end]));
+                rest = &rest[end..];
+            }
         }
     }
     ids
 }
 
-fn html_unescape(s: &str) -> String {
+pub(crate) fn html_unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -493,15 +603,17 @@ fn html_unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A GitHub-style heading id: lowercase, letters, digits, `-` and `_`;
-/// spaces become `-`.
+/// A heading id as GitHub makes it from the heading's text: lower-cased;
+/// every character that is not a letter, mark, digit, connector (`_`),
+/// space or `-` dropped; each space made a `-` (so `a -- b` is `a----b`).
+/// Nothing is trimmed or squeezed. An empty id becomes `section`.
 pub fn heading_id(text: &str) -> String {
     let mut id = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            id.extend(c.to_lowercase());
-        } else if c.is_whitespace() {
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c == ' ' {
             id.push('-');
+        } else if c == '-' || is_word_char(c) {
+            id.push(c);
         }
     }
     if id.is_empty() {
@@ -509,6 +621,32 @@ pub fn heading_id(text: &str) -> String {
     } else {
         id
     }
+}
+
+/// A letter, mark, decimal digit or connector punctuation: what GitHub keeps
+/// in an id. Approximated with the standard library: other numbers
+/// (superscripts, fractions, circled digits) and variation selectors are
+/// not kept.
+fn is_word_char(c: char) -> bool {
+    let other_number = matches!(
+        c,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{00BC}'..='\u{00BE}'
+    ) || ('\u{2070}'..='\u{209F}').contains(&c)
+        || ('\u{2150}'..='\u{218F}').contains(&c)
+        || ('\u{2460}'..='\u{24FF}').contains(&c)
+        || ('\u{2776}'..='\u{2793}').contains(&c);
+    let mark = ('\u{0300}'..='\u{036F}').contains(&c)
+        || ('\u{1AB0}'..='\u{1AFF}').contains(&c)
+        || ('\u{1DC0}'..='\u{1DFF}').contains(&c)
+        || ('\u{20D0}'..='\u{20FF}').contains(&c)
+        || ('\u{FE20}'..='\u{FE2F}').contains(&c);
+    (c.is_alphanumeric() && !other_number)
+        || mark
+        || matches!(
+            c,
+            '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
+                ..='\u{FE4F}' | '\u{FF3F}'
+        )
 }
 
 fn build_toc(flat: &[(u8, String, String)], depth: u8) -> Vec<TocEntry> {
@@ -588,6 +726,98 @@ mod tests {
         );
     }
 
+    /// Headings as real documents write them, with the ids GitHub gives
+    /// them (worked out by its rules: lower-case, drop what is not a
+    /// letter, digit, `_`, `-` or space, each space a `-`, from the source
+    /// text, so smart punctuation changes nothing).
+    #[test]
+    fn heading_ids_are_the_ones_github_gives() {
+        let cases = [
+            ("## Who decides -- PO or PM?", "who-decides----po-or-pm"),
+            (
+                "### kubectl kuberc set --section defaults",
+                "kubectl-kuberc-set---section-defaults",
+            ),
+            ("## Getting Started", "getting-started"),
+            ("## What's new in v2.0?", "whats-new-in-v20"),
+            ("## \"Quoted\" title", "quoted-title"),
+            ("## Step 1: Install", "step-1-install"),
+            ("## C++ & Rust", "c--rust"),
+            ("## The `config.toml` file", "the-configtoml-file"),
+            ("## *Emphasis* and **bold**", "emphasis-and-bold"),
+            ("## [Link text](https://example.com) here", "link-text-here"),
+            ("## snake_case_name", "snake_case_name"),
+            ("## Über uns", "über-uns"),
+            ("## Café au lait", "café-au-lait"),
+            ("## 日本語の見出し", "日本語の見出し"),
+            ("## Привет мир", "привет-мир"),
+            ("## 🚀 Launch", "-launch"),
+            ("## Launch 🚀", "launch-"),
+            ("## 100% done", "100-done"),
+            ("## Q&A", "qa"),
+            ("## a/b testing", "ab-testing"),
+            ("## Pros & cons (2024)", "pros--cons-2024"),
+            ("## UPPER lower MiXeD", "upper-lower-mixed"),
+            ("## Don't — stop", "dont--stop"),
+            ("## Title with <kbd>Ctrl</kbd> key", "title-with-ctrl-key"),
+            ("## Image ![alt text](x.png) inside", "image--inside"),
+            ("## ...and more...", "and-more"),
+            ("## It's \"smart\" -- really", "its-smart----really"),
+            ("## `--flag` option", "--flag-option"),
+            ("## Version 1.2.3", "version-123"),
+            ("## Deux-mots", "deux-mots"),
+            ("## 2. Second step", "2-second-step"),
+            ("## (Optional) Setup", "optional-setup"),
+            ("## Trailing hashes ##", "trailing-hashes"),
+            ("## naïve résumé", "naïve-résumé"),
+            ("Setext heading\n--------------", "setext-heading"),
+            ("## Custom {#my-id}", "my-id"),
+            ("## Getting Started", "getting-started-1"),
+            ("## Getting Started", "getting-started-2"),
+        ];
+        let text: String = cases
+            .iter()
+            .map(|(h, _)| format!("{h}\n\nText.\n\n"))
+            .collect();
+        let (r, d) = render_str(&text);
+        assert!(d.is_empty(), "{d:?}");
+        let ids: Vec<&str> = r.headings.iter().map(|(id, _)| id.as_str()).collect();
+        let expected: Vec<&str> = cases.iter().map(|(_, id)| *id).collect();
+        assert_eq!(ids, expected);
+        // The same with smart punctuation off: the id does not depend on it.
+        let config = MarkdownConfig {
+            smart_punctuation: false,
+            ..MarkdownConfig::default()
+        };
+        let src = Source {
+            display_path: Path::new("a.md"),
+            file_text: &text,
+            offset: 0,
+            len: text.len(),
+        };
+        let (plain, _) = render(src, &config, &NoSite);
+        let plain_ids: Vec<&str> = plain.headings.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(plain_ids, expected);
+    }
+
+    #[test]
+    fn smart_punctuation_still_shows_in_the_heading_text() {
+        let (r, _) = render_str("## Who decides -- PO or PM?\n");
+        assert_eq!(
+            r.headings,
+            vec![(
+                "who-decides----po-or-pm".to_string(),
+                "Who decides \u{2013} PO or PM?".to_string()
+            )]
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"who-decides----po-or-pm\">Who decides \u{2013} PO or PM?"),
+            "{}",
+            r.html
+        );
+    }
+
     #[test]
     fn search_text_shows_inline_shortcodes_as_their_text() {
         let (r, _) = render_str("It took {{ fact(n=5) }} points &amp; more.\n\n{{ note() }}\n");
@@ -600,6 +830,41 @@ mod tests {
         );
         let multi_line = fill_placeholders("a \u{E000}0\u{E001} b", &["<div>\nx\n</div>".into()]);
         assert_eq!(multi_line, "a b");
+    }
+
+    struct Prefixing;
+
+    impl Hooks for Prefixing {
+        fn link(&self, dest: &str, _: bool) -> LinkResult {
+            LinkResult::Rewrite(format!("/site/{dest}"))
+        }
+        fn shortcode(&self, _: &Call, _: Option<&str>) -> Result<String, String> {
+            Ok(String::new())
+        }
+    }
+
+    #[test]
+    fn raw_html_links_resolve_inside_tags_only() {
+        let text = "<p align=\"center\">\n<img\n  src=\"logo.png\"\n  alt=\"a > b\">\n</p>\n\n\
+                    <p>Write src=\"x\" in prose, <a href='b.md'>b</a>.</p>\n\n\
+                    <!-- <a href=\"old.md\">\nold</a> -->\n\nText <a href=\"c.md#d\">c</a>.\n";
+        let src = Source {
+            display_path: Path::new("a.md"),
+            file_text: text,
+            offset: 0,
+            len: text.len(),
+        };
+        let (r, d) = render(src, &MarkdownConfig::default(), &Prefixing);
+        assert!(d.is_empty(), "{d:?}");
+        for expected in [
+            "src=\"/site/logo.png\"",
+            "Write src=\"x\" in prose",
+            "<a href='/site/b.md'>b</a>",
+            "<a href=\"old.md\">",
+            "<a href=\"/site/c.md#d\">c</a>",
+        ] {
+            assert!(r.html.contains(expected), "{expected} in {}", r.html);
+        }
     }
 
     #[test]

@@ -10,7 +10,9 @@ use super::{Hooks, LinkResult, PendingAnchor, heading_id};
 use crate::config::MarkdownConfig;
 use crate::error::{Diagnostic, Diagnostics, Kind, Lines};
 use crate::text::{escape_html, percent_decode_or_keep};
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
 
 pub struct Out<'e> {
     pub events: Vec<Event<'e>>,
@@ -20,6 +22,9 @@ pub struct Out<'e> {
 }
 
 pub struct State<'a> {
+    /// The Markdown being transformed (shortcodes already replaced), which
+    /// event ranges point into.
+    markdown: &'a str,
     config: &'a MarkdownConfig,
     hooks: &'a dyn Hooks,
     to_file: &'a dyn Fn(usize) -> usize,
@@ -36,12 +41,14 @@ pub struct State<'a> {
 
 impl<'a> State<'a> {
     pub fn new(
+        markdown: &'a str,
         config: &'a MarkdownConfig,
         hooks: &'a dyn Hooks,
         to_file: &'a dyn Fn(usize) -> usize,
         lines: &'a Lines<'a>,
     ) -> Self {
         State {
+            markdown,
             config,
             hooks,
             to_file,
@@ -111,6 +118,47 @@ impl<'a> State<'a> {
         }
     }
 
+    /// The heading's text as GitHub reads it: the source characters, not
+    /// the smart punctuation (`--` stays two hyphens), without image alt text.
+    fn heading_source_text(&self, inner: &[Event<'_>], range: Range<usize>) -> String {
+        let text = id_text(inner);
+        let smart = [
+            '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2013}', '\u{2014}', '\u{2026}',
+        ];
+        if !self.config.smart_punctuation || !text.contains(smart) {
+            return text;
+        }
+        let Some(source) = self.markdown.get(range) else {
+            return text;
+        };
+        let mut config = self.config.clone();
+        config.smart_punctuation = false;
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext(source, super::options(&config))
+                .skip_while(|e| !matches!(e, Event::Start(Tag::Heading { .. })))
+                .skip(1)
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .collect();
+        if events.is_empty() {
+            text
+        } else {
+            id_text(&events)
+        }
+    }
+
+    /// Whether a level-1 heading with this text, before anything else on
+    /// the page, repeats the page's title (which the theme shows).
+    fn repeats_title(&self, text: &str, out: &[Event<'_>]) -> bool {
+        let Some(title) = self.hooks.page_title() else {
+            return false;
+        };
+        // Badges or a logo may come first; another heading may not.
+        let first = !out
+            .iter()
+            .any(|e| matches!(e, Event::Html(h) if h.starts_with("<h") && !h.starts_with("<hr")));
+        first && same_title(text, title)
+    }
+
     pub fn transform<'e>(&mut self, events: Vec<(Event<'e>, Range<usize>)>) -> Out<'e> {
         let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len() + 16);
         let mut summary_end = None;
@@ -118,6 +166,7 @@ impl<'a> State<'a> {
         let mut paragraph_start = None;
         let mut iter = events.into_iter().peekable();
         let mut in_link = 0usize;
+        let mut html_scan = HtmlScan::default();
         while let Some((mut event, range)) = iter.next() {
             // pulldown-cmark splits text where markup might start; joined
             // again, so autolinks see whole words (`foo+@bar.example`).
@@ -147,7 +196,19 @@ impl<'a> State<'a> {
                         inner.push(e);
                     }
                     let title = plain(&inner);
-                    let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
+                    let base = id.map_or_else(
+                        || heading_id(&self.heading_source_text(&inner, range.clone())),
+                        |i| i.to_string(),
+                    );
+                    if level == HeadingLevel::H1 && self.repeats_title(&title, &out) {
+                        // The theme shows the title; the heading's id stays
+                        // on the page for links made on GitHub.
+                        let id = self.unique_id(base);
+                        out.push(Event::Html(
+                            format!("<span id=\"{}\"></span>\n", escape_html(&id)).into(),
+                        ));
+                        continue;
+                    }
                     let id = self.unique_id(base);
                     let n = level as u8;
                     self.toc.push((n, id.clone(), title.clone()));
@@ -299,6 +360,14 @@ impl<'a> State<'a> {
                     summary_end = Some(out.len());
                     out.push(event);
                 }
+                Event::Html(h) => {
+                    let h = self.html_links(h, range.start, &mut html_scan);
+                    out.push(Event::Html(h));
+                }
+                Event::InlineHtml(h) => {
+                    let h = self.html_links(h, range.start, &mut html_scan);
+                    out.push(Event::InlineHtml(h));
+                }
                 Event::Text(t)
                     if in_link == 0
                         && (t.contains("://") || t.contains("www.") || t.contains('@')) =>
@@ -355,6 +424,96 @@ impl<'a> State<'a> {
         }
     }
 
+    /// Resolves the `href` and `src` attributes of raw HTML (a README's
+    /// `<img src="docs/logo.png">`, `<a href="../guide/">`) like Markdown
+    /// links, so they work whatever the page's URL. Comments are left alone.
+    fn html_links<'e>(
+        &mut self,
+        html: CowStr<'e>,
+        offset: usize,
+        scan: &mut HtmlScan,
+    ) -> CowStr<'e> {
+        if !scan.in_comment
+            && !html.contains("<!--")
+            && !html.contains("href=")
+            && !html.contains("src=")
+        {
+            scan.follow(&html);
+            return html;
+        }
+        let in_comment = &mut scan.in_comment;
+        let in_tag = &mut scan.in_tag;
+        let text = html.as_ref();
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut pos = 0;
+        while pos < text.len() {
+            let rest = &text[pos..];
+            if *in_comment {
+                match rest.find("-->") {
+                    Some(i) => {
+                        out.push_str(&rest[..i + 3]);
+                        pos += i + 3;
+                        *in_comment = false;
+                    }
+                    None => {
+                        out.push_str(rest);
+                        pos = text.len();
+                    }
+                }
+                continue;
+            }
+            if rest.starts_with("<!--") {
+                *in_comment = true;
+                out.push_str("<!--");
+                pos += 4;
+                continue;
+            }
+            let attr = ["href=", "src="].into_iter().find(|a| {
+                *in_tag && rest.starts_with(a) && text[..pos].ends_with([' ', '\n', '\t'])
+            });
+            let Some(attr) = attr else {
+                let c = rest.chars().next().map_or(1, char::len_utf8);
+                if rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    *in_tag = true;
+                } else if rest.starts_with('>') {
+                    *in_tag = false;
+                }
+                out.push_str(&rest[..c]);
+                pos += c;
+                continue;
+            };
+            let after = &rest[attr.len()..];
+            let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'');
+            let value_end = quote.and_then(|q| after[1..].find(q));
+            let (Some(q), Some(end)) = (quote, value_end) else {
+                out.push_str(attr);
+                pos += attr.len();
+                continue;
+            };
+            let value = &after[1..1 + end];
+            let dest = super::html_unescape(value);
+            let resolved = if dest.is_empty() {
+                None
+            } else {
+                self.resolve(&dest, offset + pos, attr == "src=")
+            };
+            out.push_str(attr);
+            out.push(q);
+            match resolved {
+                Some(new) => {
+                    out.push_str(&escape_html(&new));
+                    changed = true;
+                }
+                None => out.push_str(value),
+            }
+            out.push(q);
+            pos += attr.len() + end + 2;
+        }
+        if changed { out.into() } else { html }
+    }
+
     /// Resolves a link through the hooks; `None` keeps it as written.
     fn resolve<'e>(&mut self, dest: &str, offset: usize, is_image: bool) -> Option<CowStr<'e>> {
         if let Some(fragment) = dest.strip_prefix('#') {
@@ -383,8 +542,17 @@ impl<'a> State<'a> {
                 self.error_at(Kind::Link, offset, message, help);
                 None
             }
-            LinkResult::Warn { href, message } => {
-                self.warn_at(Kind::Link, offset, message);
+            LinkResult::Warn {
+                href,
+                message,
+                help,
+            } => {
+                let file_offset = (self.to_file)(offset);
+                let mut d = self
+                    .lines
+                    .at(Diagnostic::warning(Kind::Link, message), file_offset);
+                d.help = help;
+                self.diags.push(d);
                 Some(href.into())
             }
         }
@@ -404,6 +572,68 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// Where the raw HTML seen so far left off: inside a comment, inside a
+/// tag (an HTML block comes line by line).
+#[derive(Debug, Default)]
+struct HtmlScan {
+    in_comment: bool,
+    in_tag: bool,
+}
+
+impl HtmlScan {
+    /// Follows `html` without looking for links in it.
+    fn follow(&mut self, html: &str) {
+        if let Some(i) = html.rfind(['<', '>']) {
+            self.in_tag = html[i..].starts_with('<')
+                && html[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+        }
+    }
+}
+
+/// The text GitHub makes a heading's id from: text and code, not the alt
+/// text of images, nothing for line breaks.
+fn id_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    let mut in_image = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => s.push_str(t),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Titles compared as a reader sees them: emphasis markers, quotes and
+/// spacing aside, in any case.
+fn same_title(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        let kept: String = s
+            .chars()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '*' | '_'
+                        | '`'
+                        | '"'
+                        | '\''
+                        | '\u{2018}'
+                        | '\u{2019}'
+                        | '\u{201C}'
+                        | '\u{201D}'
+                )
+            })
+            .collect();
+        kept.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 /// The plain text of inline events.

@@ -1,7 +1,9 @@
 //! Watching the site folder: which changes matter, and when a burst is over.
 //!
-//! Only what a build reads is watched: `rolebook.toml` and the `content`
-//! (pages, assets and data files), `templates`, `themes` and `static` folders. The site root itself
+//! Only what a build reads is watched: `rolebook.toml` and the content folder
+//! (`content_dir`: pages, assets and data files), `templates`, `themes` and
+//! `static` folders. When the content folder is the site folder itself, every
+//! top-level folder but the hidden ones, `node_modules` and `target` is watched. The site root itself
 //! is watched without recursion, so a folder created later or a config saved
 //! by rename-and-replace is seen, while the output folder, `.git`, `target`
 //! and `node_modules` never get a watch. Hidden, swap and backup files are
@@ -30,8 +32,8 @@ pub const MAX_WAIT: Duration = Duration::from_millis(500);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-/// Top-level folders a build reads.
-const WATCHED_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
+/// Top-level folders a build reads besides the content folder.
+const WATCHED_DIRS: [&str; 3] = ["templates", "themes", "static"];
 
 /// What part of the site a changed file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,8 +99,9 @@ impl ChangeSet {
 }
 
 /// The kind of the file at `rel` (relative to the site root), or `None` when
-/// a build does not read it.
-pub fn classify(rel: &Path, output_dir: &Path) -> Option<ChangeKind> {
+/// a build does not read it. `content` is the content folder relative to
+/// the root (empty when it is the root).
+pub fn classify(rel: &Path, output_dir: &Path, content: &Path) -> Option<ChangeKind> {
     if rel.starts_with(output_dir) || rel.as_os_str().is_empty() {
         return None;
     }
@@ -108,23 +111,39 @@ pub fn classify(rel: &Path, output_dir: &Path) -> Option<ChangeKind> {
             return None;
         };
         let name = name.to_string_lossy();
-        if content::is_ignored(&name) {
+        if content::is_ignored(&name) || content::is_tool_folder(&name) {
             return None;
         }
         names.push(name);
     }
-    let is_data = || crate::data::is_data_file(&names[names.len() - 1]);
+    let last = &names[names.len() - 1];
+    let is_data = || crate::data::is_data_file(last);
+    let is_markdown = last.ends_with(".md") || last.ends_with(".markdown");
+    let at_root = content.as_os_str().is_empty();
+    let in_content = !at_root && rel.starts_with(content);
     match (names[0].as_ref(), names.len()) {
         (crate::config::FILE_NAME, 1) => Some(ChangeKind::Config),
-        ("content", _) if is_data() => Some(ChangeKind::Data),
-        ("content", _) => Some(ChangeKind::Content),
+        _ if in_content && is_data() => Some(ChangeKind::Data),
+        _ if in_content => Some(ChangeKind::Content),
+        ("templates", _) if at_root && is_markdown => Some(ChangeKind::Content),
         ("templates", _) => Some(ChangeKind::Template),
         ("static", _) => Some(ChangeKind::Static),
         ("themes", n) if n > 2 && names[2] == "templates" => Some(ChangeKind::Template),
         ("themes", n) if n > 2 && names[2] == "static" => Some(ChangeKind::Static),
         ("themes", _) => Some(ChangeKind::Theme),
+        _ if at_root && is_data() => Some(ChangeKind::Data),
+        _ if at_root => Some(ChangeKind::Content),
         _ => None,
     }
+}
+
+/// The content folder of the site at `root`, relative to it, as the
+/// config says (`content` when it cannot be read: the build reports why).
+fn content_of(root: &Path) -> PathBuf {
+    let project = crate::site::Project::new(root);
+    crate::site::load_config(&project, &crate::site::BuildOptions::default())
+        .map(|c| c.content_display().to_path_buf())
+        .unwrap_or_else(|_| PathBuf::from("content"))
 }
 
 /// A notify watcher on the parts of a site a build reads.
@@ -132,6 +151,8 @@ pub struct SiteWatcher {
     watcher: Box<dyn Watcher + Send>,
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
+    /// The content folder relative to `root` (empty: the root itself).
+    content: PathBuf,
 }
 
 impl SiteWatcher {
@@ -159,18 +180,50 @@ impl SiteWatcher {
             watcher,
             events,
             root: root.to_path_buf(),
+            content: content_of(root),
         };
         me.watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(cannot)?;
         for dir in WATCHED_DIRS {
-            me.watch_dir(dir);
+            me.watch_dir(Path::new(dir));
         }
+        me.watch_content();
         Ok(me)
     }
 
-    /// (Re)watches a top-level folder, e.g. after it was created or replaced.
-    fn watch_dir(&mut self, name: &str) {
+    /// Watches the content folder; at the site root, each top-level folder
+    /// a build may read.
+    fn watch_content(&mut self) {
+        if !self.content.as_os_str().is_empty() {
+            self.watch_dir(&self.content.clone());
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !content::is_ignored(&name)
+                && !content::is_tool_folder(&name)
+                && !WATCHED_DIRS.contains(&name.as_str())
+            {
+                self.watch_dir(Path::new(&name));
+            }
+        }
+    }
+
+    /// Whether the folder at `rel` (relative to the root) is one to watch
+    /// when it appears.
+    fn wants(&self, rel: &Path) -> bool {
+        let top = rel.to_string_lossy();
+        (rel.components().count() == 1
+            && (WATCHED_DIRS.contains(&top.as_ref()) || self.content.as_os_str().is_empty()))
+            || rel == self.content
+    }
+
+    /// (Re)watches a folder, e.g. after it was created or replaced.
+    fn watch_dir(&mut self, name: &Path) {
         let dir = self.root.join(name);
         if dir.is_dir() {
             // A folder removed meanwhile is seen again when it comes back.
@@ -225,12 +278,20 @@ impl SiteWatcher {
             let Ok(rel) = path.strip_prefix(&self.root) else {
                 continue;
             };
-            if let Some(kind) = classify(rel, output_dir) {
+            if let Some(kind) = classify(rel, output_dir, &self.content) {
                 set.changes.insert(rel.to_path_buf(), kind);
-                let top = rel.to_string_lossy().into_owned();
-                if WATCHED_DIRS.contains(&top.as_str()) {
-                    self.watch_dir(&top);
+                if kind == ChangeKind::Config {
+                    let content = content_of(&self.root);
+                    if content != self.content {
+                        self.content = content;
+                        self.watch_content();
+                    }
+                } else if self.wants(rel) {
+                    self.watch_dir(rel);
                 }
+            } else if self.wants(rel) && !rel.starts_with(output_dir) {
+                // The content folder (e.g. `docs`) appeared.
+                self.watch_dir(rel);
             }
         }
     }
@@ -241,7 +302,7 @@ mod tests {
     use super::*;
 
     fn kind(p: &str) -> Option<ChangeKind> {
-        classify(Path::new(p), Path::new("public"))
+        classify(Path::new(p), Path::new("public"), Path::new("content"))
     }
 
     #[test]
@@ -281,9 +342,41 @@ mod tests {
             assert_eq!(kind(p), None, "{p}");
         }
         assert_eq!(
-            classify(Path::new("content/out/a.html"), Path::new("content/out")),
+            classify(
+                Path::new("content/out/a.html"),
+                Path::new("content/out"),
+                Path::new("content")
+            ),
             None
         );
+    }
+
+    #[test]
+    fn classifies_by_the_configured_content_folder() {
+        let at = |p: &str, content: &str| {
+            classify(Path::new(p), Path::new("public"), Path::new(content))
+        };
+        assert_eq!(
+            at("docs/guide/README.md", "docs"),
+            Some(ChangeKind::Content)
+        );
+        assert_eq!(at("docs/team/backlog.toml", "docs"), Some(ChangeKind::Data));
+        assert_eq!(at("content/a.md", "docs"), None);
+        assert_eq!(at("README.md", ""), Some(ChangeKind::Content));
+        assert_eq!(at("careers/ladder.md", ""), Some(ChangeKind::Content));
+        assert_eq!(at("templates/user-story.md", ""), Some(ChangeKind::Content));
+        assert_eq!(at("templates/page.html", ""), Some(ChangeKind::Template));
+        assert_eq!(at("static/a.css", ""), Some(ChangeKind::Static));
+        assert_eq!(at("rolebook.toml", ""), Some(ChangeKind::Config));
+        for ignored in [
+            "public/index.html",
+            "node_modules/x/README.md",
+            "guide/node_modules/x.md",
+            "target/doc/a.md",
+            ".github/CONTRIBUTING.md",
+        ] {
+            assert_eq!(at(ignored, ""), None, "{ignored}");
+        }
     }
 
     #[test]

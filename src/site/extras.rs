@@ -290,16 +290,14 @@ fn generated_clash(content: &Content, dest: &str, source: &Path) -> Diagnostic {
 }
 
 impl Site {
-    /// The section a data file sits in: its folder's `_index.md`, else home.
+    /// The section a data file sits in: its folder's (`_index.md`,
+    /// `index.md`, `README.md` or made up), else the nearest above, else home.
     fn section_for(&self, rel: &str) -> PageId {
         let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         loop {
-            let index = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
-            if let Some(&id) = self.content.by_rel.get(&index) {
+            if let Some(&id) = self.content.by_dir.get(&dir)
+                && self.content.page(id).is_section()
+            {
                 return id;
             }
             if dir.is_empty() {

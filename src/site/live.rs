@@ -52,7 +52,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{BuildOptions, Only, Site, check_anchors, finish, render, views};
+use super::{BuildOptions, Only, Site, check_anchors, finish, fix_anchors, render, views};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -390,7 +390,7 @@ impl Live {
     /// The place in `content.data` of the data file at `path` (relative to
     /// the site root).
     fn data_source(&self, path: &Path) -> Option<usize> {
-        let rel = content::rel_string(path.strip_prefix("content").ok()?);
+        let rel = content::rel_string(path.strip_prefix(self.site.config.content_display()).ok()?);
         self.site
             .content
             .data
@@ -508,7 +508,7 @@ impl Live {
         let content = &self.site.content;
         let mut edits = Vec::new();
         for path in changed {
-            let Ok(under) = path.strip_prefix("content") else {
+            let Ok(under) = path.strip_prefix(self.site.config.content_display()) else {
                 return Ok(None);
             };
             let rel = content::rel_string(under);
@@ -641,7 +641,22 @@ impl Live {
         };
         self.site.set_lookups();
         lap.mark("update: swap");
-        check_anchors(&self.site.content, &self.site.rendered, &mut diags);
+        let fixes = check_anchors(
+            &self.site.content,
+            &self.site.rendered,
+            self.site.config.links.broken,
+            &mut diags,
+        );
+        if !fixes.is_empty() {
+            // The lookups hold the rendered pages: let go first, so they
+            // are changed in place rather than copied.
+            self.site.index.set_lookups(None, None);
+            fix_anchors(
+                std::sync::Arc::make_mut(&mut self.site.rendered).as_mut_slice(),
+                fixes,
+            );
+            self.site.set_lookups();
+        }
         lap.mark("update: anchors");
         let files = if diags.has_errors() {
             None

@@ -42,8 +42,14 @@ impl Project {
     pub fn config_path(&self) -> PathBuf {
         self.root.join(config::FILE_NAME)
     }
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+    /// Where the Markdown is: `content_dir` of the config under the root.
+    pub fn content_dir(&self, config: &SiteConfig) -> PathBuf {
+        let shown = config.content_display();
+        if shown.as_os_str().is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(shown)
+        }
     }
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")
@@ -126,6 +132,19 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     })?;
     let text = content::decode(shown, text)?;
     let mut config = SiteConfig::parse(shown, &text)?;
+    let content_dir = project.content_dir(&config);
+    if config.content_dir != "content" && !content_dir.is_dir() {
+        return Err(Diagnostic::error(
+            Kind::Config,
+            format!(
+                "`content_dir = {:?}`: there is no such folder in the site",
+                config.content_dir
+            ),
+        )
+        .at_offset(shown, &text, config::key_offset(&text, "content_dir"))
+        .with_help("name the folder that holds the Markdown, relative to rolebook.toml (`.` for this folder)")
+        .into());
+    }
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()
@@ -149,12 +168,19 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
+    let content_dir = project.content_dir(&config);
+    let output_dir = match &opts.target {
+        Target::Folder(Some(dir)) => dir.clone(),
+        _ => project.output_dir(&config),
+    };
     let (content, mut diags) = content::load(
-        &project.content_dir(),
-        Path::new("content"),
+        &content_dir,
+        config.content_display(),
         &content::LoadOptions {
             drafts: opts.drafts,
             sources: project.sources(&config),
+            skip: vec![output_dir],
+            is_site_root: config.content_display().as_os_str().is_empty(),
         },
     );
     let data = load_data(&content.data, &mut diags);
@@ -200,11 +226,12 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         &opts.cancel,
         &mut diags,
     );
-    let Some(rendered) = rendered else {
+    let Some(mut rendered) = rendered else {
         return Err(cancelled());
     };
     lap.mark("markdown");
-    check_anchors(&content, &rendered, &mut diags);
+    let fixes = check_anchors(&content, &rendered, config.links.broken, &mut diags);
+    fix_anchors(&mut rendered, fixes);
     if diags.has_errors() {
         return Err(finish(diags));
     }
@@ -236,15 +263,17 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let mut output = match (&opts.target, &dest) {
         (Target::Discard, _) => Output::discarding(),
         (Target::Folder(_), Some(dir)) => {
-            crate::output::check_not_inside(
-                dir,
-                &[
-                    (project.content_dir(), "content"),
-                    (project.static_dir(), "static"),
-                    (project.templates_dir(), "templates"),
-                    (project.root.join("themes"), "themes"),
-                ],
-            )?;
+            let mut sources = vec![
+                (project.static_dir(), "static"),
+                (project.templates_dir(), "templates"),
+                (project.root.join("themes"), "themes"),
+            ];
+            // A content folder that is the site folder holds the output
+            // folder too; reading content leaves output folders out.
+            if !site.config.content_display().as_os_str().is_empty() {
+                sources.insert(0, (project.content_dir(&site.config), "content"));
+            }
+            crate::output::check_not_inside(dir, &sources)?;
             let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
             Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
         }
@@ -484,7 +513,21 @@ fn render_markdown(
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's
 /// anchors are known.
-fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagnostics) {
+/// A link whose fragment names an anchor in another case: (linking page,
+/// fragment as written, the anchor's id).
+type AnchorFix = (PageId, String, String);
+
+/// Checks links to anchors on other pages. A fragment that matches an
+/// anchor in another case (`#Getting-Started`, which GitHub accepts) is not
+/// an error: it is returned, to be made that anchor with [`fix_anchors`].
+fn check_anchors(
+    content: &Content,
+    rendered: &[RenderedPage],
+    severity: config::BrokenLinks,
+    diags: &mut Diagnostics,
+) -> Vec<AnchorFix> {
+    let mut fixes = Vec::new();
+    let mut by_case = std::collections::HashMap::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         let mut broken = 0;
@@ -494,21 +537,48 @@ fn check_anchors(content: &Content, rendered: &[RenderedPage], diags: &mut Diagn
                 continue;
             };
             let anchors = &rendered[target].rendered.anchors;
-            if !anchors.contains(&pending.fragment) {
-                let d = Diagnostic::error(
-                    Kind::Link,
-                    format!(
-                        "broken anchor: `{}` has no heading or anchor `#{}`",
-                        pending.target, pending.fragment
-                    ),
-                );
-                diags.push(
-                    lines
-                        .at(d, pending.offset)
-                        .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
-                );
-                broken += 1;
+            if anchors.contains(&pending.fragment) {
+                continue;
             }
+            let folded = by_case
+                .entry(target)
+                .or_insert_with(|| crate::markdown::AnchorCase::new(anchors));
+            if let Some(there) = folded.find(&pending.fragment) {
+                fixes.push((id, pending.fragment.clone(), there.to_string()));
+                continue;
+            }
+            let message = format!(
+                "broken anchor: `{}` has no heading or anchor `#{}`",
+                pending.target, pending.fragment
+            );
+            let d = match severity {
+                config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
+                config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
+            };
+            diags.push(
+                lines
+                    .at(d, pending.offset)
+                    .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
+            );
+            broken += 1;
+        }
+    }
+    fixes
+}
+
+/// Makes each fragment of `fixes` the anchor it names, in the linking
+/// page's HTML and summary.
+fn fix_anchors(rendered: &mut [RenderedPage], fixes: Vec<AnchorFix>) {
+    let mut by_page: std::collections::BTreeMap<PageId, Vec<(String, String)>> =
+        std::collections::BTreeMap::new();
+    for (id, from, to) in fixes {
+        by_page.entry(id).or_default().push((from, to));
+    }
+    for (id, fixes) in by_page {
+        let r = &mut rendered[id].rendered;
+        r.html = crate::markdown::replace_fragments(&r.html, &fixes);
+        if let Some(summary) = &r.summary {
+            r.summary = Some(crate::markdown::replace_fragments(summary, &fixes));
         }
     }
 }

@@ -29,7 +29,9 @@ pub struct PageHooks<'a> {
 }
 
 impl PageHooks<'_> {
-    fn content_link(&self, rel: &str, fragment: Option<&str>) -> LinkResult {
+    /// A link to a content file by its path under content (`relative`: it
+    /// was written relative to this page, so hints are too).
+    fn content_link(&self, rel: &str, fragment: Option<&str>, relative: bool) -> LinkResult {
         let rel = crate::text::percent_decode_or_keep(rel);
         let Some(target) = self.content.get(&rel) else {
             if self.content.unreadable.contains(&rel) {
@@ -41,20 +43,33 @@ impl PageHooks<'_> {
                     message: format!(
                         "`{rel}` is a draft, left out of this build (build with --drafts to include it)"
                     ),
+                    help: None,
                 };
             }
-            let mut known: Vec<&str> = self.content.by_rel.keys().map(String::as_str).collect();
-            known.sort();
-            let help = crate::error::did_you_mean(&rel, known.iter().copied())
-                .map(|best| format!("did you mean `@/{best}`?"))
-                .unwrap_or_else(|| {
-                    "links name a file under content/, e.g. `@/roles/comparison.md`".into()
-                });
+            let known = self
+                .content
+                .pages
+                .iter()
+                .filter(|p| !p.implicit)
+                .map(|p| p.rel_path.as_str());
+            let help = match closest(&rel, known) {
+                Some(best) if relative => format!(
+                    "did you mean `{}`?",
+                    relative_path(self.page.source_dir(), best)
+                ),
+                Some(best) => format!("did you mean `@/{best}`?"),
+                None => "links name a Markdown file, relative to this one (`../guide/page.md`) or from the content folder (`@/guide/page.md`)".into(),
+            };
             return LinkResult::Broken {
                 message: format!("broken link: there is no content file `{rel}`"),
                 help: Some(help),
             };
         };
+        self.page_link(target, fragment)
+    }
+
+    /// A link to `target`'s URL, its anchor checked once every page is rendered.
+    fn page_link(&self, target: &Page, fragment: Option<&str>) -> LinkResult {
         let href = self.urls.href(&target.url_path);
         match fragment {
             Some(f) if !f.is_empty() => LinkResult::RewriteWithAnchor {
@@ -69,12 +84,42 @@ impl PageHooks<'_> {
 
 impl Hooks for PageHooks<'_> {
     fn link(&self, dest: &str, is_image: bool) -> LinkResult {
+        match self.resolve(dest, is_image) {
+            LinkResult::Broken { message, help } if self.broken_links_warn() => LinkResult::Warn {
+                href: dest.to_string(),
+                message,
+                help,
+            },
+            result => result,
+        }
+    }
+
+    fn broken_links_warn(&self) -> bool {
+        self.config.links.broken == crate::config::BrokenLinks::Warn
+    }
+
+    fn page_title(&self) -> Option<&str> {
+        Some(&self.page.title)
+    }
+
+    fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+        self.run_shortcode(call, body)
+    }
+}
+
+impl PageHooks<'_> {
+    fn resolve(&self, dest: &str, is_image: bool) -> LinkResult {
+        // Template syntax of another generator (`{{ site.baseurl }}/x`) is
+        // warned about where it is written; the link is left alone.
+        if dest.contains("{{") || dest.contains("{%") {
+            return LinkResult::Keep;
+        }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
         if let Some(rel) = path.strip_prefix("@/") {
-            return self.content_link(rel, fragment);
+            return self.content_link(rel, fragment, false);
         }
         if let Some(rest) = path.strip_prefix('@')
             && let Some((kind, id)) = rest.split_once('/')
@@ -96,10 +141,7 @@ impl Hooks for PageHooks<'_> {
             return LinkResult::Keep;
         }
         if let Some(rest) = path.strip_prefix('/') {
-            if path.starts_with(&self.urls.base_path) || self.urls.base_path == "/" {
-                return LinkResult::Keep;
-            }
-            return LinkResult::Rewrite(with_fragment(self.urls.href(rest), fragment));
+            return self.root_relative_link(path, rest, fragment);
         }
         let (path, query) = path
             .split_once('?')
@@ -108,13 +150,13 @@ impl Hooks for PageHooks<'_> {
             self.page.source_dir(),
             &crate::text::percent_decode_or_keep(path),
         ) else {
-            return LinkResult::Broken {
-                message: format!("broken link: `{path}` points above the content folder"),
-                help: None,
-            };
+            return self.outside_link(path, fragment);
         };
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
-            return self.content_link(&rel, fragment);
+            return self.content_link(&rel, fragment, true);
+        }
+        if let Some(target) = self.content.folder_page(&rel) {
+            return self.page_link(target, fragment);
         }
         if let Some(asset) = self.content.assets.iter().find(|a| a.rel_path == rel) {
             let mut href = self.urls.href(&asset.dest);
@@ -128,12 +170,140 @@ impl Hooks for PageHooks<'_> {
             return LinkResult::Warn {
                 href: dest.to_string(),
                 message: format!("image `{path}` not found next to this page"),
+                help: None,
             };
         }
-        LinkResult::Keep
+        self.missing(&rel, path)
     }
 
-    fn shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
+    /// `/x/` or `/docs/guide.md`: site URLs get the base path; on GitHub,
+    /// `/docs/guide.md` names a file from the repository's root, the site
+    /// folder, so it links to that page.
+    fn root_relative_link(&self, path: &str, rest: &str, fragment: Option<&str>) -> LinkResult {
+        if rest.ends_with(".md") || rest.ends_with(".markdown") {
+            let content = self
+                .config
+                .content_display()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let under = if content.is_empty() {
+                Some(rest)
+            } else {
+                rest.strip_prefix(&format!("{content}/"))
+            };
+            if let Some(rel) = under {
+                return self.content_link(rel, fragment, true);
+            }
+        }
+        if path.starts_with(&self.urls.base_path) || self.urls.base_path == "/" {
+            return LinkResult::Keep;
+        }
+        LinkResult::Rewrite(with_fragment(self.urls.href(rest), fragment))
+    }
+
+    /// A relative link to `rel` (written `path`) that is no page, folder
+    /// page or asset: kept when the file is there (a data file, a file
+    /// rolebook does not copy), else broken with the closest name.
+    fn missing(&self, rel: &str, path: &str) -> LinkResult {
+        let on_disk = self.content.dir.join(rel);
+        if path.ends_with('/') || on_disk.is_dir() {
+            if self.content.data.iter().any(|d| d.rel_path == rel) {
+                return LinkResult::Keep;
+            }
+            let folders = self.content.by_dir.keys().map(String::as_str);
+            let help = match closest(rel, folders) {
+                Some(best) => format!(
+                    "did you mean `{}/`?",
+                    relative_path(self.page.source_dir(), best)
+                ),
+                None if on_disk.is_dir() => {
+                    "give the folder a `README.md` or `index.md`, or link to a page in it".into()
+                }
+                None => {
+                    "link to a folder that holds a `README.md`, `index.md` or `_index.md`".into()
+                }
+            };
+            let message = if on_disk.is_dir() {
+                format!(
+                    "broken link: the folder `{rel}/` has no page (no `README.md`, `index.md` or `_index.md`)"
+                )
+            } else {
+                format!("broken link: there is no folder `{rel}/`")
+            };
+            return LinkResult::Broken {
+                message,
+                help: Some(help),
+            };
+        }
+        let known = self.content.data.iter().map(|d| d.rel_path.as_str());
+        if on_disk.exists() || self.content.data.iter().any(|d| d.rel_path == rel) {
+            return LinkResult::Keep;
+        }
+        let assets = self.content.assets.iter().map(|a| a.rel_path.as_str());
+        let pages = self
+            .content
+            .pages
+            .iter()
+            .filter(|p| !p.implicit)
+            .map(|p| p.rel_path.as_str());
+        let help = closest(rel, assets.chain(pages).chain(known)).map(|best| {
+            format!(
+                "did you mean `{}`?",
+                relative_path(self.page.source_dir(), best)
+            )
+        });
+        LinkResult::Broken {
+            message: format!("broken link: there is no file `{rel}`"),
+            help,
+        }
+    }
+
+    /// A relative link that leaves the content folder (`../LICENSE` from
+    /// `docs/`): a file of the repository, not of the site. It links into
+    /// the repository when `repository` is set, and is a warning (left as
+    /// written) when not; a file that does not exist is broken.
+    fn outside_link(&self, path: &str, fragment: Option<&str>) -> LinkResult {
+        let content = self.config.content_display();
+        let from = format!(
+            "{}/{}",
+            content.to_string_lossy().replace('\\', "/"),
+            self.page.source_dir()
+        );
+        let decoded = crate::text::percent_decode_or_keep(path);
+        let Some(site_rel) = join(&from, &decoded) else {
+            return LinkResult::Broken {
+                message: format!("broken link: `{path}` points above the site folder"),
+                help: None,
+            };
+        };
+        let mut root = self.content.dir.clone();
+        for _ in content.components() {
+            root.pop();
+        }
+        if !root.join(&site_rel).exists() {
+            return LinkResult::Broken {
+                message: format!("broken link: there is no file `{site_rel}`"),
+                help: None,
+            };
+        }
+        match &self.config.repository {
+            Some(repo) => LinkResult::Rewrite(with_fragment(
+                format!("{}/blob/HEAD/{site_rel}", repo.trim_end_matches('/')),
+                fragment,
+            )),
+            None => LinkResult::Warn {
+                href: with_fragment(path.to_string(), fragment),
+                message: format!(
+                    "`{site_rel}` is outside the content folder, so it is not part of the site"
+                ),
+                help: Some(
+                    "set `repository` in rolebook.toml to link to it in the repository, or link to it with a full URL".into(),
+                ),
+            },
+        }
+    }
+
+    fn run_shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
         self.shortcodes.set(true);
         let template = format!("shortcodes/{}.html", call.name);
         if self.templates.has(&template) {
@@ -208,6 +378,32 @@ fn with_fragment(mut href: String, fragment: Option<&str>) -> String {
         href.push_str(f);
     }
     href
+}
+
+/// The candidate closest to `word`: one that differs only in case, else
+/// the nearest by edit distance.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut list: Vec<&str> = candidates.collect();
+    list.sort_unstable();
+    if let Some(same) = list.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
+    crate::error::did_you_mean(word, list.iter().copied())
+}
+
+/// `target` (a path under content) as written from a file in `from_dir`:
+/// `relative_path("onboarding", "careers/README.md")` is `../careers/README.md`.
+pub fn relative_path(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// `dir` + relative `path`, with `.` and `..` resolved; None above the root.
@@ -309,5 +505,19 @@ mod tests {
         );
         assert_eq!(join("", "./a.md").as_deref(), Some("a.md"));
         assert_eq!(join("", "../a.md"), None);
+        assert_eq!(join("a/b", "../").as_deref(), Some("a"));
+        assert_eq!(join("a", "./").as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn relative_paths_from_a_folder() {
+        use super::relative_path;
+        assert_eq!(
+            relative_path("onboarding", "careers/README.md"),
+            "../careers/README.md"
+        );
+        assert_eq!(relative_path("", "careers"), "careers");
+        assert_eq!(relative_path("a/b", "a/c.md"), "../c.md");
+        assert_eq!(relative_path("a", "a"), ".");
     }
 }

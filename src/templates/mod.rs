@@ -185,8 +185,12 @@ impl Templates {
         for file in theme.files("templates", sources, &mut diags) {
             by_name.insert(file.rel_path.clone(), file);
         }
+        // Markdown is never a template: a site whose content folder is
+        // the site folder may keep pages in `templates/`.
         for file in read_tree(site_templates, Path::new("templates"), sources, &mut diags) {
-            by_name.insert(file.rel_path.clone(), file);
+            if !(file.rel_path.ends_with(".md") || file.rel_path.ends_with(".markdown")) {
+                by_name.insert(file.rel_path.clone(), file);
+            }
         }
         if !diags.has_errors() {
             warnings.extend(std::mem::take(&mut diags));

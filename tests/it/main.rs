@@ -6,6 +6,7 @@ mod build;
 mod data;
 mod errors;
 mod facts;
+mod github;
 mod handbook;
 mod hostile;
 #[cfg(target_os = "linux")]

@@ -1017,3 +1017,55 @@ fn a_huge_static_file_is_served_from_disk_not_memory() {
         (reply.body.len() as u64 == grown).then_some(())
     });
 }
+
+#[test]
+fn content_dir_at_the_root_is_watched_and_tool_folders_are_not() {
+    let site = Site::empty();
+    site.write(
+        "rolebook.toml",
+        "title = \"Handbook\"\ncontent_dir = \".\"\n",
+    );
+    site.write("README.md", "# Handbook\n\nSee [careers](careers/).\n");
+    site.write("careers/README.md", "# Careers\n\nThe first version.\n");
+    site.write("node_modules/x/README.md", "# Not content\n");
+    let s = Served::start(site);
+    s.wait_for("/careers/", 200, "The first version.");
+    assert_eq!(s.get("/node_modules/x/").status, 404);
+    s.write("careers/README.md", "# Careers\n\nThe second version.\n");
+    s.wait_for("/careers/", 200, "The second version.");
+    // A new top-level folder is content too, and is watched from then on.
+    s.write("guides/README.md", "# Guides\n\nNew folder.\n");
+    s.wait_for("/guides/", 200, "New folder.");
+    s.write(
+        "guides/README.md",
+        "# Guides\n\nEdited in the new folder.\n",
+    );
+    s.wait_for("/guides/", 200, "Edited in the new folder.");
+    assert!(
+        s.rebuilt_lines()
+            .iter()
+            .all(|l| !l.contains("node_modules") && !l.contains("public")),
+        "{:?}",
+        s.rebuilt_lines()
+    );
+}
+
+#[test]
+fn content_dir_docs_is_watched() {
+    let site = Site::empty();
+    site.write(
+        "rolebook.toml",
+        "title = \"Widget\"\ncontent_dir = \"docs\"\n",
+    );
+    site.write("README.md", "# Not part of the site\n");
+    site.write("docs/README.md", "# Widget docs\n\nFirst words.\n");
+    site.write("docs/guide/index.md", "# Guide\n\nThe guide.\n");
+    let s = Served::start(site);
+    s.wait_for("/", 200, "First words.");
+    s.write("docs/guide/index.md", "# Guide\n\nThe guide, edited.\n");
+    s.wait_for("/guide/", 200, "The guide, edited.");
+    let line = s.first_rebuilt_line();
+    assert!(line.contains("(docs/guide/index.md)"), "{line}");
+    s.write("docs/guide/more.md", "# More\n\nA new page.\n");
+    s.wait_for("/guide/more/", 200, "A new page.");
+}
