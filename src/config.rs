@@ -41,6 +41,10 @@ pub struct SiteConfig {
     pub sidebar_full_limit: usize,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
+    /// Files under `static/` linked from every page, stylesheets and
+    /// scripts; the spans point a missing file's error at its entry.
+    pub extra_css: Vec<toml::Spanned<String>>,
+    pub extra_js: Vec<toml::Spanned<String>>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -75,6 +79,8 @@ impl Default for SiteConfig {
                 },
             ],
             markdown: MarkdownConfig::default(),
+            extra_css: Vec::new(),
+            extra_js: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }

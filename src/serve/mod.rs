@@ -10,9 +10,12 @@
 //! `indexer`. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
 //! never leave a half-written output folder.
 //!
-//! The site is served at the root of `http://BIND:PORT/` whatever the path
-//! of its `base_url`: serve builds with `base_url` overridden to that
-//! address, as Zola does, so links work locally.
+//! The site is served under the path of its `base_url`, as it will be
+//! published: with `base_url = "https://x.org/handbook/"` it is at
+//! `http://BIND:PORT/handbook/`, and `/` redirects there. serve builds with
+//! `base_url` overridden to that local address, so links and permalinks
+//! work locally; the path is read from the config before each full build,
+//! so an edited `base_url` moves the site.
 
 mod http;
 mod indexer;
@@ -66,8 +69,10 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
     };
     let mut session = Session::new(project, base, state.clone(), printer);
+    session.server_root = url.clone();
     let first = session.rebuild(None);
     http::spawn(server, state, addr.ip().is_loopback());
+    let url = session.site_url();
     match first {
         Some((title, pages, millis)) => printer.info(&format!(
             "Serving {title} at {url} (built {pages} pages in {millis} ms). Press Ctrl-C to stop."
@@ -118,6 +123,10 @@ struct Session {
     pending: BTreeSet<PathBuf>,
     /// Makes the search index after an update, off the rebuild loop.
     indexer: indexer::Indexer,
+    /// `http://127.0.0.1:1111/`: the server's root URL.
+    server_root: String,
+    /// The path of the config's base_url, which the site is served under.
+    base_path: String,
 }
 
 impl Session {
@@ -133,7 +142,27 @@ impl Session {
             live: None,
             pending: BTreeSet::new(),
             indexer: indexer::Indexer::start(state.clone()),
+            server_root: String::new(),
+            base_path: "/".into(),
         }
+    }
+
+    /// The site's address on this server: the root plus the base path.
+    fn site_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.server_root.trim_end_matches('/'),
+            self.base_path
+        )
+    }
+
+    /// Reads the base path from the config and builds for it. A config that
+    /// does not load keeps the last path: the build reports the error.
+    fn follow_base_path(&mut self) {
+        if let Ok(config) = site::load_config(&self.project, &BuildOptions::default()) {
+            self.base_path = config.base_path();
+        }
+        self.base.base_url = Some(self.site_url());
     }
 
     /// Builds the site and swaps the result in; tells the browsers. Returns
@@ -156,6 +185,7 @@ impl Session {
         }
         self.pending.clear();
         let generation = self.generation + 1;
+        self.follow_base_path();
         let built = match site::build(&self.project, &self.base) {
             Ok(built) => built,
             Err(diags) => {
@@ -187,7 +217,8 @@ impl Session {
         } else {
             livereload::reload_event(generation, &changed)
         };
-        self.state.publish_success(output, generation, event);
+        self.state
+            .publish_success(output, &self.base_path, generation, event);
         self.generation = generation;
         if warnings != self.warnings {
             self.printer.diagnostics(&warnings);

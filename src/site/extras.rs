@@ -87,6 +87,7 @@ pub fn collect_static(
     {
         by_path.insert(rel_path, bytes);
     }
+    check_extra_files(project, config, &by_path, diags);
     let mut fingerprints = HashMap::new();
     let mut files = Vec::new();
     for (path, bytes) in by_path {
@@ -100,6 +101,48 @@ pub fn collect_static(
     Statics {
         files,
         fingerprints,
+    }
+}
+
+/// Every `extra_css` and `extra_js` entry must name a static file (the
+/// site's or the theme's); a missing one is an error at its entry in
+/// rolebook.toml.
+fn check_extra_files(
+    project: &Project,
+    config: &SiteConfig,
+    files: &BTreeMap<String, Vec<u8>>,
+    diags: &mut Diagnostics,
+) {
+    let mut text: Option<String> = None;
+    for (key, list) in [
+        ("extra_css", &config.extra_css),
+        ("extra_js", &config.extra_js),
+    ] {
+        for entry in list {
+            let path = entry.get_ref();
+            if files.contains_key(path.trim_start_matches('/')) {
+                continue;
+            }
+            // Read again only to show the line: the config was parsed from it.
+            let text = text.get_or_insert_with(|| {
+                let shown = Path::new(crate::config::FILE_NAME);
+                std::fs::read(project.config_path())
+                    .ok()
+                    .and_then(|bytes| crate::content::decode(shown, bytes).ok())
+                    .unwrap_or_default()
+            });
+            diags.push(
+                Diagnostic::error(
+                    Kind::Config,
+                    format!("`{key}` lists `{path}`, which is not a file in static/"),
+                )
+                .at_offset(crate::config::FILE_NAME, text, entry.span().start)
+                .with_help(format!(
+                    "add static/{} or remove it from `{key}`; entries are paths under static/, like \"css/brand.css\"",
+                    path.trim_start_matches('/')
+                )),
+            );
+        }
     }
 }
 
