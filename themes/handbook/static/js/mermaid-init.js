@@ -16,9 +16,14 @@
   "use strict";
 
   var doc = document;
-  var blocks = Array.prototype.slice.call(doc.querySelectorAll('[data-diagram="mermaid"]'));
+  /* Blocks not taken yet: the script may run twice (a theme that links it
+   * again, a page that adds a diagram and runs it anew). */
+  var blocks = Array.prototype.slice.call(doc.querySelectorAll('[data-diagram="mermaid"]:not([data-diagram-state])'));
   var mermaid = window.mermaid;
   if (!blocks.length || !mermaid) return;
+  blocks.forEach(function (block) { block.setAttribute("data-diagram-state", "drawing"); });
+  /* SVG ids must be unique on the page, across runs too. */
+  var run = Date.now().toString(36);
 
   var systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   function darkNow() {
@@ -52,7 +57,7 @@
     return blocks.reduce(function (done, block, i) {
       return done.then(function () {
         if (block.getAttribute("data-diagram-error")) return;
-        var id = "rolebook-diagram-" + (i + 1) + "-" + suffix;
+        var id = "rolebook-diagram-" + run + "-" + (i + 1) + "-" + suffix;
         return mermaid.render(id, sourceOf(block)).then(function (result) {
           var holder = doc.createElement("div");
           holder.className = "diagram-" + suffix;
@@ -109,5 +114,8 @@
       blocks.forEach(tuckSource);
       return drawAll(order[1][0], order[1][1]);
     })
-    .then(function () { doc.documentElement.setAttribute("data-diagrams", "drawn"); });
+    .then(function () {
+      blocks.forEach(function (block) { block.setAttribute("data-diagram-state", "done"); });
+      doc.documentElement.setAttribute("data-diagrams", "drawn");
+    });
 })();
