@@ -268,7 +268,7 @@ impl Site {
     }
 
     pub(super) fn render_data_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let refs = super::render::referrers(&self.content, &self.rendered, &self.urls);
+        let refs = super::render::referrers(&self.content, &self.rendered);
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
         let pages = self.data.item_pages(&ctx, &refs);
