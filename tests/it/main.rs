@@ -7,5 +7,6 @@ mod build;
 mod data;
 mod errors;
 mod live;
+mod live_prop;
 mod serve;
 mod support;
