@@ -153,6 +153,9 @@ mod tests {
         let s = script(42, "/handbook/");
         assert!(s.contains("let generation = 42;"));
         assert!(s.contains("const base = \"/handbook/\";"), "{s}");
+        let odd = script(1, "/a</script>b/");
+        assert_eq!(odd.matches("</script>").count(), 1, "{odd}");
+        assert!(odd.contains("const base = \"/a\\u003c/script>b/\";"), "{odd}");
         assert!(s.contains(EVENTS_PATH));
         assert!(!s.contains("__GENERATION__"));
     }
