@@ -155,7 +155,10 @@ mod tests {
         assert!(s.contains("const base = \"/handbook/\";"), "{s}");
         let odd = script(1, "/a</script>b/");
         assert_eq!(odd.matches("</script>").count(), 1, "{odd}");
-        assert!(odd.contains("const base = \"/a\\u003c/script>b/\";"), "{odd}");
+        assert!(
+            odd.contains("const base = \"/a\\u003c/script>b/\";"),
+            "{odd}"
+        );
         assert!(s.contains(EVENTS_PATH));
         assert!(!s.contains("__GENERATION__"));
     }

@@ -68,8 +68,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         // Markdown of unchanged pages is reused from one rebuild to the next.
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
     };
-    let mut session = Session::new(project, base, state.clone(), printer);
-    session.server_root = url.clone();
+    let mut session = Session::new(project, base, url, state.clone(), printer);
     let first = session.rebuild(None);
     http::spawn(server, state, addr.ip().is_loopback());
     let url = session.site_url();
@@ -130,7 +129,13 @@ struct Session {
 }
 
 impl Session {
-    fn new(project: Project, base: BuildOptions, state: Arc<State>, printer: Printer) -> Self {
+    fn new(
+        project: Project,
+        base: BuildOptions,
+        server_root: String,
+        state: Arc<State>,
+        printer: Printer,
+    ) -> Self {
         Session {
             project,
             base,
@@ -142,7 +147,7 @@ impl Session {
             live: None,
             pending: BTreeSet::new(),
             indexer: indexer::Indexer::start(state.clone()),
-            server_root: String::new(),
+            server_root,
             base_path: "/".into(),
         }
     }
