@@ -121,6 +121,21 @@ describe('mermaid diagrams', { timeout: 120_000 }, () => {
     });
   }
 
+  test('fits a phone without scrolling the page sideways', async () => {
+    await withPage(site.origin + PAGE, { viewport: { width: 360, height: 740 } }, async (page, { watch }) => {
+      await drawn(page);
+      const { scroll, width } = await page.evaluate(() => ({
+        scroll: document.scrollingElement.scrollWidth, width: window.innerWidth,
+      }));
+      assert.ok(scroll <= width, `the page scrolls sideways: ${scroll} > ${width}`);
+      const shown = await visibleDrawing(page);
+      assert.ok(shown[0].width > 100 && shown[0].width <= width, JSON.stringify(shown));
+      await page.locator('.diagram').scrollIntoViewIfNeeded();
+      await page.locator('.diagram').screenshot({ path: path.join(OUT_DIR, 'diagram-phone.png') });
+      assert.deepEqual(watch.problems(), []);
+    });
+  });
+
   test('the toggle switches the drawing with the page', async () => {
     await withPage(site.origin + PAGE, { theme: 'light', colorScheme: 'light' }, async (page, { watch }) => {
       await drawn(page);
