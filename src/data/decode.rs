@@ -168,6 +168,15 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// `true` or `false` (in a CSV cell, the words).
+    pub fn boolean(&mut self, node: &Node, key: &str) -> Option<bool> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if self.cells && (s == "true" || s == "false") => Some(s == "true"),
+            _ => self.wrong_type(node, key, "true or false"),
+        }
+    }
+
     /// A calendar date: a TOML date, or a `YYYY-MM-DD` string.
     pub fn date(&mut self, node: &Node, key: &str) -> Option<NaiveDate> {
         let help = "write a date as YYYY-MM-DD (in TOML without quotes: start = 2026-07-01)";
@@ -290,6 +299,10 @@ impl<'a> Decoder<'a> {
 
     pub fn req_uint(&mut self, f: &Fields<'_>, key: &str, min: u32) -> Option<u32> {
         self.req(f, key).and_then(|n| self.uint(n, key, min))
+    }
+
+    pub fn opt_bool(&mut self, f: &Fields<'_>, key: &str) -> Option<bool> {
+        f.get(key).and_then(|n| self.boolean(n, key))
     }
 
     pub fn req_date(&mut self, f: &Fields<'_>, key: &str) -> Option<NaiveDate> {

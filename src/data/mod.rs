@@ -28,7 +28,7 @@ pub use schema::{
     Backlog, Direction, Heading, Horizon, Initiative, InitiativeStatus, Item, ItemKind, Metric,
     MetricPoint, Metrics, Period, Priority, Roadmap, Schema, Sprint, Sprints, Status,
 };
-pub use views::{ItemPage, Referrers, VIEW_NAMES, VIEWS_CSS, ViewContext, escape};
+pub use views::{FACT_NAMES, ItemPage, Referrers, VIEW_NAMES, VIEWS_CSS, ViewContext, escape};
 
 use crate::error::{Diagnostic, Diagnostics, Kind, did_you_mean};
 use decode::Decoder;

@@ -55,6 +55,7 @@ const SPRINT_KEYS: &[&str] = &[
     "committed",
     "completed",
     "scope",
+    "goal_met",
 ];
 const SPRINT_REQUIRED: &[&str] = &["number", "start", "end", "goal", "committed", "completed"];
 const METRIC_KEYS: &[&str] = &["id", "title", "unit", "direction", "description", "points"];
@@ -254,6 +255,7 @@ fn sprint(dec: &mut Decoder<'_>, node: &Node, index: usize) -> Option<Sprint> {
         committed: dec.req_uint(&f, "committed", 0).unwrap_or_default(),
         completed: dec.req_uint(&f, "completed", 0).unwrap_or_default(),
         scope: dec.opt_uint(&f, "scope", 0),
+        goal_met: dec.opt_bool(&f, "goal_met"),
         at: offsets(&f, "number"),
         number: number?,
     })

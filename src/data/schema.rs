@@ -242,6 +242,10 @@ pub struct Sprint {
     /// Total backlog points at the sprint's end, for the burn-up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<u32>,
+    /// Whether the sprint goal was met; absent while the sprint runs or
+    /// when nobody recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal_met: Option<bool>,
     #[serde(skip)]
     pub(crate) at: Offsets,
 }

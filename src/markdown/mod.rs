@@ -174,7 +174,12 @@ pub fn render(
         }
     }
     diags.extend(std::mem::take(&mut state.diags));
-    let (text_by_heading, word_count) = state.finish_text();
+    let (mut text_by_heading, word_count) = state.finish_text();
+    if !outputs.is_empty() {
+        for (_, text) in &mut text_by_heading {
+            *text = fill_placeholders(text, &outputs);
+        }
+    }
     let rendered = Rendered {
         html,
         summary,
@@ -330,6 +335,39 @@ fn place_outputs(mut html: String, outputs: &[String]) -> String {
     html
 }
 
+/// Plain text (search, word counts) with each shortcode placeholder
+/// replaced by what a reader sees: the text of a one-line output such as an
+/// inline fact, nothing for a block view.
+fn fill_placeholders(text: &str, outputs: &[String]) -> String {
+    if !text.contains(PH_OPEN) {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (i, output) in outputs.iter().enumerate() {
+        let placeholder = format!("{PH_OPEN}{i}{PH_CLOSE}");
+        if !out.contains(&placeholder) {
+            continue;
+        }
+        let visible = if output.contains('\n') {
+            String::new()
+        } else {
+            let mut plain = String::new();
+            let mut in_tag = false;
+            for c in output.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => plain.push(c),
+                    _ => {}
+                }
+            }
+            html_unescape(&plain)
+        };
+        out = out.replace(&placeholder, &visible);
+    }
+    crate::text::collapse_whitespace(&out).0
+}
+
 fn collect_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut rest = html;
@@ -444,6 +482,20 @@ mod tests {
             r.headings[0],
             ("first-part".to_string(), "First part".to_string())
         );
+    }
+
+    #[test]
+    fn search_text_shows_inline_shortcodes_as_their_text() {
+        let (r, _) = render_str("It took {{ fact(n=5) }} points &amp; more.\n\n{{ note() }}\n");
+        assert_eq!(
+            *r.text_by_heading,
+            vec![(
+                String::new(),
+                "It took fact: points & more. note:".to_string()
+            )]
+        );
+        let multi_line = fill_placeholders("a \u{E000}0\u{E001} b", &["<div>\nx\n</div>".into()]);
+        assert_eq!(multi_line, "a b");
     }
 
     #[test]

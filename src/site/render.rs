@@ -184,10 +184,10 @@ impl Hooks for PageHooks<'_> {
                     })
                     .collect();
                 names.extend(
-                    [
-                        "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
-                    ]
-                    .map(String::from),
+                    crate::data::VIEW_NAMES
+                        .iter()
+                        .chain(crate::data::FACT_NAMES)
+                        .map(|n| n.to_string()),
                 );
                 names.sort();
                 let hint = crate::error::did_you_mean(&call.name, names.iter().map(String::as_str))

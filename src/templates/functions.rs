@@ -205,9 +205,10 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
             .ok_or_else(|| tera::Error::msg("get_taxonomy is not available in shortcodes"))?;
         all(kind).ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))
     });
-    for view in [
-        "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
-    ] {
+    for &view in crate::data::VIEW_NAMES
+        .iter()
+        .chain(crate::data::FACT_NAMES)
+    {
         let i = index.clone();
         tera.register_function(view, move |args: &HashMap<String, Value>| {
             let args: serde_json::Map<String, Value> =

@@ -103,7 +103,7 @@ describe('mermaid diagrams', { timeout: 120_000 }, () => {
         assert.equal(shown.length, 1, JSON.stringify(shown));
         assert.equal(shown[0].theme, mode);
         assert.ok(shown[0].width > 200 && shown[0].height > 50, JSON.stringify(shown));
-        for (const label of ['What is the decision about?', 'Product manager', 'Product owner', 'Team', 'Leadership']) {
+        for (const label of ['What is the decision about?', 'Product manager', 'Product owner', 'Developers', 'Definition of Done', 'Leadership']) {
           assert.ok(shown[0].text.includes(label), `${label} missing from ${shown[0].text}`);
         }
         // Both drawings exist (print uses the light one), the source is tucked away.

@@ -6,6 +6,8 @@ mod assets;
 mod build;
 mod data;
 mod errors;
+mod facts;
+mod handbook;
 mod live;
 mod live_prop;
 mod serve;

@@ -46,6 +46,9 @@ pub const VIEWS_CSS: &str = r#"/* rolebook data views */
 .rb-badge.rb-status-in-progress, .rb-badge.rb-status-review, .rb-badge.rb-status-on-track,
 .rb-badge.rb-horizon-now { background: var(--rb-ok-bg); color: var(--rb-ok); }
 .rb-badge.rb-status-at-risk, .rb-badge.rb-kind-bug { background: var(--rb-warn-bg); color: var(--rb-warn); }
+.rb-badge.rb-goal-met { background: var(--rb-ok-bg); color: var(--rb-ok); }
+.rb-badge.rb-goal-missed { background: var(--rb-warn-bg); color: var(--rb-warn); }
+.rb-badge.rb-goal-open { background: var(--rb-idle-bg); color: var(--rb-idle); }
 .rb-board, .rb-roadmap { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); }
 .rb-column { background: var(--rb-surface); border: 1px solid var(--rb-border); border-radius: .5rem; padding: .5rem; min-width: 0; }
 .rb-column-head { margin: 0 0 .5rem; display: flex; justify-content: space-between; gap: .5rem; }

@@ -10,6 +10,7 @@
 
 mod charts;
 mod css;
+mod facts;
 mod lists;
 mod pages;
 mod svg;
@@ -21,6 +22,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 pub use css::VIEWS_CSS;
+pub use facts::FACT_NAMES;
 
 use super::decode::Choice;
 use super::{DataFile, DataSet, Item, ItemKind, Priority, Schema, Status};
@@ -61,9 +63,10 @@ pub struct ItemPage {
     pub source: String,
 }
 
-/// The names `render_view` answers to.
+/// The block views `render_view` answers to; it also answers to the inline
+/// [`FACT_NAMES`].
 pub const VIEW_NAMES: &[&str] = &[
-    "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "metrics",
+    "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "goals", "metrics",
 ];
 
 impl DataSet {
@@ -76,12 +79,17 @@ impl DataSet {
         args: &Map<String, Value>,
         ctx: &ViewContext,
     ) -> Option<Result<String, String>> {
-        VIEW_NAMES.contains(&name).then(|| {
+        let known = VIEW_NAMES.contains(&name) || FACT_NAMES.contains(&name);
+        known.then(|| {
             let args = Args {
                 view: name,
                 map: args,
             };
-            self.view(&args, ctx)
+            if FACT_NAMES.contains(&name) {
+                self.fact(&args)
+            } else {
+                self.view(&args, ctx)
+            }
         })
     }
 
@@ -132,7 +140,7 @@ impl DataSet {
                     timeline::timeline(ctx, file, &initiatives, &id)
                 })
             }
-            "velocity" | "burnup" => {
+            "velocity" | "burnup" | "goals" => {
                 let known: &[&str] = if args.view == "velocity" {
                     &["file", "last", "window"]
                 } else {
@@ -149,7 +157,9 @@ impl DataSet {
                     let skip = sprints.len().saturating_sub(last as usize);
                     sprints.drain(..skip);
                 }
-                Ok(if args.view == "velocity" {
+                Ok(if args.view == "goals" {
+                    facts::goals(&sprints)
+                } else if args.view == "velocity" {
                     let window = args.uint("window")?.unwrap_or(3).max(1) as usize;
                     let anchors = args.map.get("last").is_none();
                     charts::velocity(&sprints, window, &id, anchors)

@@ -319,25 +319,34 @@ impl Pages<'_> {
             &self.chart_id("velocity"),
             false,
         ));
+        if sprints.iter().any(|x| x.goal_met.is_some()) {
+            html.push_str("<h2 id=\"sprint-goals\">Sprint goals</h2>\n");
+            html.push_str(&super::facts::goals(&sprints));
+        }
         html.push_str("<h2 id=\"burn-up\">Burn-up</h2>\n");
         html.push_str(&charts::burnup(&sprints, &self.chart_id("burnup")));
         html.push_str(
             "<h2 id=\"sprints\">Sprints</h2>\n<div class=\"rb-scroll\"><table class=\"rb-table rb-sprints-table\">\n\
              <thead><tr><th scope=\"col\">Sprint</th><th scope=\"col\">Dates</th><th scope=\"col\">Goal</th>\
              <th scope=\"col\" class=\"rb-num\">Committed</th><th scope=\"col\" class=\"rb-num\">Completed</th>\
-             <th scope=\"col\" class=\"rb-num\">Scope</th></tr></thead>\n<tbody>\n",
+             <th scope=\"col\" class=\"rb-num\">Scope</th><th scope=\"col\">Goal met</th></tr></thead>\n<tbody>\n",
         );
         for x in &sprints {
             let _ = writeln!(
                 html,
                 "<tr id=\"sprint-{n}\"><th scope=\"row\">{n}</th><td>{} – {}</td><td>{}</td>\
-                 <td class=\"rb-num\">{}</td><td class=\"rb-num\">{}</td><td class=\"rb-num\">{}</td></tr>",
+                 <td class=\"rb-num\">{}</td><td class=\"rb-num\">{}</td><td class=\"rb-num\">{}</td><td>{}</td></tr>",
                 time_tag(x.start),
                 time_tag(x.end),
                 escape(&x.goal),
                 x.committed,
                 x.completed,
                 x.scope.map_or(String::new(), |v| v.to_string()),
+                match x.goal_met {
+                    Some(true) => "Met",
+                    Some(false) => "Missed",
+                    None => "",
+                },
                 n = x.number,
             );
         }
