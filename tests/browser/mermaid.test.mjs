@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
-  OUT_DIR, buildHandbook, forceTheme, launchBrowser, newContext, removeDir, serveDir,
+  OUT_DIR, REPO, buildHandbook, forceTheme, launchBrowser, newContext, removeDir, serveDir,
   settle, tempDir, waitFor, watchContext,
 } from './helpers.mjs';
 
@@ -23,21 +23,28 @@ const PAGE = '/practice/decision-authority/';
 
 let browser;
 let site;
+let fixture; // tests/fixtures/assets, published under /handbook/
 let dirs = [];
 
 before(async () => {
   const out = tempDir('mermaid');
   const fileOut = tempDir('mermaid-file');
-  dirs = [out, fileOut];
+  const fixtureOut = tempDir('mermaid-fixture');
+  const fixtureSite = tempDir('mermaid-fixture-site');
+  dirs = [out, fileOut, fixtureOut, fixtureSite];
   buildHandbook(out);
   buildHandbook(fileOut, { extraArgs: ['--relative-links'] });
   site = await serveDir(out);
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'assets'), fixtureSite, { recursive: true });
+  fixture = await serveDir(fixtureOut, { prefix: '/handbook/' });
+  buildHandbook(fixtureOut, { root: fixtureSite, baseUrl: `${fixture.origin}/handbook/` });
   browser = await launchBrowser();
 }, { timeout: 180_000 });
 
 after(async () => {
   if (browser) await browser.close().catch(() => {});
   if (site) await site.close();
+  if (fixture) await fixture.close();
   dirs.forEach(removeDir);
 }, { timeout: 30_000 });
 
@@ -213,6 +220,29 @@ describe('mermaid diagrams', { timeout: 120_000 }, () => {
       assert.ok(await page.locator('#broken pre').isVisible());
       assert.match(await page.locator('#broken .diagram-error').textContent(), /could not be drawn/);
       assert.equal(await page.locator('#broken svg').count(), 0);
+    });
+  });
+});
+
+describe('a site with extra files and two diagrams', { timeout: 60_000 }, () => {
+  test('under a sub-path: both diagrams drawn (one in a closed <details>), extra_css and extra_js applied', async () => {
+    await withPage(`${fixture.url}guide/flow/`, { theme: 'dark', colorScheme: 'dark' }, async (page, { watch, requests }) => {
+      await drawn(page);
+      assert.equal(await page.locator('.diagram-drawing svg').count(), 4);
+      const inDetails = page.locator('details.details .diagram-drawing .diagram-dark svg');
+      assert.equal(await inDetails.count(), 1);
+      await page.locator('details.details > summary').click();
+      const box = await inDetails.boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 50, `drawn while hidden: ${JSON.stringify(box)}`);
+      assert.match(await inDetails.textContent(), /Sprint review demo/);
+      // extra_js ran and extra_css applies over the theme.
+      assert.equal(await page.locator('html').getAttribute('data-brand'), 'checkout');
+      const spacing = await page.evaluate(() => getComputedStyle(document.querySelector('.site-title')).letterSpacing);
+      assert.notEqual(spacing, 'normal', 'css/brand.css is not applied');
+      assert.ok(requests.some((u) => /\/handbook\/css\/brand\.[0-9a-f]{8}\.css$/.test(u)), 'the site stylesheet');
+      assertLocal(requests, fixture.origin);
+      assert.deepEqual(watch.problems(), []);
+      assert.deepEqual(await axe(page), []);
     });
   });
 });
