@@ -46,7 +46,7 @@
   }
 
   function sourceOf(block) {
-    var code = block.querySelector("code");
+    var code = block.querySelector("pre code");
     return (code || block).textContent;
   }
 
@@ -58,7 +58,10 @@
       return done.then(function () {
         if (block.getAttribute("data-diagram-error")) return;
         var id = "rolebook-diagram-" + run + "-" + (i + 1) + "-" + suffix;
-        return mermaid.render(id, sourceOf(block)).then(function (result) {
+        /* A render that throws at once fails this block only. */
+        return Promise.resolve().then(function () {
+          return mermaid.render(id, sourceOf(block));
+        }).then(function (result) {
           var holder = doc.createElement("div");
           holder.className = "diagram-" + suffix;
           holder.innerHTML = result.svg;
