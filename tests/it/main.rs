@@ -10,5 +10,6 @@ mod facts;
 mod handbook;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
