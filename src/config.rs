@@ -53,6 +53,10 @@ pub struct SiteConfig {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
     pub links: LinksConfig,
+    /// Files under `static/` linked from every page, stylesheets and
+    /// scripts; the spans point a missing file's error at its entry.
+    pub extra_css: Vec<toml::Spanned<String>>,
+    pub extra_js: Vec<toml::Spanned<String>>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -92,6 +96,8 @@ impl Default for SiteConfig {
             ],
             markdown: MarkdownConfig::default(),
             links: LinksConfig::default(),
+            extra_css: Vec::new(),
+            extra_js: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -547,7 +553,7 @@ mod tests {
         assert_eq!(
             shown,
             vec![
-                "2:1: unknown key `layuot` (allowed keys: title, description, base_url, theme, language, output_dir, content_dir, keep, follow_outside_links, repository, edit_url, relative_links, build_search_index, generate_sitemap, generate_robots_txt, print_page, print_page_max_pages, sidebar_full_limit, max_page_size_mb, taxonomies, markdown, links, extra)",
+                "2:1: unknown key `layuot` (allowed keys: title, description, base_url, theme, language, output_dir, content_dir, keep, follow_outside_links, repository, edit_url, relative_links, build_search_index, generate_sitemap, generate_robots_txt, print_page, print_page_max_pages, sidebar_full_limit, max_page_size_mb, taxonomies, markdown, links, extra_css, extra_js, extra)",
                 "5:1: [markdown]: unknown key `smart_punct` (did you mean `smart_punctuation`)",
                 "8:1: [links]: unknown key `broke` (did you mean `broken`)",
                 "12:1: [[taxonomies]]: unknown key `pth` (did you mean `path`)",

@@ -4,12 +4,21 @@
 //! TypeScript, Dockerfile...) is loaded once per process and shared by every
 //! thread and every rebuild. Colours live in one generated stylesheet with a
 //! light and a dark theme, so pages carry classes only.
+//!
+//! Syntaxes neither has that rolebook writes itself (Gherkin, in
+//! `syntaxes/`) form a second, small set, built from their YAML on first
+//! use: adding them to two-face's set would relink its 220 syntaxes, about
+//! 0.3 s at every start. Mermaid blocks are not highlighted but handed to
+//! the theme to draw ([`render_diagram`]); a few more languages are known
+//! and shown plain on purpose ([`PLAIN_LANGUAGES`]).
 
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{
+    ParseState, Scope, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
+};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -17,6 +26,28 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Syntaxes written for rolebook, as `.sublime-syntax` text.
+const OWN_SYNTAXES: &[(&str, &str)] = &[(
+    "gherkin.sublime-syntax",
+    include_str!("syntaxes/gherkin.sublime-syntax"),
+)];
+
+/// rolebook's own syntaxes: a set of their own, built on first use.
+fn own_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut builder = SyntaxSetBuilder::new();
+        for (_, text) in OWN_SYNTAXES {
+            // A syntax that does not load is caught by the tests below;
+            // its blocks are then shown plain.
+            if let Ok(syntax) = SyntaxDefinition::load_from_str(text, true, None) {
+                builder.add(syntax);
+            }
+        }
+        builder.build()
+    })
 }
 
 fn themes() -> &'static ThemeSet {
@@ -33,8 +64,8 @@ fn themes() -> &'static ThemeSet {
 fn alias(lang: &str) -> &str {
     match lang {
         "shell" | "console" | "zsh" | "sh" => "bash",
-        "ts" | "tsx" => "typescript",
-        "js" | "jsx" | "mjs" => "javascript",
+        "ts" => "typescript",
+        "js" | "mjs" | "cjs" => "javascript",
         "yml" => "yaml",
         "jsonc" | "json5" => "json",
         "py" => "python",
@@ -42,34 +73,79 @@ fn alias(lang: &str) -> &str {
         "md" => "markdown",
         "golang" => "go",
         "dockerfile" => "Dockerfile",
+        "pwsh" | "ps" => "PowerShell",
+        "csharp" => "C#",
+        "fsharp" => "F#",
+        "apache" | "apacheconf" => "htaccess",
+        "cron" => "crontab",
+        "objc" | "objective-c" => "Objective-C",
+        "objcpp" | "objective-c++" => "Objective-C++",
+        "docker" => "Dockerfile",
+        "cucumber" => "gherkin",
         other => other,
     }
 }
+
+/// Common languages no syntax here covers, shown plain on purpose and
+/// without a warning: only a language nobody has heard of is worth one.
+/// Documented in the README ("Code").
+pub const PLAIN_LANGUAGES: &[&str] = &[
+    "handlebars",
+    "hbs",
+    "mustache",
+    "liquid",
+    "plantuml",
+    "puml",
+    "vb",
+    "vbnet",
+    "mdx",
+    "astro",
+    "prisma",
+    "razor",
+    "cshtml",
+    "systemd",
+    "sed",
+    "wasm",
+    "wat",
+    "abnf",
+    "ebnf",
+    "bnf",
+];
 
 /// Languages shown plain on purpose: no warning for them.
 pub fn is_plain(lang: &str) -> bool {
     matches!(
         lang,
         "" | "text" | "txt" | "plain" | "plaintext" | "output" | "none"
-    )
+    ) || PLAIN_LANGUAGES.contains(&lang.to_ascii_lowercase().as_str())
 }
 
-fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
-    let set = syntaxes();
+/// True for a block the theme draws as a diagram (```` ```mermaid ````).
+pub fn is_diagram(lang: &str) -> bool {
+    lang.eq_ignore_ascii_case("mermaid")
+}
+
+/// The syntax for `lang` and the set it belongs to.
+fn find_syntax(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
     let lang = alias(lang);
-    set.find_syntax_by_token(lang)
-        .or_else(|| set.find_syntax_by_name(lang))
-        .or_else(|| {
-            let lower = lang.to_ascii_lowercase();
-            set.syntaxes()
-                .iter()
-                .find(|s| s.name.to_ascii_lowercase() == lower)
-        })
+    let find = |set: &'static SyntaxSet| {
+        set.find_syntax_by_token(lang)
+            .or_else(|| set.find_syntax_by_name(lang))
+            .or_else(|| {
+                let lower = lang.to_ascii_lowercase();
+                set.syntaxes()
+                    .iter()
+                    .find(|s| s.name.to_ascii_lowercase() == lower)
+            })
+            .map(|syntax| (set, syntax))
+    };
+    find(syntaxes()).or_else(|| find(own_syntaxes()))
 }
 
-/// True when `lang` names a syntax rolebook can highlight.
+/// True when `lang` names a syntax rolebook can highlight, a diagram, or
+/// a language shown plain on purpose: no warning for any of them.
 pub fn knows(lang: &str) -> bool {
-    find_syntax(lang).is_some()
+    is_diagram(lang) || is_plain(lang) || find_syntax(lang).is_some()
 }
 
 /// How a code block asked to be shown.
@@ -84,35 +160,47 @@ pub struct CodeOptions {
 /// it opens, so lines can be wrapped, numbered and marked. Unknown languages
 /// come back escaped and unstyled.
 pub fn highlight_lines(lang: &str, code: &str, enabled: bool) -> Vec<String> {
-    let syntax = if enabled { find_syntax(lang) } else { None };
-    let Some(syntax) = syntax else {
+    let found = if enabled && !is_plain(lang) {
+        find_syntax(lang)
+    } else {
+        None
+    };
+    let Some((set, syntax)) = found else {
         return LinesWithEndings::from(code)
             .map(crate::text::escape_html)
             .collect();
     };
+    // Parser states of two sets may compare equal: remembered lines are
+    // kept apart by set.
+    let own = std::ptr::eq(set, own_syntaxes());
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
     let mut out = Vec::new();
     for line in LinesWithEndings::from(code) {
-        if let Some(html) = recall(line, &mut state, &mut stack) {
+        if let Some(html) = recall(own, line, &mut state, &mut stack) {
             out.push(html);
             continue;
         }
         let before = (state.clone(), stack.clone());
-        let html = highlight_line(line, &mut state, &mut stack);
-        remember(line, before, &html, &state, &stack);
+        let html = highlight_line(set, line, &mut state, &mut stack);
+        remember(own, line, before, &html, &state, &stack);
         out.push(html);
     }
     out
 }
 
 /// One line as HTML; advances the parser and the stack of open scopes.
-fn highlight_line(line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> String {
+fn highlight_line(
+    set: &SyntaxSet,
+    line: &str,
+    state: &mut ParseState,
+    stack: &mut ScopeStack,
+) -> String {
     let mut html = String::new();
     for scope in stack.as_slice() {
         open_span(&mut html, *scope);
     }
-    let ops = state.parse_line(line, syntaxes()).unwrap_or_default();
+    let ops = state.parse_line(line, set).unwrap_or_default();
     match line_tokens_to_classed_spans(line, &ops, STYLE, stack) {
         Ok((spans, _)) => html.push_str(&spans),
         Err(_) => return crate::text::escape_html(line),
@@ -131,6 +219,7 @@ fn highlight_line(line: &str, state: &mut ParseState, stack: &mut ScopeStack) ->
 
 /// A highlighted line and the parser states around it.
 struct Memo {
+    own: bool,
     state: ParseState,
     stack: ScopeStack,
     html: String,
@@ -151,14 +240,14 @@ thread_local! {
         std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
-fn recall(line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<String> {
+fn recall(own: bool, line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<String> {
     MEMO.with(|memo| {
         let memo = memo.borrow();
         let hit = memo
             .1
             .get(line)?
             .iter()
-            .find(|m| m.state == *state && m.stack == *stack)?;
+            .find(|m| m.own == own && m.state == *state && m.stack == *stack)?;
         *state = hit.state_after.clone();
         *stack = hit.stack_after.clone();
         Some(hit.html.clone())
@@ -166,6 +255,7 @@ fn recall(line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<
 }
 
 fn remember(
+    own: bool,
     line: &str,
     (state, stack): (ParseState, ScopeStack),
     html: &str,
@@ -183,6 +273,7 @@ fn remember(
             return;
         }
         entries.push(Memo {
+            own,
             state,
             stack,
             html: html.to_string(),
@@ -208,6 +299,9 @@ fn open_span(html: &mut String, scope: Scope) {
 /// A whole code block: `<pre class="code" data-lang>` with optional numbered
 /// and marked lines.
 pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -> String {
+    if is_diagram(lang) {
+        return render_diagram(lang, code);
+    }
     let lines = highlight_lines(lang, code, enabled);
     let mut html = String::with_capacity(code.len() * 2 + 64);
     html.push_str("<pre class=\"code");
@@ -256,6 +350,23 @@ pub fn render_block(lang: &str, code: &str, opts: &CodeOptions, enabled: bool) -
     html.push_str("</code></pre>\n");
     html
 }
+
+/// A diagram block: its source as a plain code block inside a marked
+/// container. The source reads without JavaScript, in print and in the
+/// `plain` theme; the handbook theme draws the diagram beside it on pages
+/// whose content holds [`DIAGRAM_MARKER`].
+pub fn render_diagram(lang: &str, code: &str) -> String {
+    let lang = crate::text::escape_html(&lang.to_ascii_lowercase());
+    format!(
+        "<div class=\"diagram\" {DIAGRAM_MARKER}>\n<pre class=\"code diagram-source\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n</div>\n",
+        crate::text::escape_html(code)
+    )
+}
+
+/// The attribute that marks a diagram; themes look for it in a page's
+/// content to load the drawing script only where it is needed. Code that
+/// shows this text is escaped (`&quot;`), so it never matches.
+pub const DIAGRAM_MARKER: &str = "data-diagram=\"mermaid\"";
 
 /// The stylesheet for both themes: light by default, dark when the page says
 /// `data-theme="dark"` or the system prefers dark and the page does not
@@ -381,6 +492,132 @@ mod tests {
             assert!(knows(lang), "{lang}");
         }
         assert!(!knows("klingon"));
+    }
+
+    #[test]
+    fn own_syntaxes_load() {
+        let names: Vec<&str> = own_syntaxes()
+            .syntaxes()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names.len(), OWN_SYNTAXES.len(), "{names:?}");
+        for (file, text) in OWN_SYNTAXES {
+            SyntaxDefinition::load_from_str(text, true, None)
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
+    }
+
+    #[test]
+    fn gherkin_is_highlighted() {
+        let code = "@checkout @smoke\nFeature: Save a card\n  # saved cards\n  Scenario Outline: Pay with <card>\n    Given a shopper with \"<card>\"\n    When they pay 12.50\n    Then the card is saved\n    Examples:\n      | card |\n      | visa |\n";
+        for lang in ["gherkin", "feature", "cucumber", "Gherkin"] {
+            assert!(knows(lang), "{lang}");
+            let lines = highlight_lines(lang, code, true);
+            assert!(
+                lines[0].contains(
+                    "<span class=\"hl-entity hl-name hl-tag hl-gherkin\">@checkout</span>"
+                ),
+                "{}",
+                lines[0]
+            );
+            assert!(
+                lines[1].contains(
+                    "<span class=\"hl-keyword hl-other hl-section hl-gherkin\">Feature</span>"
+                ),
+                "{}",
+                lines[1]
+            );
+            assert!(lines[2].contains("hl-comment"), "{}", lines[2]);
+            assert!(lines[3].contains("<span class=\"hl-variable hl-parameter hl-placeholder hl-gherkin\">&lt;card&gt;</span>"), "{}", lines[3]);
+            assert!(
+                lines[4].contains(
+                    "<span class=\"hl-keyword hl-control hl-step hl-gherkin\">Given</span>"
+                ),
+                "{}",
+                lines[4]
+            );
+            assert!(lines[4].contains("hl-string"), "{}", lines[4]);
+            assert!(
+                lines[5].contains("<span class=\"hl-constant hl-numeric hl-gherkin\">12.50</span>"),
+                "{}",
+                lines[5]
+            );
+            assert!(lines[8].contains("hl-table"), "{}", lines[8]);
+        }
+        // Remembered Gherkin lines do not leak into a syntax of the other set.
+        let again = highlight_lines("gherkin", code, true);
+        assert_eq!(again, highlight_lines("feature", code, true));
+        let yaml = highlight_lines("yaml", "Feature: Save a card\n", true);
+        assert!(!yaml[0].contains("gherkin"), "{}", yaml[0]);
+    }
+
+    #[test]
+    fn plain_fallbacks_are_known_and_plain() {
+        for lang in ["handlebars", "hbs", "HBS", "mustache", "plantuml", "liquid"] {
+            assert!(knows(lang), "{lang}");
+            assert!(is_plain(lang), "{lang}");
+            assert_eq!(
+                highlight_lines(lang, "{{#if x}}<b>{{x}}</b>{{/if}}\n", true),
+                ["{{#if x}}&lt;b&gt;{{x}}&lt;/b&gt;{{/if}}\n"]
+            );
+        }
+        // Every name on the list is one no syntax covers: a syntax added
+        // later would otherwise be hidden by it.
+        for lang in PLAIN_LANGUAGES {
+            assert!(find_syntax(lang).is_none(), "{lang} has a syntax now");
+        }
+        for lang in [
+            "dockerfile",
+            "graphql",
+            "hcl",
+            "terraform",
+            "vue",
+            "svelte",
+            "jsx",
+            "tsx",
+            "kotlin",
+            "swift",
+            "dart",
+            "proto",
+            "nginx",
+            "ini",
+            "csv",
+            "diff",
+            "makefile",
+            "powershell",
+            "pwsh",
+            "http",
+            "dotenv",
+            "csharp",
+            "objc",
+        ] {
+            assert!(find_syntax(lang).is_some(), "{lang}");
+        }
+        assert!(!knows("klingon-script"));
+    }
+
+    #[test]
+    fn mermaid_is_a_diagram_with_its_source() {
+        assert!(knows("mermaid"));
+        let html = render_block(
+            "mermaid",
+            "flowchart LR\n  A[\"Idea\"] --> B{Ready?}\n",
+            &CodeOptions::default(),
+            true,
+        );
+        assert_eq!(
+            html,
+            "<div class=\"diagram\" data-diagram=\"mermaid\">\n<pre class=\"code diagram-source\" data-lang=\"mermaid\"><code class=\"language-mermaid\">flowchart LR\n  A[&quot;Idea&quot;] --&gt; B{Ready?}\n</code></pre>\n</div>\n"
+        );
+        // The marker written inside other code is escaped and never matches.
+        let shown = render_block(
+            "html",
+            "<div data-diagram=\"mermaid\">\n",
+            &CodeOptions::default(),
+            true,
+        );
+        assert!(!shown.contains(DIAGRAM_MARKER), "{shown}");
     }
 
     #[test]

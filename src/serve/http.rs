@@ -255,6 +255,7 @@ impl Reply {
         let reason = match self.status {
             200 => "OK",
             301 => "Moved Permanently",
+            302 => "Found",
             400 => "Bad Request",
             403 => "Forbidden",
             404 => "Not Found",
@@ -369,13 +370,51 @@ fn encode_non_ascii(s: &str) -> String {
     out
 }
 
+/// Where a request target stands with respect to the path the site is
+/// served under (its base_url's path, as when it is published).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside the site: the target with the base path taken off (`/guide/?q=1`).
+    Inside(String),
+    /// The server root or the base path without its slash: where to go.
+    ToBase(String),
+    /// Elsewhere on the server, where the published site has nothing.
+    Outside,
+}
+
+/// Places `url` (path and query, as sent) under `base` (`/` or `/handbook/`).
+pub fn scope(url: &str, base: &str) -> Scope {
+    if base == "/" {
+        return Scope::Inside(url.to_string());
+    }
+    let base = encode_non_ascii(base);
+    if let Some(rest) = url.strip_prefix(base.as_str()) {
+        return Scope::Inside(format!("/{rest}"));
+    }
+    let at = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, query) = url.split_at(at);
+    if path == "/" || path == base.trim_end_matches('/') {
+        let query = query.split('#').next().unwrap_or_default();
+        return Scope::ToBase(format!("{base}{query}"));
+    }
+    Scope::Outside
+}
+
 fn site_reply(url: &str, state: &State) -> Reply {
     let snap = state.snapshot();
     if snap.generation == 0 {
         return not_built(snap.error.as_deref());
     }
+    let base = &*snap.base_path;
     let output = &snap.output;
-    match resolve(url, |p| output.contains(p)) {
+    let target = match scope(url, base) {
+        Scope::Inside(inside) => resolve(&inside, |p| output.contains(p)),
+        Scope::ToBase(location) => {
+            return Reply::text(302, "the site is at its base path").with("Location", &location);
+        }
+        Scope::Outside => Target::NotFound,
+    };
+    match target {
         Target::File(path) => {
             if let Some(opened) = output.open_on_disk(&path) {
                 return match opened {
@@ -390,15 +429,18 @@ fn site_reply(url: &str, state: &State) -> Reply {
             let body = output.get(&path).unwrap_or_default();
             Reply::new(
                 200,
-                page_body(&path, body, snap.generation),
+                page_body(&path, body, snap.generation, base),
                 content_type(&path),
             )
         }
-        Target::Redirect(location) => Reply::text(301, "moved").with("Location", &location),
+        Target::Redirect(location) => {
+            let location = format!("{}{location}", encode_non_ascii(base.trim_end_matches('/')));
+            Reply::text(301, "moved").with("Location", &location)
+        }
         Target::NotFound => match output.get("404.html") {
             Some(page) => Reply::new(
                 404,
-                page_body("404.html", page, snap.generation),
+                page_body("404.html", page, snap.generation, base),
                 content_type("404.html"),
             ),
             None => Reply::text(404, "not found"),
@@ -411,11 +453,11 @@ fn site_reply(url: &str, state: &State) -> Reply {
 /// generation they come from, before their last `</body>`. It is added here,
 /// not by the build, so the output holds no generation number and a page
 /// that did not change keeps the same bytes from one rebuild to the next.
-fn page_body(path: &str, bytes: &[u8], generation: u64) -> Vec<u8> {
+fn page_body(path: &str, bytes: &[u8], generation: u64, base: &str) -> Vec<u8> {
     if !(path.ends_with(".html") || path.ends_with(".htm")) {
         return bytes.to_vec();
     }
-    let script = livereload::script(generation);
+    let script = livereload::script(generation, base);
     let at = memchr_last(bytes, b"</body>").unwrap_or(bytes.len());
     let mut body = Vec::with_capacity(bytes.len() + script.len());
     body.extend_from_slice(&bytes[..at]);
@@ -439,7 +481,7 @@ fn not_built(error: Option<&str>) -> Reply {
     let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rolebook: the site did not build</title></head>\
          <body><h1>The site did not build</h1><pre>{escaped}</pre>{}</body></html>\n",
-        livereload::script(0)
+        livereload::script(0, "/")
     );
     Reply::new(500, page.into_bytes(), "text/html; charset=utf-8")
 }
@@ -596,6 +638,32 @@ mod tests {
             resolve("/%252e%252e/index.html", site),
             Target::NotFound,
             "decoded once only"
+        );
+    }
+
+    #[test]
+    fn requests_are_placed_under_the_base_path() {
+        let base = "/handbook/";
+        assert_eq!(scope("/handbook/", base), Scope::Inside("/".into()));
+        assert_eq!(
+            scope("/handbook/roles/po/?x=1", base),
+            Scope::Inside("/roles/po/?x=1".into())
+        );
+        assert_eq!(scope("/", base), Scope::ToBase("/handbook/".into()));
+        assert_eq!(scope("/?q=a", base), Scope::ToBase("/handbook/?q=a".into()));
+        assert_eq!(scope("/handbook", base), Scope::ToBase("/handbook/".into()));
+        assert_eq!(scope("/handbookx/", base), Scope::Outside);
+        assert_eq!(scope("/roles/po/", base), Scope::Outside);
+        assert_eq!(scope("/favicon.ico", base), Scope::Outside);
+        // Traversal out of the base is still refused after the base is taken off.
+        let Scope::Inside(inside) = scope("/handbook/../Cargo.toml", base) else {
+            panic!("inside");
+        };
+        assert_eq!(resolve(&inside, site), Target::Bad);
+        assert_eq!(scope("/x/y", "/"), Scope::Inside("/x/y".into()));
+        assert_eq!(
+            scope("/caf%C3%A9/a/", "/caf\u{e9}/"),
+            Scope::Inside("/a/".into())
         );
     }
 

@@ -30,9 +30,13 @@ pub const STATUS_PATH: &str = "/__rolebook/status";
 /// Every path the server keeps for itself starts with this.
 pub const RESERVED_PREFIX: &str = "/__rolebook/";
 
-/// The `<script>` for pages of build `generation`.
-pub fn script(generation: u64) -> String {
-    SCRIPT.replace("__GENERATION__", &generation.to_string())
+/// The `<script>` for pages of build `generation`, served under `base`
+/// (`/`, `/handbook/`): events name pages by their path under it.
+pub fn script(generation: u64, base: &str) -> String {
+    SCRIPT
+        .replace("__GENERATION__", &generation.to_string())
+        // `<` escaped: a base path cannot close the script.
+        .replace("__BASE__", &json!(base).to_string().replace('<', "\\u003c"))
 }
 
 /// A server-sent event, ready to write.
@@ -77,11 +81,13 @@ const SCRIPT: &str = r#"<script data-rolebook-live-reload>
 (() => {
   "use strict";
   let generation = __GENERATION__;
+  const base = __BASE__;
   let source = null;
   let overlay = null;
   const here = () => {
     let path = location.pathname;
     try { path = decodeURIComponent(path); } catch (_) {}
+    if (path.startsWith(base)) path = "/" + path.slice(base.length);
     return path.replace(/index\.html$/, "");
   };
   const showError = (message) => {
@@ -154,8 +160,15 @@ mod tests {
 
     #[test]
     fn script_carries_its_generation() {
-        let s = script(42);
+        let s = script(42, "/handbook/");
         assert!(s.contains("let generation = 42;"));
+        assert!(s.contains("const base = \"/handbook/\";"), "{s}");
+        let odd = script(1, "/a</script>b/");
+        assert_eq!(odd.matches("</script>").count(), 1, "{odd}");
+        assert!(
+            odd.contains("const base = \"/a\\u003c/script>b/\";"),
+            "{odd}"
+        );
         assert!(s.contains(EVENTS_PATH));
         assert!(!s.contains("__GENERATION__"));
     }

@@ -13,9 +13,12 @@
 //! during a full build cuts it short. Nothing is written to disk, so stopping with Ctrl-C (the default SIGINT exit) can
 //! never leave a half-written output folder.
 //!
-//! The site is served at the root of `http://BIND:PORT/` whatever the path
-//! of its `base_url`: serve builds with `base_url` overridden to that
-//! address, as Zola does, so links work locally.
+//! The site is served under the path of its `base_url`, as it will be
+//! published: with `base_url = "https://x.org/handbook/"` it is at
+//! `http://BIND:PORT/handbook/`, and `/` redirects there. serve builds with
+//! `base_url` overridden to that local address, so links and permalinks
+//! work locally; the path is read from the config before each full build,
+//! so an edited `base_url` moves the site.
 
 mod front;
 mod guard;
@@ -89,7 +92,10 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
         cancel: Cancel::default(),
     };
-    let session = Session::new(project, base, state.clone(), printer);
+    let mut session = Session::new(project, base, url, state.clone(), printer);
+    // Where the site will be: the server's root plus the base path.
+    session.follow_base_path();
+    let url = session.site_url();
     let output_dir = session.output_dir.clone();
     let rebuilds = Rebuilds::start(session)?;
     let first = rebuilds.first.recv().ok().flatten();
@@ -253,10 +259,20 @@ struct Session {
     pending: BTreeSet<PathBuf>,
     /// Makes the search index after an update, off the rebuild loop.
     indexer: indexer::Indexer,
+    /// `http://127.0.0.1:1111/`: the server's root URL.
+    server_root: String,
+    /// The path of the config's base_url, which the site is served under.
+    base_path: String,
 }
 
 impl Session {
-    fn new(project: Project, base: BuildOptions, state: Arc<State>, printer: Printer) -> Self {
+    fn new(
+        project: Project,
+        base: BuildOptions,
+        server_root: String,
+        state: Arc<State>,
+        printer: Printer,
+    ) -> Self {
         Session {
             project,
             base,
@@ -268,7 +284,27 @@ impl Session {
             live: None,
             pending: BTreeSet::new(),
             indexer: indexer::Indexer::start(state.clone()),
+            server_root,
+            base_path: "/".into(),
         }
+    }
+
+    /// The site's address on this server: the root plus the base path.
+    fn site_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.server_root.trim_end_matches('/'),
+            self.base_path
+        )
+    }
+
+    /// Reads the base path from the config and builds for it. A config that
+    /// does not load keeps the last path: the build reports the error.
+    fn follow_base_path(&mut self) {
+        if let Ok(config) = site::load_config(&self.project, &BuildOptions::default()) {
+            self.base_path = config.base_path();
+        }
+        self.base.base_url = Some(self.site_url());
     }
 
     /// Builds the site and swaps the result in; tells the browsers. A
@@ -301,6 +337,7 @@ impl Session {
             return Outcome::Done(None);
         }
         let generation = self.generation + 1;
+        self.follow_base_path();
         let result = site::build(&self.project, &self.base);
         if result.is_err() && self.base.cancel.requested() {
             // The next build starts from the files as they are then.
@@ -344,7 +381,8 @@ impl Session {
         } else {
             livereload::reload_event(generation, &changed)
         };
-        self.state.publish_success(output, generation, event);
+        self.state
+            .publish_success(output, &self.base_path, generation, event);
         self.generation = generation;
         if warnings != self.warnings {
             self.printer.diagnostics(&warnings);

@@ -35,6 +35,8 @@ pub struct State {
 #[derive(Debug)]
 struct Inner {
     output: Arc<Output>,
+    /// The path the site is served under (`/`, `/handbook/`): its base_url's.
+    base_path: Arc<str>,
     /// Bumped by every successful build; 0 until the first one.
     generation: u64,
     error: Option<Arc<str>>,
@@ -60,6 +62,7 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub output: Arc<Output>,
+    pub base_path: Arc<str>,
     pub generation: u64,
     pub error: Option<Arc<str>>,
 }
@@ -76,6 +79,7 @@ impl State {
         State {
             inner: Mutex::new(Inner {
                 output: Arc::new(Output::new()),
+                base_path: Arc::from("/"),
                 generation: 0,
                 error: None,
                 seq: 0,
@@ -98,17 +102,22 @@ impl State {
         let inner = self.lock();
         Snapshot {
             output: inner.output.clone(),
+            base_path: inner.base_path.clone(),
             generation: inner.generation,
             error: inner.error.clone(),
         }
     }
 
-    /// Swaps in the output of build `generation`, clears the error and tells
-    /// every browser what changed, all in one step: a request or stream sees
-    /// either the old state or the new one, never a mix.
-    pub fn publish_success(&self, output: Output, generation: u64, event: String) {
+    /// Swaps in the output of build `generation`, served under `base_path`,
+    /// clears the error and tells every browser what changed, all in one
+    /// step: a request or stream sees either the old state or the new one,
+    /// never a mix.
+    pub fn publish_success(&self, output: Output, base_path: &str, generation: u64, event: String) {
         let mut inner = self.lock();
         inner.output = Arc::new(output);
+        if *inner.base_path != *base_path {
+            inner.base_path = Arc::from(base_path);
+        }
         inner.generation = generation;
         inner.error = None;
         push(&mut inner, Some(generation), event);
@@ -384,7 +393,12 @@ mod tests {
     fn greeting_replays_what_a_client_missed() {
         let state = State::default();
         for g in 1..=3 {
-            state.publish_success(Output::new(), g, format!("event: reload\ndata: {g}\n\n"));
+            state.publish_success(
+                Output::new(),
+                "/",
+                g,
+                format!("event: reload\ndata: {g}\n\n"),
+            );
         }
         let (text, seq) = state.greeting(Some(1));
         assert_eq!(text, "event: reload\ndata: 2\n\nevent: reload\ndata: 3\n\n");

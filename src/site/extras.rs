@@ -147,6 +147,7 @@ pub fn collect_static(
         StaticFile::Bytes(crate::data::VIEWS_CSS.as_bytes().to_vec()),
     );
     by_path.extend(on_disk(&project.static_dir(), Path::new("static"), diags));
+    check_extra_files(project, config, &by_path, diags);
     let mut fingerprints = HashMap::new();
     let mut files = Vec::new();
     for (path, file) in by_path {
@@ -171,6 +172,48 @@ pub fn collect_static(
         files,
         sources,
         fingerprints,
+    }
+}
+
+/// Every `extra_css` and `extra_js` entry must name a static file (the
+/// site's or the theme's); a missing one is an error at its entry in
+/// rolebook.toml.
+fn check_extra_files(
+    project: &Project,
+    config: &SiteConfig,
+    files: &BTreeMap<String, StaticFile>,
+    diags: &mut Diagnostics,
+) {
+    let mut text: Option<String> = None;
+    for (key, list) in [
+        ("extra_css", &config.extra_css),
+        ("extra_js", &config.extra_js),
+    ] {
+        for entry in list {
+            let path = entry.get_ref();
+            if files.contains_key(path.trim_start_matches('/')) {
+                continue;
+            }
+            // Read again only to show the line: the config was parsed from it.
+            let text = text.get_or_insert_with(|| {
+                let shown = Path::new(crate::config::FILE_NAME);
+                std::fs::read(project.config_path())
+                    .ok()
+                    .and_then(|bytes| crate::content::decode(shown, bytes).ok())
+                    .unwrap_or_default()
+            });
+            diags.push(
+                Diagnostic::error(
+                    Kind::Config,
+                    format!("`{key}` lists `{path}`, which is not a file in static/"),
+                )
+                .at_offset(crate::config::FILE_NAME, text, entry.span().start)
+                .with_help(format!(
+                    "add static/{} or remove it from `{key}`; entries are paths under static/, like \"css/brand.css\"",
+                    path.trim_start_matches('/')
+                )),
+            );
+        }
     }
 }
 
@@ -359,7 +402,7 @@ impl Site {
     }
 
     pub(super) fn render_data_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        let refs = super::render::referrers(&self.content, &self.rendered, &self.urls);
+        let refs = super::render::referrers(&self.content, &self.rendered);
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
         let pages = self.data.item_pages(&ctx, &refs);

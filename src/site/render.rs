@@ -469,18 +469,15 @@ pub fn render_page(
     )
 }
 
-/// Guide pages by the data items they link to, for "referenced by" lists.
-pub fn referrers(
-    content: &Content,
-    rendered: &[RenderedPage],
-    urls: &Urls,
-) -> crate::data::Referrers {
+/// Guide pages by the data items they link to, for "referenced by" lists:
+/// URL paths without the base, which the item pages add.
+pub fn referrers(content: &Content, rendered: &[RenderedPage]) -> crate::data::Referrers {
     let mut map: crate::data::Referrers = BTreeMap::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         for (kind, item) in &r.data_refs {
             let list = map.entry((kind.clone(), item.clone())).or_default();
-            let entry = (page.title.clone(), urls.href(&page.url_path));
+            let entry = (page.title.clone(), page.url_path.clone());
             if !list.contains(&entry) {
                 list.push(entry);
             }

@@ -159,6 +159,19 @@ fn item_links_resolve_to_item_pages_and_anchors() {
 }
 
 #[test]
+fn referrers_carry_the_base_path_once() {
+    let site = Site::fixture("data-views");
+    site.run(&["build", "--base-url", "https://example.org/handbook/"])
+        .success();
+    let ep7 = site.read("public/team/roadmap/ep-7/index.html");
+    let referrers = between(&ep7, "<h2 id=\"referenced-by\">", "</ul>");
+    assert!(
+        referrers.contains("<a href=\"/handbook/guide/\">Reading the team data</a>"),
+        "{referrers}"
+    );
+}
+
+#[test]
 fn initiatives_and_epics_get_pages_with_progress_and_referrers() {
     let site = views_site();
     let ep7 = site.read("public/team/roadmap/ep-7/index.html");

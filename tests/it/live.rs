@@ -303,7 +303,7 @@ fn warnings_follow_the_edited_page() {
     assert_eq!(kept.live.warnings().iter().count(), 0);
     done(&kept.edit(&[(
         "content/guide/setup.md",
-        "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\n```gherkin\nGiven a step\n```\n\n## Before you start\n",
+        "+++\ntitle = \"Setup\"\ndate = 2026-01-12\ntags = [\"basics\"]\n+++\n\n```klingon\nQapla'\n```\n\n## Before you start\n",
     )]));
     let warnings = kept.live.warnings().render(false);
     assert!(warnings.contains("content/guide/setup.md:"), "{warnings}");

@@ -2,6 +2,7 @@
 //! in a temporary folder with the real `rolebook` binary and asserts on the
 //! files it writes, the messages it prints and its exit status.
 
+mod assets;
 mod build;
 mod data;
 mod errors;

@@ -329,9 +329,10 @@ fn serves_pages_with_the_live_reload_script() {
         "live reload script missing"
     );
     assert!(
-        html.contains("href=\"/guide/\""),
-        "links are at the server root, not /docs/: {html}"
+        html.contains(&format!("href=\"http://127.0.0.1:{}/\"", s.port)),
+        "permalinks name the local server, not example.org: {html}"
     );
+    assert!(html.contains("href=\"/guide/\""), "{html}");
     assert!(
         s.get("/guide/")
             .text()
@@ -757,7 +758,7 @@ fn config_saved_by_rename_rebuilds() {
     let s = Served::start(Site::fixture("serve-basic"));
     s.write(
         "rolebook.toml.tmp",
-        "title = \"Renamed site\"\nbase_url = \"https://example.org/docs/\"\n",
+        "title = \"Renamed site\"\nbase_url = \"https://example.org/\"\n",
     );
     s.rename("rolebook.toml.tmp", "rolebook.toml");
     s.wait_for("/", 200, "<title>Renamed site</title>");
@@ -1068,4 +1069,113 @@ fn content_dir_docs_is_watched() {
     assert!(line.contains("(docs/guide/index.md)"), "{line}");
     s.write("docs/guide/more.md", "# More\n\nA new page.\n");
     s.wait_for("/guide/more/", 200, "A new page.");
+}
+
+/// Every root-relative `href` and `src` of a page.
+fn local_links(html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in html.split(attr).skip(1) {
+            let value = part.split('"').next().unwrap_or_default();
+            if value.starts_with('/') && !value.starts_with("//") {
+                links.push(value.replace("&amp;", "&"));
+            }
+        }
+    }
+    links.sort();
+    links.dedup();
+    links
+}
+
+#[test]
+fn serves_the_site_under_its_base_url_path() {
+    let site = Site::fixture("serve-basic");
+    site.write(
+        "rolebook.toml",
+        "title = \"Serve test\"\nbase_url = \"https://x.org/handbook/\"\nextra_css = [\"css/custom.css\"]\n",
+    );
+    // The home page's role cards link the role pages: give them pages.
+    site.write(
+        "content/roles/po.md",
+        "+++\ntitle = \"Product owner\"\nroles = [\"po\", \"pm\"]\n+++\n\nOwns the backlog.\n",
+    );
+    let s = Served::start(site);
+    let at = format!("http://127.0.0.1:{}/handbook/", s.port);
+    assert!(s.stdout().contains(&format!(" at {at} ")), "{}", s.stdout());
+
+    let root = s.get("/?from=bookmark");
+    assert_eq!(root.status, 302);
+    assert_eq!(root.header("Location"), Some("/handbook/?from=bookmark"));
+    assert_eq!(s.get("/handbook").header("Location"), Some("/handbook/"));
+    let moved = s.get("/handbook/roles");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("Location"), Some("/handbook/roles/"));
+
+    let home = s.get("/handbook/");
+    assert_eq!(home.status, 200);
+    let html = home.text();
+    assert!(html.contains("Welcome to the serve test"), "{html}");
+    assert!(
+        html.contains(&format!("<link rel=\"canonical\" href=\"{at}\">")),
+        "{html}"
+    );
+    assert!(html.contains("const base = \"/handbook/\";"), "{html}");
+    // Every link of the home page and of the pages it links works here,
+    // as it will when published.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = local_links(&html);
+    while let Some(link) = queue.pop() {
+        let target = link.split('#').next().unwrap_or_default().to_string();
+        if !seen.insert(target.clone()) {
+            continue;
+        }
+        assert!(
+            target.starts_with("/handbook/"),
+            "{target} is outside the site"
+        );
+        let reply = s.get(&target);
+        assert_eq!(reply.status, 200, "{target}");
+        if reply.header("Content-Type") == Some("text/html; charset=utf-8") {
+            queue.extend(local_links(&reply.text()));
+        }
+    }
+    for page in [
+        "/handbook/guide/",
+        "/handbook/roles/po/",
+        "/handbook/css/custom.css",
+    ] {
+        assert!(seen.contains(page), "{page} not reached: {seen:?}");
+    }
+
+    // Outside the base path is the site's own 404 page, whose links work.
+    for target in ["/guide/", "/handbookx/", "/handbook/no/such/page/"] {
+        let missing = s.get(target);
+        assert_eq!(missing.status, 404, "{target}");
+        assert!(missing.text().contains("Page not found"), "{target}");
+        assert!(
+            missing.text().contains("href=\"/handbook/guide/\""),
+            "{target}"
+        );
+    }
+    assert_eq!(s.get("/handbook/../SECRET.txt").status, 400);
+
+    // Live reload names pages by their path under the base.
+    let mut events = s.events(s.generation());
+    events.opened();
+    s.write(
+        "content/guide.md",
+        &page("Guide", "The second version of the guide."),
+    );
+    let data = events.next("reload");
+    assert!(data.contains("\"/guide/\""), "{data}");
+    s.wait_for("/handbook/guide/", 200, "The second version of the guide.");
+
+    // Another base_url moves the site.
+    s.write(
+        "rolebook.toml",
+        "title = \"Serve test\"\nbase_url = \"https://x.org/docs/\"\n",
+    );
+    s.wait_for("/docs/guide/", 200, "The second version of the guide.");
+    assert_eq!(s.get("/handbook/guide/").status, 404);
+    assert_eq!(s.get("/").header("Location"), Some("/docs/"));
 }
