@@ -69,6 +69,15 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// List the pages due or overdue for review, grouped by owner.
+    Review {
+        /// `table` for people, `csv` or `json` for tools.
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::upkeep::report::Format,
+        /// Every page, not only those due within 30 days or overdue.
+        #[arg(long)]
+        all: bool,
+    },
     /// Create a new site that builds at once.
     Init {
         /// Folder to create (default: the current folder).
@@ -136,6 +145,21 @@ impl Printer {
         }
     }
 
+    /// Notes: worth knowing, not problems (stderr, hidden by --quiet).
+    pub fn notes(&self, notes: &[String]) {
+        if self.quiet {
+            return;
+        }
+        for note in notes {
+            let label = if self.color {
+                "\x1b[1;36mnote\x1b[0m"
+            } else {
+                "note"
+            };
+            eprintln!("{label}: {note}");
+        }
+    }
+
     pub fn info(&self, text: &str) {
         if !self.quiet {
             println!("{text}");
@@ -171,9 +195,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 relative_links: relative_links.then_some(true),
                 target: crate::site::Target::Folder(output),
                 cache: None,
+                review_warnings: false,
             };
             let mut built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);
+            printer.notes(&built.notes);
             let dest = built
                 .dest
                 .clone()
@@ -198,10 +224,12 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             let opts = BuildOptions {
                 drafts,
                 target: crate::site::Target::Discard,
+                review_warnings: true,
                 ..BuildOptions::default()
             };
             let built = crate::site::build(&project, &opts)?;
             printer.diagnostics(&built.warnings);
+            printer.notes(&built.notes);
             let s = built.stats;
             let warnings = built.warnings.len();
             printer.info(&format!(
@@ -244,6 +272,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             Ok(())
         }
         Command::Import { source } => import(&project, source, printer),
+        Command::Review { format, all } => {
+            let report = crate::upkeep::report::review(&project, format, all)?;
+            print!("{report}");
+            Ok(())
+        }
     }
 }
 

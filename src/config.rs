@@ -42,6 +42,9 @@ pub struct SiteConfig {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The people and teams `owner` may name (see `upkeep`).
+    pub owners: std::collections::BTreeMap<String, crate::upkeep::OwnerConfig>,
+    pub review: crate::upkeep::ReviewConfig,
 }
 
 impl Default for SiteConfig {
@@ -76,6 +79,8 @@ impl Default for SiteConfig {
             ],
             markdown: MarkdownConfig::default(),
             extra: serde_json::Map::new(),
+            owners: Default::default(),
+            review: Default::default(),
         }
     }
 }
@@ -141,6 +146,7 @@ impl SiteConfig {
         if config.title.trim().is_empty() {
             return Err(Diagnostic::error(Kind::Config, "`title` must not be empty").in_file(path));
         }
+        crate::upkeep::check_config(&config, path, text)?;
         Ok(config)
     }
 

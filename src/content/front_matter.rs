@@ -116,6 +116,33 @@ pub struct FrontMatter {
     pub feed: bool,
     /// Sections: the template for their pages.
     pub page_template: Option<String>,
+    /// Who keeps the page current: a name or a list (see `upkeep`).
+    pub owner: Option<OwnerInput>,
+    /// When an owner last checked the page.
+    pub reviewed: Option<DateInput>,
+    /// How often the page is due a review ("90 days"); on a section, the
+    /// default of its pages.
+    pub review_every: Option<String>,
+    /// Turn the page's task lists into checkboxes readers can tick.
+    #[serde(default)]
+    pub checklist: bool,
+}
+
+/// `owner = "Ana"` or `owner = ["Ana", "Ben"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged, expecting = "a name or a list of names")]
+pub enum OwnerInput {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OwnerInput {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            OwnerInput::One(s) => vec![s.as_str()],
+            OwnerInput::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -64,6 +64,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         target: crate::site::Target::Memory,
         // Markdown of unchanged pages is reused from one rebuild to the next.
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
+        review_warnings: false,
     };
     let mut session = Session::new(project, base, state.clone(), printer);
     let first = session.rebuild(None);

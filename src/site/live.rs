@@ -522,10 +522,14 @@ impl Live {
                 || page.title != old.title;
             // New front matter is applied in place when the page keeps its
             // URL and redirects; a section's needs a full build.
+            // Owners, review dates, dates and titles show on the owners and
+            // changes pages and the home page too: a full build.
             if front
                 && (old.is_section()
                     || page.meta.slug != old.meta.slug
-                    || page.meta.aliases != old.meta.aliases)
+                    || page.meta.aliases != old.meta.aliases
+                    || crate::upkeep::shown_elsewhere(&old.meta, old.title.as_str())
+                        != crate::upkeep::shown_elsewhere(&page.meta, page.title.as_str()))
             {
                 return Ok(None);
             }
@@ -559,7 +563,10 @@ impl Live {
                 page.meta = read.meta.clone();
                 page.title = read.title.clone();
                 page.date = read.date;
-                page.updated = read.updated;
+                // Front matter wins; a date from Git stays otherwise.
+                page.updated = read
+                    .updated
+                    .or_else(|| site.upkeep.page(edit.id).and_then(|u| u.git_updated));
                 page.roles = read.roles.clone();
             }
             let (rendered, d) = render::render_page(
@@ -614,6 +621,7 @@ impl Live {
                 &self.site.rendered[*id],
                 &self.site.urls,
                 self.site.config.edit_url.as_deref(),
+                Some((&self.site.upkeep, &self.site.urls.href("owners/"))),
             );
             old_summaries.push(std::mem::replace(&mut summaries[*id], view));
         }

@@ -8,6 +8,7 @@ pub mod cache;
 mod extras;
 pub mod live;
 pub mod render;
+mod upkeep_pages;
 pub mod views;
 
 use std::collections::HashMap;
@@ -67,6 +68,8 @@ pub struct BuildOptions {
     pub target: Target,
     /// Rendered Markdown kept between builds (serve).
     pub cache: Option<Arc<cache::RenderCache>>,
+    /// Warn about pages overdue for review or without an owner (check).
+    pub review_warnings: bool,
 }
 
 /// Where a build's files go.
@@ -101,6 +104,8 @@ pub struct Built {
     /// The site, kept for updates (serve mode).
     pub live: Option<live::Live>,
     pub warnings: Diagnostics,
+    /// Things worth knowing that are not problems (no Git history).
+    pub notes: Vec<String>,
     pub stats: Stats,
 }
 
@@ -142,12 +147,19 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
-    let (content, mut diags) = content::load(
+    let (mut content, mut diags) = content::load(
         &project.content_dir(),
         Path::new("content"),
         content::LoadOptions {
             drafts: opts.drafts,
         },
+    );
+    let (upkeep, notes) = crate::upkeep::load(
+        &project.content_dir(),
+        &config,
+        &mut content,
+        opts.review_warnings,
+        &mut diags,
     );
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
@@ -210,6 +222,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         std::thread::spawn(move || drop(sources));
     }
     let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
+    site.set_upkeep(upkeep);
     site.set_lookups();
     lap.mark("views");
 
@@ -297,6 +310,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         dest,
         live,
         warnings,
+        notes,
         stats,
     })
 }
@@ -483,6 +497,8 @@ pub struct Site {
     pub only: Option<Only>,
     /// Taxonomy terms and their pages, made on first use.
     pub terms: std::sync::OnceLock<extras::TermLists>,
+    /// Owners, review dates and dates from Git.
+    pub upkeep: Arc<crate::upkeep::Upkeep>,
 }
 
 /// The outputs a serve update renders again; see `live`.
@@ -524,6 +540,7 @@ impl Site {
                     &rendered[id],
                     &urls,
                     config.edit_url.as_deref(),
+                    None,
                 )
             })
             .collect();
@@ -551,6 +568,7 @@ impl Site {
             other_reads: Default::default(),
             only: None,
             terms: std::sync::OnceLock::new(),
+            upkeep: Arc::default(),
         };
         site.navs = site
             .branches()
@@ -565,6 +583,16 @@ impl Site {
             .collect();
         site.sidebars = site.render_sidebars();
         site
+    }
+
+    /// Sets the upkeep facts and adds them to every page's summary.
+    fn set_upkeep(&mut self, upkeep: crate::upkeep::Upkeep) {
+        let owners_href = self.urls.href("owners/");
+        let summaries = Arc::make_mut(&mut self.summaries);
+        for (id, summary) in summaries.iter_mut().enumerate() {
+            views::add_upkeep(summary, &upkeep, id, &owners_href);
+        }
+        self.upkeep = Arc::new(upkeep);
     }
 
     /// Every open branch a sidebar can have: one per section.
@@ -705,6 +733,12 @@ impl Site {
         );
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
+        if id == self.content.root {
+            ctx.insert("recent_changes", &self.recent_changes());
+            if self.has_changes_page() {
+                ctx.insert("changes_url", &self.urls.href("changes/"));
+            }
+        }
         ctx
     }
 
