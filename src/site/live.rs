@@ -164,6 +164,8 @@ struct Edit {
     warnings: Diagnostics,
     /// The page as read, when its front matter (or title) changed too.
     front: Option<Box<content::Page>>,
+    /// What the owners and changes pages show of it changed.
+    relist: bool,
 }
 
 /// What a front matter edit changed besides the pages, to put back.
@@ -446,6 +448,7 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: None,
+                relist: false,
             });
         }
         let edited = edits.len();
@@ -522,14 +525,21 @@ impl Live {
                 || page.title != old.title;
             // New front matter is applied in place when the page keeps its
             // URL and redirects; a section's needs a full build.
-            // Owners, review dates, dates and titles show on the owners and
-            // changes pages and the home page too: a full build.
+            // Titles and dates show on the owners and changes pages and the
+            // home page too: those are rendered again. New owners or review
+            // dates change what the build worked out: a full build.
+            let listed = front && self.listed_elsewhere(id, &page);
+            let relist = listed
+                && crate::upkeep::listing_key(&old.meta, &old.title)
+                    != crate::upkeep::listing_key(&page.meta, &page.title);
             if front
                 && (old.is_section()
                     || page.meta.slug != old.meta.slug
                     || page.meta.aliases != old.meta.aliases
-                    || crate::upkeep::shown_elsewhere(&old.meta, old.title.as_str())
-                        != crate::upkeep::shown_elsewhere(&page.meta, page.title.as_str()))
+                    || (listed
+                        && crate::upkeep::review_key(&old.meta)
+                            != crate::upkeep::review_key(&page.meta))
+                    || (relist && self.changes_page_flips(id, &page)))
             {
                 return Ok(None);
             }
@@ -539,9 +549,41 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: front.then(|| Box::new(page)),
+                relist,
             });
         }
         Ok(Some(edits))
+    }
+
+    /// Whether page `id` (as it was, or as `new` reads) is listed on the
+    /// owners page, the changes page or the home page's recent changes.
+    fn listed_elsewhere(&self, id: PageId, new: &content::Page) -> bool {
+        let upkeep = &self.site.upkeep;
+        let owners_page =
+            !upkeep.owners.is_empty() || upkeep.pages.iter().any(|p| !p.owners.is_empty());
+        let old = self.site.content.page(id);
+        let dated =
+            |p: &content::Page| p.date.is_some() || p.updated.is_some() || p.meta.owner.is_some();
+        let git = upkeep.page(id).is_some_and(|u| u.git_added.is_some());
+        owners_page || git || dated(old) || dated(new)
+    }
+
+    /// Whether page `id` is on the list of changes (has a date).
+    fn dated(&self, id: PageId, page: &content::Page) -> bool {
+        let git = self
+            .site
+            .upkeep
+            .page(id)
+            .is_some_and(|u| u.git_added.is_some());
+        git || page.date.is_some() || page.updated.is_some()
+    }
+
+    /// Whether the changes page would appear or go, were page `id` as `new`.
+    fn changes_page_flips(&self, id: PageId, new: &content::Page) -> bool {
+        let others = self.site.changes().iter().any(|c| c.id != id);
+        let before = others || self.dated(id, self.site.content.page(id));
+        let after = others || self.dated(id, new);
+        before != after
     }
 
     /// Renders the edited pages and what shows them; on an error the site
@@ -552,6 +594,7 @@ impl Live {
         data_changed: bool,
     ) -> Result<Option<Files>, Diagnostics> {
         let mut diags = Diagnostics::new();
+        let relist = edits.iter().any(|e| e.relist);
         let site = &self.site;
         // Markdown first, against the site as it is: nothing changes yet.
         let mut fresh = Vec::with_capacity(edits.len());
@@ -590,6 +633,10 @@ impl Live {
         let Some(mut only) = self.affected(&fresh, data_changed) else {
             return Ok(None);
         };
+        if relist {
+            only.upkeep_pages = true;
+            only.pages.insert(self.site.content.root);
+        }
         let fronts: Vec<PageId> = fresh
             .iter()
             .filter(|f| f.3)

@@ -515,6 +515,8 @@ pub struct Only {
     pub taxonomy_lists: bool,
     /// The sitemap, when the order or the dates of pages changed.
     pub sitemap: bool,
+    /// The owners and changes pages (titles or dates they list changed).
+    pub upkeep_pages: bool,
     /// Every page without a Markdown file: data item pages, taxonomy
     /// pages, feeds, the print page, 404 and aliases.
     pub virtual_pages: bool,

@@ -22,8 +22,8 @@ const CHANGES_LISTED: usize = 50;
 const CHANGES_ON_HOME: usize = 5;
 
 /// One page in the list of changes.
-struct Change {
-    id: PageId,
+pub(super) struct Change {
+    pub(super) id: PageId,
     when: Date,
     added: bool,
 }
@@ -31,7 +31,7 @@ struct Change {
 impl Site {
     /// Pages with a date, newest change first: `updated` (front matter or
     /// Git), else `date`, else the first commit.
-    fn changes(&self) -> Vec<Change> {
+    pub(super) fn changes(&self) -> Vec<Change> {
         let mut out: Vec<Change> = self
             .order
             .iter()
@@ -86,7 +86,11 @@ impl Site {
     }
 
     pub(super) fn render_upkeep_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        if self.only.as_ref().is_some_and(|o| !o.virtual_pages) {
+        if self
+            .only
+            .as_ref()
+            .is_some_and(|o| !o.virtual_pages && !o.upkeep_pages)
+        {
             return;
         }
         self.render_owners(output, diags);

@@ -155,8 +155,8 @@ mod tests {
         let log = "\0 1790000000\n\nguide.md\n\n\0 1780000000\n\nguide.md\nfaq.md\n";
         let files = parse_log(log);
         let (first, last) = files["guide.md"];
-        assert_eq!(first.day_string(), "2026-05-29");
-        assert_eq!(last.day_string(), "2026-09-22");
+        assert_eq!(first.day_string(), "2026-05-28");
+        assert_eq!(last.day_string(), "2026-09-21");
         assert_eq!(files["faq.md"].0, files["faq.md"].1);
         assert_eq!(files.len(), 2);
     }

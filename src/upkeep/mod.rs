@@ -465,18 +465,25 @@ pub fn load(
     (upkeep, notes)
 }
 
-/// What of a page's front matter the generated owners and changes pages
-/// and the home page show: serve makes a full build when it changes.
-pub fn shown_elsewhere(meta: &crate::content::FrontMatter, title: &str) -> String {
+/// What of a page's front matter the owners and changes pages and the
+/// home page list: serve renders them again when it changes.
+pub fn listing_key(meta: &crate::content::FrontMatter, title: &str) -> String {
     let date = |d: &Option<front_matter::DateInput>| d.as_ref().map(|d| format!("{d:?}"));
     format!(
-        "{title}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
+        "{title}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
         meta.description,
-        meta.owner,
-        date(&meta.reviewed),
-        meta.review_every,
         date(&meta.date),
         date(&meta.updated),
+    )
+}
+
+/// What of a page's front matter the upkeep facts are made from: serve
+/// makes a full build when it changes.
+pub fn review_key(meta: &crate::content::FrontMatter) -> String {
+    let reviewed = meta.reviewed.as_ref().map(|d| format!("{d:?}"));
+    format!(
+        "{:?}\u{1f}{reviewed:?}\u{1f}{:?}",
+        meta.owner, meta.review_every
     )
 }
 
