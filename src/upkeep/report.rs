@@ -212,3 +212,22 @@ pub fn json(rows: &[Row], today: NaiveDate) -> String {
     let doc = serde_json::json!({ "today": fmt(today), "owners": owners });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_due_is_one_line() {
+        let today = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        assert_eq!(
+            table(&[], today),
+            "No page is due for review (today is 2026-10-01).\n"
+        );
+        assert_eq!(csv(&[]), "owner,team,status,path,title,url,reviewed,due\n");
+        assert_eq!(
+            json(&[], today),
+            "{\n  \"owners\": [],\n  \"today\": \"2026-10-01\"\n}\n"
+        );
+    }
+}

@@ -11,3 +11,4 @@ mod live;
 mod live_prop;
 mod serve;
 mod support;
+mod upkeep;
