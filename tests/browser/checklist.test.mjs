@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
-  OUT_DIR, launchBrowser, newContext, removeDir, rolebookBin, serveDir, settle, tempDir, watchContext,
+  OUT_DIR, launchBrowser, newContext, removeDir, rolebookBin, serveDir, settle, tempDir, waitFor, watchContext,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -219,6 +219,13 @@ describe('checklists that remember', { timeout: 120_000 }, () => {
       await page.goto(url);
       await page.waitForLoadState('load');
       await box(page, 'Switch the feature flag on').check();
+      // The browser commits storage in the background: wait until another
+      // tab of the same file sees the tick, then reload.
+      const other = await context.newPage();
+      await other.goto(url);
+      await waitFor(async () => (await other.evaluate(() => Object.values(localStorage).join())).includes('switch-the-feature-flag-on'),
+        { message: 'the tick to reach storage' });
+      await other.close();
       await page.reload();
       await page.waitForLoadState('load');
       assert.equal(await box(page, 'Switch the feature flag on').isChecked(), true);
