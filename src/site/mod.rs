@@ -147,6 +147,7 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
+    let lap = Lap::new();
     let (mut content, mut diags) = content::load(
         &project.content_dir(),
         Path::new("content"),
@@ -154,6 +155,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
             drafts: opts.drafts,
         },
     );
+    lap.mark("content");
     let (upkeep, notes) = crate::upkeep::load(
         &project.content_dir(),
         &config,
@@ -161,6 +163,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         opts.review_warnings,
         &mut diags,
     );
+    lap.mark("upkeep and history");
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
     // Serve links stylesheets by their plain names, so editing one changes
