@@ -210,7 +210,6 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(finish(diags));
     }
-    let mut content = content;
     if !opts.live_reload {
         // Nothing reads the Markdown source from here on (serve keeps it
         // to compare edits with): a big site frees it before rendering.

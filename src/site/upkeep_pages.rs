@@ -51,7 +51,7 @@ impl Site {
             })
             .collect();
         // Newest first; pages changed the same day in sidebar order.
-        out.sort_by(|a, b| b.when.day.cmp(&a.when.day));
+        out.sort_by_key(|c| std::cmp::Reverse(c.when.day));
         out
     }
 
