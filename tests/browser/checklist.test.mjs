@@ -27,6 +27,9 @@ const ITEMS = [
   'Write the release notes',
 ];
 
+// A plan written as a table: its rows with a "Task" get checkboxes.
+const PLAN = '+++\ntitle = "Plan"\nchecklist = true\n+++\n\n| By day | Task | Owner |\n|---|---|---|\n| 5 | Meet the team | You |\n| 10 | Read the backlog | You |\n\n| Signal | Meaning |\n|---|---|\n| Quiet | Ask |\n';
+
 function launchPage(items) {
   const list = items.map((t) => `- [ ] ${t}`).join('\n');
   return `+++\ntitle = "Launch checklist"\nchecklist = true\n+++\n\n## Before launch\n\n${list}\n\n## After launch\n\n- [x] Watch the dashboards for a day\n`;
@@ -51,6 +54,7 @@ before(async () => {
   fs.writeFileSync(path.join(site, 'rolebook.toml'), CONFIG);
   fs.writeFileSync(path.join(site, 'content', '_index.md'), HOME);
   fs.writeFileSync(path.join(site, 'content', 'launch.md'), launchPage(ITEMS));
+  fs.writeFileSync(path.join(site, 'content', 'plan.md'), PLAN);
   fs.writeFileSync(path.join(site, 'content', 'plain.md'), '+++\ntitle = "Plain"\n+++\n- [ ] not a checklist page\n');
   build(site, out);
   server = await serveDir(out);
@@ -190,6 +194,33 @@ describe('checklists that remember', { timeout: 120_000 }, () => {
       assert.equal(await page.locator('.checklist-reset').isVisible(), false);
       fs.mkdirSync(OUT_DIR, { recursive: true });
       await page.screenshot({ path: path.join(OUT_DIR, 'checklist-print.png'), fullPage: true });
+    } finally {
+      await context.close().catch(() => {});
+    }
+  });
+
+  test('tables with a Task column get a checkbox per row, labelled by the task', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/plan/`);
+      await settle(page);
+      assert.deepEqual(await state(page), [['Meet the team', false], ['Read the backlog', false]]);
+      assert.equal(await page.locator('.checklist-progress').textContent(), '0 of 2 done');
+      await box(page, 'Read the backlog').check();
+      await page.reload();
+      await settle(page);
+      assert.deepEqual(await state(page), [['Meet the team', false], ['Read the backlog', true]]);
+      assert.equal(await page.locator('.checklist-progress').textContent(), '1 of 2 done');
+      // The table without a Task column is left as it is.
+      assert.equal(await page.locator('table').nth(1).locator('input').count(), 0);
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
+      });
+      assert.deepEqual(violations, []);
     } finally {
       await context.close().catch(() => {});
     }

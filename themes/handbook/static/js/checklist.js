@@ -1,5 +1,6 @@
 // Checklists that remember: on a page with `checklist = true`, the task
-// lists become checkboxes a reader can tick. Ticks are kept in this
+// lists (and the rows of tables with a "Task" column) become checkboxes a
+// reader can tick. Ticks are kept in this
 // browser (localStorage, per page), keyed by an id made from each item's
 // own text, so reordering or editing other items keeps them. Works from
 // file://; without storage the ticks last until the page is left.
@@ -8,8 +9,38 @@
 
   var content = document.querySelector(".content");
   if (!content) return;
+
+  // Plans written as tables with a "Task" column get a checkbox per row.
+  Array.prototype.forEach.call(content.querySelectorAll("table"), function (table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) return;
+    var column = -1;
+    Array.prototype.forEach.call(head.cells, function (cell, i) {
+      if (column < 0 && cell.textContent.trim().toLowerCase() === "task") column = i;
+    });
+    if (column < 0) return;
+    var th = document.createElement("th");
+    th.scope = "col";
+    th.className = "task-cell";
+    th.innerHTML = '<span class="visually-hidden">Done</span>';
+    head.insertBefore(th, head.cells[0]);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var task = row.cells[column];
+        if (!task) return;
+        var td = document.createElement("td");
+        td.className = "task-cell";
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.dataset.text = task.textContent;
+        td.appendChild(box);
+        row.insertBefore(td, row.cells[0]);
+      });
+    });
+  });
+
   var boxes = Array.prototype.slice.call(
-    content.querySelectorAll("li > input[type=checkbox]")
+    content.querySelectorAll("li > input[type=checkbox], td.task-cell > input")
   );
   if (boxes.length === 0) return;
 
@@ -62,12 +93,14 @@
 
   var seen = {};
   var items = boxes.map(function (box) {
-    var li = box.parentNode;
-    var text = ownText(li);
+    var holder = box.parentNode;
+    var text = box.dataset.text !== undefined
+      ? box.dataset.text.replace(/\s+/g, " ").trim()
+      : ownText(holder);
     var id = slug(text);
     seen[id] = (seen[id] || 0) + 1;
     if (seen[id] > 1) id += "-" + seen[id];
-    li.classList.add("task-item");
+    if (holder.nodeName === "LI") holder.classList.add("task-item");
     box.removeAttribute("disabled");
     box.setAttribute("aria-label", text || "Item");
     box.dataset.item = id;
