@@ -311,7 +311,7 @@ pub fn assess(
             }
         }
         let up = &mut pages[id];
-        if let Some(owner) = &page.meta.owner {
+        if let Some(owner) = page.meta.owner.as_ref().filter(|o| !o.names().is_empty()) {
             for name in owner.names() {
                 let name = name.trim();
                 if name.is_empty() {

@@ -433,3 +433,43 @@ fn a_bad_review_interval_in_the_config_names_its_line_and_the_forms() {
     run.failure();
     run.stderr_has("error: ROLEBOOK_TODAY=\"tomorrow\" is not a date");
 }
+
+#[test]
+fn an_empty_owner_list_is_no_owner() {
+    let site = fixture();
+    site.write(
+        "content/faq.md",
+        "+++\ntitle = \"FAQ\"\nowner = []\nreviewed = 2026-11-20\n+++\nQuestions.\n",
+    );
+    let run = today_run(&site, &["check"]);
+    run.success();
+    assert_eq!(
+        warning_lines(&run)[..2],
+        [
+            "content/faq.md: warning: the page has no `owner`",
+            "  = help: add `owner = \"Name\"` to its front matter ([review] require_owner is on)",
+        ]
+    );
+}
+
+#[test]
+fn yaml_front_matter_has_owners_and_review_dates_too() {
+    let site = fixture();
+    site.write(
+        "content/faq.md",
+        "---\ntitle: FAQ\nowner: Ben Cho\nreviewed: 2026-03-02\n---\nQuestions.\n",
+    );
+    let run = today_run(&site, &["check"]);
+    run.success();
+    run.stderr_has(
+        "content/faq.md:4:1: warning: review overdue: last reviewed 2026-03-02, due 2026-05-31",
+    );
+    site.write(
+        "content/faq.md",
+        "---\ntitle: FAQ\nowner: Ben Co\n---\nQuestions.\n",
+    );
+    let run = today_run(&site, &["check"]);
+    run.failure();
+    run.stderr_has("content/faq.md:3:1: error: unknown owner `Ben Co`");
+    run.stderr_has("did you mean `Ben Cho`?");
+}
