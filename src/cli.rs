@@ -96,6 +96,24 @@ pub enum ImportSource {
     Jira(ImportArgs),
     /// A Linear CSV export.
     Linear(ImportArgs),
+    /// A Jekyll site (the folder with _config.yml) made into a rolebook site.
+    Jekyll(SiteImportArgs),
+    /// An mdBook (the folder with book.toml) made into a rolebook site.
+    Mdbook(SiteImportArgs),
+    /// A Hugo site (the folder with hugo.toml or config.toml) made into a rolebook site.
+    Hugo(SiteImportArgs),
+    /// A Docusaurus site (the folder with docusaurus.config.js) made into a rolebook site.
+    Docusaurus(SiteImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SiteImportArgs {
+    /// The site to import; it is only read.
+    pub src: PathBuf,
+    /// The new site's folder (default: a folder named SRC-rolebook beside
+    /// SRC); it must not exist or be empty.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -281,9 +299,14 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
 }
 
 fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(), Diagnostics> {
+    use crate::migrate::Source;
     let (kind, args) = match source {
         ImportSource::Jira(a) => ("jira", a),
         ImportSource::Linear(a) => ("linear", a),
+        ImportSource::Jekyll(a) => return import_site(Source::Jekyll, a, printer),
+        ImportSource::Mdbook(a) => return import_site(Source::Mdbook, a, printer),
+        ImportSource::Hugo(a) => return import_site(Source::Hugo, a, printer),
+        ImportSource::Docusaurus(a) => return import_site(Source::Docusaurus, a, printer),
     };
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Diagnostics::from(crate::error::io_error(&args.file, &e)))?;
@@ -329,6 +352,23 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
         out.display(),
         result.skipped.len()
     ));
+    Ok(())
+}
+
+/// `rolebook import jekyll|mdbook|hugo|docusaurus`: the report goes to
+/// stdout; errors (a source of another kind, an output that exists) stop it
+/// before anything is written.
+fn import_site(
+    source: crate::migrate::Source,
+    args: SiteImportArgs,
+    printer: Printer,
+) -> Result<(), Diagnostics> {
+    let report = crate::migrate::run(&crate::migrate::Options {
+        source,
+        src: args.src,
+        out: args.output,
+    })?;
+    printer.info(report.render().trim_end());
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod data;
 pub mod error;
 pub mod init;
 pub mod markdown;
+pub mod migrate;
 pub mod output;
 pub mod search;
 pub mod serve;

@@ -9,6 +9,7 @@ mod facts;
 mod handbook;
 mod live;
 mod live_prop;
+mod migrate;
 mod serve;
 mod support;
 mod upkeep;
