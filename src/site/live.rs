@@ -35,7 +35,9 @@
 //! whose navigation changed (all of them on a small site, where the sidebar
 //! is the whole tree), the term pages of its old terms and the taxonomy
 //! lists, the sitemap and the data item pages it links to are rendered
-//! again.
+//! again; when its title, description or dates change, so are the owners
+//! and changes pages and the home page, which list it. New owners or review
+//! dates need a full build: the review facts are worked out once per build.
 //!
 //! Edited static files just replace theirs: serve builds without
 //! fingerprinted names, so no page names their bytes.

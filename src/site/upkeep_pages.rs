@@ -2,8 +2,9 @@
 //! due), `/changes/` with its Atom feed (what was added or updated lately),
 //! and the home page's list of recent changes.
 //!
-//! Each lists other pages, so serve makes a full build when an edit
-//! changes what they show (see `upkeep::shown_elsewhere` and `live`).
+//! Each lists other pages: serve renders them again when an edit changes a
+//! title or date they show, and makes a full build when it changes an
+//! owner or review date (see `upkeep::listing_key`, `review_key` and `live`).
 
 use std::path::Path;
 
