@@ -7,8 +7,11 @@
 //! the per-page facts templates and `rolebook review` show. Dates from Git
 //! come from [`git`]; rendering the generated pages is `site::extras`'s job.
 
+mod assess;
 pub mod git;
 pub mod report;
+
+pub use assess::{assess, load};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,9 +20,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::content::PageId;
 use crate::content::front_matter::{self, Date};
-use crate::content::{Content, PageId};
-use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::error::{Diagnostic, Kind};
 
 /// The environment variable that sets "today" (`2026-11-30`), so builds
 /// and tests that depend on the date are reproducible.
@@ -273,196 +276,6 @@ impl Upkeep {
             "history_url": p.history_url,
         })
     }
-}
-
-/// Reads `owner`, `reviewed` and `review_every` of every page, checks
-/// them against the config and `today`, and works out due dates. Errors
-/// for bad input; warnings, with `warn`, for overdue and owner-less pages.
-pub fn assess(
-    config: &crate::config::SiteConfig,
-    content: &Content,
-    today: NaiveDate,
-    warn: bool,
-    diags: &mut Diagnostics,
-) -> Upkeep {
-    let site_every = Interval::parse(&config.review.every).unwrap_or(Interval::Days(180));
-    let mut pages = vec![PageUpkeep::default(); content.pages.len()];
-    // Each page's own `review_every`, checked once.
-    let mut own_every: Vec<Option<Interval>> = vec![None; content.pages.len()];
-    for (id, page) in content.pages.iter().enumerate() {
-        if page.implicit {
-            continue;
-        }
-        let Ok(split) = front_matter::split(&page.display_path, &page.text) else {
-            continue;
-        };
-        let at = |key: &str| front_matter::key_offset(&split, key);
-        if let Some(text) = &page.meta.review_every {
-            own_every[id] = Interval::parse(text);
-            if own_every[id].is_none() {
-                diags.push(
-                    Diagnostic::error(
-                        Kind::FrontMatter,
-                        format!("`review_every = {text:?}` is not a review interval"),
-                    )
-                    .at_offset(&page.display_path, &page.text, at("review_every"))
-                    .with_help(format!("write {INTERVAL_FORMS}")),
-                );
-            }
-        }
-        let up = &mut pages[id];
-        if let Some(owner) = page.meta.owner.as_ref().filter(|o| !o.names().is_empty()) {
-            for name in owner.names() {
-                let name = name.trim();
-                if name.is_empty() {
-                    diags.push(
-                        Diagnostic::error(Kind::FrontMatter, "`owner` is empty")
-                            .at_offset(&page.display_path, &page.text, at("owner"))
-                            .with_help("name a person or a team, or leave the key out"),
-                    );
-                    continue;
-                }
-                if !config.owners.is_empty() && !config.owners.contains_key(name) {
-                    let known = config.owners.keys().map(String::as_str);
-                    let help = match crate::error::did_you_mean(name, known) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!(
-                            "owners are listed in [owners] in rolebook.toml: {}",
-                            config
-                                .owners
-                                .keys()
-                                .map(String::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    diags.push(
-                        Diagnostic::error(Kind::FrontMatter, format!("unknown owner `{name}`"))
-                            .at_offset(&page.display_path, &page.text, at("owner"))
-                            .with_help(help),
-                    );
-                    continue;
-                }
-                up.owners.push(name.to_string());
-            }
-        } else if config.review.require_owner && warn {
-            diags.push(
-                Diagnostic::warning(Kind::FrontMatter, "the page has no `owner`")
-                    .in_file(&page.display_path)
-                    .with_help(
-                        "add `owner = \"Name\"` to its front matter ([review] require_owner is on)",
-                    ),
-            );
-        }
-        if let Some(input) = &page.meta.reviewed {
-            let offset = at("reviewed");
-            match input.to_date() {
-                None => diags.push(
-                    Diagnostic::error(Kind::FrontMatter, "`reviewed` is not a valid date")
-                        .at_offset(&page.display_path, &page.text, offset)
-                        .with_help("write a date like 2026-10-01"),
-                ),
-                Some(date) if date.day > today => diags.push(
-                    Diagnostic::error(
-                        Kind::FrontMatter,
-                        format!(
-                            "`reviewed = {}` is in the future (today is {})",
-                            date.day_string(),
-                            today.format("%Y-%m-%d")
-                        ),
-                    )
-                    .at_offset(&page.display_path, &page.text, offset)
-                    .with_help("write the day the page was last reviewed"),
-                ),
-                Some(date) => up.reviewed = Some(date.day),
-            }
-        }
-    }
-    // The interval of each page: its own, its nearest section's, the site's.
-    for id in 0..content.pages.len() {
-        let mut every = own_every[id];
-        let mut cur = content.pages[id].parent;
-        while every.is_none() {
-            let Some(p) = cur else { break };
-            every = own_every[p];
-            cur = content.pages[p].parent;
-        }
-        let every = every.unwrap_or(site_every);
-        let up = &mut pages[id];
-        up.due = up.reviewed.map(|r| every.after(r));
-        if warn
-            && let (Some(due), Some(reviewed)) = (up.due, up.reviewed)
-            && due < today
-        {
-            let page = &content.pages[id];
-            let offset = front_matter::split(&page.display_path, &page.text)
-                .map(|s| front_matter::key_offset(&s, "reviewed"))
-                .unwrap_or(0);
-            diags.push(
-                Diagnostic::warning(
-                    Kind::FrontMatter,
-                    format!(
-                        "review overdue: last reviewed {}, due {}",
-                        reviewed.format("%Y-%m-%d"),
-                        due.format("%Y-%m-%d")
-                    ),
-                )
-                .at_offset(&page.display_path, &page.text, offset)
-                .with_help(format!(
-                    "review the page and set `reviewed = {}`",
-                    today.format("%Y-%m-%d")
-                )),
-            );
-        }
-    }
-    Upkeep {
-        today: Some(today),
-        pages,
-        owners: config.owners.clone(),
-        has_history: false,
-    }
-}
-
-/// The upkeep stage of a build: checks owners and review dates, reads
-/// dates from Git (a page's `updated` defaults to its last commit) and
-/// returns what the pages show, with notes for the person building.
-pub fn load(
-    content_dir: &Path,
-    config: &crate::config::SiteConfig,
-    content: &mut Content,
-    warn: bool,
-    diags: &mut Diagnostics,
-) -> (Upkeep, Vec<String>) {
-    let today = match today() {
-        Ok(day) => day,
-        Err(d) => {
-            diags.push(d);
-            chrono::Utc::now().date_naive()
-        }
-    };
-    let mut upkeep = assess(config, content, today, warn, diags);
-    let mut notes = Vec::new();
-    match git::history(content_dir) {
-        Ok(history) => {
-            upkeep.has_history = true;
-            for (id, page) in content.pages.iter_mut().enumerate() {
-                let Some(&(added, updated)) = history.files.get(&page.rel_path) else {
-                    continue;
-                };
-                let up = &mut upkeep.pages[id];
-                up.git_added = Some(added);
-                up.git_updated = Some(updated);
-                up.history_url = config.repository.as_deref().map(|repo| {
-                    git::history_url(repo, &format!("{}{}", history.prefix, page.rel_path))
-                });
-                if page.updated.is_none() {
-                    page.updated = Some(updated);
-                }
-            }
-        }
-        Err(note) => notes.push(note),
-    }
-    (upkeep, notes)
 }
 
 /// What of a page's front matter the owners and changes pages and the
