@@ -62,6 +62,8 @@ fn check_warns_about_overdue_and_ownerless_pages() {
     let site = fixture();
     let run = today_run(&site, &["check"]);
     run.success();
+    // A repository without commits has no history, and that is no news.
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
     assert_eq!(
         warning_lines(&run),
         [
@@ -472,4 +474,23 @@ fn yaml_front_matter_has_owners_and_review_dates_too() {
     run.failure();
     run.stderr_has("content/faq.md:3:1: error: unknown owner `Ben Co`");
     run.stderr_has("did you mean `Ben Cho`?");
+}
+
+#[test]
+fn a_site_in_a_subfolder_of_its_repository_links_the_right_history() {
+    let repo = Site::empty();
+    crate::support::copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upkeep"),
+        &repo.path().join("docs/handbook"),
+    );
+    git(&repo, &["init", "-q"], "2026-09-01T10:00:00Z");
+    commit_all(&repo, "the handbook", "2026-09-01T10:00:00Z");
+    let run = repo.run_env(&[TODAY], &["--root", "docs/handbook", "build"]);
+    run.success();
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    let setup = repo.read("docs/handbook/public/guide/setup/index.html");
+    assert!(
+        setup.contains(r#"<a href="https://github.com/example/handbook/commits/HEAD/docs/handbook/content/guide/setup.md">Updated <time datetime="2026-09-01">2026-09-01</time></a>"#),
+        "{setup}"
+    );
 }
