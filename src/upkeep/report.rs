@@ -49,6 +49,8 @@ pub struct Row {
     /// The owner's name; empty for pages without one.
     pub owner: String,
     pub team: String,
+    /// How to reach the owner (`[owners]`), for reminders.
+    pub contact: String,
     pub path: String,
     pub title: String,
     pub url: String,
@@ -77,17 +79,16 @@ pub fn rows(content: &Content, upkeep: &Upkeep, today: NaiveDate, all: bool) -> 
             up.owners.clone()
         };
         for owner in owners {
-            let team = upkeep
-                .owners
-                .get(&owner)
-                .and_then(|o| o.team.clone())
-                .unwrap_or_default();
+            let config = upkeep.owners.get(&owner);
+            let team = config.and_then(|o| o.team.clone()).unwrap_or_default();
+            let contact = config.and_then(|o| o.contact.clone()).unwrap_or_default();
             groups
                 .entry((owner.is_empty(), owner.clone()))
                 .or_default()
                 .push(Row {
                     owner,
                     team,
+                    contact,
                     path: page.display_path.display().to_string().replace('\\', "/"),
                     title: page.title.clone(),
                     url: format!("/{}", page.url_path),
@@ -165,12 +166,13 @@ pub fn table(rows: &[Row], today: NaiveDate) -> String {
 pub fn csv(rows: &[Row]) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
-        "owner", "team", "status", "path", "title", "url", "reviewed", "due",
+        "owner", "team", "contact", "status", "path", "title", "url", "reviewed", "due",
     ]);
     for r in rows {
         let _ = writer.write_record([
             r.owner.as_str(),
             &r.team,
+            &r.contact,
             r.status.as_str(),
             &r.path,
             &r.title,
@@ -205,6 +207,7 @@ pub fn json(rows: &[Row], today: NaiveDate) -> String {
         owners.push(serde_json::json!({
             "owner": (!owner.is_empty()).then_some(owner),
             "team": (!rows[start].team.is_empty()).then_some(&rows[start].team),
+            "contact": (!rows[start].contact.is_empty()).then_some(&rows[start].contact),
             "pages": pages,
         }));
         start = end;
@@ -224,7 +227,10 @@ mod tests {
             table(&[], today),
             "No page is due for review (today is 2026-10-01).\n"
         );
-        assert_eq!(csv(&[]), "owner,team,status,path,title,url,reviewed,due\n");
+        assert_eq!(
+            csv(&[]),
+            "owner,team,contact,status,path,title,url,reviewed,due\n"
+        );
         assert_eq!(
             json(&[], today),
             "{\n  \"owners\": [],\n  \"today\": \"2026-10-01\"\n}\n"

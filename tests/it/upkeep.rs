@@ -114,11 +114,11 @@ No owner: 1 page
     let csv = today_run(&site, &["review", "--format", "csv"]);
     assert_eq!(
         csv.stdout,
-        "owner,team,status,path,title,url,reviewed,due
-Ana Ruiz,Checkout,overdue,content/guide/old.md,Old ways,/guide/old/,2026-03-01,2026-09-01
-Ben Cho,Growth,overdue,content/guide/old.md,Old ways,/guide/old/,2026-03-01,2026-09-01
-Ben Cho,Growth,due,content/soon.md,Due soon,/soon/,2026-09-15,2026-12-14
-,,overdue,content/faq.md,FAQ,/faq/,2026-08-20,2026-11-18
+        "owner,team,contact,status,path,title,url,reviewed,due
+Ana Ruiz,Checkout,ana@example.org,overdue,content/guide/old.md,Old ways,/guide/old/,2026-03-01,2026-09-01
+Ben Cho,Growth,,overdue,content/guide/old.md,Old ways,/guide/old/,2026-03-01,2026-09-01
+Ben Cho,Growth,,due,content/soon.md,Due soon,/soon/,2026-09-15,2026-12-14
+,,,overdue,content/faq.md,FAQ,/faq/,2026-08-20,2026-11-18
 "
     );
     let json = today_run(&site, &["review", "--format", "json"]);
@@ -143,13 +143,15 @@ Ben Cho,Growth,due,content/soon.md,Due soon,/soon/,2026-09-15,2026-12-14
             (serde_json::Value::Null, 1)
         ]
     );
+    assert_eq!(doc["owners"][0]["contact"], "ana@example.org");
+    assert_eq!(doc["owners"][1]["contact"], serde_json::Value::Null);
     assert_eq!(doc["owners"][1]["pages"][1]["due"], "2026-12-14");
     assert_eq!(doc["owners"][1]["pages"][1]["status"], "due");
     // `--all` lists the current pages too.
     let all = today_run(&site, &["review", "--all", "--format", "csv"]);
     assert_eq!(all.stdout.lines().count(), 1 + 8, "{}", all.stdout);
     assert!(all.stdout.contains(
-        "Ana Ruiz,Checkout,current,content/guide/setup.md,Setup,/guide/setup/,2026-06-01,2027-06-01"
+        "Ana Ruiz,Checkout,ana@example.org,current,content/guide/setup.md,Setup,/guide/setup/,2026-06-01,2027-06-01"
     ));
 }
 
