@@ -279,11 +279,13 @@ impl Upkeep {
 }
 
 /// What of a page's front matter the owners and changes pages and the
-/// home page list: serve renders them again when it changes.
+/// home page show, or order their lists by (they follow sidebar order):
+/// serve renders them again when it changes.
 pub fn listing_key(meta: &crate::content::FrontMatter, title: &str) -> String {
     let date = |d: &Option<front_matter::DateInput>| d.as_ref().map(|d| format!("{d:?}"));
     format!(
-        "{title}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
+        "{title}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
+        meta.weight,
         meta.description,
         date(&meta.date),
         date(&meta.updated),
