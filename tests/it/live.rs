@@ -616,6 +616,14 @@ fn title_edits_update_the_owners_and_changes_pages_and_owner_edits_rebuild() {
     assert!(kept.page("index.html").contains(">Installing</a></li>"));
     kept.assert_fresh();
 
+    // A weight moves it before "Old ways" in the sidebar and in the lists.
+    let first = retitled.replace("+++\ntitle", "+++\nweight = 1\ntitle");
+    let update = kept.edit(&[("content/guide/setup.md", &first)]);
+    assert!(rendered(done(&update)).contains(&"owners/index.html"));
+    let owners = kept.page("owners/index.html");
+    assert!(owners.find(">Installing<") < owners.find(">Old ways<"));
+    kept.assert_fresh();
+
     // Without its date the page leaves /changes/, which then has nothing.
     let undated = retitled.replace("updated = 2026-10-05\n", "");
     assert!(matches!(
