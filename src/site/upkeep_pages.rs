@@ -140,10 +140,11 @@ impl Site {
                     .filter(|&&id| up.pages[id].owners.contains(name))
                     .map(|&id| page_view(id))
                     .collect();
+                let overdue = pages.iter().filter(|p| p["status"] == "overdue").count();
                 json!({
                     "name": name, "slug": crate::content::slugify(name),
                     "team": config.team, "contact": config.contact, "role": config.role,
-                    "pages": pages,
+                    "pages": pages, "overdue": overdue,
                 })
             })
             .collect();

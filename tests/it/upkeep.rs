@@ -199,6 +199,10 @@ fn the_owners_page_lists_owners_with_their_pages_and_due_dates() {
         ]
     );
     assert!(ana.contains("<td><time datetime=\"2026-09-01\">1 Sep 2026</time> (overdue)</td>"));
+    assert!(
+        ana.contains("<p class=\"owner-count\">4 pages, 1 overdue for review.</p>"),
+        "{ana}"
+    );
     assert!(html.contains("<h2 id=\"owner-ben-cho\">Ben Cho</h2>"));
     assert!(html.contains("<h2 id=\"owner-none\">No owner</h2>"));
     assert!(site.read("public/sitemap.xml").contains("/owners/</loc>"));
