@@ -136,14 +136,27 @@ pub fn check_config(
         .at_offset(path, text, offset)
         .with_help(format!("write {INTERVAL_FORMS}")));
     }
+    let at_owners = || table_key_offset(text, "owners", "");
     if let Some(name) = config.owners.keys().find(|n| n.trim().is_empty()) {
         return Err(
             Diagnostic::error(Kind::Config, format!("owner name {name:?} is empty")).at_offset(
                 path,
                 text,
-                table_key_offset(text, "owners", ""),
+                at_owners(),
             ),
         );
+    }
+    // Each owner has an anchor on /owners/ made from their name.
+    let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
+    for name in config.owners.keys() {
+        if let Some(other) = slugs.insert(crate::content::slugify(name), name) {
+            return Err(Diagnostic::error(
+                Kind::Config,
+                format!("owners {other:?} and {name:?} differ only in case or punctuation"),
+            )
+            .at_offset(path, text, at_owners())
+            .with_help("write each owner's name once, the same way on every page"));
+        }
     }
     Ok(())
 }

@@ -435,6 +435,14 @@ fn a_bad_review_interval_in_the_config_names_its_line_and_the_forms() {
     run.failure();
     run.stderr_has("rolebook.toml:4:");
     run.stderr_has("did you mean `team`?");
+    // Two names that make the same anchor on /owners/.
+    site.write(
+        "rolebook.toml",
+        "title = \"Upkeep test\"\n\n[owners]\n\"Ana Ruiz\" = {}\n\"ana ruiz\" = {}\n",
+    );
+    let run = today_run(&site, &["build"]);
+    run.failure();
+    run.stderr_has("rolebook.toml:3:1: error: owners \"Ana Ruiz\" and \"ana ruiz\" differ only in case or punctuation");
     // And a clock that is not a date.
     site.write("rolebook.toml", "title = \"Upkeep test\"\n");
     let run = site.run_env(&[("ROLEBOOK_TODAY", "tomorrow")], &["check"]);
