@@ -172,8 +172,12 @@ impl Session {
             warnings,
             stats,
             live,
+            notes,
             ..
         } = built;
+        if self.generation == 0 {
+            self.printer.notes(&notes);
+        }
         self.live = live;
         self.output_dir = relative_output_dir(&self.project, &self.project.output_dir(&config));
         let css_only = changes.is_some_and(ChangeSet::is_css_only);
