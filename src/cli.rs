@@ -75,6 +75,15 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// List the pages due or overdue for review, grouped by owner.
+    Review {
+        /// `table` for people, `csv` or `json` for tools.
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::upkeep::report::Format,
+        /// Every page, not only those due within 30 days or overdue.
+        #[arg(long)]
+        all: bool,
+    },
     /// Create a new site that builds at once; in a folder that already
     /// holds Markdown, write only rolebook.toml.
     Init {
@@ -172,6 +181,21 @@ impl Printer {
         }
     }
 
+    /// Notes: worth knowing, not problems (stderr, hidden by --quiet).
+    pub fn notes(&self, notes: &[String]) {
+        if self.quiet {
+            return;
+        }
+        for note in notes {
+            let label = if self.color {
+                "\x1b[1;36mnote\x1b[0m"
+            } else {
+                "note"
+            };
+            eprintln!("{label}: {note}");
+        }
+    }
+
     pub fn info(&self, text: &str) {
         if !self.quiet {
             println!("{text}");
@@ -214,6 +238,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 return Err(std::mem::take(&mut built.warnings).strict());
             }
             printer.diagnostics(&built.warnings);
+            printer.notes(&built.notes);
             let dest = built
                 .dest
                 .clone()
@@ -239,6 +264,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             let opts = BuildOptions {
                 drafts,
                 target: crate::site::Target::Discard,
+                review_warnings: true,
                 ..BuildOptions::default()
             };
             let built = crate::site::build(&project, &opts).map_err(|d| strictly(d, strict))?;
@@ -246,6 +272,7 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
                 return Err(built.warnings.strict());
             }
             printer.diagnostics(&built.warnings);
+            printer.notes(&built.notes);
             let s = built.stats;
             let warnings = built.warnings.len();
             printer.info(&format!(
@@ -296,6 +323,11 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             Ok(())
         }
         Command::Import { source } => import(&project, source, printer),
+        Command::Review { format, all } => {
+            let report = crate::upkeep::report::review(&project, format, all)?;
+            print!("{report}");
+            Ok(())
+        }
     }
 }
 

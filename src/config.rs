@@ -58,6 +58,9 @@ pub struct SiteConfig {
     pub extra_css: Vec<toml::Spanned<String>>,
     pub extra_js: Vec<toml::Spanned<String>>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The people and teams `owner` may name (see `upkeep`).
+    pub owners: std::collections::BTreeMap<String, crate::upkeep::OwnerConfig>,
+    pub review: crate::upkeep::ReviewConfig,
 }
 
 impl Default for SiteConfig {
@@ -99,6 +102,8 @@ impl Default for SiteConfig {
             extra_css: Vec::new(),
             extra_js: Vec::new(),
             extra: serde_json::Map::new(),
+            owners: Default::default(),
+            review: Default::default(),
         }
     }
 }
@@ -181,15 +186,27 @@ impl SiteConfig {
         // Unknown keys are reported and taken out, so the rest is still
         // read and its own errors (a wrong type) come in the same run.
         let mut unknown = take_unknown(table.get_mut(), field_names::<SiteConfig>(), None);
-        let nested: [(&str, &'static [&'static str]); 2] = [
+        let nested: [(&str, &'static [&'static str]); 3] = [
             ("markdown", field_names::<MarkdownConfig>()),
             ("links", field_names::<LinksConfig>()),
+            ("review", field_names::<crate::upkeep::ReviewConfig>()),
         ];
         for (name, fields) in nested {
             if let Some(toml::de::DeValue::Table(t)) =
                 table.get_mut().get_mut(name).map(|v| v.get_mut())
             {
                 unknown.extend(take_unknown(t, fields, Some(&format!("[{name}]"))));
+            }
+        }
+        if let Some(toml::de::DeValue::Table(owners)) =
+            table.get_mut().get_mut("owners").map(|v| v.get_mut())
+        {
+            for (name, owner) in owners.iter_mut() {
+                if let toml::de::DeValue::Table(t) = owner.get_mut() {
+                    let fields = field_names::<crate::upkeep::OwnerConfig>();
+                    let table = format!("[owners.{}]", name.get_ref());
+                    unknown.extend(take_unknown(t, fields, Some(&table)));
+                }
             }
         }
         if let Some(toml::de::DeValue::Array(list)) =
@@ -202,6 +219,7 @@ impl SiteConfig {
                 }
             }
         }
+        unknown.sort_by_key(|u| u.span.start);
         for u in &unknown {
             diags.push(u.diagnostic(Kind::Config, path, text, 0));
         }
@@ -239,6 +257,7 @@ impl SiteConfig {
         if diags.has_errors() {
             return Err(diags);
         }
+        crate::upkeep::check_config(&config, path, text)?;
         Ok(config)
     }
 
@@ -530,7 +549,7 @@ mod tests {
 
     #[test]
     fn every_unknown_key_is_reported_with_its_table() {
-        let text = "title = \"x\"\nlayuot = 1\n\n[markdown]\nsmart_punct = false\n\n[links]\nbroke = \"warn\"\n\n[[taxonomies]]\nname = \"tags\"\npth = \"t\"\n";
+        let text = "title = \"x\"\nlayuot = 1\n\n[markdown]\nsmart_punct = false\n\n[links]\nbroke = \"warn\"\n\n[[taxonomies]]\nname = \"tags\"\npth = \"t\"\n\n[review]\nevery = \"90 days\"\nrequire_owners = true\n\n[owners]\nAna = { team = \"Checkout\", contatc = \"#checkout\" }\n";
         let errs = SiteConfig::parse(Path::new("rolebook.toml"), text).unwrap_err();
         let shown: Vec<String> = errs
             .iter()
@@ -553,10 +572,12 @@ mod tests {
         assert_eq!(
             shown,
             vec![
-                "2:1: unknown key `layuot` (allowed keys: title, description, base_url, theme, language, output_dir, content_dir, keep, follow_outside_links, repository, edit_url, relative_links, build_search_index, generate_sitemap, generate_robots_txt, print_page, print_page_max_pages, sidebar_full_limit, max_page_size_mb, taxonomies, markdown, links, extra_css, extra_js, extra)",
+                "2:1: unknown key `layuot` (allowed keys: title, description, base_url, theme, language, output_dir, content_dir, keep, follow_outside_links, repository, edit_url, relative_links, build_search_index, generate_sitemap, generate_robots_txt, print_page, print_page_max_pages, sidebar_full_limit, max_page_size_mb, taxonomies, markdown, links, extra_css, extra_js, extra, owners, review)",
                 "5:1: [markdown]: unknown key `smart_punct` (did you mean `smart_punctuation`)",
                 "8:1: [links]: unknown key `broke` (did you mean `broken`)",
                 "12:1: [[taxonomies]]: unknown key `pth` (did you mean `path`)",
+                "16:1: [review]: unknown key `require_owners` (did you mean `require_owner`)",
+                "19:28: [owners.Ana]: unknown key `contatc` (did you mean `contact`)",
             ]
         );
     }

@@ -19,6 +19,7 @@ pub mod site;
 pub mod sources;
 pub mod templates;
 pub mod text;
+pub mod upkeep;
 
 #[cfg(test)]
 mod properties;

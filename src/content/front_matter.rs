@@ -116,6 +116,33 @@ pub struct FrontMatter {
     pub feed: bool,
     /// Sections: the template for their pages.
     pub page_template: Option<String>,
+    /// Who keeps the page current: a name or a list (see `upkeep`).
+    pub owner: Option<OwnerInput>,
+    /// When an owner last checked the page.
+    pub reviewed: Option<DateInput>,
+    /// How often the page is due a review ("90 days"); on a section, the
+    /// default of its pages.
+    pub review_every: Option<String>,
+    /// Turn the page's task lists into checkboxes readers can tick.
+    #[serde(default)]
+    pub checklist: bool,
+}
+
+/// `owner = "Ana"` or `owner = ["Ana", "Ben"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged, expecting = "a name or a list of names")]
+pub enum OwnerInput {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OwnerInput {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            OwnerInput::One(s) => vec![s.as_str()],
+            OwnerInput::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// A list, or one string (`tags: onboarding`, as Jekyll allows; commas
@@ -314,7 +341,7 @@ pub fn check_keys(path: &Path, file_text: &str, split: &Split<'_>) -> Diagnostic
                 )
                 .at_offset(path, file_text, at)
                 .with_help(hint.map_or_else(
-                    || "keep your own fields under `extra` (`extra.owner = \"...\"`), where templates read them as `page.extra`".to_string(),
+                    || "keep your own fields under `extra` (`extra.audience = \"...\"`), where templates read them as `page.extra`".to_string(),
                     str::to_string,
                 )),
             }
@@ -495,8 +522,8 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported_at_once() {
         for t in [
-            "---\nlayout: page\ntitle: A\npermalink: /a/\nnav_order: 2\nowner: ops\nwieght: 1\n---\n",
-            "+++\nlayout = \"page\"\ntitle = \"A\"\npermalink = \"/a/\"\nnav_order = 2\nowner = \"ops\"\nwieght = 1\n+++\n",
+            "---\nlayout: page\ntitle: A\npermalink: /a/\nnav_order: 2\naudience: ops\nwieght: 1\n---\n",
+            "+++\nlayout = \"page\"\ntitle = \"A\"\npermalink = \"/a/\"\nnav_order = 2\naudience = \"ops\"\nwieght = 1\n+++\n",
         ] {
             let s = split(p(), t).unwrap();
             let shown: Vec<String> = check_keys(p(), t, &s)
@@ -513,7 +540,7 @@ mod tests {
                     "2:1 warning: unknown key `layout` is ignored",
                     "4:1 warning: unknown key `permalink` is ignored",
                     "5:1 warning: unknown key `nav_order` is ignored",
-                    "6:1 warning: unknown key `owner` is ignored",
+                    "6:1 warning: unknown key `audience` is ignored",
                     "7:1 error: unknown key `wieght`",
                 ],
                 "{t}"

@@ -91,6 +91,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
         // Markdown of unchanged pages is reused from one rebuild to the next.
         cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
         cancel: Cancel::default(),
+        review_warnings: false,
     };
     let mut session = Session::new(project, base, url, state.clone(), printer);
     // Where the site will be: the server's root plus the base path.
@@ -361,8 +362,12 @@ impl Session {
             warnings,
             stats,
             live,
+            notes,
             ..
         } = built;
+        if self.generation == 0 {
+            self.printer.notes(&notes);
+        }
         self.live = live;
         *self
             .output_dir

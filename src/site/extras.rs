@@ -354,7 +354,7 @@ impl Site {
 
     /// Renders a page that has no Markdown file (data items, taxonomy
     /// terms, 404) with `template`, inside section `parent` for the sidebar.
-    fn render_virtual(
+    pub(super) fn render_virtual(
         &self,
         template: &str,
         parent: PageId,
@@ -384,7 +384,7 @@ impl Site {
         self.render_other(template, &ctx)
     }
 
-    fn virtual_view(
+    pub(super) fn virtual_view(
         &self,
         kind: &str,
         title: &str,
@@ -583,6 +583,7 @@ impl Site {
     pub(super) fn render_listings(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_feeds(output);
         self.render_print(output, diags);
+        self.render_upkeep_pages(output, diags);
     }
 
     /// The 404 page and alias redirects.

@@ -35,7 +35,9 @@
 //! whose navigation changed (all of them on a small site, where the sidebar
 //! is the whole tree), the term pages of its old terms and the taxonomy
 //! lists, the sitemap and the data item pages it links to are rendered
-//! again.
+//! again; when its title, description or dates change, so are the owners
+//! and changes pages and the home page, which list it. New owners or review
+//! dates need a full build: the review facts are worked out once per build.
 //!
 //! Edited static files just replace theirs: serve builds without
 //! fingerprinted names, so no page names their bytes.
@@ -164,6 +166,8 @@ struct Edit {
     warnings: Diagnostics,
     /// The page as read, when its front matter (or title) changed too.
     front: Option<Box<content::Page>>,
+    /// What the owners and changes pages show of it changed.
+    relist: bool,
 }
 
 /// What a front matter edit changed besides the pages, to put back.
@@ -459,6 +463,7 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: None,
+                relist: false,
             });
         }
         let edited = edits.len();
@@ -539,10 +544,21 @@ impl Live {
                 || page.title != old.title;
             // New front matter is applied in place when the page keeps its
             // URL and redirects; a section's needs a full build.
+            // Titles and dates show on the owners and changes pages and the
+            // home page too: those are rendered again. New owners or review
+            // dates change what the build worked out: a full build.
+            let listed = front && self.listed_elsewhere(id, &page);
+            let relist = listed
+                && crate::upkeep::listing_key(&old.meta, &old.title)
+                    != crate::upkeep::listing_key(&page.meta, &page.title);
             if front
                 && (old.is_section()
                     || page.meta.slug != old.meta.slug
-                    || page.meta.aliases != old.meta.aliases)
+                    || page.meta.aliases != old.meta.aliases
+                    || (listed
+                        && crate::upkeep::review_key(&old.meta)
+                            != crate::upkeep::review_key(&page.meta))
+                    || (relist && self.changes_page_flips(id, &page)))
             {
                 return Ok(None);
             }
@@ -552,9 +568,41 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: front.then(|| Box::new(page)),
+                relist,
             });
         }
         Ok(Some(edits))
+    }
+
+    /// Whether page `id` (as it was, or as `new` reads) is listed on the
+    /// owners page, the changes page or the home page's recent changes.
+    fn listed_elsewhere(&self, id: PageId, new: &content::Page) -> bool {
+        let upkeep = &self.site.upkeep;
+        let owners_page =
+            !upkeep.owners.is_empty() || upkeep.pages.iter().any(|p| !p.owners.is_empty());
+        let old = self.site.content.page(id);
+        let dated =
+            |p: &content::Page| p.date.is_some() || p.updated.is_some() || p.meta.owner.is_some();
+        let git = upkeep.page(id).is_some_and(|u| u.git_added.is_some());
+        owners_page || git || dated(old) || dated(new)
+    }
+
+    /// Whether page `id` is on the list of changes (has a date).
+    fn dated(&self, id: PageId, page: &content::Page) -> bool {
+        let git = self
+            .site
+            .upkeep
+            .page(id)
+            .is_some_and(|u| u.git_added.is_some());
+        git || page.date.is_some() || page.updated.is_some()
+    }
+
+    /// Whether the changes page would appear or go, were page `id` as `new`.
+    fn changes_page_flips(&self, id: PageId, new: &content::Page) -> bool {
+        let others = self.site.changes().iter().any(|c| c.id != id);
+        let before = others || self.dated(id, self.site.content.page(id));
+        let after = others || self.dated(id, new);
+        before != after
     }
 
     /// Renders the edited pages and what shows them; on an error the site
@@ -565,6 +613,7 @@ impl Live {
         data_changed: bool,
     ) -> Result<Option<Files>, Diagnostics> {
         let mut diags = Diagnostics::new();
+        let relist = edits.iter().any(|e| e.relist);
         let site = &self.site;
         // Markdown first, against the site as it is: nothing changes yet.
         let mut fresh = Vec::with_capacity(edits.len());
@@ -576,7 +625,10 @@ impl Live {
                 page.meta = read.meta.clone();
                 page.title = read.title.clone();
                 page.date = read.date;
-                page.updated = read.updated;
+                // Front matter wins; a date from Git stays otherwise.
+                page.updated = read
+                    .updated
+                    .or_else(|| site.upkeep.page(edit.id).and_then(|u| u.git_updated));
                 page.roles = read.roles.clone();
             }
             let (rendered, d) = render::render_page(
@@ -600,6 +652,10 @@ impl Live {
         let Some(mut only) = self.affected(&fresh, data_changed) else {
             return Ok(None);
         };
+        if relist {
+            only.upkeep_pages = true;
+            only.pages.insert(self.site.content.root);
+        }
         let fronts: Vec<PageId> = fresh
             .iter()
             .filter(|f| f.3)
@@ -631,6 +687,7 @@ impl Live {
                 &self.site.rendered[*id],
                 &self.site.urls,
                 self.site.config.edit_url.as_deref(),
+                Some((&self.site.upkeep, &self.site.urls.href("owners/"))),
             );
             old_summaries.push(std::mem::replace(&mut summaries[*id], view));
         }

@@ -9,6 +9,7 @@ pub mod cancel;
 mod extras;
 pub mod live;
 pub mod render;
+mod upkeep_pages;
 pub mod views;
 
 use std::collections::HashMap;
@@ -80,6 +81,8 @@ pub struct BuildOptions {
     pub cache: Option<Arc<cache::RenderCache>>,
     /// Set by serve when a newer edit makes this build's result useless.
     pub cancel: cancel::Cancel,
+    /// Warn about pages overdue for review or without an owner (check).
+    pub review_warnings: bool,
 }
 
 /// Where a build's files go.
@@ -114,6 +117,8 @@ pub struct Built {
     /// The site, kept for updates (serve mode).
     pub live: Option<live::Live>,
     pub warnings: Diagnostics,
+    /// Things worth knowing that are not problems (no Git history).
+    pub notes: Vec<String>,
     pub stats: Stats,
 }
 
@@ -164,25 +169,45 @@ pub fn load_config(project: &Project, opts: &BuildOptions) -> Result<SiteConfig,
     Ok(config)
 }
 
+/// Reads the content folder as a build does: the pages and files found,
+/// and every problem with them.
+pub fn load_content(
+    project: &Project,
+    config: &SiteConfig,
+    opts: &BuildOptions,
+) -> (Content, Diagnostics) {
+    let output_dir = match &opts.target {
+        Target::Folder(Some(dir)) => dir.clone(),
+        _ => project.output_dir(config),
+    };
+    content::load(
+        &project.content_dir(config),
+        config.content_display(),
+        &content::LoadOptions {
+            drafts: opts.drafts,
+            sources: project.sources(config),
+            skip: vec![output_dir],
+            is_site_root: config.content_display().as_os_str().is_empty(),
+        },
+    )
+}
+
 /// Builds the whole site in memory.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
     let content_dir = project.content_dir(&config);
-    let output_dir = match &opts.target {
-        Target::Folder(Some(dir)) => dir.clone(),
-        _ => project.output_dir(&config),
-    };
-    let (content, mut diags) = content::load(
+    let lap = Lap::new();
+    let (mut content, mut diags) = load_content(project, &config, opts);
+    lap.mark("content");
+    let (upkeep, notes) = crate::upkeep::load(
         &content_dir,
-        config.content_display(),
-        &content::LoadOptions {
-            drafts: opts.drafts,
-            sources: project.sources(&config),
-            skip: vec![output_dir],
-            is_site_root: config.content_display().as_os_str().is_empty(),
-        },
+        &config,
+        &mut content,
+        opts.review_warnings,
+        &mut diags,
     );
+    lap.mark("upkeep and history");
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
     // Serve links stylesheets by their plain names, so editing one changes
@@ -235,7 +260,6 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(finish(diags));
     }
-    let mut content = content;
     if !opts.live_reload {
         // Nothing reads the Markdown source from here on (serve keeps it
         // to compare edits with): a big site frees it before rendering.
@@ -250,6 +274,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         std::thread::spawn(move || drop(sources));
     }
     let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
+    site.set_upkeep(upkeep);
     site.set_lookups();
     lap.mark("views");
 
@@ -356,6 +381,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         dest,
         live,
         warnings,
+        notes,
         stats,
     })
 }
@@ -613,6 +639,8 @@ pub struct Site {
     pub only: Option<Only>,
     /// Taxonomy terms and their pages, made on first use.
     pub terms: std::sync::OnceLock<extras::TermLists>,
+    /// Owners, review dates and dates from Git.
+    pub upkeep: Arc<crate::upkeep::Upkeep>,
 }
 
 /// The outputs a serve update renders again; see `live`.
@@ -629,6 +657,8 @@ pub struct Only {
     pub taxonomy_lists: bool,
     /// The sitemap, when the order or the dates of pages changed.
     pub sitemap: bool,
+    /// The owners and changes pages (titles or dates they list changed).
+    pub upkeep_pages: bool,
     /// Every page without a Markdown file: data item pages, taxonomy
     /// pages, feeds, the print page, 404 and aliases.
     pub virtual_pages: bool,
@@ -654,6 +684,7 @@ impl Site {
                     &rendered[id],
                     &urls,
                     config.edit_url.as_deref(),
+                    None,
                 )
             })
             .collect();
@@ -682,6 +713,7 @@ impl Site {
             other_reads: Default::default(),
             only: None,
             terms: std::sync::OnceLock::new(),
+            upkeep: Arc::default(),
         };
         site.navs = site
             .branches()
@@ -696,6 +728,16 @@ impl Site {
             .collect();
         site.sidebars = site.render_sidebars();
         site
+    }
+
+    /// Sets the upkeep facts and adds them to every page's summary.
+    fn set_upkeep(&mut self, upkeep: crate::upkeep::Upkeep) {
+        let owners_href = self.urls.href("owners/");
+        let summaries = Arc::make_mut(&mut self.summaries);
+        for (id, summary) in summaries.iter_mut().enumerate() {
+            views::add_upkeep(summary, &upkeep, id, &owners_href);
+        }
+        self.upkeep = Arc::new(upkeep);
     }
 
     /// Every open branch a sidebar can have: one per section.
@@ -836,6 +878,12 @@ impl Site {
         );
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
+        if id == self.content.root {
+            ctx.insert("recent_changes", &self.recent_changes());
+            if self.has_changes_page() {
+                ctx.insert("changes_url", &self.urls.href("changes/"));
+            }
+        }
         ctx
     }
 

@@ -39,10 +39,11 @@ pub fn summary_view(
     rendered: &RenderedPage,
     urls: &Urls,
     edit_url: Option<&str>,
+    upkeep: Option<(&crate::upkeep::Upkeep, &str)>,
 ) -> Value {
     let page = content.page(id);
     let r = &rendered.rendered;
-    json!({
+    let mut view = json!({
         "kind": if page.is_section() { "section" } else { "page" },
         "title": page.title,
         "description": page.meta.description.clone().unwrap_or_default(),
@@ -63,7 +64,19 @@ pub fn summary_view(
         "toc_enabled": page.meta.toc.unwrap_or(true),
         "edit_url": edit_url.filter(|_| !page.implicit).map(|base| format!("{base}{}", page.rel_path)),
         "depth": page.depth,
-    })
+        "checklist": page.meta.checklist,
+    });
+    if let Some((upkeep, owners_href)) = upkeep {
+        add_upkeep(&mut view, upkeep, id, owners_href);
+    }
+    view
+}
+
+/// Adds a page's owners, review dates and history link to its view.
+pub fn add_upkeep(view: &mut Value, upkeep: &crate::upkeep::Upkeep, id: PageId, owners_href: &str) {
+    if let (Value::Object(map), Value::Object(extra)) = (view, upkeep.view(id, owners_href)) {
+        map.extend(extra);
+    }
 }
 
 /// The full view: the summary plus content, TOC, and for sections their

@@ -27,6 +27,7 @@ const MORE_PAGES = [
   '/team/board/', '/team/sprints/', '/team/backlog/', '/team/metrics/',
   '/practice/stakeholder-management/', '/templates/roadmap-item/',
   '/role/po/', '/tags/', '/print/', '/404.html',
+  '/owners/', '/changes/', '/onboarding/onboarding-checklist/', '/onboarding/po-30-60-90/',
 ];
 
 /** path -> rule id -> why it is left out for now. */

@@ -19,6 +19,9 @@ use rolebook::site::cache::RenderCache;
 use rolebook::site::live::{Live, Update};
 use rolebook::site::{BuildOptions, Project, build};
 
+/// The `[owners]` table of the fixture's config, kept by config edits.
+const OWNERS: &str = "\n[owners]\n\"Ana Ruiz\" = { team = \"Checkout\" }\n\"Ben Cho\" = { team = \"Growth\", role = \"PM\" }\n";
+
 /// The fixture every run starts from (`tests/fixtures/live-prop`).
 pub const FIXTURE: &str = "live-prop";
 
@@ -359,7 +362,7 @@ impl Edits {
         };
         let rel = self.rng.pick(&pool).clone();
         let n = self.n;
-        let (key, value) = match self.rng.below(if section { 4 } else { 9 }) {
+        let (key, value) = match self.rng.below(if section { 4 } else { 11 }) {
             2 if section => (
                 "sort_by",
                 ["\"title\"", "\"date\"", "\"weight\""]
@@ -398,6 +401,17 @@ impl Edits {
             }
             5 => ("slug", self.rng.chance(60).then(|| format!("\"slug-{n}\""))),
             6 => ("date", Some(format!("2026-0{}-1{}", 1 + n % 9, n % 10))),
+            // Owners and review dates show on /owners/ as well.
+            9 => (
+                "owner",
+                ["\"Ana Ruiz\"", "\"Ben Cho\"", "[\"Ana Ruiz\", \"Ben Cho\"]"]
+                    .get(self.rng.below(4))
+                    .map(|s| s.to_string()),
+            ),
+            10 => (
+                "reviewed",
+                (!self.rng.chance(25)).then(|| format!("2025-0{}-1{}", 1 + n % 9, n % 10)),
+            ),
             _ if !KEPT_PAGES[2..6].contains(&rel.as_str()) => (
                 "template",
                 self.rng.chance(50).then(|| "\"alt.html\"".to_string()),
@@ -624,6 +638,7 @@ impl Edits {
         if self.rng.chance(30) {
             text.push_str("print_page = false\n");
         }
+        text.push_str(OWNERS);
         self.write(rel, text.as_bytes());
         self.edited(format!("retitle the site in {rel}"), rel)
     }

@@ -62,7 +62,7 @@ fn readme_folders_build_as_on_github() {
     let site = Site::fixture("github-root");
     let run = site.build();
     run.success();
-    assert_eq!(run.stderr, "", "no warning on a clean handbook");
+    assert_eq!(run.problems(), "", "no warning on a clean handbook");
     assert_eq!(
         pages(&site),
         vec![
@@ -97,7 +97,7 @@ fn readme_folders_build_as_on_github() {
     site.run(&["build", "-o", "preview"]).success();
     let again = site.build();
     again.success();
-    assert_eq!(again.stderr, "");
+    assert_eq!(again.problems(), "");
     assert!(!site.exists("public/preview"));
     // Assets stay beside their page, bundle or section.
     assert!(site.exists("public/company/onboarding/plans/plan.svg"));
@@ -192,7 +192,7 @@ fn docs_folder_is_the_content_and_the_rest_is_left_alone() {
     let site = Site::fixture("github-docs");
     let run = site.build();
     run.success();
-    assert_eq!(run.stderr, "");
+    assert_eq!(run.problems(), "");
     assert_eq!(
         pages(&site),
         vec![
@@ -297,7 +297,7 @@ handbook/roles/po.md:5:1: error: unknown key `wieght`
   |
 5 | wieght: 3
   | ^
-  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, sort_by, feed, page_template
+  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, sort_by, feed, page_template, owner, reviewed, review_every, checklist
 
 handbook/team/Readme.md: error: the folder `team/` has two pages of its own: handbook/team/index.md and handbook/team/Readme.md
   = help: a folder's page is its `_index.md`, else `index.md`, else `README.md`; rename or merge one of them
@@ -416,7 +416,7 @@ fn rolebook_shortcodes_still_run_and_a_misspelt_one_is_an_error() {
     );
     let run = site.build();
     run.success();
-    assert_eq!(run.stderr, "");
+    assert_eq!(run.problems(), "");
     assert!(site.read("public/index.html").contains("<figure"));
 }
 

@@ -95,7 +95,7 @@ fn files_under(dir: &Path) -> Vec<String> {
 
 /// stderr with the build's summary line left out (it has a time in it).
 fn messages(run: &Run) -> String {
-    run.stderr
+    run.problems()
         .lines()
         .filter(|l| !l.starts_with("Built "))
         .collect::<Vec<_>>()

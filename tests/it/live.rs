@@ -592,3 +592,54 @@ fn a_static_edit_replaces_the_file_and_changes_no_page() {
     assert_eq!(rendered(done(&update)), ["img/logo.svg"]);
     kept.assert_fresh();
 }
+
+#[test]
+fn title_edits_update_the_owners_and_changes_pages_and_owner_edits_rebuild() {
+    let site = Site::fixture("upkeep");
+    // The fixture has no Git history of its own: a date makes /changes/.
+    let dated = "+++\ntitle = \"Setup\"\nowner = \"Ana Ruiz\"\nreviewed = 2026-06-01\nupdated = 2026-10-05\n+++\nWhat to install.\n";
+    site.write("content/guide/setup.md", dated);
+    let mut kept = Kept::start(site);
+
+    let retitled = dated.replace("title = \"Setup\"", "title = \"Installing\"");
+    let update = kept.edit(&[("content/guide/setup.md", &retitled)]);
+    let files = rendered(done(&update));
+    for path in [
+        "owners/index.html",
+        "changes/index.html",
+        "changes/atom.xml",
+        "index.html",
+    ] {
+        assert!(files.contains(&path), "{path} in {files:?}");
+    }
+    assert!(kept.page("owners/index.html").contains(">Installing</a>"));
+    assert!(kept.page("index.html").contains(">Installing</a></li>"));
+    kept.assert_fresh();
+
+    // A weight moves it before "Old ways" in the sidebar and in the lists.
+    let first = retitled.replace("+++\ntitle", "+++\nweight = 1\ntitle");
+    let update = kept.edit(&[("content/guide/setup.md", &first)]);
+    assert!(rendered(done(&update)).contains(&"owners/index.html"));
+    let owners = kept.page("owners/index.html");
+    assert!(owners.find(">Installing<") < owners.find(">Old ways<"));
+    kept.assert_fresh();
+
+    // Without its date the page leaves /changes/, which then has nothing.
+    let undated = retitled.replace("updated = 2026-10-05\n", "");
+    assert!(matches!(
+        kept.edit(&[("content/guide/setup.md", &undated)]),
+        Update::Full
+    ));
+
+    // A new owner or review date changes what the build worked out.
+    let moved = retitled.replace("owner = \"Ana Ruiz\"", "owner = \"Ben Cho\"");
+    assert!(matches!(
+        kept.edit(&[("content/guide/setup.md", &moved)]),
+        Update::Full
+    ));
+    let reviewed = retitled.replace("reviewed = 2026-06-01", "reviewed = 2026-07-01");
+    assert!(matches!(
+        kept.edit(&[("content/guide/setup.md", &reviewed)]),
+        Update::Full
+    ));
+}

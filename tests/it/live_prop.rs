@@ -1,6 +1,6 @@
 //! serve's in-memory site against a fresh build, after every step of a
 //! seeded sequence of random edits: page text, front matter (title, weight,
-//! slug, tags, roles, draft, date, template), new, deleted and renamed pages
+//! slug, tags, roles, draft, date, template, owner, reviewed), new, deleted and renamed pages
 //! and sections, data files, templates, shortcodes, static files, the
 //! config, and broken edits followed by their fixes.
 //!

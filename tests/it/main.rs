@@ -19,3 +19,4 @@ mod live_prop;
 mod migrate;
 mod serve;
 mod support;
+mod upkeep;

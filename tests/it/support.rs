@@ -50,6 +50,18 @@ impl Site {
         Run::from(output, self.dir.path())
     }
 
+    /// Runs `rolebook ARGS` in the site folder with extra environment.
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_rolebook"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .output()
+            .expect("run rolebook");
+        Run::from(output, self.dir.path())
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"])
     }
@@ -100,6 +112,19 @@ impl Run {
             self.stdout, self.stderr
         );
         self
+    }
+
+    /// stderr without the build's notes (a site in a temporary folder is
+    /// never in a Git repository, which a note says): the errors and
+    /// warnings alone.
+    pub fn problems(&self) -> String {
+        let mut out = String::new();
+        for line in self.stderr.split_inclusive('\n') {
+            if !line.starts_with("note: ") {
+                out.push_str(line);
+            }
+        }
+        out
     }
 
     #[track_caller]
