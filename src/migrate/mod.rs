@@ -419,7 +419,7 @@ fn write(site: &Site, out: &Path, report: &mut Report) -> Result<(), Diagnostics
     };
     put(
         crate::config::FILE_NAME,
-        config_text(site, report.source).as_bytes(),
+        config_text(site, report.source, !report.broken.is_empty()).as_bytes(),
     );
     for page in &site.pages {
         put(&format!("content/{}", page.dest), page.text().as_bytes());
@@ -451,7 +451,9 @@ impl Page {
     }
 }
 
-fn config_text(site: &Site, source: Source) -> String {
+/// rolebook.toml for the new site. A source with broken links gets
+/// `[links] broken = "warn"`, so the site builds while they are fixed.
+fn config_text(site: &Site, source: Source, broken_links: bool) -> String {
     let c = &site.config;
     let mut table = toml::Table::new();
     let mut set = |key: &str, value: &Option<String>| {
@@ -465,8 +467,13 @@ fn config_text(site: &Site, source: Source) -> String {
     set("repository", &c.repository);
     set("edit_url", &c.edit_url);
     let body = toml::to_string(&table).unwrap_or_default();
+    let links = if broken_links {
+        "\n# Links already broken in the source (the import report lists them) are\n# warnings, not errors, until they are fixed; then remove this table.\n[links]\nbroken = \"warn\"\n"
+    } else {
+        ""
+    };
     format!(
-        "# Imported from a {} by `rolebook import {}`.\n# Every key: see the README's configuration table.\n{body}",
+        "# Imported from a {} by `rolebook import {}`.\n# Every key: see the README's configuration table.\n{body}{links}",
         source.label(),
         source.name()
     )

@@ -153,17 +153,27 @@ impl Report {
             for n in &broken {
                 let _ = writeln!(w, "  {}", place(n));
             }
+            let _ = writeln!(
+                w,
+                "rolebook.toml sets [links] broken = \"warn\", so they are warnings while you fix them; remove it then, and broken links fail the build again."
+            );
         }
         if let Some(checked) = &self.check_result {
             let new = self.new_errors();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let errors = match checked.errors.len() {
+                0 => "no errors".to_string(),
+                n => format!(
+                    "{n} error{} ({} of them links already broken in the source)",
+                    plural(n),
+                    n - new.len()
+                ),
+            };
             let _ = writeln!(
                 w,
-                "\nrolebook check on the new site: {} error{} ({} of them links already broken in the source), {} warning{}.",
-                checked.errors.len(),
-                if checked.errors.len() == 1 { "" } else { "s" },
-                checked.errors.len() - new.len(),
+                "\nrolebook check on the new site: {errors}, {} warning{}.",
                 checked.warnings,
-                if checked.warnings == 1 { "" } else { "s" },
+                plural(checked.warnings),
             );
             for d in new {
                 let _ = writeln!(w, "  {}", d.render(false).lines().next().unwrap_or(""));

@@ -211,7 +211,7 @@ fn a_jekyll_site_keeps_its_urls_order_and_links() {
         "_pages/discover.md:14: link to /research-guide/",
         "404.html: a 404 page",
         "layout (8)",
-        "rolebook check on the new site: 0 errors",
+        "rolebook check on the new site: no errors",
         "Next: cd out && rolebook check",
     ] {
         assert!(report.contains(line), "report lacks {line:?}:\n{report}");
@@ -298,10 +298,23 @@ fn an_mdbook_keeps_its_order_titles_and_includes() {
         "src/reference/config.md:3: {{#include ../../listings/missing.toml}}",
         "src/unlisted.md: not in SUMMARY.md",
         "src/guide/input.md:3: link to ../intake.md",
-        "rolebook check on the new site: 1 error (1 of them links already broken in the source)",
+        "rolebook check on the new site: no errors, 2 warnings.",
+        "rolebook.toml sets [links] broken = \"warn\"",
     ] {
         assert!(report.contains(line), "report lacks {line:?}:\n{report}");
     }
+    // The link broken in the source is a warning, so the book builds.
+    let config = i.read("rolebook.toml");
+    assert!(config.contains("[links]\nbroken = \"warn\"\n"), "{config}");
+    let first = i.build();
+    first.success();
+    assert!(
+        first
+            .stderr
+            .contains("content/guide/input.md:12:36: warning: broken link: there is no content file `intake.md`"),
+        "{}",
+        first.stderr
+    );
     // With the link that was broken in the source fixed, the book builds.
     i.build_fixed(&[(
         "content/guide/input.md",
