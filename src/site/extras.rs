@@ -595,6 +595,7 @@ impl Site {
     pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_fallbacks(output, diags);
         self.render_listings(output, diags);
+        self.render_nav_files(output, diags);
         if self.config.generate_sitemap {
             output.insert("sitemap.xml", self.sitemap(output));
         }

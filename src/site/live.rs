@@ -957,6 +957,8 @@ impl Live {
         let data_pages = only.data_pages || only.virtual_pages;
         let fallbacks = only.virtual_pages;
         let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
+        // The navigation script and site map list what the sitemap lists.
+        let nav_files = only.sitemap || only.virtual_pages;
         self.site.only = Some(only);
         let filter = self.site.html_filter();
         let scratch = || {
@@ -983,6 +985,9 @@ impl Live {
                 site.render_listings(&mut out, &mut d);
                 if fallbacks {
                     site.render_fallbacks(&mut out, &mut d);
+                }
+                if nav_files {
+                    site.render_nav_files(&mut out, &mut d);
                 }
                 (out, d)
             },

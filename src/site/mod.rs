@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cancel;
 mod extras;
 pub mod live;
+mod navfile;
 pub mod render;
 mod upkeep_pages;
 pub mod views;
@@ -630,6 +631,9 @@ pub struct Site {
     pub sidebars: HashMap<PageId, String>,
     /// The `nav` tree of each open branch, no page marked active.
     pub navs: HashMap<PageId, Value>,
+    /// The whole navigation as one script, on sites above
+    /// `sidebar_full_limit` pages (see `navfile`).
+    pub nav_file: Option<navfile::NavFile>,
     /// What each page's template looked up (by page id), as last rendered.
     pub reads: Vec<Reads>,
     /// What every other render (sidebars, data pages, taxonomies, 404,
@@ -693,6 +697,7 @@ impl Site {
         base_context.insert("config", &config);
         let order = content.in_order();
         let full_nav = content.pages.len() <= config.sidebar_full_limit;
+        let nav_file = (!full_nav).then(|| navfile::NavFile::new(&content, !opts.live_reload));
         let mut site = Site {
             config,
             content: Arc::new(content),
@@ -709,6 +714,7 @@ impl Site {
             full_nav,
             sidebars: HashMap::new(),
             navs: HashMap::new(),
+            nav_file,
             reads: Vec::new(),
             other_reads: Default::default(),
             only: None,
@@ -845,13 +851,20 @@ impl Site {
         } else {
             self.urls.base_path.clone()
         };
-        json!({
+        let mut vars = json!({
             "version": env!("CARGO_PKG_VERSION"),
             "root": if root.is_empty() { "./".to_string() } else { root },
             "relative": relative,
             "live_reload": self.live_reload,
             "search": self.config.build_search_index,
-        })
+        });
+        if let Some(file) = &self.nav_file {
+            vars["nav_file"] = Value::String(self.urls.href(&file.path));
+            if self.templates.has("site_map.html") {
+                vars["site_map"] = Value::String(self.urls.href(navfile::SITE_MAP_PATH));
+            }
+        }
+        vars
     }
 
     /// Context for rendering the page or section `id`.

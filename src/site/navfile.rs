@@ -1,0 +1,213 @@
+//! The navigation of a big site, written once instead of into every page.
+//!
+//! On sites with more pages than `sidebar_full_limit`, each page carries
+//! only its own branch of the sidebar (the no-JavaScript fallback) and the
+//! whole tree is one script, `nav.<hash>.js`, that every page loads and the
+//! theme's script turns into the sidebar. A script rather than a JSON file
+//! fetched at run time, so that it works from `file://` too. A generated
+//! site map page lists every page for readers without JavaScript.
+//!
+//! This module owns those two outputs; which branch a page shows is the
+//! sidebar's business (`views::nav`, the theme's `sidebar.html`).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Site, render_error};
+use crate::content::{Content, PageId};
+use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::output::Output;
+
+/// Where the site map page is written.
+pub const SITE_MAP_PATH: &str = "site-map/";
+
+/// The navigation script of a big site: its output path and text.
+#[derive(Debug, Clone)]
+pub struct NavFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl NavFile {
+    /// The script for `content`; named by its bytes with `fingerprint`
+    /// (a build), plainly `nav.js` otherwise (serve, where a title edit
+    /// then changes this file and no page).
+    pub fn new(content: &Content, fingerprint: bool) -> NavFile {
+        let text = script(content);
+        let path = if fingerprint {
+            format!(
+                "nav.{}.js",
+                super::extras::fingerprint(text.as_bytes())
+            )
+        } else {
+            "nav.js".to_string()
+        };
+        NavFile { path, text }
+    }
+}
+
+/// `window.rolebookNav = [...]`: the tree under the home page in sidebar
+/// order. Each node is `[title, path, roles]` for a page and `[title, path,
+/// roles, children]` for a section; `path` is the URL path without the
+/// base (`guides/setup/`), `roles` the role slugs joined by spaces. Paths,
+/// not hrefs: the script makes the href for the page it runs in, with or
+/// without relative links.
+pub fn script(content: &Content) -> String {
+    let tree = children(content, content.root);
+    format!(
+        "/* The sidebar of every page, written once (see docs/themes.md). */\nwindow.rolebookNav = {};\n",
+        serde_json::to_string(&tree).unwrap_or_else(|_| "[]".into())
+    )
+}
+
+fn children(content: &Content, id: PageId) -> Value {
+    Value::Array(
+        content
+            .page(id)
+            .children
+            .iter()
+            .map(|&c| node(content, c))
+            .collect(),
+    )
+}
+
+fn node(content: &Content, id: PageId) -> Value {
+    let page = content.page(id);
+    let roles = super::views::roles_of(content, id).join(" ");
+    let mut node = vec![
+        Value::String(page.title.clone()),
+        Value::String(page.url_path.clone()),
+        Value::String(roles),
+    ];
+    if page.is_section() {
+        node.push(children(content, id));
+    }
+    Value::Array(node)
+}
+
+impl Site {
+    /// The navigation script and the site map page, on a big site; a serve
+    /// update asks for them again when titles or the order changed.
+    pub(super) fn render_nav_files(&self, output: &mut Output, diags: &mut Diagnostics) {
+        let Some(file) = &self.nav_file else {
+            return;
+        };
+        let text = if self.only.is_some() {
+            // A serve update: the tree may have changed since the build.
+            script(&self.content)
+        } else {
+            file.text.clone()
+        };
+        if !output.insert(file.path.clone(), text) {
+            diags.push(Diagnostic::warning(
+                Kind::Output,
+                format!(
+                    "a page has the path /{}; the navigation script is not written",
+                    file.path
+                ),
+            ));
+        }
+        self.render_site_map(output, diags);
+    }
+
+    /// Every page in sidebar order on one page, for readers without
+    /// JavaScript: the theme's `site_map.html` gets `tree`, the sidebar's
+    /// nodes with every branch present.
+    fn render_site_map(&self, output: &mut Output, diags: &mut Diagnostics) {
+        if !self.templates.has("site_map.html") {
+            return;
+        }
+        let tree = super::views::nav(&self.content, self.content.root, None, &self.urls, true);
+        let view = self.virtual_view("site_map", "Site map", "", SITE_MAP_PATH, "");
+        let out = super::output_path(SITE_MAP_PATH);
+        let tree = serde_json::to_value(tree).unwrap_or_default();
+        match self.render_virtual(
+            "site_map.html",
+            self.content.root,
+            &view,
+            &[("tree", tree)],
+            &out,
+        ) {
+            Ok(html) => {
+                if !output.insert(out, html) {
+                    diags.push(Diagnostic::warning(
+                        Kind::Output,
+                        format!(
+                            "a page has the URL /{SITE_MAP_PATH}; the site map page is not written"
+                        ),
+                    ));
+                }
+            }
+            Err(e) => diags.push(render_error(
+                &e,
+                "site_map.html",
+                &self.templates,
+                Path::new("site_map.html"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A content folder with a section of two pages, loaded for real.
+    fn content() -> Content {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("guides/_index.md", "+++\ntitle = \"Guides\"\n+++\n"),
+            ("guides/setup.md", "+++\ntitle = \"Set up\"\nweight = 2\nroles = \"po\"\n+++\n"),
+            ("guides/a\"b.md", "+++\ntitle = \"Quote \\\" </script>\"\nweight = 1\n+++\n"),
+            ("about.md", "+++\ntitle = \"About\"\n+++\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (content, diags) = crate::content::load(
+            dir.path(),
+            Path::new("content"),
+            &crate::content::LoadOptions {
+                drafts: false,
+                sources: crate::sources::Sources::new(dir.path(), false),
+                skip: Vec::new(),
+                is_site_root: false,
+            },
+        );
+        assert!(!diags.has_errors(), "{diags:?}");
+        content
+    }
+
+    #[test]
+    fn script_holds_the_tree_in_sidebar_order() {
+        let text = script(&content());
+        let json = text
+            .split_once("window.rolebookNav = ")
+            .and_then(|(_, rest)| rest.strip_suffix(";\n"))
+            .unwrap();
+        let tree: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            tree,
+            serde_json::json!([
+                ["About", "about/", ""],
+                ["Guides", "guides/", "", [
+                    ["Quote \" </script>", "guides/a-b/", ""],
+                    ["Set up", "guides/setup/", "po"]
+                ]]
+            ])
+        );
+    }
+
+    #[test]
+    fn script_is_named_by_its_bytes_only_when_fingerprinting() {
+        let content = content();
+        let built = NavFile::new(&content, true);
+        let hash = super::super::extras::fingerprint(built.text.as_bytes());
+        assert_eq!(built.path, format!("nav.{hash}.js"));
+        assert_eq!(NavFile::new(&content, false).path, "nav.js");
+    }
+}
