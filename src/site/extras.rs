@@ -27,6 +27,24 @@ pub struct Statics {
     files: Vec<(String, StaticFile)>,
     sources: crate::sources::Sources,
     pub fingerprints: HashMap<String, String>,
+    /// Output paths of the theme's diagram scripts (see
+    /// [`Statics::drop_diagram_scripts`]).
+    diagram_files: std::collections::HashSet<String>,
+}
+
+/// The theme's Mermaid files: several megabytes, needed only by pages
+/// with a diagram.
+fn is_diagram_script(path: &str) -> bool {
+    path.starts_with("js/mermaid/") || path == "js/mermaid-init.js"
+}
+
+/// Whether some page's Markdown drew a diagram: what the theme loads the
+/// diagram scripts for.
+pub fn has_diagrams(rendered: &[super::RenderedPage]) -> bool {
+    let marker = crate::markdown::highlight::DIAGRAM_MARKER;
+    rendered
+        .par_iter()
+        .any(|r| r.rendered.html.contains(marker))
 }
 
 /// A static file's bytes, or where to copy them from: a big file is
@@ -146,7 +164,14 @@ pub fn collect_static(
         "css/views.css".into(),
         StaticFile::Bytes(crate::data::VIEWS_CSS.as_bytes().to_vec()),
     );
-    by_path.extend(on_disk(&project.static_dir(), Path::new("static"), diags));
+    let own = on_disk(&project.static_dir(), Path::new("static"), diags);
+    // A site's own file of the same name is its business: always written.
+    let mut diagram_files: std::collections::HashSet<String> = by_path
+        .keys()
+        .filter(|p| is_diagram_script(p) && !own.iter().any(|(o, _)| o == *p))
+        .cloned()
+        .collect();
+    by_path.extend(own);
     check_extra_files(project, config, &by_path, diags);
     let mut fingerprints = HashMap::new();
     let mut files = Vec::new();
@@ -161,6 +186,9 @@ pub fn collect_static(
                 }
             };
             let name = fingerprinted_name(&path, &self::fingerprint(&bytes));
+            if diagram_files.contains(&path) {
+                diagram_files.insert(name.clone());
+            }
             fingerprints.insert(path.clone(), name.clone());
             files.push((name, StaticFile::Bytes(bytes.clone())));
             files.push((path, StaticFile::Bytes(bytes)));
@@ -172,6 +200,7 @@ pub fn collect_static(
         files,
         sources,
         fingerprints,
+        diagram_files,
     }
 }
 
@@ -218,6 +247,14 @@ fn check_extra_files(
 }
 
 impl Statics {
+    /// Leaves out the theme's diagram scripts, for a site where no page
+    /// has a diagram. serve keeps them, so a diagram added while editing
+    /// draws at once.
+    pub fn drop_diagram_scripts(&mut self) {
+        let drop = &self.diagram_files;
+        self.files.retain(|(path, _)| !drop.contains(path));
+    }
+
     /// Every output path of these files, with a hash of what it holds.
     pub fn hashes(&self) -> BTreeMap<String, u64> {
         self.files
@@ -556,6 +593,25 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// The role term pages that are written, slug -> href: the home
+    /// page links only these.
+    pub(super) fn role_pages(&self) -> serde_json::Map<String, Value> {
+        if !self.templates.has("taxonomy_single.html") {
+            return serde_json::Map::new();
+        }
+        let lists = self.terms.get_or_init(|| self.taxa().terms());
+        lists
+            .iter()
+            .filter(|(name, _, _)| name == "roles")
+            .flat_map(|(_, folder, terms)| {
+                terms.keys().map(move |slug| {
+                    let href = self.urls.href(&format!("{folder}/{slug}/"));
+                    (slug.clone(), Value::String(href))
+                })
+            })
+            .collect()
     }
 
     fn insert_unique(

@@ -213,7 +213,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let templates = load_templates(project, &config, &mut diags);
     // Serve links stylesheets by their plain names, so editing one changes
     // no page.
-    let statics = extras::collect_static(project, &config, !opts.live_reload, &mut diags);
+    let mut statics = extras::collect_static(project, &config, !opts.live_reload, &mut diags);
     // Broken pages or data still let the other pages be checked, so one run
     // reports every independent error; without templates nothing can render.
     let Some(mut templates) = templates else {
@@ -260,6 +260,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     fix_anchors(&mut rendered, fixes);
     if diags.has_errors() {
         return Err(finish(diags));
+    }
+    if !opts.live_reload && !extras::has_diagrams(&rendered) {
+        statics.drop_diagram_scripts();
     }
     if !opts.live_reload {
         // Nothing reads the Markdown source from here on (serve keeps it
@@ -892,6 +895,7 @@ impl Site {
         ctx.insert("previous", &neighbours.0);
         ctx.insert("next", &neighbours.1);
         if id == self.content.root {
+            put(&mut ctx, "role_pages", Value::Object(self.role_pages()));
             ctx.insert("recent_changes", &self.recent_changes());
             if self.has_changes_page() {
                 ctx.insert("changes_url", &self.urls.href("changes/"));

@@ -36,10 +36,7 @@ impl NavFile {
     pub fn new(content: &Content, fingerprint: bool) -> NavFile {
         let text = script(content);
         let path = if fingerprint {
-            format!(
-                "nav.{}.js",
-                super::extras::fingerprint(text.as_bytes())
-            )
+            format!("nav.{}.js", super::extras::fingerprint(text.as_bytes()))
         } else {
             "nav.js".to_string()
         };
@@ -159,8 +156,14 @@ mod tests {
         let files = [
             ("_index.md", "+++\ntitle = \"Home\"\n+++\n"),
             ("guides/_index.md", "+++\ntitle = \"Guides\"\n+++\n"),
-            ("guides/setup.md", "+++\ntitle = \"Set up\"\nweight = 2\nroles = \"po\"\n+++\n"),
-            ("guides/a\"b.md", "+++\ntitle = \"Quote \\\" </script>\"\nweight = 1\n+++\n"),
+            (
+                "guides/setup.md",
+                "+++\ntitle = \"Set up\"\nweight = 2\nroles = \"po\"\n+++\n",
+            ),
+            (
+                "guides/a\"b.md",
+                "+++\ntitle = \"Quote \\\" </script>\"\nweight = 1\n+++\n",
+            ),
             ("about.md", "+++\ntitle = \"About\"\n+++\n"),
         ];
         for (path, text) in files {
@@ -194,10 +197,15 @@ mod tests {
             tree,
             serde_json::json!([
                 ["About", "about/", ""],
-                ["Guides", "guides/", "", [
-                    ["Quote \" </script>", "guides/a-b/", ""],
-                    ["Set up", "guides/setup/", "po"]
-                ]]
+                [
+                    "Guides",
+                    "guides/",
+                    "",
+                    [
+                        ["Quote \" </script>", "guides/a-b/", ""],
+                        ["Set up", "guides/setup/", "po"]
+                    ]
+                ]
             ])
         );
     }

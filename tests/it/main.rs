@@ -20,3 +20,4 @@ mod migrate;
 mod serve;
 mod support;
 mod upkeep;
+mod weight;

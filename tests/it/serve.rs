@@ -14,7 +14,7 @@ use crate::support::Site;
 const LIMIT: Duration = Duration::from_secs(20);
 
 /// A running `rolebook serve`, killed on drop.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     port: u16,
     site: Site,
@@ -23,7 +23,7 @@ struct Served {
 }
 
 impl Served {
-    fn start(site: Site) -> Served {
+    pub(crate) fn start(site: Site) -> Served {
         Served::start_with(site, &[])
     }
 
@@ -64,7 +64,7 @@ impl Served {
         self.stderr.lock().expect("lock").clone()
     }
 
-    fn get(&self, target: &str) -> Reply {
+    pub(crate) fn get(&self, target: &str) -> Reply {
         request(self.port, "GET", target)
     }
 
@@ -89,7 +89,7 @@ impl Served {
 
     /// Waits until GET `target` answers `status` with a body containing `needle`.
     #[track_caller]
-    fn wait_for(&self, target: &str, status: u16, needle: &str) -> Reply {
+    pub(crate) fn wait_for(&self, target: &str, status: u16, needle: &str) -> Reply {
         self.wait(
             &format!("{target} to answer {status} with {needle:?}"),
             || {
@@ -125,7 +125,7 @@ impl Served {
         })
     }
 
-    fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         self.site.write(rel, text);
     }
 
@@ -243,14 +243,14 @@ impl Events {
     }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 impl Reply {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
