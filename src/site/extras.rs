@@ -27,15 +27,29 @@ pub struct Statics {
     files: Vec<(String, StaticFile)>,
     sources: crate::sources::Sources,
     pub fingerprints: HashMap<String, String>,
-    /// Output paths of the theme's diagram scripts (see
-    /// [`Statics::drop_diagram_scripts`]).
-    diagram_files: std::collections::HashSet<String>,
+    /// Output paths of the theme's files that only some sites need (see
+    /// [`Statics::keep_needed`]).
+    optional: HashMap<String, Need>,
 }
 
-/// The theme's Mermaid files: several megabytes, needed only by pages
-/// with a diagram.
-fn is_diagram_script(path: &str) -> bool {
-    path.starts_with("js/mermaid/") || path == "js/mermaid-init.js"
+/// What makes a site need one of the theme's optional files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The Mermaid scripts, several megabytes: a page with a diagram.
+    Diagrams,
+    /// The script that puts the navigation script's tree in the sidebar:
+    /// more pages than `sidebar_full_limit`.
+    NavTree,
+}
+
+fn need_of(path: &str) -> Option<Need> {
+    if path.starts_with("js/mermaid/") || path == "js/mermaid-init.js" {
+        Some(Need::Diagrams)
+    } else if path == "js/nav-tree.js" {
+        Some(Need::NavTree)
+    } else {
+        None
+    }
 }
 
 /// Whether some page's Markdown drew a diagram: what the theme loads the
@@ -166,10 +180,10 @@ pub fn collect_static(
     );
     let own = on_disk(&project.static_dir(), Path::new("static"), diags);
     // A site's own file of the same name is its business: always written.
-    let mut diagram_files: std::collections::HashSet<String> = by_path
+    let mut optional: HashMap<String, Need> = by_path
         .keys()
-        .filter(|p| is_diagram_script(p) && !own.iter().any(|(o, _)| o == *p))
-        .cloned()
+        .filter(|p| !own.iter().any(|(o, _)| o == *p))
+        .filter_map(|p| need_of(p).map(|need| (p.clone(), need)))
         .collect();
     by_path.extend(own);
     check_extra_files(project, config, &by_path, diags);
@@ -186,8 +200,8 @@ pub fn collect_static(
                 }
             };
             let name = fingerprinted_name(&path, &self::fingerprint(&bytes));
-            if diagram_files.contains(&path) {
-                diagram_files.insert(name.clone());
+            if let Some(&need) = optional.get(&path) {
+                optional.insert(name.clone(), need);
             }
             fingerprints.insert(path.clone(), name.clone());
             files.push((name, StaticFile::Bytes(bytes.clone())));
@@ -200,7 +214,7 @@ pub fn collect_static(
         files,
         sources,
         fingerprints,
-        diagram_files,
+        optional,
     }
 }
 
@@ -247,12 +261,12 @@ fn check_extra_files(
 }
 
 impl Statics {
-    /// Leaves out the theme's diagram scripts, for a site where no page
-    /// has a diagram. serve keeps them, so a diagram added while editing
-    /// draws at once.
-    pub fn drop_diagram_scripts(&mut self) {
-        let drop = &self.diagram_files;
-        self.files.retain(|(path, _)| !drop.contains(path));
+    /// Leaves out the theme's optional files the site does not need.
+    /// serve keeps them all, so a diagram added while editing draws at once.
+    pub fn keep_needed(&mut self, needed: impl Fn(Need) -> bool) {
+        let optional = &self.optional;
+        self.files
+            .retain(|(path, _)| optional.get(path).is_none_or(|&need| needed(need)));
     }
 
     /// Every output path of these files, with a hash of what it holds.
@@ -791,6 +805,13 @@ impl Site {
             xml.push_str("</feed>\n");
             output.insert(format!("{}atom.xml", page.url_path), xml);
         }
+    }
+
+    /// Whether this build writes the print page, which pages then link.
+    pub(super) fn writes_print_page(&self) -> bool {
+        self.config.print_page
+            && self.templates.has("print.html")
+            && self.order.len() <= self.config.print_page_max_pages
     }
 
     fn render_print(&self, output: &mut Output, diags: &mut Diagnostics) {

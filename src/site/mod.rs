@@ -261,8 +261,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     if diags.has_errors() {
         return Err(finish(diags));
     }
-    if !opts.live_reload && !extras::has_diagrams(&rendered) {
-        statics.drop_diagram_scripts();
+    if !opts.live_reload {
+        let diagrams = extras::has_diagrams(&rendered);
+        let big = content.pages.len() > config.sidebar_full_limit;
+        statics.keep_needed(|need| match need {
+            extras::Need::Diagrams => diagrams,
+            extras::Need::NavTree => big,
+        });
     }
     if !opts.live_reload {
         // Nothing reads the Markdown source from here on (serve keeps it
@@ -860,6 +865,7 @@ impl Site {
             "relative": relative,
             "live_reload": self.live_reload,
             "search": self.config.build_search_index,
+            "print_page": self.writes_print_page(),
         });
         if let Some(file) = &self.nav_file {
             vars["nav_file"] = Value::String(self.urls.href(&file.path));

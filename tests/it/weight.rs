@@ -116,6 +116,26 @@ fn sidebar(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The hrefs of the sidebar's page links.
+fn nav_links(sidebar: &str) -> Vec<&str> {
+    sidebar
+        .split("<a class=\"nav-link\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+/// The output path of a theme file given as `stem.` (`js/nav-tree.`),
+/// fingerprinted; `None` when it is not written.
+fn fingerprinted(site: &Site, stem: &str) -> Option<String> {
+    let dir = std::path::Path::new(stem).parent().expect("folder");
+    std::fs::read_dir(site.path().join("public").join(dir))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| format!("{}/{}", dir.display(), e.file_name().to_string_lossy()))
+        .find(|p| p.starts_with(stem) && p.matches('.').count() == stem.matches('.').count() + 1)
+}
+
 #[test]
 fn big_site_writes_the_navigation_once() {
     let site = big_site();
@@ -125,76 +145,90 @@ fn big_site_writes_the_navigation_once() {
         tree_of(&site.read(&format!("public/{name}"))),
         expected_tree()
     );
+    let builder = fingerprinted(&site, "js/nav-tree.").expect("the theme's tree script");
 
-    let script_tag = format!("<script src=\"/{name}\" defer></script>");
-    let site_map_link = "<p class=\"nav-site-map\"><a href=\"/site-map/\">Site map</a></p>";
+    // Both scripts before the theme's own, which wires the toggles.
+    let scripts = format!(
+        "<script src=\"/{name}\" defer></script>\n<script src=\"/{builder}\" defer></script>\n<script src=\"/js/handbook."
+    );
+    let site_map_link = "<a class=\"nav-link\" href=\"/site-map/\">Site map</a>";
     for path in all_paths().iter().chain([&String::new()]) {
         let html = site.read(&format!("public/{path}index.html"));
-        assert!(html.contains(&script_tag), "{path}: no navigation script");
+        assert!(html.contains(&scripts), "{path}: no navigation script");
+        let side = sidebar(&html);
+        assert!(side.contains(site_map_link), "{path}: no site map link");
+        // What the tree script marks as the current page.
         assert!(
-            sidebar(&html).contains(site_map_link),
-            "{path}: no site map link"
+            side.starts_with(&format!(
+                "<nav id=\"sidebar\" class=\"sidebar\" aria-label=\"Handbook\" data-nav-current=\"{path}\">"
+            )),
+            "{path}: {side}"
         );
+        // No page carries another section's pages.
+        let other = if path.starts_with("s5/") {
+            "/s6/p01/"
+        } else {
+            "/s5/p01/"
+        };
+        assert!(!html.contains(other), "{path} links {other}");
     }
 
-    // A page's sidebar is its own branch: its section open, its link
-    // marked, the pages beside it and no other section's.
+    // A page's sidebar: the sections above it, open, and the site map.
     let page = site.read("public/s3/p07/index.html");
     let side = sidebar(&page);
+    assert_eq!(nav_links(side), ["/s3/", "/site-map/"]);
     assert!(
         side.contains("<li class=\"nav-item nav-section is-open\" data-roles=\"\">\n<div class=\"nav-row\">\n<a class=\"nav-link\" href=\"/s3/\">Section 3</a>"),
         "{side}"
     );
-    assert!(
-        side.contains("<a class=\"nav-link\" href=\"/s3/p07/\" aria-current=\"page\">Page 3.7</a>"),
-        "{side}"
-    );
-    assert_eq!(side.matches("aria-current=\"page\"").count(), 1, "{side}");
-    let links: Vec<&str> = side
-        .split("<a class=\"nav-link\" href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
-    let mut expected = vec!["/s3/".to_string()];
-    expected.extend((1..=PER_SECTION).map(|p| format!("/s3/p{p:02}/")));
-    assert_eq!(links, expected);
     assert!(!side.contains("nav-toggle"), "no toggles without the tree");
-    // The breadcrumbs lead back up.
+    // The breadcrumbs lead back up; previous and next lead along.
     assert!(
         page.contains("<li><a href=\"/s3/\">Section 3</a></li>"),
         "{page}"
+    );
+    assert!(page.contains("href=\"/s3/p06/\""), "{page}");
+    assert!(page.contains("href=\"/s3/p08/\""), "{page}");
+
+    // A section's own link is marked in its sidebar.
+    let section = site.read("public/s3/index.html");
+    assert!(
+        sidebar(&section)
+            .contains("<a class=\"nav-link\" href=\"/s3/\" aria-current=\"page\">Section 3</a>"),
+        "{section}"
     );
 
     // A page in a subsection: every section above it open.
     let deep = site.read("public/s1/deep/d2/index.html");
     let side = sidebar(&deep);
-    let links: Vec<&str> = side
-        .split("<a class=\"nav-link\" href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
-    assert_eq!(
-        links,
-        [
-            "/s1/",
-            "/s1/deep/",
-            "/s1/deep/d1/",
-            "/s1/deep/d2/",
-            "/s1/deep/d3/"
-        ]
-    );
+    assert_eq!(nav_links(side), ["/s1/", "/s1/deep/", "/site-map/"]);
     assert_eq!(side.matches(" is-open\"").count(), 2, "{side}");
 
-    // The home page lists the top level, nothing below it.
+    // The home page: the site map only.
     let home = site.read("public/index.html");
-    let links: Vec<&str> = sidebar(&home)
-        .split("<a class=\"nav-link\" href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
-    let mut top = vec!["/about/".to_string()];
-    top.extend((1..=SECTIONS).map(|s| format!("/s{s}/")));
-    assert_eq!(links, top);
+    assert_eq!(nav_links(sidebar(&home)), ["/site-map/"]);
+}
+
+#[test]
+fn pages_link_the_print_page_only_when_it_is_written() {
+    let site = Site::empty();
+    site.write("rolebook.toml", "title = \"Print\"\n");
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    site.write("content/a.md", "+++\ntitle = \"A\"\n+++\n");
+    site.build().success();
+    let link = "<a class=\"icon-button print-link\" href=\"/print/\">";
+    assert!(site.read("public/a/index.html").contains(link));
+    assert!(site.exists("public/print/index.html"));
+
+    site.write(
+        "rolebook.toml",
+        "title = \"Print\"\nprint_page_max_pages = 1\n",
+    );
+    let run = site.build();
+    run.success();
+    run.stderr_has("the print page is left out");
+    assert!(!site.exists("public/print"));
+    assert!(!site.read("public/a/index.html").contains("print-link"));
 }
 
 #[test]
@@ -276,7 +310,7 @@ fn navigation_script_and_site_map_follow_the_base_path_and_relative_links() {
         "{page}"
     );
     assert!(
-        page.contains("<a href=\"/docs/site-map/\">Site map</a>"),
+        page.contains("href=\"/docs/site-map/\">Site map</a>"),
         "{page}"
     );
     // Paths in the tree are without the base: the script adds it.
@@ -294,13 +328,15 @@ fn navigation_script_and_site_map_follow_the_base_path_and_relative_links() {
         "{page}"
     );
     assert!(
-        page.contains("<a href=\"../../site-map/index.html\">Site map</a>"),
+        page.contains("href=\"../../site-map/index.html\">Site map</a>"),
         "{page}"
     );
     assert!(
-        page.contains("<a class=\"nav-link\" href=\"../../s2/p05/index.html\" aria-current=\"page\">Page 2.5</a>"),
+        page.contains("<a class=\"nav-link\" href=\"../../s2/index.html\">Section 2</a>"),
         "{page}"
     );
+    assert!(page.contains("<script src=\"../../js/nav-tree."), "{page}");
+    assert!(page.contains("data-nav-current=\"s2/p05/\""), "{page}");
     let map = site.read("rel/site-map/index.html");
     assert!(
         map.contains("<a href=\"../s1/deep/d3/index.html\">Deep 3</a>"),
@@ -328,9 +364,12 @@ fn serve_updates_the_navigation_script_when_a_title_or_weight_changes() {
     assert_eq!(tree_of(&first.text()), expected_tree());
     let page = served.get("/s2/p03/").text();
     assert!(
-        page.contains("<script src=\"/nav.js\" defer></script>"),
+        page.contains(
+            "<script src=\"/nav.js\" defer></script>\n<script src=\"/js/nav-tree.js\" defer></script>"
+        ),
         "{page}"
     );
+    assert_eq!(served.get("/js/nav-tree.js").status, 200);
 
     served.write(
         "content/s4/p10.md",

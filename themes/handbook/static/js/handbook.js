@@ -120,83 +120,8 @@
     }
   }
 
-  /* A big site writes each page's own branch only and the whole tree once,
-   * in the navigation script (window.rolebookNav: [title, path, roles,
-   * children?] nodes). The tree replaces the branch; the sections open
-   * there and the current page stay open and marked. Closed branches are
-   * built when first opened. */
-  var navLater = {};
-
-  function navList(nodes, idPrefix, depth, state) {
-    var ul = doc.createElement("ul");
-    ul.className = "nav-list nav-depth-" + depth;
-    if (depth === 0) ul.setAttribute("role", "list");
-    nodes.forEach(function (node, i) {
-      var href = pageHref(node[1]);
-      var current = href === state.current;
-      var open = state.open.hasOwnProperty(href);
-      var li = doc.createElement("li");
-      li.className = "nav-item" + (node[3] ? " nav-section" : "") + (current ? " is-active" : "") + (open ? " is-open" : "");
-      li.setAttribute("data-roles", node[2]);
-      var row = doc.createElement("div");
-      row.className = "nav-row";
-      var link = doc.createElement("a");
-      link.className = "nav-link";
-      link.setAttribute("href", href);
-      link.textContent = node[0];
-      if (current) link.setAttribute("aria-current", "page");
-      row.appendChild(link);
-      li.appendChild(row);
-      if (node[3] && node[3].length) {
-        var id = idPrefix + "-" + (i + 1);
-        var shown = open || current;
-        var toggle = doc.createElement("button");
-        toggle.className = "nav-toggle";
-        toggle.type = "button";
-        toggle.setAttribute("aria-expanded", shown ? "true" : "false");
-        toggle.setAttribute("aria-controls", id);
-        var label = doc.createElement("span");
-        label.className = "visually-hidden";
-        label.textContent = node[0] + ": show or hide pages";
-        toggle.appendChild(label);
-        row.appendChild(toggle);
-        var children = doc.createElement("div");
-        children.className = "nav-children";
-        children.id = id;
-        if (shown) {
-          children.appendChild(navList(node[3], id, depth + 1, state));
-        } else {
-          children.hidden = true;
-          navLater[id] = { nodes: node[3], depth: depth + 1, state: state };
-        }
-        li.appendChild(children);
-      }
-      ul.appendChild(li);
-    });
-    return ul;
-  }
-
-  function fillLater(list) {
-    var later = list && navLater[list.id];
-    if (!later) return;
-    delete navLater[list.id];
-    list.appendChild(navList(later.nodes, list.id, later.depth, later.state));
-  }
-
-  function buildNav() {
-    var tree = window.rolebookNav;
-    var branch = sidebar && $(".nav-list.nav-depth-0", sidebar);
-    if (!Array.isArray(tree) || !branch) return;
-    var state = { open: {}, current: null };
-    $all(".is-open > .nav-row > .nav-link", branch).forEach(function (a) { state.open[a.getAttribute("href")] = true; });
-    var current = $('[aria-current="page"]', branch);
-    if (current) state.current = current.getAttribute("href");
-    branch.parentNode.replaceChild(navList(tree, "nav", 0, state), branch);
-  }
-
   function initSidebar() {
     if (!sidebar) return;
-    buildNav();
     if (menuButton) {
       menuButton.addEventListener("click", function () {
         setMenu(!html.classList.contains("sidebar-open"), true);
@@ -215,7 +140,6 @@
       if (toggle) {
         var list = doc.getElementById(toggle.getAttribute("aria-controls"));
         var open = toggle.getAttribute("aria-expanded") !== "true";
-        if (open) fillLater(list);
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
         if (list) list.hidden = !open;
         return;
