@@ -25,25 +25,25 @@ fn big_site() -> Site {
         "content/_index.md",
         "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
     );
-    site.write("content/about.md", &front("About", 1, ""));
+    site.write("content/about.md", front("About", 1, ""));
     for s in 1..=SECTIONS {
         site.write(
             &format!("content/s{s}/_index.md"),
-            &front(&format!("Section {s}"), s + 1, ""),
+            front(&format!("Section {s}"), s + 1, ""),
         );
         for p in 1..=PER_SECTION {
             let roles = if p % 2 == 0 { "roles = \"po\"\n" } else { "" };
             site.write(
                 &format!("content/s{s}/p{p:02}.md"),
-                &front(&format!("Page {s}.{p}"), p, roles),
+                front(&format!("Page {s}.{p}"), p, roles),
             );
         }
     }
-    site.write("content/s1/deep/_index.md", &front("Deep", 50, ""));
+    site.write("content/s1/deep/_index.md", front("Deep", 50, ""));
     for d in 1..=3 {
         site.write(
             &format!("content/s1/deep/d{d}.md"),
-            &front(&format!("Deep {d}"), d, ""),
+            front(&format!("Deep {d}"), d, ""),
         );
     }
     site
@@ -347,7 +347,7 @@ fn navigation_script_and_site_map_follow_the_base_path_and_relative_links() {
 #[test]
 fn a_page_at_the_site_map_url_wins_with_a_warning() {
     let site = big_site();
-    site.write("content/site-map.md", &front("Our map", 99, ""));
+    site.write("content/site-map.md", front("Our map", 99, ""));
     let run = site.build();
     run.success();
     run.stderr_has("a page has the URL /site-map/; the site map page is not written");
@@ -414,7 +414,7 @@ fn diagram_site(diagram: bool) -> Site {
     };
     site.write(
         "content/flow.md",
-        &format!("+++\ntitle = \"Flow\"\n+++\n\n{body}"),
+        format!("+++\ntitle = \"Flow\"\n+++\n\n{body}"),
     );
     site
 }
