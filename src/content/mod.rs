@@ -355,6 +355,9 @@ fn walk(
             if is_tool_file(name) || (opts.is_site_root && !rel.contains('/')) {
                 continue;
             }
+            // Read as data, and published beside its pages as GitHub
+            // shows it, so a link to it (`[metadata](kep.yaml)`) works.
+            files.other.push(rel.clone());
             files.data.push(rel);
         } else {
             files.other.push(rel);
