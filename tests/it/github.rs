@@ -297,7 +297,7 @@ handbook/roles/po.md:5:1: error: unknown key `wieght`
   |
 5 | wieght: 3
   | ^
-  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, sort_by, feed, page_template, owner, reviewed, review_every, checklist
+  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, taxonomies, sort_by, feed, page_template, owner, reviewed, review_every, checklist
 
 handbook/team/Readme.md: error: the folder `team/` has two pages of its own: handbook/team/index.md and handbook/team/Readme.md
   = help: a folder's page is its `_index.md`, else `index.md`, else `README.md`; rename or merge one of them
