@@ -5,16 +5,19 @@
 // marked and its branch open, toggles work from the keyboard, axe finds
 // nothing and the console stays clean; without it the sections above the
 // page and the site map let a reader move around. The same holds under a
-// base path and from file:// with relative links.
+// base path, from file:// with relative links, and under `rolebook serve`,
+// where an edited title shows in every open page.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
-  OUT_DIR, buildHandbook, launchBrowser, newContext, removeDir, serveDir, settle, tempDir, watchContext,
+  OUT_DIR, buildHandbook, launchBrowser, newContext, removeDir, rolebookBin, serveDir, settle, tempDir,
+  waitFor, watchContext,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -272,6 +275,63 @@ describe('big site without JavaScript', { timeout: 120_000 }, () => {
       await page.goto(`${site.origin}/site-map/`);
       await settle(page);
       assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(watch.problems(), []);
+    } finally {
+      await context.close().catch(() => {});
+    }
+  });
+});
+
+describe('big site under rolebook serve', { timeout: 120_000 }, () => {
+  let serveDirPath;
+  let child;
+  let log = '';
+
+  before(async () => {
+    serveDirPath = tempDir('nav-serve');
+    makeSite(serveDirPath);
+    child = spawn(rolebookBin(), ['serve', '--root', serveDirPath, '--port', '0'], {
+      cwd: serveDirPath,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    child.stdout.on('data', (c) => { log += c; });
+    child.stderr.on('data', (c) => { log += c; });
+    await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\//.test(log), { timeout: 60_000, message: `serve to start:\n${log}` });
+  }, { timeout: 90_000 });
+
+  after(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    removeDir(serveDirPath);
+  }, { timeout: 30_000 });
+
+  test('a title edited in another section shows in the open page\'s sidebar', async () => {
+    const origin = log.match(/(http:\/\/127\.0\.0\.1:\d+)\//)[1];
+    const context = await newContext(browser);
+    const watch = await watchContext(context);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/s3/p07/`);
+      await settle(page, 1_000);
+      assert.deepEqual((await sidebarState(page)).current, ['/s3/p07/']);
+      // Section 5 is closed here: this page's own HTML does not name its pages.
+      fs.writeFileSync(path.join(serveDirPath, 'content', 's5', 'p02.md'),
+        '+++\ntitle = "Renamed while open"\nweight = 2\n+++\n\nNew text.\n');
+      await waitFor(async () => {
+        await page.waitForLoadState('load');
+        return page.evaluate(() => JSON.stringify(window.rolebookNav || []).includes('Renamed while open'));
+      }, { timeout: 20_000, message: 'the page to reload with the new tree' });
+      await page.locator('#sidebar .nav-link', { hasText: /^Section 5$/ }).focus();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      const shown = (await sidebarState(page)).shown;
+      assert.ok(shown.includes('Renamed while open') && !shown.includes('Page 5.2'), shown.join(', '));
+      assert.deepEqual((await sidebarState(page)).current, ['/s3/p07/']);
       assert.deepEqual(watch.problems(), []);
     } finally {
       await context.close().catch(() => {});
