@@ -1,14 +1,15 @@
 //! The navigation of a big site, written once instead of into every page.
 //!
-//! On sites with more pages than `sidebar_full_limit`, each page carries
-//! only its own branch of the sidebar (the no-JavaScript fallback) and the
-//! whole tree is one script, `nav.<hash>.js`, that every page loads and the
-//! theme's script turns into the sidebar. A script rather than a JSON file
-//! fetched at run time, so that it works from `file://` too. A generated
-//! site map page lists every page for readers without JavaScript.
+//! On sites with more pages than `sidebar_full_limit`, the whole tree is
+//! one script, `nav.<hash>.js`, that every page loads and the theme's
+//! script turns into the sidebar; each page carries only what readers
+//! without JavaScript need (the handbook theme: the sections above the
+//! page and a link to the site map). A script rather than a JSON file
+//! fetched at run time, so that it works from `file://` too. The generated
+//! site map page lists every page.
 //!
-//! This module owns those two outputs; which branch a page shows is the
-//! sidebar's business (`views::nav`, the theme's `sidebar.html`).
+//! This module owns those two outputs; what a page's sidebar shows is the
+//! theme's business (`sidebar.html`, given `views::nav`).
 
 use std::path::Path;
 
