@@ -15,8 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { HtmlValidate, StaticConfigLoader } from 'html-validate';
 import {
-  OUT_DIR, buildHandbook, launchBrowser, newContext, removeDir, rolebookBin, serveDir, settle, tempDir,
+  OUT_DIR, REPO, buildHandbook, launchBrowser, newContext, removeDir, rolebookBin, serveDir, settle, tempDir,
   waitFor, watchContext,
 } from './helpers.mjs';
 
@@ -231,6 +232,23 @@ describe('big site sidebar with JavaScript', { timeout: 120_000 }, () => {
     } finally {
       await context.close().catch(() => {});
     }
+  });
+});
+
+describe('big site markup', { timeout: 120_000 }, () => {
+  test('pages with the short sidebar and the site map are valid HTML', async () => {
+    const config = JSON.parse(fs.readFileSync(path.join(REPO, '.htmlvalidate.json'), 'utf8'));
+    const validator = new HtmlValidate(new StaticConfigLoader(config));
+    const errors = [];
+    for (const rel of ['index.html', 's2/deep/d2/index.html', 's4/index.html', 'site-map/index.html', '404.html', 'tags/index.html']) {
+      const file = path.join(outDir, rel);
+      if (!fs.existsSync(file)) continue;
+      const report = await validator.validateFile(file);
+      for (const m of report.results.flatMap((r) => r.messages)) {
+        if (m.severity === 2) errors.push(`${rel}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+      }
+    }
+    assert.deepEqual(errors, []);
   });
 });
 
