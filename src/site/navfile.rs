@@ -109,42 +109,104 @@ impl Site {
         self.render_site_map(output, diags);
     }
 
-    /// Every page in sidebar order on one page, for readers without
-    /// JavaScript: the theme's `site_map.html` gets `tree`, the sidebar's
-    /// nodes with every branch present.
+    /// Every page in sidebar order, for readers without JavaScript, in
+    /// parts of about [`SITE_MAP_PART`] entries (whole top-level sections,
+    /// so no part is huge): `/site-map/`, `/site-map/2/`... The theme's
+    /// `site_map.html` gets `tree`, the sidebar's nodes of its part with
+    /// every branch present, and `parts`, `[{ url, first, last, current }]`.
     fn render_site_map(&self, output: &mut Output, diags: &mut Diagnostics) {
         if !self.templates.has("site_map.html") {
             return;
         }
         let tree = super::views::nav(&self.content, self.content.root, None, &self.urls, true);
-        let view = self.virtual_view("site_map", "Site map", "", SITE_MAP_PATH, "");
-        let out = super::output_path(SITE_MAP_PATH);
-        let tree = serde_json::to_value(tree).unwrap_or_default();
-        match self.render_virtual(
-            "site_map.html",
-            self.content.root,
-            &view,
-            &[("tree", tree)],
-            &out,
-        ) {
-            Ok(html) => {
-                if !output.insert(out, html) {
-                    diags.push(Diagnostic::warning(
-                        Kind::Output,
-                        format!(
-                            "a page has the URL /{SITE_MAP_PATH}; the site map page is not written"
-                        ),
-                    ));
+        let sizes: Vec<usize> = tree.iter().map(entries).collect();
+        let ranges = parts(&sizes, SITE_MAP_PART);
+        let paths: Vec<String> = (0..ranges.len()).map(part_path).collect();
+        let list: Vec<Value> = ranges
+            .iter()
+            .zip(&paths)
+            .map(|(range, path)| {
+                serde_json::json!({
+                    "url": self.urls.href(path),
+                    "first": tree.get(range.start).map(|n| n.title.as_str()),
+                    "last": range.end.checked_sub(1).and_then(|i| tree.get(i)).map(|n| n.title.as_str()),
+                    "current": false,
+                })
+            })
+            .collect();
+        let mut tree: Vec<Option<super::views::NavNode>> = tree.into_iter().map(Some).collect();
+        for (n, (range, path)) in ranges.iter().zip(&paths).enumerate() {
+            let nodes: Vec<_> = tree[range.clone()]
+                .iter_mut()
+                .filter_map(Option::take)
+                .collect();
+            let mut list = list.clone();
+            list[n]["current"] = Value::Bool(true);
+            let title = if n == 0 {
+                "Site map".to_string()
+            } else {
+                format!("Site map ({} of {})", n + 1, ranges.len())
+            };
+            let view = self.virtual_view("site_map", &title, "", path, "");
+            let out = super::output_path(path);
+            let extra = [
+                ("tree", serde_json::to_value(nodes).unwrap_or_default()),
+                ("parts", Value::Array(list)),
+            ];
+            match self.render_virtual("site_map.html", self.content.root, &view, &extra, &out) {
+                Ok(html) => {
+                    if !output.insert(out, html) {
+                        diags.push(Diagnostic::warning(
+                            Kind::Output,
+                            format!("a page has the URL /{path}; the site map page is not written"),
+                        ));
+                    }
                 }
+                Err(e) => diags.push(render_error(
+                    &e,
+                    "site_map.html",
+                    &self.templates,
+                    Path::new("site_map.html"),
+                )),
             }
-            Err(e) => diags.push(render_error(
-                &e,
-                "site_map.html",
-                &self.templates,
-                Path::new("site_map.html"),
-            )),
         }
     }
+}
+
+/// About how many entries one site map page lists (some 90 KB of HTML).
+const SITE_MAP_PART: usize = 1000;
+
+/// The URL path of site map part `n` (from 0).
+fn part_path(n: usize) -> String {
+    if n == 0 {
+        SITE_MAP_PATH.to_string()
+    } else {
+        format!("{SITE_MAP_PATH}{}/", n + 1)
+    }
+}
+
+/// How many entries a node lists: itself and everything below it.
+fn entries(node: &super::views::NavNode) -> usize {
+    1 + node.children.iter().map(entries).sum::<usize>()
+}
+
+/// Consecutive top-level nodes, by their sizes, grouped into parts of at
+/// most `limit` entries; a node bigger than that is a part of its own.
+/// Always at least one part.
+fn parts(sizes: &[usize], limit: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, &size) in sizes.iter().enumerate() {
+        if count > 0 && count + size > limit {
+            out.push(start..i);
+            (start, count) = (i, 0);
+        }
+        count += size;
+    }
+    if start < sizes.len() || out.is_empty() {
+        out.push(start..sizes.len());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -209,6 +271,17 @@ mod tests {
                 ]
             ])
         );
+    }
+
+    #[test]
+    fn site_map_parts_hold_whole_sections_up_to_the_limit() {
+        assert_eq!(parts(&[], 10), [0..0]);
+        assert_eq!(parts(&[3], 10), [0..1]);
+        assert_eq!(parts(&[4, 6, 1], 10), [0..2, 2..3]);
+        assert_eq!(parts(&[12, 1, 2, 30, 5], 10), [0..1, 1..3, 3..4, 4..5]);
+        assert_eq!(parts(&[1; 25], 10), [0..10, 10..20, 20..25]);
+        assert_eq!(part_path(0), "site-map/");
+        assert_eq!(part_path(2), "site-map/3/");
     }
 
     #[test]

@@ -523,3 +523,70 @@ fn home_links_only_the_role_pages_that_exist() {
         ["/hb/role/po/", "/hb/role/pm/"]
     );
 }
+
+/// The page links of a site map page's list, in order.
+fn site_map_links(html: &str) -> Vec<String> {
+    let body = &html[html
+        .find("<div class=\"content site-map\">")
+        .expect("the list")..];
+    let body = &body[..body.find("</article>").expect("its end")];
+    body.split("<a href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_site_map_of_more_than_a_thousand_pages_comes_in_parts() {
+    let site = Site::empty();
+    site.write("rolebook.toml", "title = \"Huge\"\n");
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let mut expected = Vec::new();
+    for s in 1..=3 {
+        site.write(
+            &format!("content/s{s}/_index.md"),
+            front(&format!("Section {s}"), s, ""),
+        );
+        expected.push(format!("/s{s}/"));
+        for p in 1..=400 {
+            site.write(
+                &format!("content/s{s}/p{p:03}.md"),
+                format!("+++\ntitle = \"P{s}.{p}\"\nweight = {p}\n+++\n"),
+            );
+            expected.push(format!("/s{s}/p{p:03}/"));
+        }
+    }
+    site.build().success();
+    // 401 entries a section: the first two make one part, the third another.
+    let first = site.read("public/site-map/index.html");
+    let second = site.read("public/site-map/2/index.html");
+    assert!(!site.exists("public/site-map/3"));
+    let mut links = site_map_links(&first);
+    assert_eq!(links.len(), 802);
+    links.extend(site_map_links(&second));
+    assert_eq!(links, expected);
+    let parts = |current: usize| {
+        let names = ["Section 1 to Section 2", "Section 3"];
+        let urls = ["/site-map/", "/site-map/2/"];
+        let items: Vec<String> = (0..2)
+            .map(|i| {
+                if i == current {
+                    format!("<li><span aria-current=\"page\">{}</span></li>", names[i])
+                } else {
+                    format!("<li><a href=\"{}\">{}</a></li>", urls[i], names[i])
+                }
+            })
+            .collect();
+        format!(
+            "<nav class=\"site-map-parts\" aria-label=\"Parts of the site map\">\n<ol>\n{}\n</ol>\n</nav>",
+            items.join("\n")
+        )
+    };
+    assert!(first.contains(&parts(0)), "{first}");
+    assert!(second.contains(&parts(1)), "{second}");
+    assert!(second.contains("<h1 class=\"article-title\">Site map (2 of 2)</h1>"));
+    // Every page links the first part.
+    let page = site.read("public/s3/p200/index.html");
+    assert!(page.contains("<a class=\"nav-link\" href=\"/site-map/\">Site map</a>"));
+}
