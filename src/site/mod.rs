@@ -263,7 +263,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     }
     if !opts.live_reload {
         let diagrams = extras::has_diagrams(&rendered);
-        let big = content.pages.len() > config.sidebar_full_limit;
+        let big = navfile::is_big(&content, &config);
         statics.keep_needed(|need| match need {
             extras::Need::Diagrams => diagrams,
             extras::Need::NavTree => big,
@@ -704,7 +704,7 @@ impl Site {
         let mut base_context = Context::new();
         base_context.insert("config", &config);
         let order = content.in_order();
-        let full_nav = content.pages.len() <= config.sidebar_full_limit;
+        let full_nav = !navfile::is_big(&content, &config);
         let nav_file = (!full_nav).then(|| navfile::NavFile::new(&content, !opts.live_reload));
         let mut site = Site {
             config,

@@ -20,6 +20,12 @@ use crate::content::{Content, PageId};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 
+/// Whether the site has more pages (sections included) than
+/// `sidebar_full_limit`: then its navigation is written once.
+pub fn is_big(content: &Content, config: &crate::config::SiteConfig) -> bool {
+    content.pages.len() > config.sidebar_full_limit
+}
+
 /// Where the site map page is written.
 pub const SITE_MAP_PATH: &str = "site-map/";
 
