@@ -281,11 +281,17 @@ mod tests {
 
     #[test]
     fn site_map_parts_hold_whole_sections_up_to_the_limit() {
-        assert_eq!(parts(&[], 10), [0..0]);
-        assert_eq!(parts(&[3], 10), [0..1]);
-        assert_eq!(parts(&[4, 6, 1], 10), [0..2, 2..3]);
-        assert_eq!(parts(&[12, 1, 2, 30, 5], 10), [0..1, 1..3, 3..4, 4..5]);
-        assert_eq!(parts(&[1; 25], 10), [0..10, 10..20, 20..25]);
+        let ranges = |pairs: &[(usize, usize)]| -> Vec<std::ops::Range<usize>> {
+            pairs.iter().map(|&(a, b)| a..b).collect()
+        };
+        assert_eq!(parts(&[], 10), ranges(&[(0, 0)]));
+        assert_eq!(parts(&[3], 10), ranges(&[(0, 1)]));
+        assert_eq!(parts(&[4, 6, 1], 10), ranges(&[(0, 2), (2, 3)]));
+        assert_eq!(
+            parts(&[12, 1, 2, 30, 5], 10),
+            ranges(&[(0, 1), (1, 3), (3, 4), (4, 5)])
+        );
+        assert_eq!(parts(&[1; 25], 10), ranges(&[(0, 10), (10, 20), (20, 25)]));
         assert_eq!(part_path(0), "site-map/");
         assert_eq!(part_path(2), "site-map/3/");
     }
