@@ -85,13 +85,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
     let base = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
-        live_reload: true,
-        relative_links: None,
-        target: crate::site::Target::Memory,
-        // Markdown of unchanged pages is reused from one rebuild to the next.
-        cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
-        cancel: Cancel::default(),
-        review_warnings: false,
+        ..BuildOptions::serve()
     };
     let mut session = Session::new(project, base, url, state.clone(), printer);
     // Where the site will be: the server's root plus the base path.
@@ -361,14 +355,14 @@ impl Session {
             output,
             warnings,
             stats,
-            live,
+            site,
             notes,
             ..
         } = built;
         if self.generation == 0 {
             self.printer.notes(&notes);
         }
-        self.live = live;
+        self.live = Some(Live::new(site, &warnings));
         *self
             .output_dir
             .lock()

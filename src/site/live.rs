@@ -74,17 +74,75 @@ pub struct Live {
     /// place of each page among them.
     search_docs: Vec<Arc<SearchDoc>>,
     search_place: HashMap<PageId, usize>,
-    kept: Kept,
+    /// What the sitemap lists after the pages (see `extras`).
+    sitemap_others: Vec<String>,
+    statics: StaticFiles,
 }
 
-/// What a build knows of its output that an update needs again.
-pub(super) struct Kept {
-    /// What the sitemap lists after the pages (see `extras`).
-    pub sitemap_others: Vec<String>,
-    /// The output paths of the static files with a hash of their bytes,
-    /// and the paths a page or a content asset does not hide.
-    pub static_hashes: std::collections::BTreeMap<String, u64>,
-    pub statics_shown: HashSet<String>,
+/// The static files of a build.
+pub(super) struct StaticFiles {
+    /// The output paths of the static files with a hash of their bytes.
+    pub hashes: std::collections::BTreeMap<String, u64>,
+    /// The paths a page or a content asset does not hide.
+    pub shown: HashSet<String>,
+}
+
+/// What a build returns for serve to start from ([`Live::new`]): the site
+/// and what an update needs of the output. A build that does not keep it
+/// lets it go on another thread: freeing every page of a big site takes
+/// a while, and nobody waits for it.
+pub struct Kept(Option<Box<KeptParts>>);
+
+struct KeptParts {
+    site: Site,
+    root: PathBuf,
+    drafts: bool,
+    search_docs: Vec<Arc<SearchDoc>>,
+    sitemap_others: Vec<String>,
+    statics: StaticFiles,
+}
+
+impl Kept {
+    pub(super) fn new(
+        site: Site,
+        project: &super::Project,
+        opts: &BuildOptions,
+        search_docs: Vec<Arc<SearchDoc>>,
+        statics: StaticFiles,
+        output: &Output,
+    ) -> Kept {
+        Kept(Some(Box::new(KeptParts {
+            sitemap_others: site.sitemap_others(output),
+            site,
+            root: project.root.clone(),
+            drafts: opts.drafts,
+            search_docs,
+            statics,
+        })))
+    }
+
+    pub(super) fn site(&self) -> &Site {
+        match &self.0 {
+            Some(parts) => &parts.site,
+            None => unreachable!("only `Live::new` and `drop` take the parts"),
+        }
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if let Some(parts) = self.0.take() {
+            std::thread::spawn(move || drop(parts));
+        }
+    }
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kept")
+            .field("pages", &self.site().content.pages.len())
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Live {
@@ -181,14 +239,22 @@ struct Restructured {
 }
 
 impl Live {
-    pub(super) fn new(
-        site: Site,
-        root: &Path,
-        search_docs: Vec<Arc<SearchDoc>>,
-        opts: &BuildOptions,
-        warnings: &Diagnostics,
-        kept: Kept,
-    ) -> Live {
+    /// Serve's site, from what a build made with `keep_sources` returned,
+    /// and the build's warnings.
+    pub fn new(mut kept: Kept, warnings: &Diagnostics) -> Live {
+        let Some(parts) = kept.0.take() else {
+            unreachable!("a `Kept` holds its parts until taken here");
+        };
+        let KeptParts {
+            mut site,
+            root,
+            drafts,
+            search_docs,
+            sitemap_others,
+            statics,
+        } = *parts;
+        // Later updates of the kept site are never cut short.
+        site.cancel = super::cancel::Cancel::default();
         let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
         let by_path: HashMap<&Path, PageId> = site
             .content
@@ -216,13 +282,14 @@ impl Live {
             .collect();
         Live {
             site,
-            root: root.to_path_buf(),
-            drafts: opts.drafts,
+            root,
+            drafts,
             page_warnings,
             other_warnings,
             search_docs,
             search_place,
-            kept,
+            sitemap_others,
+            statics,
         }
     }
 
@@ -362,12 +429,11 @@ impl Live {
         let mut diags = Diagnostics::new();
         let statics = super::extras::collect_static(&project, &self.site.config, false, &mut diags);
         let hashes = statics.hashes();
-        if diags.has_errors() || !hashes.keys().eq(self.kept.static_hashes.keys()) {
+        if diags.has_errors() || !hashes.keys().eq(self.statics.hashes.keys()) {
             return Update::Full;
         }
         let changed = |path: &String| {
-            self.kept.statics_shown.contains(path)
-                && hashes.get(path) != self.kept.static_hashes.get(path)
+            self.statics.shown.contains(path) && hashes.get(path) != self.statics.hashes.get(path)
         };
         let edited = hashes.keys().filter(|p| changed(p)).count();
         let files: Files = statics
@@ -381,7 +447,7 @@ impl Live {
         if files.len() != edited {
             return Update::Full;
         }
-        self.kept.static_hashes = hashes;
+        self.statics.hashes = hashes;
         Update::Done(Patch {
             what: plural(files.len(), "static file"),
             files,
@@ -991,10 +1057,7 @@ impl Live {
             out.put(path, bytes);
         }
         if sitemap {
-            out.insert(
-                "sitemap.xml",
-                self.site.sitemap_with(&self.kept.sitemap_others),
-            );
+            out.insert("sitemap.xml", self.site.sitemap_with(&self.sitemap_others));
         }
         d1.extend(d2);
         let scratch = d1;

@@ -26,6 +26,7 @@ use crate::content::{self, Content, PageId};
 use crate::data::{self, DataSet};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
+use crate::search::SearchDoc;
 use crate::templates::functions::{Reads, SiteIndex, Urls, recording};
 use crate::templates::{Templates, Theme};
 use render::RenderedPage;
@@ -67,22 +68,64 @@ impl Project {
     }
 }
 
-/// Options of one build, as one value.
-#[derive(Debug, Clone, Default)]
+/// Options of one build, as one value. What differs between a build and
+/// serve is said here as data; no stage asks which command runs it.
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
-    /// Serve mode: templates see `rolebook.live_reload` (the server adds
-    /// the script itself), and the built site is kept for the next rebuild.
-    pub live_reload: bool,
     pub relative_links: Option<bool>,
     pub target: Target,
+    /// Stylesheets and scripts are named by a hash of their bytes, so
+    /// browsers may keep them for ever. serve names them plainly: editing
+    /// one then changes no page.
+    pub fingerprint: bool,
+    /// Each page's Markdown stays in the built site, for serve to compare
+    /// edits with ([`live::Live`]); a build frees it before rendering.
+    pub keep_sources: bool,
+    /// Pages get serve's live-reload script (the server adds it): templates
+    /// see `rolebook.live_reload`.
+    pub live_reload_script: bool,
     /// Rendered Markdown kept between builds (serve).
     pub cache: Option<Arc<cache::RenderCache>>,
     /// Set by serve when a newer edit makes this build's result useless.
     pub cancel: cancel::Cancel,
     /// Warn about pages overdue for review or without an owner (check).
     pub review_warnings: bool,
+}
+
+impl Default for BuildOptions {
+    /// A build as `rolebook build` makes it, kept in memory.
+    fn default() -> Self {
+        BuildOptions {
+            drafts: false,
+            base_url: None,
+            relative_links: None,
+            target: Target::default(),
+            fingerprint: true,
+            keep_sources: false,
+            live_reload_script: false,
+            cache: None,
+            cancel: cancel::Cancel::default(),
+            review_warnings: false,
+        }
+    }
+}
+
+impl BuildOptions {
+    /// serve's builds: kept in memory, stylesheets and scripts named
+    /// plainly, the Markdown kept for in-place updates and reused from one
+    /// rebuild to the next, and pages that get the live-reload script.
+    pub fn serve() -> Self {
+        BuildOptions {
+            target: Target::Memory,
+            fingerprint: false,
+            keep_sources: true,
+            live_reload_script: true,
+            cache: Some(Arc::new(cache::RenderCache::new())),
+            ..BuildOptions::default()
+        }
+    }
 }
 
 /// Where a build's files go.
@@ -114,8 +157,8 @@ pub struct Built {
     pub output: Output,
     /// The folder the output is for, with `Target::Folder`.
     pub dest: Option<PathBuf>,
-    /// The site, kept for updates (serve mode).
-    pub live: Option<live::Live>,
+    /// The site as built, which serve starts from ([`live::Live::new`]).
+    pub site: live::Kept,
     pub warnings: Diagnostics,
     /// Things worth knowing that are not problems (no Git history).
     pub notes: Vec<String>,
@@ -192,38 +235,103 @@ pub fn load_content(
     )
 }
 
-/// Builds the whole site in memory.
+/// Builds the whole site, stage by stage.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
-    let content_dir = project.content_dir(&config);
-    let lap = Lap::new();
-    let (mut content, mut diags) = load_content(project, &config, opts);
-    lap.mark("content");
-    let (upkeep, notes) = crate::upkeep::load(
-        &content_dir,
-        &config,
-        &mut content,
-        opts.review_warnings,
-        &mut diags,
-    );
-    lap.mark("upkeep and history");
+    let (mut content, mut diags) = timed("content", || load_content(project, &config, opts));
+    let (upkeep, notes) = timed("upkeep and history", || {
+        load_upkeep(project, &config, &mut content, opts, &mut diags)
+    });
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
-    // Serve links stylesheets by their plain names, so editing one changes
-    // no page.
-    let statics = extras::collect_static(project, &config, !opts.live_reload, &mut diags);
+    let statics = extras::collect_static(project, &config, opts.fingerprint, &mut diags);
     // Broken pages or data still let the other pages be checked, so one run
     // reports every independent error; without templates nothing can render.
-    let Some(mut templates) = templates else {
-        return Err(finish(diags));
-    };
+    let templates = templates.ok_or_else(|| finish(std::mem::take(&mut diags)))?;
+    let (templates, index) = with_functions(templates, &config, &content, &statics, data);
+    let rendered = timed("markdown", || {
+        render_markdown(&config, &content, &templates, &index, opts, &mut diags)
+    })
+    .ok_or_else(cancelled)?;
+    let rendered = link_anchors(&content, rendered, &config, &mut diags);
+    stop_on_errors(&mut diags)?;
+    let content = free_sources(content, opts.keep_sources);
+    let site = timed("views", || {
+        Site::new(config, content, templates, index, rendered, upkeep, opts)
+    });
+    let (mut output, dest) = open_output(project, &site, &opts.target)?;
+    let (reads, search_docs, search) = timed("pages and search", || {
+        render_pages_and_search(&site, &mut output, &mut diags)
+    });
+    stop_if_cancelled(&opts.cancel)?;
+    timed("extras", || site.render_rest(&mut output, &mut diags));
+    output.extend(search);
+    let site = site.with_reads(reads);
+    let statics = add_statics(statics, &mut output, &site.content, &mut diags);
+    diags.extend(output.take_errors());
+    stop_on_errors(&mut diags)?;
+    let kept = live::Kept::new(site, project, opts, search_docs, statics, &output);
+    Ok(Built::new(kept, output, dest, finish(diags), notes, start))
+}
+
+impl Built {
+    fn new(
+        site: live::Kept,
+        output: Output,
+        dest: Option<PathBuf>,
+        warnings: Diagnostics,
+        notes: Vec<String>,
+        start: Instant,
+    ) -> Built {
+        let content = &site.site().content;
+        let stats = Stats {
+            pages: content.pages.iter().filter(|p| !p.is_section()).count(),
+            sections: content.pages.iter().filter(|p| p.is_section()).count(),
+            data_files: content.data.len(),
+            files: output.len(),
+            millis: start.elapsed().as_millis(),
+        };
+        Built {
+            config: site.site().config.clone(),
+            output,
+            dest,
+            site,
+            warnings,
+            notes,
+            stats,
+        }
+    }
+}
+
+/// Owners, review dates and dates from Git; with `review_warnings`,
+/// warnings about pages overdue for review.
+fn load_upkeep(
+    project: &Project,
+    config: &SiteConfig,
+    content: &mut Content,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> (crate::upkeep::Upkeep, Vec<String>) {
+    let content_dir = project.content_dir(config);
+    crate::upkeep::load(&content_dir, config, content, opts.review_warnings, diags)
+}
+
+/// Gives the templates their functions (`get_url`, `get_page`, ...) over
+/// an index of the site.
+fn with_functions(
+    mut templates: Templates,
+    config: &SiteConfig,
+    content: &Content,
+    statics: &extras::Statics,
+    data: DataSet,
+) -> (Templates, Arc<SiteIndex>) {
     let urls = Urls {
         base_path: config.base_path(),
         permalink_root: config.permalink_root(),
     };
     let index = Arc::new(SiteIndex {
-        urls: urls.clone(),
+        urls,
         url_of: content
             .pages
             .iter()
@@ -237,57 +345,53 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     });
     crate::templates::functions::register(&mut templates.tera, index.clone());
     templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
+    (templates, index)
+}
 
-    let lap = Lap::new();
-    let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
-    let rendered = render_markdown(
-        &content,
-        &index.data(),
-        &templates,
-        &urls,
-        &config,
-        opts.cache.as_deref(),
-        env,
-        &opts.cancel,
-        &mut diags,
-    );
-    let Some(mut rendered) = rendered else {
-        return Err(cancelled());
-    };
-    lap.mark("markdown");
-    let fixes = check_anchors(&content, &rendered, config.links.broken, &mut diags);
+/// Anchors checked across pages, and fragments in another case made the
+/// anchor they name.
+fn link_anchors(
+    content: &Content,
+    mut rendered: Vec<RenderedPage>,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedPage> {
+    let fixes = check_anchors(content, &rendered, config.links.broken, diags);
     fix_anchors(&mut rendered, fixes);
-    if diags.has_errors() {
-        return Err(finish(diags));
-    }
-    if !opts.live_reload {
-        // Nothing reads the Markdown source from here on (serve keeps it
-        // to compare edits with): a big site frees it before rendering.
-        let sources: Vec<Arc<str>> = content
-            .pages
-            .iter_mut()
-            .map(|p| {
-                p.body_offset = 0;
-                std::mem::replace(&mut p.text, Arc::from(""))
-            })
-            .collect();
-        std::thread::spawn(move || drop(sources));
-    }
-    let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
-    site.set_upkeep(upkeep);
-    site.set_lookups();
-    lap.mark("views");
+    rendered
+}
 
-    let dest = match &opts.target {
-        Target::Folder(dir) => Some(
-            dir.clone()
-                .unwrap_or_else(|| project.output_dir(&site.config)),
-        ),
-        _ => None,
-    };
-    let mut output = match (&opts.target, &dest) {
-        (Target::Discard, _) => Output::discarding(),
-        (Target::Folder(_), Some(dir)) => {
+/// Nothing reads the Markdown source after the Markdown stage but serve,
+/// which compares edits with it: a big site frees it before rendering.
+fn free_sources(mut content: Content, keep: bool) -> Content {
+    if keep {
+        return content;
+    }
+    let sources: Vec<Arc<str>> = content
+        .pages
+        .iter_mut()
+        .map(|p| {
+            p.body_offset = 0;
+            std::mem::replace(&mut p.text, Arc::from(""))
+        })
+        .collect();
+    std::thread::spawn(move || drop(sources));
+    content
+}
+
+/// Where the files go, and the folder they are for with `Target::Folder`.
+fn open_output(
+    project: &Project,
+    site: &Site,
+    target: &Target,
+) -> Result<(Output, Option<PathBuf>), Diagnostics> {
+    let (mut output, dest) = match target {
+        Target::Memory => (Output::new(), None),
+        Target::Discard => (Output::discarding(), None),
+        Target::Folder(dir) => {
+            let dir = dir
+                .clone()
+                .unwrap_or_else(|| project.output_dir(&site.config));
             let mut sources = vec![
                 (project.static_dir(), "static"),
                 (project.templates_dir(), "templates"),
@@ -298,20 +402,31 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
             if !site.config.content_display().as_os_str().is_empty() {
                 sources.insert(0, (project.content_dir(&site.config), "content"));
             }
-            crate::output::check_not_inside(dir, &sources)?;
+            crate::output::check_not_inside(&dir, &sources)?;
             let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
-            Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
+            let output = Output::spilling_to(&dir, keep).map_err(Diagnostics::from)?;
+            (output, Some(dir))
         }
-        _ => Output::new(),
     };
     if let Some(filter) = site.html_filter() {
         output.set_html_filter(filter);
     }
-    let lap = Lap::new();
-    // The search index needs only the rendered text: it is made while the
-    // pages are rendered and written.
-    let (reads, (search_docs, search)) = rayon::join(
-        || site.render_pages(&mut output, &mut diags),
+    Ok((output, dest))
+}
+
+/// The search index's files, by output path.
+type SearchFiles = Vec<(String, Vec<u8>)>;
+
+/// The search index needs only the rendered text: it is made while the
+/// pages are rendered and written. Returns what each page looked up, the
+/// search documents and the index's files.
+fn render_pages_and_search(
+    site: &Site,
+    output: &mut Output,
+    diags: &mut Diagnostics,
+) -> (Vec<(PageId, Reads)>, Vec<Arc<SearchDoc>>, SearchFiles) {
+    let (reads, (docs, files)) = rayon::join(
+        || site.render_pages(output, diags),
         || {
             let docs = site.search_docs();
             let files = if docs.is_empty() {
@@ -322,68 +437,27 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
             (docs, files)
         },
     );
-    lap.mark("pages and search");
-    if opts.cancel.requested() {
-        return Err(cancelled());
-    }
-    site.render_data_pages(&mut output, &mut diags);
-    site.render_taxonomies(&mut output, &mut diags);
-    lap.mark("taxonomies");
-    site.render_extras(&mut output, &mut diags);
-    lap.mark("extras");
-    for (path, bytes) in search {
-        output.insert(path, bytes);
-    }
-    site.reads = vec![Reads::default(); site.content.pages.len()];
-    for (id, r) in reads {
-        site.reads[id] = r;
-    }
-    let static_hashes = statics.hashes();
-    let statics_shown = statics.add_to(&mut output, &site.content, &mut diags);
-    diags.extend(output.take_errors());
+    (reads, docs, files)
+}
+
+/// Adds the static files to the output; returns what serve needs of them.
+fn add_statics(
+    statics: extras::Statics,
+    output: &mut Output,
+    content: &Content,
+    diags: &mut Diagnostics,
+) -> live::StaticFiles {
+    let hashes = statics.hashes();
+    let shown = statics.add_to(output, content, diags);
+    live::StaticFiles { hashes, shown }
+}
+
+/// Stops the build when `diags` holds an error, with every diagnostic.
+fn stop_on_errors(diags: &mut Diagnostics) -> Result<(), Diagnostics> {
     if diags.has_errors() {
-        return Err(finish(diags));
+        return Err(finish(std::mem::take(diags)));
     }
-    let content = &site.content;
-    let stats = Stats {
-        pages: content.pages.iter().filter(|p| !p.is_section()).count(),
-        sections: content.pages.iter().filter(|p| p.is_section()).count(),
-        data_files: content.data.len(),
-        files: output.len(),
-        millis: start.elapsed().as_millis(),
-    };
-    let warnings = finish(diags);
-    let config = site.config.clone();
-    let live = if opts.live_reload {
-        // Later updates of the kept site are never cut short.
-        site.cancel = cancel::Cancel::default();
-        let kept = live::Kept {
-            sitemap_others: site.sitemap_others(&output),
-            static_hashes,
-            statics_shown,
-        };
-        Some(live::Live::new(
-            site,
-            &project.root,
-            search_docs,
-            opts,
-            &warnings,
-            kept,
-        ))
-    } else {
-        // Freeing every page takes a while on a big site; nobody waits for it.
-        std::thread::spawn(move || drop((site, search_docs)));
-        None
-    };
-    Ok(Built {
-        config,
-        output,
-        dest,
-        live,
-        warnings,
-        notes,
-        stats,
-    })
+    Ok(())
 }
 
 /// What a cut-short build returns; serve, which asked for it, drops it.
@@ -392,6 +466,13 @@ fn cancelled() -> Diagnostics {
         Kind::Io,
         "the build was cut short by a newer change",
     ))
+}
+
+fn stop_if_cancelled(cancel: &cancel::Cancel) -> Result<(), Diagnostics> {
+    if cancel.requested() {
+        return Err(cancelled());
+    }
+    Ok(())
 }
 
 fn finish(mut diags: Diagnostics) -> Diagnostics {
@@ -482,18 +563,23 @@ fn data_hash(content: &Content) -> u64 {
     cache::hash_of(data)
 }
 
-#[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
+/// Every page's Markdown as HTML; with a cache, only the pages whose text
+/// or environment changed. `None` when the build was cut short.
 fn render_markdown(
-    content: &Content,
-    data: &DataSet,
-    templates: &Templates,
-    urls: &Urls,
     config: &SiteConfig,
-    cache: Option<&cache::RenderCache>,
-    env: u64,
-    cancel: &cancel::Cancel,
+    content: &Content,
+    templates: &Templates,
+    index: &SiteIndex,
+    opts: &BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Vec<RenderedPage>> {
+    let env = environment_hash(config, content, templates, &index.assets);
+    let (cache, cancel, data, urls) = (
+        opts.cache.as_deref(),
+        &opts.cancel,
+        index.data(),
+        &index.urls,
+    );
     let data_hash = data_hash(content);
     let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
@@ -511,7 +597,7 @@ fn render_markdown(
                 return None;
             }
             fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (rendered, d) = render::render_page(page, content, data, templates, urls, config);
+            let (rendered, d) = render::render_page(page, content, &data, templates, urls, config);
             Some((text_hash, rendered, d))
         })
         .collect();
@@ -665,16 +751,17 @@ pub struct Only {
 }
 
 impl Site {
-    #[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
+    /// The site value: every page's views and navigation, made once.
     fn new(
         config: SiteConfig,
         content: Content,
         templates: Templates,
-        urls: Urls,
         index: Arc<SiteIndex>,
         rendered: Vec<RenderedPage>,
+        upkeep: crate::upkeep::Upkeep,
         opts: &BuildOptions,
     ) -> Self {
+        let urls = index.urls.clone();
         let summaries: Vec<Value> = (0..content.pages.len())
             .into_par_iter()
             .map(|id| {
@@ -704,7 +791,7 @@ impl Site {
             summaries,
             order,
             base_context,
-            live_reload: opts.live_reload,
+            live_reload: opts.live_reload_script,
             cancel: opts.cancel.clone(),
             full_nav,
             sidebars: HashMap::new(),
@@ -727,7 +814,26 @@ impl Site {
             })
             .collect();
         site.sidebars = site.render_sidebars();
+        site.set_upkeep(upkeep);
+        site.set_lookups();
         site
+    }
+
+    /// The site with what each page looked up as it was rendered.
+    fn with_reads(mut self, rendered: Vec<(PageId, Reads)>) -> Site {
+        self.reads = vec![Reads::default(); self.content.pages.len()];
+        for (id, r) in rendered {
+            self.reads[id] = r;
+        }
+        self
+    }
+
+    /// Every output without a Markdown file: data item and taxonomy
+    /// pages, feeds, the print page, 404, aliases, the sitemap.
+    fn render_rest(&self, output: &mut Output, diags: &mut Diagnostics) {
+        self.render_data_pages(output, diags);
+        self.render_taxonomies(output, diags);
+        self.render_extras(output, diags);
     }
 
     /// Sets the upkeep facts and adds them to every page's summary.
@@ -1034,6 +1140,14 @@ fn put(ctx: &mut Context, key: &str, value: Value) {
 /// `roles/comparison/` -> `roles/comparison/index.html`.
 pub fn output_path(url_path: &str) -> String {
     format!("{url_path}index.html")
+}
+
+/// Runs one stage; its time goes to stderr with `ROLEBOOK_TIMINGS` set.
+fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
+    let lap = Lap::new();
+    let value = run();
+    lap.mark(stage);
+    value
 }
 
 /// Stage timings on stderr when `ROLEBOOK_TIMINGS` is set (for profiling).

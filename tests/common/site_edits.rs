@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rolebook::output::Output;
-use rolebook::site::cache::RenderCache;
 use rolebook::site::live::{Live, Update};
 use rolebook::site::{BuildOptions, Project, build};
 
@@ -720,11 +719,7 @@ impl Harness {
     pub fn start(root: &Path) -> Harness {
         let mut harness = Harness {
             project: Project::new(root),
-            opts: BuildOptions {
-                live_reload: true,
-                cache: Some(Arc::new(RenderCache::new())),
-                ..BuildOptions::default()
-            },
+            opts: BuildOptions::serve(),
             live: None,
             output: None,
             warnings: String::new(),
@@ -774,7 +769,7 @@ impl Harness {
     fn full_build(&mut self) {
         match build(&self.project, &self.opts) {
             Ok(built) => {
-                self.live = built.live;
+                self.live = Some(Live::new(built.site, &built.warnings));
                 self.output = Some(built.output);
                 self.warnings = built.warnings.render(false);
                 self.failed = None;
@@ -788,10 +783,7 @@ impl Harness {
 
     /// Compares what serve answers now with a build from scratch.
     pub fn compare(&self) -> Result<(), String> {
-        let opts = BuildOptions {
-            live_reload: true,
-            ..BuildOptions::default()
-        };
+        let opts = BuildOptions::serve();
         let fresh = match build(&self.project, &opts) {
             Ok(fresh) => fresh,
             Err(diags) => {

@@ -17,15 +17,12 @@ struct Kept {
 
 impl Kept {
     fn start(site: Site) -> Kept {
-        let opts = BuildOptions {
-            live_reload: true,
-            ..BuildOptions::default()
-        };
+        let opts = BuildOptions::serve();
         let built = build(&Project::new(site.path()), &opts).expect("first build");
         Kept {
             site,
             opts,
-            live: built.live.expect("serve keeps the site"),
+            live: Live::new(built.site, &built.warnings),
             output: built.output,
         }
     }
