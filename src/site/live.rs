@@ -42,6 +42,10 @@
 //! Edited static files just replace theirs: serve builds without
 //! fingerprinted names, so no page names their bytes.
 //!
+//! Which of these a burst is comes from the kinds the watcher gave its
+//! paths ([`ChangeSet`]): a burst of one kind is applied in place, a mix of
+//! kinds needs a full build.
+//!
 //! Anything else (the config, a shortcode, a page, data file, template or
 //! static file added, removed or renamed, a section's front matter, a new
 //! URL, a template other than a page's looking a changed page up) answers
@@ -54,6 +58,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::changes::{ChangeKind, ChangeSet};
 use super::{BuildOptions, Only, Site, check_anchors, finish, fix_anchors, render, views};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
@@ -205,17 +210,6 @@ fn next_to(order: &[PageId], id: PageId) -> impl Iterator<Item = PageId> + '_ {
 /// Output files as an update renders them.
 pub type Files = Vec<(String, Arc<Vec<u8>>)>;
 
-/// Whether `path` (from the root) is in the site's `folder` or a theme's,
-/// e.g. `templates/page.html` or `themes/x/templates/page.html`.
-fn in_site_or_theme(path: &Path, folder: &str) -> bool {
-    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
-    match parts.next().as_deref() {
-        Some(first) if first == folder => true,
-        Some("themes") => parts.nth(1).as_deref() == Some(folder),
-        _ => false,
-    }
-}
-
 /// A page edit read from disk, not yet applied.
 struct Edit {
     id: PageId,
@@ -293,18 +287,27 @@ impl Live {
         }
     }
 
-    /// Applies a burst of changes (paths relative to the site root) when
-    /// they only edit the text of existing pages.
-    pub fn update(&mut self, changed: &[PathBuf]) -> Update {
-        if !changed.is_empty() && changed.iter().all(|p| self.data_source(p).is_some()) {
-            return self.update_data(changed);
+    /// Applies a burst of changes when they edit existing pages, data
+    /// files, templates or static files only, each kind as the watcher
+    /// classified it; [`Update::Full`] for anything else.
+    pub fn update(&mut self, changes: &ChangeSet) -> Update {
+        let changed: Vec<PathBuf> = changes.changes.keys().cloned().collect();
+        let mut kinds = changes.changes.values();
+        let kind = kinds.next();
+        if changes.rescan || kinds.any(|k| Some(k) != kind) {
+            return Update::Full;
         }
-        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "templates")) {
-            return self.update_templates();
+        match kind {
+            None | Some(ChangeKind::Content) => self.update_pages(&changed),
+            Some(ChangeKind::Data) => self.update_data(&changed),
+            Some(ChangeKind::Template) => self.update_templates(),
+            Some(ChangeKind::Static) => self.update_static(),
+            Some(ChangeKind::Config | ChangeKind::Theme) => Update::Full,
         }
-        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "static")) {
-            return self.update_static();
-        }
+    }
+
+    /// Applies edits to the text of existing pages.
+    fn update_pages(&mut self, changed: &[PathBuf]) -> Update {
         let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
             Ok(Some(edits)) => edits,

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod cancel;
+pub mod changes;
 mod extras;
 pub mod live;
 pub mod render;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rolebook::output::Output;
+use rolebook::site::changes::ChangeSet;
 use rolebook::site::live::{Live, Update};
 use rolebook::site::{BuildOptions, Project, build};
 
@@ -709,8 +710,8 @@ pub struct Harness {
     /// leaves it; `None` until a build succeeds.
     output: Option<Output>,
     warnings: String,
-    /// Paths of changes that failed, tried again with the next change.
-    pending: BTreeSet<PathBuf>,
+    /// Changes that failed, tried again with the next change.
+    pending: ChangeSet,
     /// The last change did not build: serve shows its error.
     failed: Option<String>,
 }
@@ -723,7 +724,7 @@ impl Harness {
             live: None,
             output: None,
             warnings: String::new(),
-            pending: BTreeSet::new(),
+            pending: ChangeSet::default(),
             failed: None,
         };
         harness.full_build();
@@ -732,8 +733,7 @@ impl Harness {
 
     pub fn apply(&mut self, paths: &[PathBuf]) -> Applied {
         let mut all = self.pending.clone();
-        all.extend(paths.iter().cloned());
-        let all: Vec<PathBuf> = all.into_iter().collect();
+        all.merge(ChangeSet::of(paths, "public".as_ref(), "content".as_ref()));
         if let Some(live) = &mut self.live {
             match live.update(&all) {
                 Update::Done(patch) => {
@@ -745,19 +745,19 @@ impl Harness {
                     refresh_search(&mut next, live);
                     self.output = Some(next);
                     self.warnings = patch.warnings.render(false);
-                    self.pending.clear();
+                    self.pending = ChangeSet::default();
                     self.failed = None;
                     return Applied::InPlace;
                 }
                 Update::Failed(diags) => {
-                    self.pending.extend(all);
+                    self.pending = all;
                     self.failed = Some(diags.render(false));
                     return Applied::Failed;
                 }
                 Update::Full => {}
             }
         }
-        self.pending.clear();
+        self.pending = ChangeSet::default();
         self.full_build();
         if self.failed.is_some() {
             Applied::Failed

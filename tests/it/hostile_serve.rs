@@ -822,7 +822,11 @@ fn a_stop_asked_for_after_a_build_ends_does_not_stop_later_updates() {
     cancel.request();
     let mut live = rolebook::site::live::Live::new(built.site, &built.warnings);
     site.write("content/guide.md", page("Guide", "Updated after the stop."));
-    let Update::Done(patch) = live.update(&["content/guide.md".into()]) else {
+    let Update::Done(patch) = live.update(&rolebook::site::changes::ChangeSet::of(
+        ["content/guide.md"],
+        "public".as_ref(),
+        "content".as_ref(),
+    )) else {
         panic!("the text edit was not applied in place");
     };
     let guide = patch
