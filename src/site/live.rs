@@ -59,7 +59,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::changes::{ChangeKind, ChangeSet};
-use super::{BuildOptions, Only, Site, check_anchors, finish, fix_anchors, render, views};
+use super::{BuildOptions, Only, Outputs, Site, check_anchors, finish, fix_anchors, render, views};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -1026,7 +1026,7 @@ impl Live {
         let data_pages = only.data_pages || only.virtual_pages;
         let fallbacks = only.virtual_pages;
         let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
-        self.site.only = Some(only);
+        let outputs = Outputs::Only(&only);
         let filter = self.site.html_filter();
         let scratch = || {
             let mut out = Output::new();
@@ -1040,7 +1040,7 @@ impl Live {
         let ((reads, (mut out, mut d1)), (listed, d2)) = rayon::join(
             || {
                 let (mut out, mut d) = scratch();
-                let reads = site.render_pages(&mut out, &mut d);
+                let reads = site.render_pages(outputs, &mut out, &mut d);
                 if data_pages {
                     site.render_data_pages(&mut out, &mut d);
                 }
@@ -1048,8 +1048,8 @@ impl Live {
             },
             || {
                 let (mut out, mut d) = scratch();
-                site.render_taxonomies(&mut out, &mut d);
-                site.render_listings(&mut out, &mut d);
+                site.render_taxonomies(outputs, &mut out, &mut d);
+                site.render_listings(outputs, &mut out, &mut d);
                 if fallbacks {
                     site.render_fallbacks(&mut out, &mut d);
                 }
@@ -1064,7 +1064,6 @@ impl Live {
         }
         d1.extend(d2);
         let scratch = d1;
-        self.site.only = None;
         diags.extend(scratch.errors().cloned());
         // A render that failed may have stopped before some look-ups: its
         // reads are kept only with its output.

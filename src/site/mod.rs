@@ -427,7 +427,7 @@ fn render_pages_and_search(
     diags: &mut Diagnostics,
 ) -> (Vec<(PageId, Reads)>, Vec<Arc<SearchDoc>>, SearchFiles) {
     let (reads, (docs, files)) = rayon::join(
-        || site.render_pages(output, diags),
+        || site.render_pages(Outputs::All, output, diags),
         || {
             let docs = site.search_docs();
             let files = if docs.is_empty() {
@@ -709,6 +709,7 @@ pub struct Site {
     pub summaries: Arc<Vec<Value>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
+    /// What templates see as `rolebook.live_reload`.
     pub live_reload: bool,
     /// Checked between chunks of pages.
     pub cancel: cancel::Cancel,
@@ -722,8 +723,6 @@ pub struct Site {
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
     pub other_reads: std::sync::Mutex<Reads>,
-    /// When set, the stages render only these outputs (a serve update).
-    pub only: Option<Only>,
     /// Taxonomy terms and their pages, made on first use.
     pub terms: std::sync::OnceLock<extras::TermLists>,
     /// Owners, review dates and dates from Git.
@@ -749,6 +748,51 @@ pub struct Only {
     /// Every page without a Markdown file: data item pages, taxonomy
     /// pages, feeds, the print page, 404 and aliases.
     pub virtual_pages: bool,
+}
+
+/// Which outputs a render makes: every one (a build), or those a serve
+/// update names.
+#[derive(Debug, Clone, Copy)]
+pub enum Outputs<'a> {
+    All,
+    Only(&'a Only),
+}
+
+impl<'a> Outputs<'a> {
+    /// The pages to render, when not all of them.
+    pub fn pages(self) -> Option<&'a std::collections::HashSet<PageId>> {
+        match self {
+            Outputs::All => None,
+            Outputs::Only(only) => Some(&only.pages),
+        }
+    }
+
+    fn has(self, named: impl FnOnce(&Only) -> bool) -> bool {
+        match self {
+            Outputs::All => true,
+            Outputs::Only(only) => only.virtual_pages || named(only),
+        }
+    }
+
+    pub fn taxonomy_lists(self) -> bool {
+        self.has(|o| o.taxonomy_lists)
+    }
+
+    pub fn term(self, taxonomy: &str, slug: &str) -> bool {
+        self.has(|o| o.terms.contains(&(taxonomy.to_string(), slug.to_string())))
+    }
+
+    pub fn feed(self, section: PageId) -> bool {
+        self.has(|o| o.feeds.contains(&section))
+    }
+
+    pub fn print(self) -> bool {
+        self.has(|o| o.print)
+    }
+
+    pub fn upkeep_pages(self) -> bool {
+        self.has(|o| o.upkeep_pages)
+    }
 }
 
 impl Site {
@@ -799,7 +843,6 @@ impl Site {
             navs: HashMap::new(),
             reads: Vec::new(),
             other_reads: Default::default(),
-            only: None,
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
         };
@@ -833,7 +876,7 @@ impl Site {
     /// pages, feeds, the print page, 404, aliases, the sitemap.
     fn render_rest(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_data_pages(output, diags);
-        self.render_taxonomies(output, diags);
+        self.render_taxonomies(Outputs::All, output, diags);
         self.render_extras(output, diags);
     }
 
@@ -1031,18 +1074,18 @@ impl Site {
         result
     }
 
-    /// Renders every page (or those in `only`); returns what each looked up.
-    fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) -> Vec<(PageId, Reads)> {
-        let neighbours = views::neighbours(
-            &self.content,
-            &self.order,
-            &self.urls,
-            self.only.as_ref().map(|o| &o.pages),
-        );
-        let ids: Vec<PageId> = match &self.only {
+    /// Renders the pages in `outputs`; returns what each looked up.
+    fn render_pages(
+        &self,
+        outputs: Outputs,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) -> Vec<(PageId, Reads)> {
+        let neighbours = views::neighbours(&self.content, &self.order, &self.urls, outputs.pages());
+        let ids: Vec<PageId> = match outputs.pages() {
             None => (0..self.content.pages.len()).collect(),
-            Some(only) => {
-                let mut ids: Vec<PageId> = only.pages.iter().copied().collect();
+            Some(pages) => {
+                let mut ids: Vec<PageId> = pages.iter().copied().collect();
                 ids.sort_unstable();
                 ids
             }
