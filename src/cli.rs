@@ -333,9 +333,10 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
 fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(), Diagnostics> {
     use crate::data::import::{self, ImportOptions};
     use crate::migrate::Source;
-    let (kind, args) = match source {
-        ImportSource::Jira(a) => ("jira", a),
-        ImportSource::Linear(a) => ("linear", a),
+    type ImportCsv = fn(&str, &ImportOptions) -> Result<import::ImportResult, Vec<Diagnostic>>;
+    let (import_csv, args): (ImportCsv, _) = match source {
+        ImportSource::Jira(a) => (import::import_jira_csv, a),
+        ImportSource::Linear(a) => (import::import_linear_csv, a),
         ImportSource::Jekyll(a) => return import_site(Source::Jekyll, a, printer),
         ImportSource::Mdbook(a) => return import_site(Source::Mdbook, a, printer),
         ImportSource::Hugo(a) => return import_site(Source::Hugo, a, printer),
@@ -352,11 +353,7 @@ fn import(project: &Project, source: ImportSource, printer: Printer) -> Result<(
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Diagnostics::from(crate::error::io_error(&args.file, &e)))?;
     let text = import::decode(&bytes).map_err(|d| located(vec![d]))?;
-    let result = match kind {
-        "linear" => import::import_linear_csv(&text, &options),
-        _ => import::import_jira_csv(&text, &options),
-    }
-    .map_err(located)?;
+    let result = import_csv(&text, &options).map_err(located)?;
     let config = crate::site::load_config(project, &BuildOptions::default()).unwrap_or_default();
     let content_dir = project.content_dir(&config);
     let out = args

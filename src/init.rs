@@ -76,18 +76,21 @@ A broken link stops the build and names the file and line.
         "content/guide/backlog.md",
         r#"+++
 title = "Our backlog"
-description = "The team's backlog, drawn from content/guide/backlog.toml."
+description = "The team's backlog, drawn from content/team/backlog.toml."
 weight = 2
 roles = "po"
 +++
 
-The list below is rendered from a data file at build time.
+The list below is rendered at build time from a data file,
+`content/team/backlog.toml`. To show your team's real backlog, export it from
+Jira or Linear as CSV and run `rolebook import jira export.csv --force` (or
+`import linear`): it replaces this sample and writes the sprints beside it.
 
 {{ backlog() }}
 "#,
     ),
     (
-        "content/guide/backlog.toml",
+        "content/team/backlog.toml",
         r#"schema = "backlog"
 team = "Our team"
 

@@ -391,6 +391,13 @@ pub const MAX_NAME: usize = 255;
 
 /// `.public.rolebook-staging-PID` beside `public`.
 fn staging_path(dest: &Path, what: &str) -> PathBuf {
+    let (parent, prefix) = staging_prefix(dest, what);
+    parent.join(format!("{prefix}{}", std::process::id()))
+}
+
+/// The folder beside which `dest`'s `what` folders are made, and their
+/// names up to the process id: `.public.rolebook-staging-`.
+fn staging_prefix<'a>(dest: &'a Path, what: &str) -> (&'a Path, String) {
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -399,7 +406,7 @@ fn staging_path(dest: &Path, what: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    parent.join(format!(".{name}.rolebook-{what}-{}", std::process::id()))
+    (parent, format!(".{name}.rolebook-{what}-"))
 }
 
 fn io(path: &Path, err: &std::io::Error) -> Diagnostic {

@@ -109,6 +109,10 @@ pub struct FrontMatter {
     pub toc: Option<bool>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Terms of the site's own taxonomies (`[[taxonomies]]` in
+    /// rolebook.toml): `taxonomies.squads = ["checkout"]`, or one string.
+    #[serde(default, deserialize_with = "terms_by_taxonomy")]
+    pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
     /// Sections: how their pages are ordered.
     pub sort_by: Option<SortBy>,
     /// Sections: write an Atom feed of their pages.
@@ -163,6 +167,17 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
             .collect(),
         OneOrMany::Many(list) => list,
     })
+}
+
+/// `[taxonomies]` in front matter: each taxonomy's terms, a list or one
+/// string (commas separate several), as `tags` takes them.
+fn terms_by_taxonomy<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Terms(#[serde(deserialize_with = "one_or_many")] Vec<String>);
+    let map = std::collections::BTreeMap::<String, Terms>::deserialize(d)?;
+    Ok(map.into_iter().map(|(k, Terms(v))| (k, v)).collect())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -341,7 +356,7 @@ pub fn check_keys(path: &Path, file_text: &str, split: &Split<'_>) -> Diagnostic
                 )
                 .at_offset(path, file_text, at)
                 .with_help(hint.map_or_else(
-                    || "keep your own fields under `extra` (`extra.audience = \"...\"`), where templates read them as `page.extra`".to_string(),
+                    || "keep your own fields under `extra` (`extra.audience = \"...\"`), where templates read them as `page.extra`; terms of a taxonomy of your own go under `taxonomies` (`taxonomies.squads = [\"checkout\"]`)".to_string(),
                     str::to_string,
                 )),
             }

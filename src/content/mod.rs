@@ -355,6 +355,9 @@ fn walk(
             if is_tool_file(name) || (opts.is_site_root && !rel.contains('/')) {
                 continue;
             }
+            // Read as data, and published beside its pages as GitHub
+            // shows it, so a link to it (`[metadata](kep.yaml)`) works.
+            files.other.push(rel.clone());
             files.data.push(rel);
         } else {
             files.other.push(rel);
@@ -443,13 +446,17 @@ pub fn parse_page(
     };
     let split = front_matter::split(display, &text).map_err(Diagnostics::from)?;
     let mut diags = front_matter::check_keys(display, &text, &split);
-    let meta = match front_matter::parse(display, &text, &split) {
+    let mut meta = match front_matter::parse(display, &text, &split) {
         Ok(meta) => meta,
         Err(e) => {
             diags.push(e);
             return Err(diags);
         }
     };
+    // Zola's form, `[taxonomies] tags = [...]`, means the tags.
+    if let Some(tags) = meta.taxonomies.remove("tags") {
+        meta.tags.extend(tags);
+    }
     let mut date_of = |key: &str, input: &Option<front_matter::DateInput>| {
         let input = input.as_ref()?;
         let date = input.to_date();

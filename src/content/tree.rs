@@ -40,7 +40,16 @@ pub fn assemble(mut pages: Vec<Page>, display_root: &Path, diags: &mut Diagnosti
         .map(|(id, p)| (p.folder_dir().to_string(), id))
         .collect();
 
-    let mut needed: Vec<String> = pages.iter().map(|p| container_dir(p).to_string()).collect();
+    // Every folder above a page needs a section, also above a folder that
+    // has a page of its own (`a/b/README.md` with nothing in `a/`).
+    let mut needed: Vec<String> = pages
+        .iter()
+        .map(|p| match p.kind {
+            PageKind::Section => parent_dir(container_dir(p)),
+            PageKind::Page => container_dir(p),
+        })
+        .map(str::to_string)
+        .collect();
     needed.push(String::new());
     while let Some(dir) = needed.pop() {
         if section_of.contains_key(&dir) {
@@ -463,6 +472,31 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_folder_with_pages_only_in_subfolders_gets_a_section() {
+        let (content, diags) = assemble_files(&[
+            ("README.md", "# Home"),
+            ("docs/guides/README.md", "# Guides"),
+            ("docs/guides/onboarding.md", "# Onboarding"),
+            ("a/b/_index.md", "+++\ntitle = \"B\"\n+++\n"),
+            ("a/b/c/d.md", "# D"),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            described(&content),
+            vec![
+                "/ section README.md",
+                "/a/ implicit a/_index.md",
+                "/a/b/ section a/b/_index.md",
+                "/a/b/c/ implicit a/b/c/_index.md",
+                "/a/b/c/d/ page a/b/c/d.md",
+                "/docs/ implicit docs/_index.md",
+                "/docs/guides/ section docs/guides/README.md",
+                "/docs/guides/onboarding/ page docs/guides/onboarding.md",
+            ]
+        );
     }
 
     #[test]

@@ -51,16 +51,8 @@ fn written_before(dest: &Path) -> Option<HashSet<String>> {
 /// into the output folder, or named in a warning when it cannot be.
 pub(super) fn remove_stale(dest: &Path) -> Diagnostics {
     let mut warnings = Diagnostics::new();
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = format!(".{name}.rolebook-staging-");
-    let beside = [staging.clone(), format!(".{name}.rolebook-old-")];
+    let (parent, staging) = super::staging_prefix(dest, "staging");
+    let beside = [staging.clone(), super::staging_prefix(dest, "old").1];
     let inside = [IN_PLACE_OLD.to_string()];
     for (dir, prefixes) in [(parent, &beside[..]), (dest, &inside[..])] {
         let Ok(entries) = std::fs::read_dir(dir) else {

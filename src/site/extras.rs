@@ -1025,12 +1025,17 @@ pub(super) fn terms_of(page: &crate::content::Page, taxonomy: &str) -> Vec<Strin
     match taxonomy {
         "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
         "tags" => page.meta.tags.clone(),
+        other if page.meta.taxonomies.contains_key(other) => {
+            page.meta.taxonomies.get(other).cloned().unwrap_or_default()
+        }
         other => match page.meta.extra.get(other) {
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(Value::as_str)
                 .map(str::to_string)
                 .collect(),
+            // `squad = "checkout"`: one term, as `tags = "x"` is.
+            Some(Value::String(term)) => vec![term.clone()],
             _ => Vec::new(),
         },
     }

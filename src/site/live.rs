@@ -476,6 +476,8 @@ impl Live {
     fn update_data(&mut self, changed: &[PathBuf]) -> Update {
         let mut sources = self.site.content.data.clone();
         let mut any = false;
+        // Data files are published too (links to them work): their bytes.
+        let mut published: Files = Vec::new();
         for path in changed {
             let Some(place) = self.data_source(path) else {
                 return Update::Full;
@@ -492,10 +494,15 @@ impl Live {
             if bytes == source.text.as_bytes() {
                 continue;
             }
+            let copy = Arc::new(bytes.clone());
             source.text = match content::decode(&source.display_path, bytes) {
                 Ok(text) => text,
                 Err(diags) => return Update::Failed(finish(diags)),
             };
+            let assets = &self.site.content.assets;
+            if let Some(asset) = assets.iter().find(|a| a.rel_path == source.rel_path) {
+                published.push((asset.dest.clone(), copy));
+            }
             any = true;
         }
         if !any {
@@ -537,7 +544,8 @@ impl Live {
         }
         let edited = edits.len();
         match self.apply(edits, true) {
-            Ok(Some(files)) => {
+            Ok(Some(mut files)) => {
+                files.extend(published);
                 // The data files' own warnings, made again.
                 let data_paths: HashSet<&Path> =
                     sources.iter().map(|d| d.display_path.as_path()).collect();

@@ -8,6 +8,7 @@
 //! rendering). The functions templates call live in `functions`.
 
 pub mod functions;
+mod macro_depth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -259,6 +260,7 @@ impl Templates {
             return Err(loops);
         }
         tera.register_function("range", bounded_range);
+        macro_depth::bound(&mut tera);
         let markdown_hash = markdown_hash(&sources);
         Ok(Templates {
             max_output: DEFAULT_MAX_PAGE_MB << 20,

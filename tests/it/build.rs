@@ -323,3 +323,43 @@ fn aliases_redirect_without_an_alias_template() {
     );
     assert!(html.contains(r#"<meta name="robots" content="noindex">"#));
 }
+
+#[test]
+fn a_taxonomy_of_the_sites_own_takes_terms_in_every_form() {
+    let site = Site::empty();
+    site.write(
+        "rolebook.toml",
+        "title = \"T\"\n\n[[taxonomies]]\nname = \"tags\"\n\n[[taxonomies]]\nname = \"squads\"\n",
+    );
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[taxonomies]\nsquads = [\"checkout\", \"growth\"]\ntags = [\"zola-style\"]\n+++\nA.\n",
+    );
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\ntaxonomies:\n  squads: checkout\n---\nB.\n",
+    );
+    site.write(
+        "content/c.md",
+        "+++\ntitle = \"C\"\n[extra]\nsquads = \"growth\"\n+++\nC.\n",
+    );
+    let run = site.build();
+    run.success();
+    assert_eq!(run.problems(), "");
+    let titles = |path: &str| -> Vec<String> {
+        let html = site.read(path);
+        let mut found: Vec<String> = html
+            .split("class=\"page-card-title\" href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('>').nth(1))
+            .filter_map(|rest| rest.split('<').next())
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(titles("public/squads/checkout/index.html"), ["A", "B"]);
+    assert_eq!(titles("public/squads/growth/index.html"), ["A", "C"]);
+    assert_eq!(titles("public/tags/zola-style/index.html"), ["A"]);
+}

@@ -297,7 +297,7 @@ handbook/roles/po.md:5:1: error: unknown key `wieght`
   |
 5 | wieght: 3
   | ^
-  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, sort_by, feed, page_template, owner, reviewed, review_every, checklist
+  = help: did you mean `weight`? allowed keys: title, description, date, updated, weight, draft, slug, aliases, tags, roles, template, toc, extra, taxonomies, sort_by, feed, page_template, owner, reviewed, review_every, checklist
 
 handbook/team/Readme.md: error: the folder `team/` has two pages of its own: handbook/team/index.md and handbook/team/Readme.md
   = help: a folder's page is its `_index.md`, else `index.md`, else `README.md`; rename or merge one of them
@@ -451,4 +451,53 @@ fn init_beside_existing_markdown_writes_only_the_config() {
             .contains("content_dir = \"docs\"\n")
     );
     docs.build().success();
+}
+
+#[test]
+fn a_proposal_folder_links_its_metadata_file_and_folders_without_a_page_nest() {
+    // The shape of a design-proposals repository: numbered folders, each a
+    // README.md with a metadata file beside it, grouped in folders that
+    // have no page of their own.
+    let site = Site::empty();
+    site.write(
+        "rolebook.toml",
+        "title = \"Proposals\"\ncontent_dir = \".\"\n",
+    );
+    site.write(
+        "README.md",
+        "# Proposals\n\nSee [remote first](proposals/people/0001-remote-first/).\n",
+    );
+    site.write("package.json", "{\"private\": true}\n");
+    site.write(
+        "proposals/people/0001-remote-first/README.md",
+        "# Remote first\n\n## Summary\n\nWe work remotely. Status is in [the metadata](proposal.yaml).\n",
+    );
+    site.write(
+        "proposals/people/0001-remote-first/proposal.yaml",
+        "title: Remote first\nnumber: 1\nstatus: accepted\n",
+    );
+    let run = site.build();
+    run.success();
+    assert_eq!(run.problems(), "");
+    assert_eq!(
+        pages(&site),
+        vec![
+            "index.html",
+            "print/index.html",
+            "proposals/index.html",
+            "proposals/people/0001-remote-first/index.html",
+            "proposals/people/index.html",
+        ]
+    );
+    let page = site.read("public/proposals/people/0001-remote-first/index.html");
+    assert!(
+        page.contains("href=\"/proposals/people/0001-remote-first/proposal.yaml\""),
+        "{page}"
+    );
+    assert_eq!(
+        site.read("public/proposals/people/0001-remote-first/proposal.yaml"),
+        "title: Remote first\nnumber: 1\nstatus: accepted\n"
+    );
+    // The repository's tool files are neither data nor published.
+    assert!(!site.exists("public/package.json"));
 }

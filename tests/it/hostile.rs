@@ -144,6 +144,29 @@ fn a_template_that_includes_itself_is_refused_before_rendering() {
 }
 
 #[test]
+fn a_macro_that_calls_itself_without_end_is_an_error_not_a_crash() {
+    let s = site(&[
+        ("content/a.md", &page("Body.\n")),
+        (
+            "templates/tree.html",
+            "{% macro branch(n) %}<ul><li>{{ n }}{{ self::branch(n=n+1) }}</li></ul>{% endmacro branch %}\n",
+        ),
+        (
+            "templates/page.html",
+            "{% import \"tree.html\" as tree %}<main>{{ page.content | safe }}{{ tree::branch(n=1) }}</main>\n",
+        ),
+    ]);
+    let run = bounded(&s, &["build"]);
+    nothing_left(&s, &run);
+    assert_eq!(
+        errors(&run),
+        [
+            "content/a.md: error: template `templates/page.html` failed while rendering this page: macro `branch` of tree.html is called more than 200 levels deep: a macro that calls itself needs a condition that stops it"
+        ]
+    );
+}
+
+#[test]
 fn a_thousand_nested_shortcode_bodies_are_an_error() {
     let depth = 1000;
     let body = format!(

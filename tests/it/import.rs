@@ -3,6 +3,7 @@
 //! odd files, and the never-overwrite and all-or-nothing rules.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::support::Site;
 
@@ -1047,4 +1048,32 @@ fn ids_another_backlog_of_the_site_has_are_refused_before_writing() {
     ])
     .success();
     assert!(site.exists("exports/sprints.toml"));
+}
+
+#[test]
+fn a_new_site_takes_an_import_in_place_of_its_sample_backlog() {
+    let site = Site::empty();
+    site.run(&["init"]).success();
+    let export =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data-import/jira-export.csv");
+    std::fs::copy(export, site.path().join("jira-export.csv")).expect("copy");
+    let sample = site.read("content/team/backlog.toml");
+    site.run(&["import", "jira", "jira-export.csv"])
+        .failure()
+        .stderr_has("content/team/backlog.toml: error: the file exists; nothing was written");
+    assert_eq!(site.read("content/team/backlog.toml"), sample);
+    site.run(&["import", "jira", "jira-export.csv", "--force"])
+        .success();
+    // The starter's backlog page now shows the team's items, and the
+    // site builds with one backlog and its sprints.
+    site.build().success();
+    let page = site.read("public/guide/backlog/index.html");
+    let backlog = site.read("content/team/backlog.toml");
+    let first = backlog
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("an item id");
+    assert!(page.contains(first), "{first} not on the page");
+    assert!(!page.contains("PB-1"), "the sample is gone");
 }

@@ -508,3 +508,37 @@ fn a_site_in_a_subfolder_of_its_repository_links_the_right_history() {
         "{setup}"
     );
 }
+
+#[test]
+fn a_mass_edit_in_the_ignore_list_does_not_date_every_page() {
+    let site = fixture();
+    commit_all(&site, "first", "2026-09-01T10:00:00Z");
+    site.write(
+        "content/guide/setup.md",
+        "+++\ntitle = \"Setup\"\nowner = \"Ana Ruiz\"\nreviewed = 2026-06-01\n+++\nWhat to install, now with a list.\n",
+    );
+    commit_all(&site, "setup grows", "2026-10-05T08:00:00Z");
+    // Metadata added to every page, in one commit listed as a mass edit.
+    for rel in ["content/guide/setup.md", "content/soon.md"] {
+        let text = site.read(rel);
+        site.write(rel, text.replacen("+++\n", "+++\ntags = [\"kept\"]\n", 1));
+    }
+    commit_all(&site, "tags on every page", "2026-11-20T09:00:00Z");
+    let mass = git(&site, &["rev-parse", "HEAD"], "2026-11-20T09:00:00Z");
+    let run = today_run(&site, &["build"]);
+    run.success();
+    let dated = |rel: &str| {
+        let html = site.read(rel);
+        let at = html.find("Updated <time datetime=\"").expect("a date") + 24;
+        html[at..at + 10].to_string()
+    };
+    assert_eq!(dated("public/guide/setup/index.html"), "2026-11-20");
+    site.write(
+        ".git-blame-ignore-revs",
+        format!("# tags added everywhere\n{mass}"),
+    );
+    let run = today_run(&site, &["build"]);
+    run.success();
+    assert_eq!(dated("public/guide/setup/index.html"), "2026-10-05");
+    assert_eq!(dated("public/soon/index.html"), "2026-09-01");
+}

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, day, is_whole, map_status, points, priority, toml_day};
+use super::values::{Mapped, StatusCells, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -262,18 +262,7 @@ pub fn import_jira_csv(
                 format!("priority \"{raw_priority}\" has no match; left out"),
             );
         }
-        let mut date = |col: Option<usize>, what: &str| {
-            let raw = cell(c, col);
-            let d = day(raw);
-            if d.is_none() && !raw.is_empty() {
-                out.note(
-                    line,
-                    id,
-                    format!("{what} date \"{raw}\" is not a date; left out"),
-                );
-            }
-            d
-        };
+        let mut date = |col: Option<usize>, what: &str| out.date(line, id, cell(c, col), what);
         let days = Days {
             created: date(cols.created, "Created"),
             resolved: date(cols.resolved, "Resolved"),

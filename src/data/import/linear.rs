@@ -5,7 +5,7 @@
 
 use super::jira::{nonempty, unused_map_entries};
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, day, is_whole, map_status, points, priority, toml_day};
+use super::values::{Mapped, StatusCells, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -158,18 +158,7 @@ pub fn import_linear_csv(
                 None
             }
         };
-        let mut date = |col: Option<usize>, what: &str| {
-            let raw = cell(col);
-            let d = day(raw);
-            if d.is_none() && !raw.is_empty() {
-                out.note(
-                    line,
-                    id,
-                    format!("{what} date \"{raw}\" is not a date; left out"),
-                );
-            }
-            d
-        };
+        let mut date = |col: Option<usize>, what: &str| out.date(line, id, cell(col), what);
         let days = Days {
             created: date(created_col, "Created"),
             resolved: date(completed_col, "Completed"),

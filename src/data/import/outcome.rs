@@ -43,6 +43,20 @@ impl Outcome {
         self.notes.push((line, format!("{key}: {what}")));
     }
 
+    /// The date in cell `raw` of column `what` (`Created`), noted and left
+    /// out when it is not one.
+    pub fn date(&mut self, line: usize, key: &str, raw: &str, what: &str) -> Option<NaiveDate> {
+        let day = super::values::day(raw);
+        if day.is_none() && !raw.is_empty() {
+            self.note(
+                line,
+                key,
+                format!("{what} date \"{raw}\" is not a date; left out"),
+            );
+        }
+        day
+    }
+
     pub fn drop_row(&mut self, line: usize, key: &str, reason: String) {
         self.dropped.push(Dropped {
             line,

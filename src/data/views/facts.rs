@@ -12,15 +12,46 @@ use super::lists::{FILTER_ARGS, ItemFilter};
 use super::{Args, escape, fmt_date, fmt_num, progress};
 use crate::data::{DataSet, Schema, Sprint};
 
-/// The shortcodes answered here, each rendering one value inline.
-pub const FACT_NAMES: &[&str] = &[
-    "item",
-    "initiative",
-    "sprint",
-    "metric",
-    "sprint_totals",
-    "item_totals",
+/// The inline facts, each rendering one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    Item,
+    Initiative,
+    Sprint,
+    Metric,
+    SprintTotals,
+    ItemTotals,
+}
+
+const FACTS: [(&str, Fact); 6] = [
+    ("item", Fact::Item),
+    ("initiative", Fact::Initiative),
+    ("sprint", Fact::Sprint),
+    ("metric", Fact::Metric),
+    ("sprint_totals", Fact::SprintTotals),
+    ("item_totals", Fact::ItemTotals),
 ];
+
+/// The shortcodes answered here, each rendering one value inline.
+pub const FACT_NAMES: &[&str] = &{
+    let mut names = [""; 6];
+    let mut i = 0;
+    while i < FACTS.len() {
+        names[i] = FACTS[i].0;
+        i += 1;
+    }
+    names
+};
+
+impl Fact {
+    /// The fact a shortcode name calls, if it is one.
+    pub fn named(name: &str) -> Option<Fact> {
+        FACTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, fact)| fact)
+    }
+}
 
 const ITEM_FIELDS: &[&str] = &[
     "title", "kind", "status", "rank", "points", "epic", "sprint", "priority", "owner",
@@ -51,14 +82,14 @@ const TOTAL_FIELDS: &[&str] = &[
 
 impl DataSet {
     /// One fact as inline HTML, or what was wrong with the call.
-    pub(super) fn fact(&self, args: &Args<'_>) -> Result<String, String> {
-        let text = match args.view {
-            "item" => self.item_fact(args)?,
-            "initiative" => self.initiative_fact(args)?,
-            "sprint" => self.sprint_fact(args)?,
-            "metric" => self.metric_fact(args)?,
-            "sprint_totals" => self.sprint_totals(args)?,
-            _ => self.item_totals(args)?,
+    pub(super) fn fact(&self, fact: Fact, args: &Args<'_>) -> Result<String, String> {
+        let text = match fact {
+            Fact::Item => self.item_fact(args)?,
+            Fact::Initiative => self.initiative_fact(args)?,
+            Fact::Sprint => self.sprint_fact(args)?,
+            Fact::Metric => self.metric_fact(args)?,
+            Fact::SprintTotals => self.sprint_totals(args)?,
+            Fact::ItemTotals => self.item_totals(args)?,
         };
         Ok(format!("<span class=\"rb-fact\">{}</span>", escape(&text)))
     }

@@ -63,11 +63,56 @@ pub struct ItemPage {
     pub source: String,
 }
 
+/// Every data view a page can call, block views and inline facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Backlog,
+    Board,
+    Roadmap,
+    Timeline,
+    Velocity,
+    Burnup,
+    Goals,
+    Metrics,
+    /// One value written inline in a sentence (`facts`).
+    Fact(facts::Fact),
+}
+
+/// The block views by their shortcode names; the inline ones are
+/// [`FACT_NAMES`].
+const VIEWS: [(&str, View); 8] = [
+    ("backlog", View::Backlog),
+    ("board", View::Board),
+    ("roadmap", View::Roadmap),
+    ("timeline", View::Timeline),
+    ("velocity", View::Velocity),
+    ("burnup", View::Burnup),
+    ("goals", View::Goals),
+    ("metrics", View::Metrics),
+];
+
 /// The block views `render_view` answers to; it also answers to the inline
 /// [`FACT_NAMES`].
-pub const VIEW_NAMES: &[&str] = &[
-    "backlog", "board", "roadmap", "timeline", "velocity", "burnup", "goals", "metrics",
-];
+pub const VIEW_NAMES: &[&str] = &{
+    let mut names = [""; 8];
+    let mut i = 0;
+    while i < VIEWS.len() {
+        names[i] = VIEWS[i].0;
+        i += 1;
+    }
+    names
+};
+
+impl View {
+    /// The view a shortcode name calls, if it is one.
+    pub fn named(name: &str) -> Option<View> {
+        VIEWS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, view)| view)
+            .or_else(|| facts::Fact::named(name).map(View::Fact))
+    }
+}
 
 impl DataSet {
     /// Renders the data view `name` as a shortcode would: None if `name` is
@@ -79,24 +124,19 @@ impl DataSet {
         args: &Map<String, Value>,
         ctx: &ViewContext,
     ) -> Option<Result<String, String>> {
-        let known = VIEW_NAMES.contains(&name) || FACT_NAMES.contains(&name);
-        known.then(|| {
-            let args = Args {
-                view: name,
-                map: args,
-            };
-            if FACT_NAMES.contains(&name) {
-                self.fact(&args)
-            } else {
-                self.view(&args, ctx)
-            }
-        })
+        let view = View::named(name)?;
+        let args = Args {
+            name,
+            view,
+            map: args,
+        };
+        Some(self.view(&args, ctx))
     }
 
     fn view(&self, args: &Args<'_>, ctx: &ViewContext) -> Result<String, String> {
-        let id = view_id(args.view, args.map);
+        let id = view_id(args.name, args.map);
         match args.view {
-            "backlog" | "board" => {
+            View::Backlog | View::Board => {
                 args.allow(lists::FILTER_ARGS)?;
                 let file = self.select("backlog", args.text("file")?)?;
                 let filter = ItemFilter::from_args(self, args)?;
@@ -107,15 +147,15 @@ impl DataSet {
                 let view = lists::ListView {
                     data: self,
                     ctx,
-                    anchors: args.view == "backlog" && filter.is_empty(),
+                    anchors: args.view == View::Backlog && filter.is_empty(),
                 };
-                Ok(if args.view == "backlog" {
+                Ok(if args.view == View::Backlog {
                     view.backlog(file, &items, &filter.describe())
                 } else {
                     view.board(&items, &filter.describe())
                 })
             }
-            "roadmap" | "timeline" => {
+            View::Roadmap | View::Timeline => {
                 args.allow(&["file", "horizon", "status"])?;
                 let file = self.select("roadmap", args.text("file")?)?;
                 let horizons = args.choices("horizon")?;
@@ -134,14 +174,14 @@ impl DataSet {
                     ctx,
                     anchors: false,
                 };
-                Ok(if args.view == "roadmap" {
+                Ok(if args.view == View::Roadmap {
                     view.roadmap(file, &initiatives)
                 } else {
                     timeline::timeline(ctx, file, &initiatives, &id)
                 })
             }
-            "velocity" | "burnup" | "goals" => {
-                let known: &[&str] = if args.view == "velocity" {
+            View::Velocity | View::Burnup | View::Goals => {
+                let known: &[&str] = if args.view == View::Velocity {
                     &["file", "last", "window"]
                 } else {
                     &["file", "last"]
@@ -157,9 +197,9 @@ impl DataSet {
                     let skip = sprints.len().saturating_sub(last as usize);
                     sprints.drain(..skip);
                 }
-                Ok(if args.view == "goals" {
+                Ok(if args.view == View::Goals {
                     facts::goals(&sprints)
-                } else if args.view == "velocity" {
+                } else if args.view == View::Velocity {
                     let window = args.uint("window")?.unwrap_or(3).max(1) as usize;
                     let anchors = args.map.get("last").is_none();
                     charts::velocity(&sprints, window, &id, anchors)
@@ -167,7 +207,7 @@ impl DataSet {
                     charts::burnup(&sprints, &id)
                 })
             }
-            _ => {
+            View::Metrics => {
                 args.allow(&["file", "id"])?;
                 let file = self.select("metrics", args.text("file")?)?;
                 let Some(Schema::Metrics(m)) = &file.schema else {
@@ -194,6 +234,7 @@ impl DataSet {
                     .collect();
                 Ok(charts::metrics(&metrics, &id, wanted.is_none()))
             }
+            View::Fact(fact) => self.fact(fact, args),
         }
     }
 
@@ -241,7 +282,9 @@ impl DataSet {
 
 /// A view's arguments, checked against what it accepts.
 pub(crate) struct Args<'a> {
-    view: &'a str,
+    /// The name it was called by, for messages and chart ids.
+    name: &'a str,
+    view: View,
     map: &'a Map<String, Value>,
 }
 
@@ -253,7 +296,7 @@ impl Args<'_> {
                     .map_or(String::new(), |m| format!("did you mean `{m}`? "));
                 return Err(format!(
                     "unknown argument `{key}`; {hint}{} takes: {}",
-                    self.view,
+                    self.name,
                     known.join(", ")
                 ));
             }

@@ -588,3 +588,23 @@ fn long_timelines_use_narrow_quarters_with_short_labels() {
         .expect("width");
     assert!(width < 1200.0, "{width}");
 }
+
+#[test]
+fn every_view_name_calls_its_own_view() {
+    use super::View;
+    let names: Vec<&str> = super::VIEW_NAMES
+        .iter()
+        .chain(super::FACT_NAMES)
+        .copied()
+        .collect();
+    let views: Vec<View> = names
+        .iter()
+        .map(|n| View::named(n).expect("known"))
+        .collect();
+    for (i, a) in views.iter().enumerate() {
+        assert!(!views[i + 1..].contains(a), "{} is named twice", names[i]);
+    }
+    assert_eq!(names.len(), 14);
+    assert_eq!(View::named("backlogs"), None);
+    assert_eq!(View::named("Item"), None);
+}
