@@ -674,3 +674,37 @@ fn markdown_under_templates_in_a_root_content_folder_is_a_page_edit() {
     );
     kept.assert_fresh();
 }
+
+#[test]
+fn what_serve_builds_differently_is_each_one_option() {
+    // A build names stylesheets by their bytes and tells templates of no
+    // live reload; serve's options change exactly those two things, and
+    // turning one of them alone changes only what it says.
+    let site = Site::fixture("serve-basic");
+    site.write(
+        "templates/page.html",
+        "{{ rolebook.live_reload }} {{ asset_url(path=\"css/custom.css\") }}",
+    );
+    let page = |opts: &BuildOptions| {
+        let built = build(&Project::new(site.path()), opts).expect("build");
+        let bytes = built.output.get("guide/index.html").expect("the page");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    };
+    let fingerprinted = page(&BuildOptions::default());
+    let name = fingerprinted
+        .strip_prefix("false /css/custom.")
+        .and_then(|rest| rest.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("a fingerprinted name: {fingerprinted}"));
+    assert!(name.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+    assert_eq!(page(&BuildOptions::serve()), "true /css/custom.css");
+    let plain = BuildOptions {
+        fingerprint: false,
+        ..BuildOptions::default()
+    };
+    assert_eq!(page(&plain), "false /css/custom.css");
+    let script = BuildOptions {
+        live_reload_script: true,
+        ..BuildOptions::default()
+    };
+    assert_eq!(page(&script), fingerprinted.replacen("false", "true", 1));
+}
