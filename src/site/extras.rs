@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{Outputs, Project, Site, output_path, render_error};
+use super::{Project, Selection, Site, output_path, render_error};
 use crate::config::SiteConfig;
 use crate::content::{Content, PageId, slugify};
 use crate::data::ViewContext;
@@ -484,7 +484,7 @@ impl Site {
 
     pub(super) fn render_taxonomies(
         &self,
-        outputs: Outputs,
+        selected: Selection,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) {
@@ -497,7 +497,7 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
-            if outputs.taxonomy_lists() && self.templates.has("taxonomy_list.html") {
+            if selected.taxonomy_lists() && self.templates.has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
@@ -521,7 +521,7 @@ impl Site {
             }
             let rendered: Vec<_> = terms
                 .par_iter()
-                .filter(|(slug, _)| outputs.term(name, slug))
+                .filter(|(slug, _)| selected.term(name, slug))
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(folder, slug, term_name, pages, true);
                     let path = format!("{folder}/{slug}/");
@@ -578,13 +578,13 @@ impl Site {
     /// (a serve update makes only these of the extras again).
     pub(super) fn render_listings(
         &self,
-        outputs: Outputs,
+        selected: Selection,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) {
-        self.render_feeds(outputs, output);
-        self.render_print(outputs, output, diags);
-        self.render_upkeep_pages(outputs, output, diags);
+        self.render_feeds(selected, output);
+        self.render_print(selected, output, diags);
+        self.render_upkeep_pages(selected, output, diags);
     }
 
     /// The 404 page and alias redirects.
@@ -595,7 +595,7 @@ impl Site {
 
     pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_fallbacks(output, diags);
-        self.render_listings(Outputs::All, output, diags);
+        self.render_listings(Selection::All, output, diags);
         if self.config.generate_sitemap {
             output.insert("sitemap.xml", self.sitemap(output));
         }
@@ -679,9 +679,9 @@ impl Site {
         }
     }
 
-    fn render_feeds(&self, outputs: Outputs, output: &mut Output) {
+    fn render_feeds(&self, selected: Selection, output: &mut Output) {
         for (id, page) in self.content.pages.iter().enumerate() {
-            if !page.is_section() || !page.meta.feed || !outputs.feed(id) {
+            if !page.is_section() || !page.meta.feed || !selected.feed(id) {
                 continue;
             }
             let mut entries: Vec<PageId> = page.pages.clone();
@@ -731,8 +731,8 @@ impl Site {
         }
     }
 
-    fn render_print(&self, outputs: Outputs, output: &mut Output, diags: &mut Diagnostics) {
-        if !self.config.print_page || !self.templates.has("print.html") || !outputs.print() {
+    fn render_print(&self, selected: Selection, output: &mut Output, diags: &mut Diagnostics) {
+        if !self.config.print_page || !self.templates.has("print.html") || !selected.print() {
             return;
         }
         if self.order.len() > self.config.print_page_max_pages {

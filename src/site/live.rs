@@ -59,7 +59,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::changes::{ChangeKind, ChangeSet};
-use super::{BuildOptions, Only, Outputs, Site, check_anchors, finish, fix_anchors, render, views};
+use super::{
+    BuildOptions, Only, Selection, Site, check_anchors, finish, fix_anchors, render, views,
+};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -1034,7 +1036,7 @@ impl Live {
         let data_pages = only.data_pages || only.virtual_pages;
         let fallbacks = only.virtual_pages;
         let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
-        let outputs = Outputs::Only(&only);
+        let selected = Selection::Only(&only);
         let filter = self.site.html_filter();
         let scratch = || {
             let mut out = Output::new();
@@ -1048,7 +1050,7 @@ impl Live {
         let ((reads, (mut out, mut d1)), (listed, d2)) = rayon::join(
             || {
                 let (mut out, mut d) = scratch();
-                let reads = site.render_pages(outputs, &mut out, &mut d);
+                let reads = site.render_pages(selected, &mut out, &mut d);
                 if data_pages {
                     site.render_data_pages(&mut out, &mut d);
                 }
@@ -1056,8 +1058,8 @@ impl Live {
             },
             || {
                 let (mut out, mut d) = scratch();
-                site.render_taxonomies(outputs, &mut out, &mut d);
-                site.render_listings(outputs, &mut out, &mut d);
+                site.render_taxonomies(selected, &mut out, &mut d);
+                site.render_listings(selected, &mut out, &mut d);
                 if fallbacks {
                     site.render_fallbacks(&mut out, &mut d);
                 }

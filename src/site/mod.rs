@@ -427,7 +427,7 @@ fn render_pages_and_search(
     diags: &mut Diagnostics,
 ) -> (Vec<(PageId, Reads)>, Vec<Arc<SearchDoc>>, SearchFiles) {
     let (reads, (docs, files)) = rayon::join(
-        || site.render_pages(Outputs::All, output, diags),
+        || site.render_pages(Selection::All, output, diags),
         || {
             let docs = site.search_docs();
             let files = if docs.is_empty() {
@@ -753,24 +753,24 @@ pub struct Only {
 /// Which outputs a render makes: every one (a build), or those a serve
 /// update names.
 #[derive(Debug, Clone, Copy)]
-pub enum Outputs<'a> {
+pub enum Selection<'a> {
     All,
     Only(&'a Only),
 }
 
-impl<'a> Outputs<'a> {
+impl<'a> Selection<'a> {
     /// The pages to render, when not all of them.
     pub fn pages(self) -> Option<&'a std::collections::HashSet<PageId>> {
         match self {
-            Outputs::All => None,
-            Outputs::Only(only) => Some(&only.pages),
+            Selection::All => None,
+            Selection::Only(only) => Some(&only.pages),
         }
     }
 
     fn has(self, named: impl FnOnce(&Only) -> bool) -> bool {
         match self {
-            Outputs::All => true,
-            Outputs::Only(only) => only.virtual_pages || named(only),
+            Selection::All => true,
+            Selection::Only(only) => only.virtual_pages || named(only),
         }
     }
 
@@ -876,7 +876,7 @@ impl Site {
     /// pages, feeds, the print page, 404, aliases, the sitemap.
     fn render_rest(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_data_pages(output, diags);
-        self.render_taxonomies(Outputs::All, output, diags);
+        self.render_taxonomies(Selection::All, output, diags);
         self.render_extras(output, diags);
     }
 
@@ -1074,15 +1074,16 @@ impl Site {
         result
     }
 
-    /// Renders the pages in `outputs`; returns what each looked up.
+    /// Renders the pages in `selected`; returns what each looked up.
     fn render_pages(
         &self,
-        outputs: Outputs,
+        selected: Selection,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) -> Vec<(PageId, Reads)> {
-        let neighbours = views::neighbours(&self.content, &self.order, &self.urls, outputs.pages());
-        let ids: Vec<PageId> = match outputs.pages() {
+        let neighbours =
+            views::neighbours(&self.content, &self.order, &self.urls, selected.pages());
+        let ids: Vec<PageId> = match selected.pages() {
             None => (0..self.content.pages.len()).collect(),
             Some(pages) => {
                 let mut ids: Vec<PageId> = pages.iter().copied().collect();

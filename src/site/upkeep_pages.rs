@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Outputs, Site, output_path, render_error};
+use super::{Selection, Site, output_path, render_error};
 use crate::content::{Date, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -88,11 +88,11 @@ impl Site {
 
     pub(super) fn render_upkeep_pages(
         &self,
-        outputs: Outputs,
+        selected: Selection,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) {
-        if !outputs.upkeep_pages() {
+        if !selected.upkeep_pages() {
             return;
         }
         self.render_owners(output, diags);
