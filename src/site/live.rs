@@ -139,7 +139,8 @@ impl Kept {
 impl Drop for Kept {
     fn drop(&mut self) {
         if let Some(parts) = self.0.take() {
-            std::thread::spawn(move || drop(parts));
+            // Without a thread to spare, the parts are freed here.
+            let _ = std::thread::Builder::new().spawn(move || drop(parts));
         }
     }
 }

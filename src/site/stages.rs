@@ -91,7 +91,7 @@ pub(super) fn free_sources(mut content: Content, keep: bool) -> Content {
             std::mem::replace(&mut p.text, Arc::from(""))
         })
         .collect();
-    std::thread::spawn(move || drop(sources));
+    let _ = std::thread::Builder::new().spawn(move || drop(sources));
     content
 }
 
