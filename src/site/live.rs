@@ -190,7 +190,8 @@ impl Default for Patch {
         Patch {
             files: Files::new(),
             edited: 0,
-            what: String::new(),
+            // A file saved as it was: serve says `Rebuilt nothing after ...`.
+            what: "nothing".to_string(),
             verb: "rendered",
             warnings: Diagnostics::new(),
         }

@@ -270,6 +270,7 @@ fn front_matter_and_file_changes_need_a_full_build() {
         .live
         .update(&kept.changes(&["content/team/backlog.toml"]));
     assert!(done(&update).files.is_empty());
+    assert_eq!(done(&update).what, "nothing");
 }
 
 #[test]
