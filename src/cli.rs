@@ -228,7 +228,6 @@ pub fn run(cli: Cli, printer: Printer) -> Result<(), Diagnostics> {
             let opts = BuildOptions {
                 drafts,
                 base_url,
-                live_reload: false,
                 relative_links: relative_links.then_some(true),
                 target: crate::site::Target::Folder(output),
                 ..BuildOptions::default()

@@ -49,6 +49,15 @@ pub struct Output {
     errors: Vec<Diagnostic>,
 }
 
+impl Extend<(String, Vec<u8>)> for Output {
+    /// Inserts each file as [`Output::insert`] does.
+    fn extend<I: IntoIterator<Item = (String, Vec<u8>)>>(&mut self, files: I) {
+        for (path, bytes) in files {
+            self.insert(path, bytes);
+        }
+    }
+}
+
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Output")

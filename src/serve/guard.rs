@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::watch::ChangeSet;
+use crate::site::changes::ChangeSet;
 
 static REBUILDING: AtomicBool = AtomicBool::new(false);
 static PLACE: Mutex<Option<String>> = Mutex::new(None);

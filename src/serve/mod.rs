@@ -28,7 +28,6 @@ pub mod livereload;
 mod state;
 pub mod watch;
 
-use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -39,11 +38,12 @@ use std::time::Instant;
 use crate::cli::Printer;
 use crate::error::Diagnostics;
 use crate::site::cancel::Cancel;
+use crate::site::changes::ChangeSet;
 use crate::site::live::{Live, Update};
 use crate::site::{self, BuildOptions, Built, Project};
 use livereload::Changed;
 use state::State;
-use watch::{ChangeSet, SiteWatcher};
+use watch::SiteWatcher;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -85,13 +85,7 @@ pub fn run(project: &Project, opts: ServeOptions, printer: Printer) -> Result<()
     let base = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
-        live_reload: true,
-        relative_links: None,
-        target: crate::site::Target::Memory,
-        // Markdown of unchanged pages is reused from one rebuild to the next.
-        cache: Some(Arc::new(crate::site::cache::RenderCache::new())),
-        cancel: Cancel::default(),
-        review_warnings: false,
+        ..BuildOptions::serve()
     };
     let mut session = Session::new(project, base, url, state.clone(), printer);
     // Where the site will be: the server's root plus the base path.
@@ -256,8 +250,8 @@ struct Session {
     warnings: Diagnostics,
     /// The last good build, updated in place when only page text changes.
     live: Option<Live>,
-    /// Changed files a failed update has not applied yet.
-    pending: BTreeSet<PathBuf>,
+    /// Changes a failed update has not applied yet.
+    pending: ChangeSet,
     /// Makes the search index after an update, off the rebuild loop.
     indexer: indexer::Indexer,
     /// `http://127.0.0.1:1111/`: the server's root URL.
@@ -283,7 +277,7 @@ impl Session {
             output_dir: Arc::new(Mutex::new(PathBuf::from("public"))),
             warnings: Diagnostics::new(),
             live: None,
-            pending: BTreeSet::new(),
+            pending: ChangeSet::default(),
             indexer: indexer::Indexer::start(state.clone()),
             server_root,
             base_path: "/".into(),
@@ -343,10 +337,10 @@ impl Session {
         if result.is_err() && self.base.cancel.requested() {
             // The next build starts from the files as they are then.
             self.live = None;
-            self.pending.clear();
+            self.pending = ChangeSet::default();
             return Outcome::Cancelled;
         }
-        self.pending.clear();
+        self.pending = ChangeSet::default();
         let built = match result {
             Ok(built) => built,
             Err(diags) => {
@@ -361,14 +355,14 @@ impl Session {
             output,
             warnings,
             stats,
-            live,
+            site,
             notes,
             ..
         } = built;
         if self.generation == 0 {
             self.printer.notes(&notes);
         }
-        self.live = live;
+        self.live = Some(Live::new(site, &warnings));
         *self
             .output_dir
             .lock()
@@ -420,19 +414,18 @@ impl Session {
         let Some(live) = &mut self.live else {
             return false;
         };
-        let mut paths: BTreeSet<PathBuf> = changes.changes.keys().cloned().collect();
-        paths.extend(self.pending.iter().cloned());
-        let paths: Vec<PathBuf> = paths.into_iter().collect();
-        let patch = match live.update(&paths) {
+        let mut all = std::mem::take(&mut self.pending);
+        all.merge(changes.clone());
+        let patch = match live.update(&all) {
             Update::Full => return false,
             Update::Failed(diags) => {
-                self.pending.extend(paths);
+                self.pending = all;
                 self.failed(&diags, Some(changes), start);
                 return true;
             }
             Update::Done(patch) => patch,
         };
-        self.pending.clear();
+        self.pending = ChangeSet::default();
         let rendered = patch.files.len();
         let generation = self.generation + 1;
         let css_only = changes.is_css_only();
@@ -490,7 +483,7 @@ impl Session {
         // An update may have been published before the panic.
         self.generation = self.generation.max(self.state.snapshot().generation);
         self.live = None;
-        self.pending.clear();
+        self.pending = ChangeSet::default();
         self.base.cache = Some(Arc::new(crate::site::cache::RenderCache::new()));
         self.warnings = Diagnostics::new();
         let message = panic.describe(changes.map(ChangeSet::describe));

@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{Project, Site, output_path, render_error};
+use super::{Project, Selection, Site, output_path, render_error};
 use crate::config::SiteConfig;
 use crate::content::{Content, PageId, slugify};
 use crate::data::ViewContext;
@@ -533,7 +533,12 @@ impl Site {
         })
     }
 
-    pub(super) fn render_taxonomies(&self, output: &mut Output, diags: &mut Diagnostics) {
+    pub(super) fn render_taxonomies(
+        &self,
+        selected: Selection,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) {
         let taxa = self.taxa();
         // A serve update that changes terms resets them (see `live`).
         for (name, folder, terms) in self.terms.get_or_init(|| taxa.terms()) {
@@ -543,12 +548,7 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
-            if self
-                .only
-                .as_ref()
-                .is_none_or(|o| o.virtual_pages || o.taxonomy_lists)
-                && self.templates.has("taxonomy_list.html")
-            {
+            if selected.taxonomy_lists() && self.templates.has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
@@ -572,11 +572,7 @@ impl Site {
             }
             let rendered: Vec<_> = terms
                 .par_iter()
-                .filter(|(slug, _)| {
-                    self.only.as_ref().is_none_or(|o| {
-                        o.virtual_pages || o.terms.contains(&(name.clone(), slug.to_string()))
-                    })
-                })
+                .filter(|(slug, _)| selected.term(name, slug))
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(folder, slug, term_name, pages, true);
                     let path = format!("{folder}/{slug}/");
@@ -650,10 +646,15 @@ impl Site {
 
     /// What lists pages with their text: Atom feeds and the print page
     /// (a serve update makes only these of the extras again).
-    pub(super) fn render_listings(&self, output: &mut Output, diags: &mut Diagnostics) {
-        self.render_feeds(output);
-        self.render_print(output, diags);
-        self.render_upkeep_pages(output, diags);
+    pub(super) fn render_listings(
+        &self,
+        selected: Selection,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) {
+        self.render_feeds(selected, output);
+        self.render_print(selected, output, diags);
+        self.render_upkeep_pages(selected, output, diags);
     }
 
     /// The 404 page and alias redirects.
@@ -664,8 +665,8 @@ impl Site {
 
     pub(super) fn render_extras(&self, output: &mut Output, diags: &mut Diagnostics) {
         self.render_fallbacks(output, diags);
-        self.render_listings(output, diags);
-        self.render_nav_files(output, diags);
+        self.render_listings(Selection::All, output, diags);
+        self.render_nav_files(Selection::All, output, diags);
         if self.config.generate_sitemap {
             output.insert("sitemap.xml", self.sitemap(output));
         }
@@ -749,15 +750,9 @@ impl Site {
         }
     }
 
-    fn render_feeds(&self, output: &mut Output) {
+    fn render_feeds(&self, selected: Selection, output: &mut Output) {
         for (id, page) in self.content.pages.iter().enumerate() {
-            if !page.is_section()
-                || !page.meta.feed
-                || self
-                    .only
-                    .as_ref()
-                    .is_some_and(|o| !o.virtual_pages && !o.feeds.contains(&id))
-            {
+            if !page.is_section() || !page.meta.feed || !selected.feed(id) {
                 continue;
             }
             let mut entries: Vec<PageId> = page.pages.clone();
@@ -814,14 +809,8 @@ impl Site {
             && self.order.len() <= self.config.print_page_max_pages
     }
 
-    fn render_print(&self, output: &mut Output, diags: &mut Diagnostics) {
-        if !self.config.print_page
-            || !self.templates.has("print.html")
-            || self
-                .only
-                .as_ref()
-                .is_some_and(|o| !o.print && !o.virtual_pages)
-        {
+    fn render_print(&self, selected: Selection, output: &mut Output, diags: &mut Diagnostics) {
+        if !self.config.print_page || !self.templates.has("print.html") || !selected.print() {
             return;
         }
         if self.order.len() > self.config.print_page_max_pages {

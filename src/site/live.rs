@@ -42,6 +42,10 @@
 //! Edited static files just replace theirs: serve builds without
 //! fingerprinted names, so no page names their bytes.
 //!
+//! Which of these a burst is comes from the kinds the watcher gave its
+//! paths ([`ChangeSet`]): a burst of one kind is applied in place, a mix of
+//! kinds needs a full build.
+//!
 //! Anything else (the config, a shortcode, a page, data file, template or
 //! static file added, removed or renamed, a section's front matter, a new
 //! URL, a template other than a page's looking a changed page up) answers
@@ -54,7 +58,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{BuildOptions, Only, Site, check_anchors, finish, fix_anchors, render, views};
+use super::changes::{ChangeKind, ChangeSet};
+use super::{
+    BuildOptions, Only, Selection, Site, check_anchors, finish, fix_anchors, render, views,
+};
 use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -74,17 +81,76 @@ pub struct Live {
     /// place of each page among them.
     search_docs: Vec<Arc<SearchDoc>>,
     search_place: HashMap<PageId, usize>,
-    kept: Kept,
+    /// What the sitemap lists after the pages (see `extras`).
+    sitemap_others: Vec<String>,
+    statics: StaticFiles,
 }
 
-/// What a build knows of its output that an update needs again.
-pub(super) struct Kept {
-    /// What the sitemap lists after the pages (see `extras`).
-    pub sitemap_others: Vec<String>,
-    /// The output paths of the static files with a hash of their bytes,
-    /// and the paths a page or a content asset does not hide.
-    pub static_hashes: std::collections::BTreeMap<String, u64>,
-    pub statics_shown: HashSet<String>,
+/// The static files of a build.
+pub(super) struct StaticFiles {
+    /// The output paths of the static files with a hash of their bytes.
+    pub hashes: std::collections::BTreeMap<String, u64>,
+    /// The paths a page or a content asset does not hide.
+    pub shown: HashSet<String>,
+}
+
+/// What a build returns for serve to start from ([`Live::new`]): the site
+/// and what an update needs of the output. A build that does not keep it
+/// lets it go on another thread: freeing every page of a big site takes
+/// a while, and nobody waits for it.
+pub struct Kept(Option<Box<KeptParts>>);
+
+struct KeptParts {
+    site: Site,
+    root: PathBuf,
+    drafts: bool,
+    search_docs: Vec<Arc<SearchDoc>>,
+    sitemap_others: Vec<String>,
+    statics: StaticFiles,
+}
+
+impl Kept {
+    pub(super) fn new(
+        site: Site,
+        project: &super::Project,
+        opts: &BuildOptions,
+        search_docs: Vec<Arc<SearchDoc>>,
+        statics: StaticFiles,
+        output: &Output,
+    ) -> Kept {
+        Kept(Some(Box::new(KeptParts {
+            sitemap_others: site.sitemap_others(output),
+            site,
+            root: project.root.clone(),
+            drafts: opts.drafts,
+            search_docs,
+            statics,
+        })))
+    }
+
+    pub(super) fn site(&self) -> &Site {
+        match &self.0 {
+            Some(parts) => &parts.site,
+            None => unreachable!("only `Live::new` and `drop` take the parts"),
+        }
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if let Some(parts) = self.0.take() {
+            // Without a thread to spare, the parts are freed here.
+            let _ = std::thread::Builder::new().spawn(move || drop(parts));
+        }
+    }
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kept")
+            .field("pages", &self.site().content.pages.len())
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Live {
@@ -124,7 +190,8 @@ impl Default for Patch {
         Patch {
             files: Files::new(),
             edited: 0,
-            what: String::new(),
+            // A file saved as it was: serve says `Rebuilt nothing after ...`.
+            what: "nothing".to_string(),
             verb: "rendered",
             warnings: Diagnostics::new(),
         }
@@ -146,17 +213,6 @@ fn next_to(order: &[PageId], id: PageId) -> impl Iterator<Item = PageId> + '_ {
 
 /// Output files as an update renders them.
 pub type Files = Vec<(String, Arc<Vec<u8>>)>;
-
-/// Whether `path` (from the root) is in the site's `folder` or a theme's,
-/// e.g. `templates/page.html` or `themes/x/templates/page.html`.
-fn in_site_or_theme(path: &Path, folder: &str) -> bool {
-    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
-    match parts.next().as_deref() {
-        Some(first) if first == folder => true,
-        Some("themes") => parts.nth(1).as_deref() == Some(folder),
-        _ => false,
-    }
-}
 
 /// A page edit read from disk, not yet applied.
 struct Edit {
@@ -181,14 +237,22 @@ struct Restructured {
 }
 
 impl Live {
-    pub(super) fn new(
-        site: Site,
-        root: &Path,
-        search_docs: Vec<Arc<SearchDoc>>,
-        opts: &BuildOptions,
-        warnings: &Diagnostics,
-        kept: Kept,
-    ) -> Live {
+    /// Serve's site, from what a build made with `keep_sources` returned,
+    /// and the build's warnings.
+    pub fn new(mut kept: Kept, warnings: &Diagnostics) -> Live {
+        let Some(parts) = kept.0.take() else {
+            unreachable!("a `Kept` holds its parts until taken here");
+        };
+        let KeptParts {
+            mut site,
+            root,
+            drafts,
+            search_docs,
+            sitemap_others,
+            statics,
+        } = *parts;
+        // Later updates of the kept site are never cut short.
+        site.cancel = super::cancel::Cancel::default();
         let mut page_warnings = vec![Diagnostics::new(); site.content.pages.len()];
         let by_path: HashMap<&Path, PageId> = site
             .content
@@ -216,28 +280,38 @@ impl Live {
             .collect();
         Live {
             site,
-            root: root.to_path_buf(),
-            drafts: opts.drafts,
+            root,
+            drafts,
             page_warnings,
             other_warnings,
             search_docs,
             search_place,
-            kept,
+            sitemap_others,
+            statics,
         }
     }
 
-    /// Applies a burst of changes (paths relative to the site root) when
-    /// they only edit the text of existing pages.
-    pub fn update(&mut self, changed: &[PathBuf]) -> Update {
-        if !changed.is_empty() && changed.iter().all(|p| self.data_source(p).is_some()) {
-            return self.update_data(changed);
+    /// Applies a burst of changes when they edit existing pages, data
+    /// files, templates or static files only, each kind as the watcher
+    /// classified it; [`Update::Full`] for anything else.
+    pub fn update(&mut self, changes: &ChangeSet) -> Update {
+        let changed: Vec<PathBuf> = changes.changes.keys().cloned().collect();
+        let mut kinds = changes.changes.values();
+        let kind = kinds.next();
+        if changes.rescan || kinds.any(|k| Some(k) != kind) {
+            return Update::Full;
         }
-        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "templates")) {
-            return self.update_templates();
+        match kind {
+            None | Some(ChangeKind::Content) => self.update_pages(&changed),
+            Some(ChangeKind::Data) => self.update_data(&changed),
+            Some(ChangeKind::Template) => self.update_templates(),
+            Some(ChangeKind::Static) => self.update_static(),
+            Some(ChangeKind::Config | ChangeKind::Theme) => Update::Full,
         }
-        if !changed.is_empty() && changed.iter().all(|p| in_site_or_theme(p, "static")) {
-            return self.update_static();
-        }
+    }
+
+    /// Applies edits to the text of existing pages.
+    fn update_pages(&mut self, changed: &[PathBuf]) -> Update {
         let lap = super::Lap::new();
         let edits = match self.read_edits(changed) {
             Ok(Some(edits)) => edits,
@@ -362,12 +436,11 @@ impl Live {
         let mut diags = Diagnostics::new();
         let statics = super::extras::collect_static(&project, &self.site.config, false, &mut diags);
         let hashes = statics.hashes();
-        if diags.has_errors() || !hashes.keys().eq(self.kept.static_hashes.keys()) {
+        if diags.has_errors() || !hashes.keys().eq(self.statics.hashes.keys()) {
             return Update::Full;
         }
         let changed = |path: &String| {
-            self.kept.statics_shown.contains(path)
-                && hashes.get(path) != self.kept.static_hashes.get(path)
+            self.statics.shown.contains(path) && hashes.get(path) != self.statics.hashes.get(path)
         };
         let edited = hashes.keys().filter(|p| changed(p)).count();
         let files: Files = statics
@@ -381,7 +454,7 @@ impl Live {
         if files.len() != edited {
             return Update::Full;
         }
-        self.kept.static_hashes = hashes;
+        self.statics.hashes = hashes;
         Update::Done(Patch {
             what: plural(files.len(), "static file"),
             files,
@@ -967,7 +1040,7 @@ impl Live {
         let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
         // The navigation script and site map list what the sitemap lists.
         let nav_files = only.sitemap || only.virtual_pages;
-        self.site.only = Some(only);
+        let selected = Selection::Only(&only);
         let filter = self.site.html_filter();
         let scratch = || {
             let mut out = Output::new();
@@ -981,7 +1054,7 @@ impl Live {
         let ((reads, (mut out, mut d1)), (listed, d2)) = rayon::join(
             || {
                 let (mut out, mut d) = scratch();
-                let reads = site.render_pages(&mut out, &mut d);
+                let reads = site.render_pages(selected, &mut out, &mut d);
                 if data_pages {
                     site.render_data_pages(&mut out, &mut d);
                 }
@@ -989,13 +1062,13 @@ impl Live {
             },
             || {
                 let (mut out, mut d) = scratch();
-                site.render_taxonomies(&mut out, &mut d);
-                site.render_listings(&mut out, &mut d);
+                site.render_taxonomies(selected, &mut out, &mut d);
+                site.render_listings(selected, &mut out, &mut d);
                 if fallbacks {
                     site.render_fallbacks(&mut out, &mut d);
                 }
                 if nav_files {
-                    site.render_nav_files(&mut out, &mut d);
+                    site.render_nav_files(selected, &mut out, &mut d);
                 }
                 (out, d)
             },
@@ -1004,14 +1077,10 @@ impl Live {
             out.put(path, bytes);
         }
         if sitemap {
-            out.insert(
-                "sitemap.xml",
-                self.site.sitemap_with(&self.kept.sitemap_others),
-            );
+            out.insert("sitemap.xml", self.site.sitemap_with(&self.sitemap_others));
         }
         d1.extend(d2);
         let scratch = d1;
-        self.site.only = None;
         diags.extend(scratch.errors().cloned());
         // A render that failed may have stopped before some look-ups: its
         // reads are kept only with its output.

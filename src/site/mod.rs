@@ -1,15 +1,19 @@
 //! The build: from a site folder to an [`Output`], stage by stage.
 //!
 //! `build` reads like a table of contents; each stage takes values and
-//! returns new ones. Errors are collected, not thrown at the first one, and
-//! a stage whose input is broken stops the build before anything is written.
+//! returns new ones (most are in `stages`; the site value, [`Site`], and its
+//! rendering are here). Errors are collected, not thrown at the first one,
+//! and a stage whose input is broken stops the build before anything is
+//! written.
 
 pub mod cache;
 pub mod cancel;
+pub mod changes;
 mod extras;
 pub mod live;
 mod navfile;
 pub mod render;
+mod stages;
 mod upkeep_pages;
 pub mod views;
 
@@ -24,12 +28,17 @@ use tera::Context;
 
 use crate::config::{self, SiteConfig};
 use crate::content::{self, Content, PageId};
-use crate::data::{self, DataSet};
+use crate::data::DataSet;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::templates::functions::{Reads, SiteIndex, Urls, recording};
 use crate::templates::{Templates, Theme};
 use render::RenderedPage;
+use stages::{
+    add_statics, cancelled, check_anchors, fix_anchors, free_sources, link_anchors, load_data,
+    load_templates, load_upkeep, needed_statics, open_output, render_markdown,
+    render_pages_and_search, stop_if_cancelled, stop_on_errors, with_functions,
+};
 
 /// A site folder on disk.
 #[derive(Debug, Clone)]
@@ -68,22 +77,70 @@ impl Project {
     }
 }
 
-/// Options of one build, as one value.
-#[derive(Debug, Clone, Default)]
+/// Options of one build, as one value. What differs between a build and
+/// serve is said here as data; no stage asks which command runs it.
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
-    /// Serve mode: templates see `rolebook.live_reload` (the server adds
-    /// the script itself), and the built site is kept for the next rebuild.
-    pub live_reload: bool,
     pub relative_links: Option<bool>,
     pub target: Target,
+    /// Stylesheets and scripts are named by a hash of their bytes, so
+    /// browsers may keep them for ever. serve names them plainly: editing
+    /// one then changes no page.
+    pub fingerprint: bool,
+    /// Every theme file is written, also those no page needs yet (the
+    /// diagram scripts of a site without diagrams): serve, where an edit
+    /// can add a diagram without a full build.
+    pub every_theme_file: bool,
+    /// Each page's Markdown stays in the built site, for serve to compare
+    /// edits with ([`live::Live`]); a build frees it before rendering.
+    pub keep_sources: bool,
+    /// Pages get serve's live-reload script (the server adds it): templates
+    /// see `rolebook.live_reload`.
+    pub live_reload_script: bool,
     /// Rendered Markdown kept between builds (serve).
     pub cache: Option<Arc<cache::RenderCache>>,
     /// Set by serve when a newer edit makes this build's result useless.
     pub cancel: cancel::Cancel,
     /// Warn about pages overdue for review or without an owner (check).
     pub review_warnings: bool,
+}
+
+impl Default for BuildOptions {
+    /// A build as `rolebook build` makes it, kept in memory.
+    fn default() -> Self {
+        BuildOptions {
+            drafts: false,
+            base_url: None,
+            relative_links: None,
+            target: Target::default(),
+            fingerprint: true,
+            every_theme_file: false,
+            keep_sources: false,
+            live_reload_script: false,
+            cache: None,
+            cancel: cancel::Cancel::default(),
+            review_warnings: false,
+        }
+    }
+}
+
+impl BuildOptions {
+    /// serve's builds: kept in memory, stylesheets and scripts named
+    /// plainly, the Markdown kept for in-place updates and reused from one
+    /// rebuild to the next, and pages that get the live-reload script.
+    pub fn serve() -> Self {
+        BuildOptions {
+            target: Target::Memory,
+            fingerprint: false,
+            every_theme_file: true,
+            keep_sources: true,
+            live_reload_script: true,
+            cache: Some(Arc::new(cache::RenderCache::new())),
+            ..BuildOptions::default()
+        }
+    }
 }
 
 /// Where a build's files go.
@@ -115,8 +172,8 @@ pub struct Built {
     pub output: Output,
     /// The folder the output is for, with `Target::Folder`.
     pub dest: Option<PathBuf>,
-    /// The site, kept for updates (serve mode).
-    pub live: Option<live::Live>,
+    /// The site as built, which serve starts from ([`live::Live::new`]).
+    pub site: live::Kept,
     pub warnings: Diagnostics,
     /// Things worth knowing that are not problems (no Git history).
     pub notes: Vec<String>,
@@ -193,429 +250,79 @@ pub fn load_content(
     )
 }
 
-/// Builds the whole site in memory.
+/// Builds the whole site, stage by stage.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let config = load_config(project, opts)?;
-    let content_dir = project.content_dir(&config);
-    let lap = Lap::new();
-    let (mut content, mut diags) = load_content(project, &config, opts);
-    lap.mark("content");
-    let (upkeep, notes) = crate::upkeep::load(
-        &content_dir,
-        &config,
-        &mut content,
-        opts.review_warnings,
-        &mut diags,
-    );
-    lap.mark("upkeep and history");
+    let (mut content, mut diags) = timed("content", || load_content(project, &config, opts));
+    let (upkeep, notes) = timed("upkeep and history", || {
+        load_upkeep(project, &config, &mut content, opts, &mut diags)
+    });
     let data = load_data(&content.data, &mut diags);
     let templates = load_templates(project, &config, &mut diags);
-    // Serve links stylesheets by their plain names, so editing one changes
-    // no page.
-    let mut statics = extras::collect_static(project, &config, !opts.live_reload, &mut diags);
+    let statics = extras::collect_static(project, &config, opts.fingerprint, &mut diags);
     // Broken pages or data still let the other pages be checked, so one run
     // reports every independent error; without templates nothing can render.
-    let Some(mut templates) = templates else {
-        return Err(finish(diags));
-    };
-    let urls = Urls {
-        base_path: config.base_path(),
-        permalink_root: config.permalink_root(),
-    };
-    let index = Arc::new(SiteIndex {
-        urls: urls.clone(),
-        url_of: content
-            .pages
-            .iter()
-            .map(|p| (p.rel_path.clone(), p.url_path.clone()))
-            .collect(),
-        assets: statics.fingerprints.clone(),
-        data: std::sync::RwLock::new(Arc::new(data)),
-        markdown: config.markdown.clone(),
-        pages: Default::default(),
-        taxonomies: Default::default(),
-    });
-    crate::templates::functions::register(&mut templates.tera, index.clone());
-    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
-
-    let lap = Lap::new();
-    let env = environment_hash(&config, &content, &templates, &statics.fingerprints);
-    let rendered = render_markdown(
-        &content,
-        &index.data(),
-        &templates,
-        &urls,
-        &config,
-        opts.cache.as_deref(),
-        env,
-        &opts.cancel,
-        &mut diags,
-    );
-    let Some(mut rendered) = rendered else {
-        return Err(cancelled());
-    };
-    lap.mark("markdown");
-    let fixes = check_anchors(&content, &rendered, config.links.broken, &mut diags);
-    fix_anchors(&mut rendered, fixes);
-    if diags.has_errors() {
-        return Err(finish(diags));
-    }
-    if !opts.live_reload {
-        let diagrams = extras::has_diagrams(&rendered);
-        let big = navfile::is_big(&content, &config);
-        statics.keep_needed(|need| match need {
-            extras::Need::Diagrams => diagrams,
-            extras::Need::NavTree => big,
-        });
-    }
-    if !opts.live_reload {
-        // Nothing reads the Markdown source from here on (serve keeps it
-        // to compare edits with): a big site frees it before rendering.
-        let sources: Vec<Arc<str>> = content
-            .pages
-            .iter_mut()
-            .map(|p| {
-                p.body_offset = 0;
-                std::mem::replace(&mut p.text, Arc::from(""))
-            })
-            .collect();
-        std::thread::spawn(move || drop(sources));
-    }
-    let mut site = Site::new(config, content, templates, urls, index, rendered, opts);
-    site.set_upkeep(upkeep);
-    site.set_lookups();
-    lap.mark("views");
-
-    let dest = match &opts.target {
-        Target::Folder(dir) => Some(
-            dir.clone()
-                .unwrap_or_else(|| project.output_dir(&site.config)),
-        ),
-        _ => None,
-    };
-    let mut output = match (&opts.target, &dest) {
-        (Target::Discard, _) => Output::discarding(),
-        (Target::Folder(_), Some(dir)) => {
-            let mut sources = vec![
-                (project.static_dir(), "static"),
-                (project.templates_dir(), "templates"),
-                (project.root.join("themes"), "themes"),
-            ];
-            // A content folder that is the site folder holds the output
-            // folder too; reading content leaves output folders out.
-            if !site.config.content_display().as_os_str().is_empty() {
-                sources.insert(0, (project.content_dir(&site.config), "content"));
-            }
-            crate::output::check_not_inside(dir, &sources)?;
-            let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
-            Output::spilling_to(dir, keep).map_err(Diagnostics::from)?
-        }
-        _ => Output::new(),
-    };
-    if let Some(filter) = site.html_filter() {
-        output.set_html_filter(filter);
-    }
-    let lap = Lap::new();
-    // The search index needs only the rendered text: it is made while the
-    // pages are rendered and written.
-    let (reads, (search_docs, search)) = rayon::join(
-        || site.render_pages(&mut output, &mut diags),
-        || {
-            let docs = site.search_docs();
-            let files = if docs.is_empty() {
-                Vec::new()
-            } else {
-                crate::search::build_index(&docs)
-            };
-            (docs, files)
-        },
-    );
-    lap.mark("pages and search");
-    if opts.cancel.requested() {
-        return Err(cancelled());
-    }
-    site.render_data_pages(&mut output, &mut diags);
-    site.render_taxonomies(&mut output, &mut diags);
-    lap.mark("taxonomies");
-    site.render_extras(&mut output, &mut diags);
-    lap.mark("extras");
-    for (path, bytes) in search {
-        output.insert(path, bytes);
-    }
-    site.reads = vec![Reads::default(); site.content.pages.len()];
-    for (id, r) in reads {
-        site.reads[id] = r;
-    }
-    let static_hashes = statics.hashes();
-    let statics_shown = statics.add_to(&mut output, &site.content, &mut diags);
-    diags.extend(output.take_errors());
-    if diags.has_errors() {
-        return Err(finish(diags));
-    }
-    let content = &site.content;
-    let stats = Stats {
-        pages: content.pages.iter().filter(|p| !p.is_section()).count(),
-        sections: content.pages.iter().filter(|p| p.is_section()).count(),
-        data_files: content.data.len(),
-        files: output.len(),
-        millis: start.elapsed().as_millis(),
-    };
-    let warnings = finish(diags);
-    let config = site.config.clone();
-    let live = if opts.live_reload {
-        // Later updates of the kept site are never cut short.
-        site.cancel = cancel::Cancel::default();
-        let kept = live::Kept {
-            sitemap_others: site.sitemap_others(&output),
-            static_hashes,
-            statics_shown,
-        };
-        Some(live::Live::new(
-            site,
-            &project.root,
-            search_docs,
-            opts,
-            &warnings,
-            kept,
-        ))
-    } else {
-        // Freeing every page takes a while on a big site; nobody waits for it.
-        std::thread::spawn(move || drop((site, search_docs)));
-        None
-    };
-    Ok(Built {
-        config,
-        output,
-        dest,
-        live,
-        warnings,
-        notes,
-        stats,
+    let templates = templates.ok_or_else(|| finish(std::mem::take(&mut diags)))?;
+    let (templates, index) = with_functions(templates, &config, &content, &statics, data);
+    let rendered = timed("markdown", || {
+        render_markdown(&config, &content, &templates, &index, opts, &mut diags)
     })
+    .ok_or_else(cancelled)?;
+    let rendered = link_anchors(&content, rendered, &config, &mut diags);
+    stop_on_errors(&mut diags)?;
+    let statics = needed_statics(statics, &config, &content, &rendered, opts);
+    let content = free_sources(content, opts.keep_sources);
+    let site = timed("views", || {
+        Site::new(config, content, templates, index, rendered, upkeep, opts)
+    });
+    let (mut output, dest) = open_output(project, &site, &opts.target)?;
+    let (reads, search_docs, search) = timed("pages and search", || {
+        render_pages_and_search(&site, &mut output, &mut diags)
+    });
+    stop_if_cancelled(&opts.cancel)?;
+    timed("extras", || site.render_rest(&mut output, &mut diags));
+    output.extend(search);
+    let site = site.with_reads(reads);
+    let statics = add_statics(statics, &mut output, &site.content, &mut diags);
+    diags.extend(output.take_errors());
+    stop_on_errors(&mut diags)?;
+    let kept = live::Kept::new(site, project, opts, search_docs, statics, &output);
+    Ok(Built::new(kept, output, dest, finish(diags), notes, start))
 }
 
-/// What a cut-short build returns; serve, which asked for it, drops it.
-fn cancelled() -> Diagnostics {
-    Diagnostics::from(Diagnostic::error(
-        Kind::Io,
-        "the build was cut short by a newer change",
-    ))
+impl Built {
+    fn new(
+        site: live::Kept,
+        output: Output,
+        dest: Option<PathBuf>,
+        warnings: Diagnostics,
+        notes: Vec<String>,
+        start: Instant,
+    ) -> Built {
+        let content = &site.site().content;
+        let stats = Stats {
+            pages: content.pages.iter().filter(|p| !p.is_section()).count(),
+            sections: content.pages.iter().filter(|p| p.is_section()).count(),
+            data_files: content.data.len(),
+            files: output.len(),
+            millis: start.elapsed().as_millis(),
+        };
+        Built {
+            config: site.site().config.clone(),
+            output,
+            dest,
+            site,
+            warnings,
+            notes,
+            stats,
+        }
+    }
 }
 
 fn finish(mut diags: Diagnostics) -> Diagnostics {
     diags.sort();
     diags
-}
-
-fn load_data(sources: &[content::DataSource], diags: &mut Diagnostics) -> DataSet {
-    let parsed: Vec<_> = sources
-        .par_iter()
-        .map(|source| data::parse_lenient(&source.rel_path, &source.display_path, &source.text))
-        .collect();
-    // Entries of a file with errors are kept where they have an id, so
-    // references to them do not add errors of their own.
-    let mut files = Vec::new();
-    for (file, d) in parsed {
-        diags.extend(d);
-        files.extend(file);
-    }
-    let (set, d) = DataSet::new(files);
-    diags.extend(d);
-    set
-}
-
-fn load_templates(
-    project: &Project,
-    config: &SiteConfig,
-    diags: &mut Diagnostics,
-) -> Option<Templates> {
-    let theme = match Theme::find(&project.root, &config.theme) {
-        Ok(theme) => theme,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    match Templates::load(
-        &theme,
-        &project.templates_dir(),
-        &project.sources(config),
-        diags,
-    ) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    }
-}
-
-/// What every page's Markdown depends on besides its own text and the data
-/// (see [`data_hash`]): the config, the shortcode templates, static file
-/// names and every URL.
-fn environment_hash(
-    config: &SiteConfig,
-    content: &Content,
-    templates: &Templates,
-    statics: &HashMap<String, String>,
-) -> u64 {
-    let mut urls: Vec<(&str, &str)> = content
-        .pages
-        .iter()
-        .map(|p| (p.rel_path.as_str(), p.url_path.as_str()))
-        .collect();
-    urls.sort_unstable();
-    let mut assets: Vec<&str> = content.assets.iter().map(|a| a.rel_path.as_str()).collect();
-    assets.sort_unstable();
-    let mut fingerprints: Vec<(&String, &String)> = statics.iter().collect();
-    fingerprints.sort_unstable();
-    cache::hash_of((
-        serde_json::to_string(config).unwrap_or_default(),
-        templates.markdown_hash,
-        urls,
-        assets,
-        fingerprints,
-        &content.drafts,
-        &content.unreadable,
-    ))
-}
-
-/// The data files' names and text: what pages that read data depend on.
-fn data_hash(content: &Content) -> u64 {
-    let data: Vec<(&str, &str)> = content
-        .data
-        .iter()
-        .map(|d| (d.rel_path.as_str(), d.text.as_str()))
-        .collect();
-    cache::hash_of(data)
-}
-
-#[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
-fn render_markdown(
-    content: &Content,
-    data: &DataSet,
-    templates: &Templates,
-    urls: &Urls,
-    config: &SiteConfig,
-    cache: Option<&cache::RenderCache>,
-    env: u64,
-    cancel: &cancel::Cancel,
-    diags: &mut Diagnostics,
-) -> Option<Vec<RenderedPage>> {
-    let data_hash = data_hash(content);
-    let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
-    let fresh = std::sync::atomic::AtomicUsize::new(0);
-    let results: Option<Vec<(u64, RenderedPage, Diagnostics)>> = content
-        .pages
-        .par_iter()
-        .map(|page| {
-            let text_hash = cache::hash_of((&*page.text, page.body_offset));
-            if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
-                && *hash == text_hash
-            {
-                return Some((text_hash, rendered.clone(), d.clone()));
-            }
-            if cancel.before_page() {
-                return None;
-            }
-            fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (rendered, d) = render::render_page(page, content, data, templates, urls, config);
-            Some((text_hash, rendered, d))
-        })
-        .collect();
-    let Some(results) = results else {
-        // Cut short: what was cached stays for the next build.
-        if let Some(cache) = cache {
-            cache.store((env, data_hash), previous, 0);
-        }
-        return None;
-    };
-    let mut kept = HashMap::new();
-    let mut out = Vec::with_capacity(results.len());
-    for ((hash, rendered, d), page) in results.into_iter().zip(&content.pages) {
-        diags.extend(d.clone());
-        if cache.is_some() {
-            kept.insert(page.rel_path.clone(), (hash, rendered.clone(), d));
-        }
-        out.push(rendered);
-    }
-    if let Some(cache) = cache {
-        cache.store((env, data_hash), kept, fresh.into_inner());
-    }
-    Some(out)
-}
-
-/// Links to `page.md#anchor` on other pages, checked now that every page's
-/// anchors are known.
-/// A link whose fragment names an anchor in another case: (linking page,
-/// fragment as written, the anchor's id).
-type AnchorFix = (PageId, String, String);
-
-/// Checks links to anchors on other pages. A fragment that matches an
-/// anchor in another case (`#Getting-Started`, which GitHub accepts) is not
-/// an error: it is returned, to be made that anchor with [`fix_anchors`].
-fn check_anchors(
-    content: &Content,
-    rendered: &[RenderedPage],
-    severity: config::BrokenLinks,
-    diags: &mut Diagnostics,
-) -> Vec<AnchorFix> {
-    let mut fixes = Vec::new();
-    let mut by_case = std::collections::HashMap::new();
-    for (id, r) in rendered.iter().enumerate() {
-        let page = content.page(id);
-        let mut broken = 0;
-        let lines = crate::error::Lines::new(&page.display_path, &page.text);
-        for pending in &r.rendered.pending {
-            let Some(&target) = content.by_rel.get(&pending.target) else {
-                continue;
-            };
-            let anchors = &rendered[target].rendered.anchors;
-            if anchors.contains(&pending.fragment) {
-                continue;
-            }
-            let folded = by_case
-                .entry(target)
-                .or_insert_with(|| crate::markdown::AnchorCase::new(anchors));
-            if let Some(there) = folded.find(&pending.fragment) {
-                fixes.push((id, pending.fragment.clone(), there.to_string()));
-                continue;
-            }
-            let message = format!(
-                "broken anchor: `{}` has no heading or anchor `#{}`",
-                pending.target, pending.fragment
-            );
-            let d = match severity {
-                config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
-                config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
-            };
-            diags.push(
-                lines
-                    .at(d, pending.offset)
-                    .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
-            );
-            broken += 1;
-        }
-    }
-    fixes
-}
-
-/// Makes each fragment of `fixes` the anchor it names, in the linking
-/// page's HTML and summary.
-fn fix_anchors(rendered: &mut [RenderedPage], fixes: Vec<AnchorFix>) {
-    let mut by_page: std::collections::BTreeMap<PageId, Vec<(String, String)>> =
-        std::collections::BTreeMap::new();
-    for (id, from, to) in fixes {
-        by_page.entry(id).or_default().push((from, to));
-    }
-    for (id, fixes) in by_page {
-        let r = &mut rendered[id].rendered;
-        r.html = crate::markdown::replace_fragments(&r.html, &fixes);
-        if let Some(summary) = &r.summary {
-            r.summary = Some(crate::markdown::replace_fragments(summary, &fixes));
-        }
-    }
 }
 
 /// A built site: every input of the rendering stages and what they
@@ -631,6 +338,7 @@ pub struct Site {
     pub summaries: Arc<Vec<Value>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
+    /// What templates see as `rolebook.live_reload`.
     pub live_reload: bool,
     /// Checked between chunks of pages.
     pub cancel: cancel::Cancel,
@@ -647,8 +355,6 @@ pub struct Site {
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
     pub other_reads: std::sync::Mutex<Reads>,
-    /// When set, the stages render only these outputs (a serve update).
-    pub only: Option<Only>,
     /// Taxonomy terms and their pages, made on first use.
     pub terms: std::sync::OnceLock<extras::TermLists>,
     /// Owners, review dates and dates from Git.
@@ -676,17 +382,63 @@ pub struct Only {
     pub virtual_pages: bool,
 }
 
+/// Which outputs a render makes: every one (a build), or those a serve
+/// update names.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    All,
+    Only(&'a Only),
+}
+
+impl<'a> Selection<'a> {
+    /// The pages to render, when not all of them.
+    pub fn pages(self) -> Option<&'a std::collections::HashSet<PageId>> {
+        match self {
+            Selection::All => None,
+            Selection::Only(only) => Some(&only.pages),
+        }
+    }
+
+    fn has(self, named: impl FnOnce(&Only) -> bool) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(only) => only.virtual_pages || named(only),
+        }
+    }
+
+    pub fn taxonomy_lists(self) -> bool {
+        self.has(|o| o.taxonomy_lists)
+    }
+
+    pub fn term(self, taxonomy: &str, slug: &str) -> bool {
+        self.has(|o| o.terms.contains(&(taxonomy.to_string(), slug.to_string())))
+    }
+
+    pub fn feed(self, section: PageId) -> bool {
+        self.has(|o| o.feeds.contains(&section))
+    }
+
+    pub fn print(self) -> bool {
+        self.has(|o| o.print)
+    }
+
+    pub fn upkeep_pages(self) -> bool {
+        self.has(|o| o.upkeep_pages)
+    }
+}
+
 impl Site {
-    #[allow(clippy::too_many_arguments)] // the stage's inputs, each a different value
+    /// The site value: every page's views and navigation, made once.
     fn new(
         config: SiteConfig,
         content: Content,
         templates: Templates,
-        urls: Urls,
         index: Arc<SiteIndex>,
         rendered: Vec<RenderedPage>,
+        upkeep: crate::upkeep::Upkeep,
         opts: &BuildOptions,
     ) -> Self {
+        let urls = index.urls.clone();
         let summaries: Vec<Value> = (0..content.pages.len())
             .into_par_iter()
             .map(|id| {
@@ -705,7 +457,7 @@ impl Site {
         base_context.insert("config", &config);
         let order = content.in_order();
         let full_nav = !navfile::is_big(&content, &config);
-        let nav_file = (!full_nav).then(|| navfile::NavFile::new(&content, !opts.live_reload));
+        let nav_file = (!full_nav).then(|| navfile::NavFile::new(&content, opts.fingerprint));
         let mut site = Site {
             config,
             content: Arc::new(content),
@@ -717,7 +469,7 @@ impl Site {
             summaries,
             order,
             base_context,
-            live_reload: opts.live_reload,
+            live_reload: opts.live_reload_script,
             cancel: opts.cancel.clone(),
             full_nav,
             sidebars: HashMap::new(),
@@ -725,7 +477,6 @@ impl Site {
             nav_file,
             reads: Vec::new(),
             other_reads: Default::default(),
-            only: None,
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
         };
@@ -741,7 +492,26 @@ impl Site {
             })
             .collect();
         site.sidebars = site.render_sidebars();
+        site.set_upkeep(upkeep);
+        site.set_lookups();
         site
+    }
+
+    /// The site with what each page looked up as it was rendered.
+    fn with_reads(mut self, rendered: Vec<(PageId, Reads)>) -> Site {
+        self.reads = vec![Reads::default(); self.content.pages.len()];
+        for (id, r) in rendered {
+            self.reads[id] = r;
+        }
+        self
+    }
+
+    /// Every output without a Markdown file: data item and taxonomy
+    /// pages, feeds, the print page, 404, aliases, the sitemap.
+    fn render_rest(&self, output: &mut Output, diags: &mut Diagnostics) {
+        self.render_data_pages(output, diags);
+        self.render_taxonomies(Selection::All, output, diags);
+        self.render_extras(output, diags);
     }
 
     /// Sets the upkeep facts and adds them to every page's summary.
@@ -947,18 +717,19 @@ impl Site {
         result
     }
 
-    /// Renders every page (or those in `only`); returns what each looked up.
-    fn render_pages(&self, output: &mut Output, diags: &mut Diagnostics) -> Vec<(PageId, Reads)> {
-        let neighbours = views::neighbours(
-            &self.content,
-            &self.order,
-            &self.urls,
-            self.only.as_ref().map(|o| &o.pages),
-        );
-        let ids: Vec<PageId> = match &self.only {
+    /// Renders the pages in `selected`; returns what each looked up.
+    fn render_pages(
+        &self,
+        selected: Selection,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) -> Vec<(PageId, Reads)> {
+        let neighbours =
+            views::neighbours(&self.content, &self.order, &self.urls, selected.pages());
+        let ids: Vec<PageId> = match selected.pages() {
             None => (0..self.content.pages.len()).collect(),
-            Some(only) => {
-                let mut ids: Vec<PageId> = only.pages.iter().copied().collect();
+            Some(pages) => {
+                let mut ids: Vec<PageId> = pages.iter().copied().collect();
                 ids.sort_unstable();
                 ids
             }
@@ -1057,6 +828,14 @@ fn put(ctx: &mut Context, key: &str, value: Value) {
 /// `roles/comparison/` -> `roles/comparison/index.html`.
 pub fn output_path(url_path: &str) -> String {
     format!("{url_path}index.html")
+}
+
+/// Runs one stage; its time goes to stderr with `ROLEBOOK_TIMINGS` set.
+fn timed<T>(stage: &str, run: impl FnOnce() -> T) -> T {
+    let lap = Lap::new();
+    let value = run();
+    lap.mark(stage);
+    value
 }
 
 /// Stage timings on stderr when `ROLEBOOK_TIMINGS` is set (for profiling).

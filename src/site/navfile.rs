@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Site, render_error};
+use super::{Selection, Site, render_error};
 use crate::content::{Content, PageId};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
@@ -93,15 +93,19 @@ fn node(content: &Content, id: PageId) -> Value {
 impl Site {
     /// The navigation script and the site map page, on a big site; a serve
     /// update asks for them again when titles or the order changed.
-    pub(super) fn render_nav_files(&self, output: &mut Output, diags: &mut Diagnostics) {
+    pub(super) fn render_nav_files(
+        &self,
+        selected: Selection,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) {
         let Some(file) = &self.nav_file else {
             return;
         };
-        let text = if self.only.is_some() {
+        let text = match selected {
+            Selection::All => file.text.clone(),
             // A serve update: the tree may have changed since the build.
-            script(&self.content)
-        } else {
-            file.text.clone()
+            Selection::Only(_) => script(&self.content),
         };
         if !output.insert(file.path.clone(), text) {
             diags.push(Diagnostic::warning(

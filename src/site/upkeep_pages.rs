@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Site, output_path, render_error};
+use super::{Selection, Site, output_path, render_error};
 use crate::content::{Date, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
@@ -86,12 +86,13 @@ impl Site {
             && !self.changes().is_empty()
     }
 
-    pub(super) fn render_upkeep_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
-        if self
-            .only
-            .as_ref()
-            .is_some_and(|o| !o.virtual_pages && !o.upkeep_pages)
-        {
+    pub(super) fn render_upkeep_pages(
+        &self,
+        selected: Selection,
+        output: &mut Output,
+        diags: &mut Diagnostics,
+    ) {
+        if !selected.upkeep_pages() {
             return;
         }
         self.render_owners(output, diags);

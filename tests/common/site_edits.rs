@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rolebook::output::Output;
-use rolebook::site::cache::RenderCache;
+use rolebook::site::changes::ChangeSet;
 use rolebook::site::live::{Live, Update};
 use rolebook::site::{BuildOptions, Project, build};
 
@@ -710,8 +710,8 @@ pub struct Harness {
     /// leaves it; `None` until a build succeeds.
     output: Option<Output>,
     warnings: String,
-    /// Paths of changes that failed, tried again with the next change.
-    pending: BTreeSet<PathBuf>,
+    /// Changes that failed, tried again with the next change.
+    pending: ChangeSet,
     /// The last change did not build: serve shows its error.
     failed: Option<String>,
 }
@@ -720,15 +720,11 @@ impl Harness {
     pub fn start(root: &Path) -> Harness {
         let mut harness = Harness {
             project: Project::new(root),
-            opts: BuildOptions {
-                live_reload: true,
-                cache: Some(Arc::new(RenderCache::new())),
-                ..BuildOptions::default()
-            },
+            opts: BuildOptions::serve(),
             live: None,
             output: None,
             warnings: String::new(),
-            pending: BTreeSet::new(),
+            pending: ChangeSet::default(),
             failed: None,
         };
         harness.full_build();
@@ -737,8 +733,7 @@ impl Harness {
 
     pub fn apply(&mut self, paths: &[PathBuf]) -> Applied {
         let mut all = self.pending.clone();
-        all.extend(paths.iter().cloned());
-        let all: Vec<PathBuf> = all.into_iter().collect();
+        all.merge(ChangeSet::of(paths, "public".as_ref(), "content".as_ref()));
         if let Some(live) = &mut self.live {
             match live.update(&all) {
                 Update::Done(patch) => {
@@ -750,19 +745,19 @@ impl Harness {
                     refresh_search(&mut next, live);
                     self.output = Some(next);
                     self.warnings = patch.warnings.render(false);
-                    self.pending.clear();
+                    self.pending = ChangeSet::default();
                     self.failed = None;
                     return Applied::InPlace;
                 }
                 Update::Failed(diags) => {
-                    self.pending.extend(all);
+                    self.pending = all;
                     self.failed = Some(diags.render(false));
                     return Applied::Failed;
                 }
                 Update::Full => {}
             }
         }
-        self.pending.clear();
+        self.pending = ChangeSet::default();
         self.full_build();
         if self.failed.is_some() {
             Applied::Failed
@@ -774,7 +769,7 @@ impl Harness {
     fn full_build(&mut self) {
         match build(&self.project, &self.opts) {
             Ok(built) => {
-                self.live = built.live;
+                self.live = Some(Live::new(built.site, &built.warnings));
                 self.output = Some(built.output);
                 self.warnings = built.warnings.render(false);
                 self.failed = None;
@@ -788,10 +783,7 @@ impl Harness {
 
     /// Compares what serve answers now with a build from scratch.
     pub fn compare(&self) -> Result<(), String> {
-        let opts = BuildOptions {
-            live_reload: true,
-            ..BuildOptions::default()
-        };
+        let opts = BuildOptions::serve();
         let fresh = match build(&self.project, &opts) {
             Ok(fresh) => fresh,
             Err(diags) => {

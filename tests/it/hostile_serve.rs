@@ -815,15 +815,18 @@ fn a_stop_asked_for_after_a_build_ends_does_not_stop_later_updates() {
     let site = Site::fixture("serve-basic");
     let cancel = Cancel::new();
     let opts = BuildOptions {
-        live_reload: true,
         cancel: cancel.clone(),
-        ..BuildOptions::default()
+        ..BuildOptions::serve()
     };
     let built = build(&Project::new(site.path()), &opts).expect("build");
     cancel.request();
-    let mut live = built.live.expect("serve keeps the site");
+    let mut live = rolebook::site::live::Live::new(built.site, &built.warnings);
     site.write("content/guide.md", page("Guide", "Updated after the stop."));
-    let Update::Done(patch) = live.update(&["content/guide.md".into()]) else {
+    let Update::Done(patch) = live.update(&rolebook::site::changes::ChangeSet::of(
+        ["content/guide.md"],
+        "public".as_ref(),
+        "content".as_ref(),
+    )) else {
         panic!("the text edit was not applied in place");
     };
     let guide = patch

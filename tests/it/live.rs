@@ -3,6 +3,9 @@
 //! of the same folder, and an edit it cannot apply must say so.
 
 use rolebook::output::Output;
+use std::path::PathBuf;
+
+use rolebook::site::changes::ChangeSet;
 use rolebook::site::live::{Live, Update};
 use rolebook::site::{BuildOptions, Project, build};
 
@@ -13,21 +16,31 @@ struct Kept {
     opts: BuildOptions,
     live: Live,
     output: Output,
+    /// The output and content folders, relative to the site folder.
+    folders: (PathBuf, PathBuf),
 }
 
 impl Kept {
     fn start(site: Site) -> Kept {
-        let opts = BuildOptions {
-            live_reload: true,
-            ..BuildOptions::default()
-        };
+        let opts = BuildOptions::serve();
         let built = build(&Project::new(site.path()), &opts).expect("first build");
+        let config = &built.config;
+        let folders = (
+            PathBuf::from(&config.output_dir),
+            config.content_display().to_path_buf(),
+        );
         Kept {
             site,
             opts,
-            live: built.live.expect("serve keeps the site"),
+            live: Live::new(built.site, &built.warnings),
             output: built.output,
+            folders,
         }
+    }
+
+    /// The changes of `paths` as serve's watcher classifies them.
+    fn changes(&self, paths: &[&str]) -> ChangeSet {
+        ChangeSet::of(paths, &self.folders.0, &self.folders.1)
     }
 
     /// Writes the files, then applies the change as serve does: the
@@ -36,8 +49,8 @@ impl Kept {
         for (rel, text) in files {
             self.site.write(rel, text);
         }
-        let paths: Vec<std::path::PathBuf> = files.iter().map(|(rel, _)| rel.into()).collect();
-        let update = self.live.update(&paths);
+        let rels: Vec<&str> = files.iter().map(|(rel, _)| *rel).collect();
+        let update = self.live.update(&self.changes(&rels));
         if let Update::Done(patch) = &update {
             let mut next = self.output.share();
             for (path, bytes) in &patch.files {
@@ -230,7 +243,7 @@ fn front_matter_and_file_changes_need_a_full_build() {
     let mut kept = Kept::start(Site::fixture("live"));
     std::fs::remove_file(kept.site.path().join("content/guide/setup.md")).expect("remove");
     assert!(matches!(
-        kept.live.update(&["content/guide/setup.md".into()]),
+        kept.live.update(&kept.changes(&["content/guide/setup.md"])),
         Update::Full
     ));
     let mut kept = Kept::start(Site::fixture("live"));
@@ -242,21 +255,22 @@ fn front_matter_and_file_changes_need_a_full_build() {
         "themes/handbook/theme.toml",
     ] {
         assert!(
-            matches!(kept.live.update(&[other.into()]), Update::Full),
+            matches!(kept.live.update(&kept.changes(&[other])), Update::Full),
             "{other}"
         );
     }
     // A page and a data file at once.
     assert!(matches!(
-        kept.live.update(&[
-            "content/guide/setup.md".into(),
-            "content/team/backlog.toml".into()
-        ]),
+        kept.live
+            .update(&kept.changes(&["content/guide/setup.md", "content/team/backlog.toml"])),
         Update::Full
     ));
     // A data file saved unchanged.
-    let update = kept.live.update(&["content/team/backlog.toml".into()]);
+    let update = kept
+        .live
+        .update(&kept.changes(&["content/team/backlog.toml"]));
     assert!(done(&update).files.is_empty());
+    assert_eq!(done(&update).what, "nothing");
 }
 
 #[test]
@@ -642,4 +656,56 @@ fn title_edits_update_the_owners_and_changes_pages_and_owner_edits_rebuild() {
         kept.edit(&[("content/guide/setup.md", &reviewed)]),
         Update::Full
     ));
+}
+
+#[test]
+fn markdown_under_templates_in_a_root_content_folder_is_a_page_edit() {
+    // With `content_dir = "."`, `templates/user-story.md` is a page, not a
+    // template: the watcher classifies it as content, and the update takes
+    // that kind as it is.
+    let mut kept = Kept::start(Site::fixture("github-root"));
+    let update = kept.edit(&[(
+        "templates/user-story.md",
+        "# User story template\n\nAs a {{ role }}, I want {{ goal }}: edited in place.\n",
+    )]);
+    assert_eq!(done(&update).edited, 1);
+    assert!(
+        kept.page("templates/user-story/index.html")
+            .contains("edited in place"),
+    );
+    kept.assert_fresh();
+}
+
+#[test]
+fn what_serve_builds_differently_is_each_one_option() {
+    // A build names stylesheets by their bytes and tells templates of no
+    // live reload; serve's options change exactly those two things, and
+    // turning one of them alone changes only what it says.
+    let site = Site::fixture("serve-basic");
+    site.write(
+        "templates/page.html",
+        "{{ rolebook.live_reload }} {{ asset_url(path=\"css/custom.css\") }}",
+    );
+    let page = |opts: &BuildOptions| {
+        let built = build(&Project::new(site.path()), opts).expect("build");
+        let bytes = built.output.get("guide/index.html").expect("the page");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    };
+    let fingerprinted = page(&BuildOptions::default());
+    let name = fingerprinted
+        .strip_prefix("false /css/custom.")
+        .and_then(|rest| rest.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("a fingerprinted name: {fingerprinted}"));
+    assert!(name.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+    assert_eq!(page(&BuildOptions::serve()), "true /css/custom.css");
+    let plain = BuildOptions {
+        fingerprint: false,
+        ..BuildOptions::default()
+    };
+    assert_eq!(page(&plain), "false /css/custom.css");
+    let script = BuildOptions {
+        live_reload_script: true,
+        ..BuildOptions::default()
+    };
+    assert_eq!(page(&script), fingerprinted.replacen("false", "true", 1));
 }

@@ -602,6 +602,23 @@ fn stylesheet_change_swaps_css_without_reload() {
 }
 
 #[test]
+fn markdown_under_templates_in_a_root_content_folder_is_served_as_a_page_edit() {
+    // With `content_dir = "."`, `templates/user-story.md` is a page: the
+    // watcher says so once, and the update applies it as a page edit.
+    let s = Served::start(Site::fixture("github-root"));
+    s.write(
+        "templates/user-story.md",
+        "# User story template\n\nAs a {{ role }}, I want it served at once.\n",
+    );
+    s.wait_for("/templates/user-story/", 200, "served at once");
+    let line = s.first_rebuilt_line();
+    assert!(
+        line.starts_with("Rebuilt 1 edited page after 1 change (templates/user-story.md)"),
+        "{line}"
+    );
+}
+
+#[test]
 fn traversal_attempts_are_refused() {
     let s = Served::start(Site::fixture("serve-basic"));
     let attempts = [

@@ -1,0 +1,428 @@
+//! The stages of a build besides the site value's own rendering (see
+//! [`Site`]): loading data, templates and upkeep, the Markdown, anchors
+//! across pages, where the files go, pages with the search index, static
+//! files. Each takes values and returns values; `build` lists them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::render::{self, RenderedPage};
+use super::{BuildOptions, Project, Selection, Site, Target, cache, cancel, extras, finish, live};
+use crate::config::{self, SiteConfig};
+use crate::content::{self, Content, PageId};
+use crate::data::{self, DataSet};
+use crate::error::{Diagnostic, Diagnostics, Kind};
+use crate::output::Output;
+use crate::search::SearchDoc;
+use crate::templates::functions::{Reads, SiteIndex, Urls};
+use crate::templates::{Templates, Theme};
+
+/// Owners, review dates and dates from Git; with `review_warnings`,
+/// warnings about pages overdue for review.
+pub(super) fn load_upkeep(
+    project: &Project,
+    config: &SiteConfig,
+    content: &mut Content,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> (crate::upkeep::Upkeep, Vec<String>) {
+    let content_dir = project.content_dir(config);
+    crate::upkeep::load(&content_dir, config, content, opts.review_warnings, diags)
+}
+
+/// Gives the templates their functions (`get_url`, `get_page`, ...) over
+/// an index of the site.
+pub(super) fn with_functions(
+    mut templates: Templates,
+    config: &SiteConfig,
+    content: &Content,
+    statics: &extras::Statics,
+    data: DataSet,
+) -> (Templates, Arc<SiteIndex>) {
+    let urls = Urls {
+        base_path: config.base_path(),
+        permalink_root: config.permalink_root(),
+    };
+    let index = Arc::new(SiteIndex {
+        urls,
+        url_of: content
+            .pages
+            .iter()
+            .map(|p| (p.rel_path.clone(), p.url_path.clone()))
+            .collect(),
+        assets: statics.fingerprints.clone(),
+        data: std::sync::RwLock::new(Arc::new(data)),
+        markdown: config.markdown.clone(),
+        pages: Default::default(),
+        taxonomies: Default::default(),
+    });
+    crate::templates::functions::register(&mut templates.tera, index.clone());
+    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
+    (templates, index)
+}
+
+/// Anchors checked across pages, and fragments in another case made the
+/// anchor they name.
+pub(super) fn link_anchors(
+    content: &Content,
+    mut rendered: Vec<RenderedPage>,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedPage> {
+    let fixes = check_anchors(content, &rendered, config.links.broken, diags);
+    fix_anchors(&mut rendered, fixes);
+    rendered
+}
+
+/// Nothing reads the Markdown source after the Markdown stage but serve,
+/// which compares edits with it: a big site frees it before rendering.
+pub(super) fn free_sources(mut content: Content, keep: bool) -> Content {
+    if keep {
+        return content;
+    }
+    let sources: Vec<Arc<str>> = content
+        .pages
+        .iter_mut()
+        .map(|p| {
+            p.body_offset = 0;
+            std::mem::replace(&mut p.text, Arc::from(""))
+        })
+        .collect();
+    let _ = std::thread::Builder::new().spawn(move || drop(sources));
+    content
+}
+
+/// Where the files go, and the folder they are for with `Target::Folder`.
+pub(super) fn open_output(
+    project: &Project,
+    site: &Site,
+    target: &Target,
+) -> Result<(Output, Option<PathBuf>), Diagnostics> {
+    let (mut output, dest) = match target {
+        Target::Memory => (Output::new(), None),
+        Target::Discard => (Output::discarding(), None),
+        Target::Folder(dir) => {
+            let dir = dir
+                .clone()
+                .unwrap_or_else(|| project.output_dir(&site.config));
+            let mut sources = vec![
+                (project.static_dir(), "static"),
+                (project.templates_dir(), "templates"),
+                (project.root.join("themes"), "themes"),
+            ];
+            // A content folder that is the site folder holds the output
+            // folder too; reading content leaves output folders out.
+            if !site.config.content_display().as_os_str().is_empty() {
+                sources.insert(0, (project.content_dir(&site.config), "content"));
+            }
+            crate::output::check_not_inside(&dir, &sources)?;
+            let keep = crate::output::Keep::new(&site.config.keep).unwrap_or_default();
+            let output = Output::spilling_to(&dir, keep).map_err(Diagnostics::from)?;
+            (output, Some(dir))
+        }
+    };
+    if let Some(filter) = site.html_filter() {
+        output.set_html_filter(filter);
+    }
+    Ok((output, dest))
+}
+
+/// The search index's files, by output path.
+pub(super) type SearchFiles = Vec<(String, Vec<u8>)>;
+
+/// The search index needs only the rendered text: it is made while the
+/// pages are rendered and written. Returns what each page looked up, the
+/// search documents and the index's files.
+pub(super) fn render_pages_and_search(
+    site: &Site,
+    output: &mut Output,
+    diags: &mut Diagnostics,
+) -> (Vec<(PageId, Reads)>, Vec<Arc<SearchDoc>>, SearchFiles) {
+    let (reads, (docs, files)) = rayon::join(
+        || site.render_pages(Selection::All, output, diags),
+        || {
+            let docs = site.search_docs();
+            let files = if docs.is_empty() {
+                Vec::new()
+            } else {
+                crate::search::build_index(&docs)
+            };
+            (docs, files)
+        },
+    );
+    (reads, docs, files)
+}
+
+/// Leaves out the theme's files no page needs (unless `opts` asks for
+/// every one): the diagram scripts when no page has a diagram, the tree
+/// script on a site small enough to carry its whole sidebar in each page.
+pub(super) fn needed_statics(
+    mut statics: extras::Statics,
+    config: &SiteConfig,
+    content: &Content,
+    rendered: &[RenderedPage],
+    opts: &BuildOptions,
+) -> extras::Statics {
+    if !opts.every_theme_file {
+        let diagrams = extras::has_diagrams(rendered);
+        let big = super::navfile::is_big(content, config);
+        statics.keep_needed(|need| match need {
+            extras::Need::Diagrams => diagrams,
+            extras::Need::NavTree => big,
+        });
+    }
+    statics
+}
+
+/// Adds the static files to the output; returns what serve needs of them.
+pub(super) fn add_statics(
+    statics: extras::Statics,
+    output: &mut Output,
+    content: &Content,
+    diags: &mut Diagnostics,
+) -> live::StaticFiles {
+    let hashes = statics.hashes();
+    let shown = statics.add_to(output, content, diags);
+    live::StaticFiles { hashes, shown }
+}
+
+/// Stops the build when `diags` holds an error, with every diagnostic.
+pub(super) fn stop_on_errors(diags: &mut Diagnostics) -> Result<(), Diagnostics> {
+    if diags.has_errors() {
+        return Err(finish(std::mem::take(diags)));
+    }
+    Ok(())
+}
+
+/// What a cut-short build returns; serve, which asked for it, drops it.
+pub(super) fn cancelled() -> Diagnostics {
+    Diagnostics::from(Diagnostic::error(
+        Kind::Io,
+        "the build was cut short by a newer change",
+    ))
+}
+
+pub(super) fn stop_if_cancelled(cancel: &cancel::Cancel) -> Result<(), Diagnostics> {
+    if cancel.requested() {
+        return Err(cancelled());
+    }
+    Ok(())
+}
+
+pub(super) fn load_data(sources: &[content::DataSource], diags: &mut Diagnostics) -> DataSet {
+    let parsed: Vec<_> = sources
+        .par_iter()
+        .map(|source| data::parse_lenient(&source.rel_path, &source.display_path, &source.text))
+        .collect();
+    // Entries of a file with errors are kept where they have an id, so
+    // references to them do not add errors of their own.
+    let mut files = Vec::new();
+    for (file, d) in parsed {
+        diags.extend(d);
+        files.extend(file);
+    }
+    let (set, d) = DataSet::new(files);
+    diags.extend(d);
+    set
+}
+
+pub(super) fn load_templates(
+    project: &Project,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
+    let theme = match Theme::find(&project.root, &config.theme) {
+        Ok(theme) => theme,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    match Templates::load(
+        &theme,
+        &project.templates_dir(),
+        &project.sources(config),
+        diags,
+    ) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+/// What every page's Markdown depends on besides its own text and the data
+/// (see [`data_hash`]): the config, the shortcode templates, static file
+/// names and every URL.
+pub(super) fn environment_hash(
+    config: &SiteConfig,
+    content: &Content,
+    templates: &Templates,
+    statics: &HashMap<String, String>,
+) -> u64 {
+    let mut urls: Vec<(&str, &str)> = content
+        .pages
+        .iter()
+        .map(|p| (p.rel_path.as_str(), p.url_path.as_str()))
+        .collect();
+    urls.sort_unstable();
+    let mut assets: Vec<&str> = content.assets.iter().map(|a| a.rel_path.as_str()).collect();
+    assets.sort_unstable();
+    let mut fingerprints: Vec<(&String, &String)> = statics.iter().collect();
+    fingerprints.sort_unstable();
+    cache::hash_of((
+        serde_json::to_string(config).unwrap_or_default(),
+        templates.markdown_hash,
+        urls,
+        assets,
+        fingerprints,
+        &content.drafts,
+        &content.unreadable,
+    ))
+}
+
+/// The data files' names and text: what pages that read data depend on.
+pub(super) fn data_hash(content: &Content) -> u64 {
+    let data: Vec<(&str, &str)> = content
+        .data
+        .iter()
+        .map(|d| (d.rel_path.as_str(), d.text.as_str()))
+        .collect();
+    cache::hash_of(data)
+}
+
+/// Every page's Markdown as HTML; with a cache, only the pages whose text
+/// or environment changed. `None` when the build was cut short.
+pub(super) fn render_markdown(
+    config: &SiteConfig,
+    content: &Content,
+    templates: &Templates,
+    index: &SiteIndex,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Vec<RenderedPage>> {
+    let env = environment_hash(config, content, templates, &index.assets);
+    let (cache, cancel, data, urls) = (
+        opts.cache.as_deref(),
+        &opts.cancel,
+        index.data(),
+        &index.urls,
+    );
+    let data_hash = data_hash(content);
+    let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
+    let fresh = std::sync::atomic::AtomicUsize::new(0);
+    let results: Option<Vec<(u64, RenderedPage, Diagnostics)>> = content
+        .pages
+        .par_iter()
+        .map(|page| {
+            let text_hash = cache::hash_of((&*page.text, page.body_offset));
+            if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
+                && *hash == text_hash
+            {
+                return Some((text_hash, rendered.clone(), d.clone()));
+            }
+            if cancel.before_page() {
+                return None;
+            }
+            fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let (rendered, d) = render::render_page(page, content, &data, templates, urls, config);
+            Some((text_hash, rendered, d))
+        })
+        .collect();
+    let Some(results) = results else {
+        // Cut short: what was cached stays for the next build.
+        if let Some(cache) = cache {
+            cache.store((env, data_hash), previous, 0);
+        }
+        return None;
+    };
+    let mut kept = HashMap::new();
+    let mut out = Vec::with_capacity(results.len());
+    for ((hash, rendered, d), page) in results.into_iter().zip(&content.pages) {
+        diags.extend(d.clone());
+        if cache.is_some() {
+            kept.insert(page.rel_path.clone(), (hash, rendered.clone(), d));
+        }
+        out.push(rendered);
+    }
+    if let Some(cache) = cache {
+        cache.store((env, data_hash), kept, fresh.into_inner());
+    }
+    Some(out)
+}
+
+/// Links to `page.md#anchor` on other pages, checked now that every page's
+/// anchors are known.
+/// A link whose fragment names an anchor in another case: (linking page,
+/// fragment as written, the anchor's id).
+pub(super) type AnchorFix = (PageId, String, String);
+
+/// Checks links to anchors on other pages. A fragment that matches an
+/// anchor in another case (`#Getting-Started`, which GitHub accepts) is not
+/// an error: it is returned, to be made that anchor with [`fix_anchors`].
+pub(super) fn check_anchors(
+    content: &Content,
+    rendered: &[RenderedPage],
+    severity: config::BrokenLinks,
+    diags: &mut Diagnostics,
+) -> Vec<AnchorFix> {
+    let mut fixes = Vec::new();
+    let mut by_case = std::collections::HashMap::new();
+    for (id, r) in rendered.iter().enumerate() {
+        let page = content.page(id);
+        let mut broken = 0;
+        let lines = crate::error::Lines::new(&page.display_path, &page.text);
+        for pending in &r.rendered.pending {
+            let Some(&target) = content.by_rel.get(&pending.target) else {
+                continue;
+            };
+            let anchors = &rendered[target].rendered.anchors;
+            if anchors.contains(&pending.fragment) {
+                continue;
+            }
+            let folded = by_case
+                .entry(target)
+                .or_insert_with(|| crate::markdown::AnchorCase::new(anchors));
+            if let Some(there) = folded.find(&pending.fragment) {
+                fixes.push((id, pending.fragment.clone(), there.to_string()));
+                continue;
+            }
+            let message = format!(
+                "broken anchor: `{}` has no heading or anchor `#{}`",
+                pending.target, pending.fragment
+            );
+            let d = match severity {
+                config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
+                config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
+            };
+            diags.push(
+                lines
+                    .at(d, pending.offset)
+                    .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
+            );
+            broken += 1;
+        }
+    }
+    fixes
+}
+
+/// Makes each fragment of `fixes` the anchor it names, in the linking
+/// page's HTML and summary.
+pub(super) fn fix_anchors(rendered: &mut [RenderedPage], fixes: Vec<AnchorFix>) {
+    let mut by_page: std::collections::BTreeMap<PageId, Vec<(String, String)>> =
+        std::collections::BTreeMap::new();
+    for (id, from, to) in fixes {
+        by_page.entry(id).or_default().push((from, to));
+    }
+    for (id, fixes) in by_page {
+        let r = &mut rendered[id].rendered;
+        r.html = crate::markdown::replace_fragments(&r.html, &fixes);
+        if let Some(summary) = &r.summary {
+            r.summary = Some(crate::markdown::replace_fragments(summary, &fixes));
+        }
+    }
+}
