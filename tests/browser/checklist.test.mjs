@@ -259,7 +259,9 @@ describe('checklists that remember', { timeout: 120_000 }, () => {
       await other.close();
       await page.reload();
       await page.waitForLoadState('load');
-      assert.equal(await box(page, 'Switch the feature flag on').isChecked(), true);
+      // On a busy machine the reloaded page may read storage a moment late.
+      await waitFor(async () => box(page, 'Switch the feature flag on').isChecked(),
+        { message: 'the tick after a reload from file://' });
       assert.equal(await page.locator('.checklist-progress').textContent(), '2 of 6 done');
     } finally {
       await context.close().catch(() => {});
