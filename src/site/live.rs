@@ -966,7 +966,7 @@ impl Live {
 
         let site = &self.site;
         let shows = |branch: PageId| {
-            site.full_nav
+            site.nav_shape == views::NavShape::Full
                 || parents
                     .iter()
                     .any(|&p| p == branch || site.content.ancestors(branch).contains(&p))
@@ -974,9 +974,9 @@ impl Live {
         let navs: Vec<(PageId, serde_json::Value)> = site
             .branches()
             .into_iter()
-            .filter(|&b| shows(b))
+            .filter(|&b| site.nav_shape != views::NavShape::Unused && shows(b))
             .filter_map(|b| {
-                let nav = views::nav(&site.content, b, None, &site.urls, site.full_nav);
+                let nav = views::nav(&site.content, b, None, &site.urls, site.nav_shape);
                 let nav = serde_json::to_value(nav).unwrap_or_default();
                 (site.navs.get(&b) != Some(&nav)).then_some((b, nav))
             })

@@ -342,7 +342,8 @@ pub struct Site {
     pub live_reload: bool,
     /// Checked between chunks of pages.
     pub cancel: cancel::Cancel,
-    pub full_nav: bool,
+    /// How much of the tree `nav` holds (see [`views::NavShape`]).
+    pub nav_shape: views::NavShape,
     /// The theme's `sidebar.html`, rendered once per open branch.
     pub sidebars: HashMap<PageId, String>,
     /// The `nav` tree of each open branch, no page marked active.
@@ -456,8 +457,9 @@ impl Site {
         let mut base_context = Context::new();
         base_context.insert("config", &config);
         let order = content.in_order();
-        let full_nav = !navfile::is_big(&content, &config);
-        let nav_file = (!full_nav).then(|| navfile::NavFile::new(&content, opts.fingerprint));
+        let big = navfile::is_big(&content, &config);
+        let nav_file = big.then(|| navfile::NavFile::new(&content, opts.fingerprint));
+        let nav_shape = views::NavShape::of(big, &templates);
         let mut site = Site {
             config,
             content: Arc::new(content),
@@ -471,7 +473,7 @@ impl Site {
             base_context,
             live_reload: opts.live_reload_script,
             cancel: opts.cancel.clone(),
-            full_nav,
+            nav_shape,
             sidebars: HashMap::new(),
             navs: HashMap::new(),
             nav_file,
@@ -480,17 +482,16 @@ impl Site {
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
         };
-        site.navs = site
-            .branches()
-            .into_par_iter()
-            .map(|b| {
-                (
-                    b,
-                    serde_json::to_value(views::nav(&site.content, b, None, &site.urls, full_nav))
-                        .unwrap_or_default(),
-                )
-            })
-            .collect();
+        if nav_shape != views::NavShape::Unused {
+            site.navs = site
+                .branches()
+                .into_par_iter()
+                .map(|b| {
+                    let nav = views::nav(&site.content, b, None, &site.urls, nav_shape);
+                    (b, serde_json::to_value(nav).unwrap_or_default())
+                })
+                .collect();
+        }
         site.sidebars = site.render_sidebars();
         site.set_upkeep(upkeep);
         site.set_lookups();
@@ -578,7 +579,8 @@ impl Site {
     /// `sidebar_full_limit` pages, where copying it into every page is cheap.
     pub fn insert_nav(&self, ctx: &mut Context, branch: PageId, active: Option<PageId>) {
         let active_href = active.map(|id| self.urls.href(&self.content.page(id).url_path));
-        if self.sidebars.is_empty() || self.full_nav {
+        let per_page = self.sidebars.is_empty() || self.nav_shape == views::NavShape::Full;
+        if per_page && self.nav_shape != views::NavShape::Unused {
             let mut nav = match self.navs.get(&branch) {
                 Some(nav) => nav.clone(),
                 None => serde_json::to_value(views::nav(
@@ -586,7 +588,7 @@ impl Site {
                     branch,
                     None,
                     &self.urls,
-                    self.full_nav,
+                    self.nav_shape,
                 ))
                 .unwrap_or_default(),
             };

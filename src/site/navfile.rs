@@ -128,7 +128,13 @@ impl Site {
         if !self.templates.has("site_map.html") {
             return;
         }
-        let tree = super::views::nav(&self.content, self.content.root, None, &self.urls, true);
+        let tree = super::views::nav(
+            &self.content,
+            self.content.root,
+            None,
+            &self.urls,
+            super::views::NavShape::Full,
+        );
         let sizes: Vec<usize> = tree.iter().map(entries).collect();
         let ranges = parts(&sizes, SITE_MAP_PART);
         let paths: Vec<String> = (0..ranges.len()).map(part_path).collect();

@@ -115,8 +115,38 @@ pub fn full_view(
     view
 }
 
-/// The sidebar for page `current`: the whole tree on small sites; on big
-/// ones the top level and the open branch only.
+/// How much of the tree `nav` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavShape {
+    /// Every section open: small sites.
+    Full,
+    /// The top level and the open branch: big sites whose theme draws the
+    /// sidebar from `nav` in every page.
+    TopAndOpen,
+    /// The sections above the page only: big sites whose theme renders
+    /// `sidebar.html` once per section and loads the whole tree from the
+    /// navigation script (`navfile`).
+    OpenPath,
+    /// No template names `nav`: it is not made at all.
+    Unused,
+}
+
+impl NavShape {
+    /// The shape for a site: big or not, and what its templates use.
+    pub fn of(big: bool, templates: &crate::templates::Templates) -> NavShape {
+        if !templates.mentions("nav") {
+            NavShape::Unused
+        } else if !big {
+            NavShape::Full
+        } else if templates.has("sidebar.html") {
+            NavShape::OpenPath
+        } else {
+            NavShape::TopAndOpen
+        }
+    }
+}
+
+/// The sidebar tree for a page in `branch`, shaped by `shape`.
 /// `branch` is the page whose ancestors (and itself) are open; `active`
 /// the one marked current, if any.
 pub fn nav(
@@ -124,14 +154,18 @@ pub fn nav(
     branch: PageId,
     active: Option<PageId>,
     urls: &Urls,
-    full: bool,
+    shape: NavShape,
 ) -> Vec<NavNode> {
+    if shape == NavShape::Unused {
+        return Vec::new();
+    }
     let mut open: Vec<PageId> = content.ancestors(branch);
     open.push(branch);
     let root = content.page(content.root);
     root.children
         .iter()
-        .map(|&c| nav_node(content, c, &open, active, urls, full))
+        .filter(|c| shape != NavShape::OpenPath || open.contains(c))
+        .map(|&c| nav_node(content, c, &open, active, urls, shape))
         .collect()
 }
 
@@ -141,14 +175,15 @@ fn nav_node(
     open: &[PageId],
     active: Option<PageId>,
     urls: &Urls,
-    full: bool,
+    shape: NavShape,
 ) -> NavNode {
     let page = content.page(id);
     let is_open = open.contains(&id);
-    let children = if page.is_section() && (full || is_open) {
+    let children = if page.is_section() && (shape == NavShape::Full || is_open) {
         page.children
             .iter()
-            .map(|&c| nav_node(content, c, open, active, urls, full))
+            .filter(|c| shape != NavShape::OpenPath || open.contains(c))
+            .map(|&c| nav_node(content, c, open, active, urls, shape))
             .collect()
     } else {
         Vec::new()

@@ -322,6 +322,22 @@ impl Templates {
         }
     }
 
+    /// Whether any template may read the variable `name`: its name stands
+    /// alone somewhere (not inside `nav_tree`, `<nav>`, `.nav-list` or
+    /// `page.nav`). What no template names need not be made; a mention in
+    /// plain text only makes this answer yes, never wrongly no.
+    pub fn mentions(&self, name: &str) -> bool {
+        let part_of_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+        self.sources.values().any(|text| {
+            text.match_indices(name).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + name.len()..].chars().next();
+                !before.is_some_and(|c| part_of_name(c) || matches!(c, '<' | '/' | '.'))
+                    && !after.is_some_and(part_of_name)
+            })
+        })
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
@@ -702,6 +718,18 @@ mod tests {
                 format!("{line}: {}", d.message)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_variable_is_mentioned_only_where_its_name_stands_alone() {
+        let uses = |text: &str| load(&[("page.html", text)]).expect("loads").mentions("nav");
+        assert!(uses("{{ m::nav_tree(nodes=nav) }}"));
+        assert!(uses("{% for n in nav %}{{ n.title }}{% endfor %}"));
+        assert!(uses("{% if nav | length > 0 %}x{% endif %}"));
+        assert!(!uses(
+            "<nav class=\"toc\"><a class=\"nav-link\">x</a></nav>"
+        ));
+        assert!(!uses("{{ page.nav }}{{ navigation }}{{ my_nav }}"));
     }
 
     #[test]
