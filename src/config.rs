@@ -120,9 +120,36 @@ pub struct TaxonomyConfig {
     pub feed: bool,
 }
 
+/// Where a taxonomy's terms come from in a page's front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermSource<'a> {
+    /// `roles` (checked: po, pm, both).
+    Roles,
+    /// `tags`.
+    Tags,
+    /// A taxonomy of the site's own: `taxonomies.NAME`, else `extra.NAME`.
+    Own(&'a str),
+}
+
 impl TaxonomyConfig {
     pub fn url_folder(&self) -> &str {
         self.path.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Where this taxonomy's terms are written.
+    pub fn source(&self) -> TermSource<'_> {
+        TermSource::of(&self.name)
+    }
+}
+
+impl<'a> TermSource<'a> {
+    /// Where the terms of the taxonomy named `name` are written.
+    pub fn of(name: &'a str) -> TermSource<'a> {
+        match name {
+            "roles" => TermSource::Roles,
+            "tags" => TermSource::Tags,
+            own => TermSource::Own(own),
+        }
     }
 }
 

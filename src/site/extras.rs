@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{Project, Selection, Site, output_path, render_error};
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, TermSource};
 use crate::content::{Content, PageId, slugify};
 use crate::data::ViewContext;
 use crate::error::{Diagnostic, Diagnostics, Kind};
@@ -1035,7 +1035,7 @@ impl Taxa<'_> {
         for tax in self.taxonomies {
             let mut terms: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
             for &id in self.order {
-                for name in terms_of(self.content.page(id), &tax.name) {
+                for name in terms_of(self.content.page(id), tax.source()) {
                     let slug = slugify(&name);
                     terms
                         .entry(slug)
@@ -1098,23 +1098,25 @@ impl Taxa<'_> {
     }
 }
 
-/// The term names a page has in taxonomy `taxonomy`.
-pub(super) fn terms_of(page: &crate::content::Page, taxonomy: &str) -> Vec<String> {
-    match taxonomy {
-        "roles" => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
-        "tags" => page.meta.tags.clone(),
-        other if page.meta.taxonomies.contains_key(other) => {
-            page.meta.taxonomies.get(other).cloned().unwrap_or_default()
+/// The term names a page has in a taxonomy whose terms come from `source`.
+pub(super) fn terms_of(page: &crate::content::Page, source: TermSource<'_>) -> Vec<String> {
+    match source {
+        TermSource::Roles => page.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        TermSource::Tags => page.meta.tags.clone(),
+        TermSource::Own(name) => {
+            if let Some(terms) = page.meta.taxonomies.get(name) {
+                return terms.clone();
+            }
+            match page.meta.extra.get(name) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+                // `squad = "checkout"`: one term, as `tags = "x"` is.
+                Some(Value::String(term)) => vec![term.clone()],
+                _ => Vec::new(),
+            }
         }
-        other => match page.meta.extra.get(other) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            // `squad = "checkout"`: one term, as `tags = "x"` is.
-            Some(Value::String(term)) => vec![term.clone()],
-            _ => Vec::new(),
-        },
     }
 }

@@ -860,7 +860,7 @@ impl Live {
                 }
             }
             for tax in &site.config.taxonomies {
-                for term in super::extras::terms_of(page, &tax.name) {
+                for term in super::extras::terms_of(page, tax.source()) {
                     has_terms = true;
                     only.terms
                         .insert((tax.name.clone(), content::slugify(&term)));
@@ -909,7 +909,7 @@ impl Live {
         let mut had_terms = false;
         for (name, _, terms) in lists {
             let slugs = |page: &content::Page| -> HashSet<String> {
-                super::extras::terms_of(page, name)
+                super::extras::terms_of(page, crate::config::TermSource::of(name))
                     .iter()
                     .map(|t| content::slugify(t))
                     .collect()
