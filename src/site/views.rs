@@ -2,7 +2,7 @@
 //! previous/next links, as JSON values built once per build.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::content::{Content, PageId};
 use crate::templates::functions::Urls;
@@ -33,6 +33,33 @@ pub fn roles_of(content: &Content, id: PageId) -> Vec<&'static str> {
 }
 
 /// A page or section without its content: what listings and lookups need.
+/// What templates get for a page in lists (`section.pages`, `get_page`'s
+/// base, term pages): its metadata and summary, not its whole HTML.
+#[derive(Serialize)]
+struct SummaryView<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: &'a str,
+    summary: Option<&'a str>,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    relative_path: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    weight: Option<i64>,
+    draft: bool,
+    tags: &'a [String],
+    roles: Vec<&'static str>,
+    extra: &'a serde_json::Map<String, Value>,
+    word_count: usize,
+    reading_time: usize,
+    toc_enabled: bool,
+    edit_url: Option<String>,
+    depth: usize,
+    checklist: bool,
+}
+
 pub fn summary_view(
     content: &Content,
     id: PageId,
@@ -43,29 +70,32 @@ pub fn summary_view(
 ) -> Value {
     let page = content.page(id);
     let r = &rendered.rendered;
-    let mut view = json!({
-        "kind": if page.is_section() { "section" } else { "page" },
-        "title": page.title,
-        "description": page.meta.description.clone().unwrap_or_default(),
-        "summary": r.summary,
-        "url": urls.href(&page.url_path),
-        "permalink": urls.permalink(&page.url_path),
-        "path": page.url_path,
-        "relative_path": page.rel_path,
-        "date": page.date.map(|d| d.day_string()),
-        "updated": page.updated.map(|d| d.day_string()),
-        "weight": page.meta.weight,
-        "draft": page.meta.draft,
-        "tags": page.meta.tags,
-        "roles": roles_of(content, id),
-        "extra": page.meta.extra,
-        "word_count": r.word_count,
-        "reading_time": r.word_count.div_ceil(220).max(1),
-        "toc_enabled": page.meta.toc.unwrap_or(true),
-        "edit_url": edit_url.filter(|_| !page.implicit).map(|base| format!("{base}{}", page.rel_path)),
-        "depth": page.depth,
-        "checklist": page.meta.checklist,
-    });
+    let summary = SummaryView {
+        kind: if page.is_section() { "section" } else { "page" },
+        title: &page.title,
+        description: page.meta.description.as_deref().unwrap_or_default(),
+        summary: r.summary.as_deref(),
+        url: urls.href(&page.url_path),
+        permalink: urls.permalink(&page.url_path),
+        path: &page.url_path,
+        relative_path: &page.rel_path,
+        date: page.date.map(|d| d.day_string()),
+        updated: page.updated.map(|d| d.day_string()),
+        weight: page.meta.weight,
+        draft: page.meta.draft,
+        tags: &page.meta.tags,
+        roles: roles_of(content, id),
+        extra: &page.meta.extra,
+        word_count: r.word_count,
+        reading_time: r.word_count.div_ceil(220).max(1),
+        toc_enabled: page.meta.toc.unwrap_or(true),
+        edit_url: edit_url
+            .filter(|_| !page.implicit)
+            .map(|base| format!("{base}{}", page.rel_path)),
+        depth: page.depth,
+        checklist: page.meta.checklist,
+    };
+    let mut view = serde_json::to_value(summary).unwrap_or_default();
     if let Some((upkeep, owners_href)) = upkeep {
         add_upkeep(&mut view, upkeep, id, owners_href);
     }
