@@ -5,13 +5,13 @@
 //! is bounded in count, every read has a timeout, and each case runs under
 //! a watchdog that kills the server and fails the test after a bound.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use crate::support::{Site, collect, page};
 
 /// The longest one wait may take.
 const LIMIT: Duration = Duration::from_secs(30);
@@ -216,20 +216,6 @@ fn watchdog<T: Send>(served: &Served, case: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            let Ok(line) = line else { break };
-            let mut s = sink.lock().expect("lock");
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-    text
-}
-
 struct Reply {
     status: u16,
     body: Vec<u8>,
@@ -265,10 +251,6 @@ fn parse_reply(raw: &[u8]) -> Option<Reply> {
         status,
         body: raw[split + 4..].to_vec(),
     })
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
 }
 
 /// What a connection that the server closes has sent before closing.

@@ -3,13 +3,13 @@
 //! client over `TcpStream`. Every wait is bounded (poll every 50 ms, give up
 //! after [`LIMIT`]); every server is killed when its test ends.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use crate::support::{Site, collect, page};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -162,20 +162,6 @@ impl Drop for Served {
     }
 }
 
-fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            let Ok(line) = line else { break };
-            let mut s = sink.lock().expect("lock");
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-    text
-}
-
 struct Events {
     stream: TcpStream,
     seen: String,
@@ -300,10 +286,6 @@ fn request_to(port: u16, host: &str, method: &str, target: &str) -> Reply {
         headers,
         body: raw[split + 4..].to_vec(),
     }
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
 }
 
 #[test]

@@ -150,3 +150,27 @@ pub fn copy_tree(src: &Path, dst: &Path) {
         }
     }
 }
+
+/// Gathers what a child process writes to `pipe`, line by line, on a
+/// thread of its own, so a test can read it while the process runs.
+pub fn collect(
+    pipe: impl std::io::Read + Send + 'static,
+) -> std::sync::Arc<std::sync::Mutex<String>> {
+    use std::io::BufRead;
+    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            let mut s = sink.lock().expect("lock");
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+    text
+}
+
+/// A Markdown page with TOML front matter holding only its title.
+pub fn page(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
+}

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, is_whole, map_status, points, priority, toml_day};
+use super::values::{StatusCells, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -209,22 +209,13 @@ pub fn import_jira_csv(
             category: cell(c, cols.category),
             resolution: cell(c, cols.resolution),
         };
-        let (status, blocked) = match map_status(&cells, options, jira_status, &mut map_used) {
-            Mapped::Dropped(reason) => {
-                out.drop_row(line, id, reason);
-                continue;
-            }
-            Mapped::Kept {
-                status,
-                blocked,
-                note,
-            } => {
-                // Without a Status column the one note at the header says it.
-                if let Some(note) = note.filter(|_| cols.status.is_some()) {
-                    out.note(line, id, note);
-                }
-                (status, blocked)
-            }
+        let mapped = map_status(&cells, options, jira_status, &mut map_used);
+        // Without a Status column the one note at the header says it.
+        let has_status = cols.status.is_some();
+        let Some((status, blocked)) =
+            out.status(line, id, mapped, |note| has_status.then_some(note))
+        else {
+            continue;
         };
         let raw_kind = cell(c, cols.kind);
         let kind = jira_kind(raw_kind).unwrap_or_else(|| {

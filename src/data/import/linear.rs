@@ -5,7 +5,7 @@
 
 use super::jira::{nonempty, unused_map_entries};
 use super::outcome::Outcome;
-use super::values::{Mapped, StatusCells, is_whole, map_status, points, priority, toml_day};
+use super::values::{StatusCells, is_whole, map_status, points, priority, toml_day};
 use super::{Days, ImportOptions, ImportResult, Row, Table, bad_rows, missing};
 use crate::data::{ItemKind, Priority, Status};
 use crate::error::Diagnostic;
@@ -107,21 +107,12 @@ pub fn import_linear_csv(
                 ""
             },
         };
-        let (status, blocked) = match map_status(&cells, options, linear_status, &mut map_used) {
-            Mapped::Dropped(reason) => {
-                out.drop_row(line, id, reason);
-                continue;
-            }
-            Mapped::Kept {
-                status,
-                blocked,
-                note,
-            } => {
-                if let Some(note) = note.filter(|_| status_col.is_some()) {
-                    out.note(line, id, note.replace("Status Category", "Completed date"));
-                }
-                (status, blocked)
-            }
+        let mapped = map_status(&cells, options, linear_status, &mut map_used);
+        let has_status = status_col.is_some();
+        let Some((status, blocked)) = out.status(line, id, mapped, |note| {
+            has_status.then(|| note.replace("Status Category", "Completed date"))
+        }) else {
+            continue;
         };
         let mut labels: Vec<String> = Vec::new();
         for l in cell(labels_col)

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::values::{sprint_number, toml_day};
+use super::values::{Mapped, sprint_number, toml_day};
 use super::{Dropped, ImportResult, Row, shorten};
 use crate::data::{DataSet, Status};
 use crate::error::{Diagnostic, Kind};
@@ -41,6 +41,34 @@ impl Outcome {
 
     pub fn note(&mut self, line: usize, key: &str, what: impl std::fmt::Display) {
         self.notes.push((line, format!("{key}: {what}")));
+    }
+
+    /// A row's status and whether it is blocked, or `None` when the status
+    /// map drops the row (listed with its reason). How a status was guessed
+    /// is noted, in the words `note` gives it, when `note` gives any.
+    pub fn status(
+        &mut self,
+        line: usize,
+        key: &str,
+        mapped: Mapped,
+        note: impl FnOnce(String) -> Option<String>,
+    ) -> Option<(Status, bool)> {
+        match mapped {
+            Mapped::Dropped(reason) => {
+                self.drop_row(line, key, reason);
+                None
+            }
+            Mapped::Kept {
+                status,
+                blocked,
+                note: guess,
+            } => {
+                if let Some(text) = guess.and_then(note) {
+                    self.note(line, key, text);
+                }
+                Some((status, blocked))
+            }
+        }
     }
 
     /// The date in cell `raw` of column `what` (`Created`), noted and left
