@@ -360,8 +360,7 @@ impl Live {
     fn update_templates(&mut self) -> Update {
         let project = super::Project::new(&self.root);
         let mut diags = Diagnostics::new();
-        let Some(mut templates) = super::load_templates(&project, &self.site.config, &mut diags)
-        else {
+        let Some(templates) = super::load_templates(&project, &self.site.config, &mut diags) else {
             return Update::Failed(finish(diags));
         };
         if templates.markdown_hash != self.site.templates.markdown_hash {
@@ -376,8 +375,8 @@ impl Live {
                 ..Patch::default()
             });
         }
-        crate::templates::functions::register(&mut templates.tera, self.site.index.clone());
-        templates.max_output = self.site.templates.max_output;
+        let templates =
+            templates.with_functions(self.site.index.clone(), self.site.templates.max_output);
         let old_templates = std::mem::replace(&mut self.site.templates, templates);
         let old_sidebars = if changed.contains("sidebar.html") {
             let sidebars = self.site.render_sidebars();

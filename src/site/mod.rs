@@ -31,7 +31,7 @@ use crate::content::{self, Content, PageId};
 use crate::data::DataSet;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
-use crate::templates::functions::{Reads, SiteIndex, Urls, recording};
+use crate::templates::functions::{Reads, SiteIndex, Urls};
 use crate::templates::{Templates, Theme};
 use render::RenderedPage;
 use stages::{
@@ -709,7 +709,7 @@ impl Site {
 
     /// Renders a template that is not a page's, noting what it looked up.
     fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
-        let (result, reads) = recording(|| self.templates.render(name, ctx));
+        let (result, reads) = self.templates.render(name, ctx);
         if !reads.is_empty() {
             self.other_reads
                 .lock()
@@ -760,22 +760,23 @@ impl Site {
             .map(|id| {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
-                let (result, reads) = recording(|| {
-                    self.template_for(id)
-                        .map_err(|m| missing_template(page, m))
-                        .and_then(|name| {
-                            if !self.templates.has(&name) {
-                                return Err(missing_template(
-                                    page,
-                                    format!("template `{name}` not found"),
-                                ));
-                            }
-                            let ctx = self.page_context(id, &neighbours[id]);
-                            self.templates.render(&name, &ctx).map_err(|e| {
-                                render_error(&e, &name, &self.templates, &page.display_path)
-                            })
-                        })
-                });
+                let name = match self.template_for(id) {
+                    Ok(name) if self.templates.has(&name) => name,
+                    Ok(name) => {
+                        let message = format!("template `{name}` not found");
+                        return (
+                            id,
+                            path,
+                            Err(missing_template(page, message)),
+                            Reads::default(),
+                        );
+                    }
+                    Err(m) => return (id, path, Err(missing_template(page, m)), Reads::default()),
+                };
+                let ctx = self.page_context(id, &neighbours[id]);
+                let (result, reads) = self.templates.render(&name, &ctx);
+                let result = result
+                    .map_err(|e| render_error(&e, &name, &self.templates, &page.display_path));
                 (id, path, result, reads)
             })
             .collect();

@@ -327,6 +327,7 @@ impl PageHooks<'_> {
             return self
                 .templates
                 .render(&template, &ctx)
+                .0
                 .map(|html| html.trim().to_string())
                 .map_err(|e| {
                     let chain = crate::templates::error_chain(&e);

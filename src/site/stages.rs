@@ -36,7 +36,7 @@ pub(super) fn load_upkeep(
 /// Gives the templates their functions (`get_url`, `get_page`, ...) over
 /// an index of the site.
 pub(super) fn with_functions(
-    mut templates: Templates,
+    templates: Templates,
     config: &SiteConfig,
     content: &Content,
     statics: &extras::Statics,
@@ -59,9 +59,8 @@ pub(super) fn with_functions(
         pages: Default::default(),
         taxonomies: Default::default(),
     });
-    crate::templates::functions::register(&mut templates.tera, index.clone());
-    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
-    (templates, index)
+    let max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
+    (templates.with_functions(index.clone(), max_output), index)
 }
 
 /// Anchors checked across pages, and fragments in another case made the

@@ -1,9 +1,8 @@
 //! The functions and filters templates call: URLs, pages, data, taxonomies
 //! and the data views.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde_json::Value;
 use tera::{Result as TeraResult, Tera};
@@ -104,25 +103,24 @@ impl Reads {
     }
 }
 
-thread_local! {
-    static READS: RefCell<Option<Reads>> = const { RefCell::new(None) };
-}
+/// Where one render notes what it looked up. The functions that read the
+/// site are registered with a recorder and note every look-up into it; a
+/// render is given a copy of the templates bound to a recorder of its own
+/// ([`crate::templates::Templates::render`]), and its caller takes the
+/// reads when the render is done. A recorder nobody takes from (the
+/// templates Markdown's shortcodes run with) just collects.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Arc<Mutex<Reads>>);
 
-/// Runs `f` (one template render, on this thread) and returns what it
-/// looked up.
-pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Reads) {
-    let outer = READS.with(|r| r.replace(Some(Reads::default())));
-    let value = f();
-    let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
-    (value, reads)
-}
+impl Recorder {
+    fn note(&self, f: impl FnOnce(&mut Reads)) {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner));
+    }
 
-fn note(f: impl FnOnce(&mut Reads)) {
-    READS.with(|r| {
-        if let Some(reads) = r.borrow_mut().as_mut() {
-            f(reads);
-        }
-    });
+    /// What was noted since the last take.
+    pub fn take(&self) -> Reads {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 fn arg_str<'a>(
@@ -135,8 +133,9 @@ fn arg_str<'a>(
     })
 }
 
-/// Registers every function on `tera`.
-pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
+/// Registers every function on `tera`; those that read the site note
+/// what they read into `recorder`.
+pub fn register(tera: &mut Tera, index: Arc<SiteIndex>, recorder: &Recorder) {
     let i = index.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = arg_str(args, "path", "get_url")?;
@@ -166,19 +165,19 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
         let rel = i.assets.get(path).map_or(path, String::as_str);
         Ok(Value::String(i.urls.href(rel)))
     });
-    let i = index.clone();
+    let (i, rec) = (index.clone(), recorder.clone());
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
         let path = arg_str(args, "path", "load_data")?;
-        note(|r| r.data = true);
+        rec.note(|r| r.data = true);
         i.data().get(path).map(|f| f.value.clone()).ok_or_else(|| {
             tera::Error::msg(format!("load_data: no data file `{path}` under content/"))
         })
     });
     for (name, key) in [("get_page", false), ("get_section", true)] {
-        let i = index.clone();
+        let (i, rec) = (index.clone(), recorder.clone());
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;
-            note(|r| r.pages.push(path.to_string()));
+            rec.note(|r| r.pages.push(path.to_string()));
             let lookup = i.pages.read().unwrap_or_else(PoisonError::into_inner);
             let pages = lookup.as_ref().ok_or_else(|| {
                 tera::Error::msg(format!("{name} is not available in shortcodes"))
@@ -195,10 +194,10 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
             Ok(page)
         });
     }
-    let i = index.clone();
+    let (i, rec) = (index.clone(), recorder.clone());
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
-        note(|r| r.taxonomies = true);
+        rec.note(|r| r.taxonomies = true);
         let lookup = i.taxonomies.read().unwrap_or_else(PoisonError::into_inner);
         let all = lookup
             .as_ref()
@@ -209,13 +208,13 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>) {
         .iter()
         .chain(crate::data::FACT_NAMES)
     {
-        let i = index.clone();
+        let (i, rec) = (index.clone(), recorder.clone());
         tera.register_function(view, move |args: &HashMap<String, Value>| {
             let args: serde_json::Map<String, Value> =
                 args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let href = |p: &str| i.urls.href(p);
             let ctx = ViewContext { url: &href };
-            note(|r| r.data = true);
+            rec.note(|r| r.data = true);
             match i.data().render_view(view, &args, &ctx) {
                 Some(Ok(html)) => Ok(Value::String(html)),
                 Some(Err(message)) => Err(tera::Error::msg(message)),

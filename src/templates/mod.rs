@@ -12,12 +12,14 @@ mod macro_depth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use include_dir::{Dir, include_dir};
 use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics, Kind, Location};
 use crate::sources::Sources;
+use functions::Reads;
 
 /// The default theme, inside the binary so `rolebook init` and a site with no
 /// `themes/` folder work anywhere.
@@ -169,6 +171,18 @@ pub struct Templates {
     pub markdown_hash: u64,
     /// Every template's text, by name.
     pub sources: BTreeMap<String, String>,
+    /// What the functions read from ([`Templates::with_functions`]).
+    index: Option<Arc<functions::SiteIndex>>,
+    /// Copies of `tera` whose functions note into a recorder of their own,
+    /// lent to one render at a time: renders running at once never share
+    /// a recorder. Made as renders need them (one per worker, about).
+    recording: Mutex<Vec<Recording>>,
+}
+
+/// The templates with functions bound to one recorder.
+struct Recording {
+    tera: Tera,
+    recorder: functions::Recorder,
 }
 
 impl Templates {
@@ -268,6 +282,8 @@ impl Templates {
             origin,
             markdown_hash,
             sources: sources.into_iter().collect(),
+            index: None,
+            recording: Mutex::new(Vec::new()),
         })
     }
 
@@ -301,16 +317,57 @@ impl Templates {
         }
     }
 
-    /// Renders `name`, stopping with an error once the output passes
+    /// Gives the templates their functions (`get_url`, `get_page`, ...)
+    /// over `index`; the size of one render is capped at `max_output`.
+    pub fn with_functions(mut self, index: Arc<functions::SiteIndex>, max_output: usize) -> Self {
+        functions::register(
+            &mut self.tera,
+            index.clone(),
+            &functions::Recorder::default(),
+        );
+        self.index = Some(index);
+        self.max_output = max_output;
+        self.recording = Mutex::new(Vec::new());
+        self
+    }
+
+    /// Renders `name` and returns what it looked up with it. The render
+    /// borrows a copy of the templates whose functions note into a recorder
+    /// of its own, so the reads are this render's alone, on any thread.
+    ///
+    /// It stops with an error once the output passes
     /// [`Templates::max_output`]: a runaway loop fails fast instead of
     /// filling memory and the disk.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> tera::Result<String> {
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> (tera::Result<String>, Reads) {
+        let Some(index) = &self.index else {
+            return (self.render_with(&self.tera, name, ctx), Reads::default());
+        };
+        let lent = self.lock_recording().pop();
+        let bound = lent.unwrap_or_else(|| {
+            let mut tera = self.tera.clone();
+            let recorder = functions::Recorder::default();
+            functions::register(&mut tera, index.clone(), &recorder);
+            Recording { tera, recorder }
+        });
+        let result = self.render_with(&bound.tera, name, ctx);
+        let reads = bound.recorder.take();
+        self.lock_recording().push(bound);
+        (result, reads)
+    }
+
+    fn lock_recording(&self) -> std::sync::MutexGuard<'_, Vec<Recording>> {
+        self.recording
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn render_with(&self, tera: &Tera, name: &str, ctx: &tera::Context) -> tera::Result<String> {
         let mut out = Bounded {
             buf: Vec::new(),
             limit: self.max_output,
             over: false,
         };
-        match self.tera.render_to(name, ctx, &mut out) {
+        match tera.render_to(name, ctx, &mut out) {
             Ok(()) => String::from_utf8(out.buf).map_err(tera::Error::msg),
             Err(_) if out.over => Err(tera::Error::msg(format!(
                 "the output passed {} MiB, the most one page may be \
@@ -814,6 +871,55 @@ mod tests {
     }
 
     #[test]
+    fn each_render_returns_its_own_reads_on_any_thread() {
+        let t = load(&[
+            ("a.html", "{{ get_page(path=name) }}"),
+            ("b.html", "{{ get_taxonomy(kind='tags') }}"),
+            ("plain.html", "{{ name }}"),
+        ])
+        .expect("loads");
+        let index = Arc::new(functions::SiteIndex {
+            urls: functions::Urls {
+                base_path: "/".into(),
+                permalink_root: "/".into(),
+            },
+            url_of: Default::default(),
+            assets: Default::default(),
+            data: Default::default(),
+            markdown: Default::default(),
+            pages: Default::default(),
+            taxonomies: Default::default(),
+        });
+        let page: functions::PageLookup =
+            Box::new(|rel: &str| Some(serde_json::json!({ "kind": "page", "title": rel })));
+        let terms: functions::TaxonomyLookup = Box::new(|_: &str| Some(serde_json::json!([])));
+        index.set_lookups(Some(page), Some(terms));
+        let t = t.with_functions(index, 1 << 20);
+        // Renders on two threads at once, many times: each render's reads
+        // are its own, whatever else runs beside it.
+        std::thread::scope(|scope| {
+            for thread in 0..2 {
+                let t = &t;
+                scope.spawn(move || {
+                    for i in 0..200 {
+                        let name = format!("p{thread}-{i}.md");
+                        let mut ctx = tera::Context::new();
+                        ctx.insert("name", &name);
+                        let (html, reads) = t.render("a.html", &ctx);
+                        assert!(html.is_ok());
+                        assert_eq!(reads.pages, vec![name.clone()]);
+                        assert!(!reads.taxonomies && !reads.data);
+                        let (_, reads) = t.render("b.html", &ctx);
+                        assert!(reads.taxonomies && reads.pages.is_empty());
+                        let (_, reads) = t.render("plain.html", &ctx);
+                        assert!(reads.is_empty());
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
     fn range_is_bounded_and_never_steps_by_zero() {
         let t = load(&[
             (
@@ -831,9 +937,9 @@ mod tests {
         ])
         .expect("loads");
         let ctx = tera::Context::new();
-        assert_eq!(t.render("ok.html", &ctx).expect("renders"), "2,5,8,");
+        assert_eq!(t.render("ok.html", &ctx).0.expect("renders"), "2,5,8,");
         let chain = |name: &str| {
-            let err = t.render(name, &ctx).expect_err("refused");
+            let err = t.render(name, &ctx).0.expect_err("refused");
             error_chain(&err).last().cloned().unwrap_or_default()
         };
         assert_eq!(
@@ -853,6 +959,7 @@ mod tests {
         t.max_output = 1 << 20;
         let err = t
             .render("loop.html", &tera::Context::new())
+            .0
             .expect_err("too big");
         assert_eq!(
             err.to_string(),
