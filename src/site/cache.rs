@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::render::RenderedPage;
 use crate::error::Diagnostics;
@@ -33,7 +33,7 @@ struct State {
     env: u64,
     /// The data files the pages were rendered with.
     data: u64,
-    pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
+    pages: HashMap<String, (u64, Arc<RenderedPage>, Diagnostics)>,
 }
 
 pub fn hash_of(value: impl Hash) -> u64 {
@@ -50,7 +50,11 @@ impl RenderCache {
     /// The entries still valid under `env` with data files `data`: rel
     /// path -> (text hash, page, diagnostics). Pages that read data are
     /// dropped when the data changed.
-    pub fn take(&self, env: u64, data: u64) -> HashMap<String, (u64, RenderedPage, Diagnostics)> {
+    pub fn take(
+        &self,
+        env: u64,
+        data: u64,
+    ) -> HashMap<String, (u64, Arc<RenderedPage>, Diagnostics)> {
         let Ok(mut state) = self.state.lock() else {
             return HashMap::new();
         };
@@ -74,7 +78,7 @@ impl RenderCache {
     pub fn store(
         &self,
         (env, data): (u64, u64),
-        pages: HashMap<String, (u64, RenderedPage, Diagnostics)>,
+        pages: HashMap<String, (u64, Arc<RenderedPage>, Diagnostics)>,
         rendered: usize,
     ) {
         self.rendered

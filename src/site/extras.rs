@@ -54,7 +54,7 @@ fn need_of(path: &str) -> Option<Need> {
 
 /// Whether some page's Markdown drew a diagram: what the theme loads the
 /// diagram scripts for.
-pub fn has_diagrams(rendered: &[super::RenderedPage]) -> bool {
+pub fn has_diagrams(rendered: &[std::sync::Arc<super::RenderedPage>]) -> bool {
     let marker = crate::markdown::highlight::DIAGRAM_MARKER;
     rendered
         .par_iter()
@@ -457,7 +457,7 @@ impl Site {
         let href = |p: &str| self.urls.href(p);
         let ctx = ViewContext { url: &href };
         let pages = self.data.item_pages(&ctx, &refs);
-        let Some(template) = self.templates.pick(&["data_item.html", "page.html"]) else {
+        let Some(template) = self.templates().pick(&["data_item.html", "page.html"]) else {
             return;
         };
         let results: Vec<_> = pages
@@ -494,7 +494,7 @@ impl Site {
                         );
                     }
                 }
-                Err(e) => diags.push(render_error(&e, template, &self.templates, &shown)),
+                Err(e) => diags.push(render_error(&e, template, self.templates(), &shown)),
             }
         }
     }
@@ -548,7 +548,7 @@ impl Site {
             let taxonomy = taxa.taxonomy_view(name, folder, terms);
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
-            if selected.taxonomy_lists() && self.templates.has("taxonomy_list.html") {
+            if selected.taxonomy_lists() && self.templates().has("taxonomy_list.html") {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
@@ -562,12 +562,12 @@ impl Site {
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_list.html",
-                        &self.templates,
+                        self.templates(),
                         Path::new(crate::config::FILE_NAME),
                     )),
                 }
             }
-            if !self.templates.has("taxonomy_single.html") {
+            if !self.templates().has("taxonomy_single.html") {
                 continue;
             }
             let rendered: Vec<_> = terms
@@ -597,7 +597,7 @@ impl Site {
                     Err(e) => diags.push(render_error(
                         &e,
                         "taxonomy_single.html",
-                        &self.templates,
+                        self.templates(),
                         Path::new(crate::config::FILE_NAME),
                     )),
                 }
@@ -608,7 +608,7 @@ impl Site {
     /// The role term pages that are written, slug -> href: the home
     /// page links only these.
     pub(super) fn role_pages(&self) -> serde_json::Map<String, Value> {
-        if !self.templates.has("taxonomy_single.html") {
+        if !self.templates().has("taxonomy_single.html") {
             return serde_json::Map::new();
         }
         let lists = self.terms.get_or_init(|| self.taxa().terms());
@@ -683,14 +683,14 @@ impl Site {
 
     fn render_404(&self, output: &mut Output, diags: &mut Diagnostics) {
         let view = self.virtual_view("404", "Page not found", "", "404.html", "");
-        let html = if self.templates.has("404.html") {
+        let html = if self.templates().has("404.html") {
             match self.render_virtual("404.html", self.content.root, &view, &[], "404.html") {
                 Ok(html) => html,
                 Err(e) => {
                     diags.push(render_error(
                         &e,
                         "404.html",
-                        &self.templates,
+                        self.templates(),
                         Path::new("404.html"),
                     ));
                     return;
@@ -722,7 +722,7 @@ impl Site {
                     format!("{clean}/index.html")
                 };
                 let target = self.urls.href(&page.url_path);
-                let html = if self.templates.has("alias.html") {
+                let html = if self.templates().has("alias.html") {
                     let mut ctx = self.base_context.clone();
                     ctx.insert("url", &target);
                     ctx.insert("permalink", &self.urls.permalink(&page.url_path));
@@ -805,12 +805,12 @@ impl Site {
     /// Whether this build writes the print page, which pages then link.
     pub(super) fn writes_print_page(&self) -> bool {
         self.config.print_page
-            && self.templates.has("print.html")
+            && self.templates().has("print.html")
             && self.order.len() <= self.config.print_page_max_pages
     }
 
     fn render_print(&self, selected: Selection, output: &mut Output, diags: &mut Diagnostics) {
-        if !self.config.print_page || !self.templates.has("print.html") || !selected.print() {
+        if !self.config.print_page || !self.templates().has("print.html") || !selected.print() {
             return;
         }
         if self.order.len() > self.config.print_page_max_pages {
@@ -865,7 +865,7 @@ impl Site {
             Err(e) => diags.push(render_error(
                 &e,
                 "print.html",
-                &self.templates,
+                self.templates(),
                 Path::new("print.html"),
             )),
         }
@@ -1025,7 +1025,7 @@ pub(super) struct Taxa<'a> {
     content: &'a Content,
     order: &'a [PageId],
     urls: &'a crate::templates::functions::Urls,
-    summaries: &'a [Value],
+    summaries: &'a [std::sync::Arc<Value>],
 }
 
 impl Taxa<'_> {
@@ -1072,8 +1072,12 @@ impl Taxa<'_> {
             "url": self.urls.href(&format!("{folder}/{slug}/")),
         });
         if with_pages {
-            view["pages"] =
-                Value::Array(pages.iter().map(|&p| self.summaries[p].clone()).collect());
+            view["pages"] = Value::Array(
+                pages
+                    .iter()
+                    .map(|&p| Value::clone(&self.summaries[p]))
+                    .collect(),
+            );
         }
         view
     }

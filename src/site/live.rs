@@ -66,6 +66,8 @@ use crate::content::{self, PageId};
 use crate::error::Diagnostics;
 use crate::output::Output;
 use crate::search::SearchDoc;
+use crate::templates::Renderer;
+use serde_json::Value;
 
 /// A built site with what serve needs to update it.
 pub struct Live {
@@ -226,14 +228,11 @@ struct Edit {
     relist: bool,
 }
 
-/// What a front matter edit changed besides the pages, to put back.
-#[derive(Default)]
+/// What new front matter changed in the site's shape: whether the order
+/// of pages changed, and the branches whose navigation did.
 struct Restructured {
-    /// Sections whose children were put in order again, as they were.
-    parents: Vec<(PageId, content::Page)>,
-    order: Option<Vec<PageId>>,
-    navs: Vec<(PageId, serde_json::Value)>,
-    sidebars: Vec<(PageId, Option<String>)>,
+    order: bool,
+    branches: HashSet<PageId>,
 }
 
 impl Live {
@@ -326,7 +325,7 @@ impl Live {
         }
         let edited = edits.len();
         lap.mark("update: read");
-        match self.apply(edits, false) {
+        match self.apply(self.site.clone(), edits, false) {
             Ok(Some(files)) => Update::Done(Patch {
                 files,
                 edited,
@@ -360,13 +359,14 @@ impl Live {
     fn update_templates(&mut self) -> Update {
         let project = super::Project::new(&self.root);
         let mut diags = Diagnostics::new();
-        let Some(templates) = super::load_templates(&project, &self.site.config, &mut diags) else {
+        let Some(mut templates) = super::load_templates(&project, &self.site.config, &mut diags)
+        else {
             return Update::Failed(finish(diags));
         };
-        if templates.markdown_hash != self.site.templates.markdown_hash {
+        if templates.markdown_hash != self.site.templates().markdown_hash {
             return Update::Full;
         }
-        let Some(changed) = templates.changed_since(&self.site.templates) else {
+        let Some(changed) = templates.changed_since(self.site.templates()) else {
             return Update::Full;
         };
         if changed.is_empty() {
@@ -375,23 +375,22 @@ impl Live {
                 ..Patch::default()
             });
         }
-        let templates =
-            templates.with_functions(self.site.index.clone(), self.site.templates.max_output);
-        let old_templates = std::mem::replace(&mut self.site.templates, templates);
-        let old_sidebars = if changed.contains("sidebar.html") {
-            let sidebars = self.site.render_sidebars();
-            Some(std::mem::replace(&mut self.site.sidebars, sidebars))
-        } else {
-            None
-        };
-        let everything = old_sidebars.is_some();
+        templates.max_output = self.site.templates().max_output;
+        // The next site value: the same but for the templates. On an error
+        // it is dropped and this one stays.
+        let mut next = self.site.clone();
+        next.renderer = Renderer::new(Arc::new(templates), self.site.renderer.index().clone());
+        next.relink();
+        let everything = changed.contains("sidebar.html");
+        if everything {
+            next.sidebars = Arc::new(next.render_sidebars());
+        }
         let mut only = Only {
             virtual_pages: true,
             ..Only::default()
         };
-        for id in 0..self.site.content.pages.len() {
-            let uses = self
-                .site
+        for id in 0..next.content.pages.len() {
+            let uses = next
                 .template_for(id)
                 .map_or(true, |name| changed.contains(&name));
             if everything || uses {
@@ -399,14 +398,11 @@ impl Live {
             }
         }
         let pages = only.pages.len();
-        let files = self.render(only, &mut diags);
+        let files = self.render(&mut next, only, &mut diags);
         if diags.has_errors() {
-            self.site.templates = old_templates;
-            if let Some(sidebars) = old_sidebars {
-                self.site.sidebars = sidebars;
-            }
             return Update::Failed(finish(diags));
         }
+        self.site = next;
         let names: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
         Update::Done(Patch {
             files,
@@ -515,16 +511,20 @@ impl Live {
             });
         }
         let mut diags = Diagnostics::new();
-        let data = std::sync::Arc::new(super::load_data(&sources, &mut diags));
+        let data = Arc::new(super::load_data(&sources, &mut diags));
         if diags.has_errors() {
             return Update::Failed(finish(diags));
         }
-        let old_data = std::mem::replace(&mut self.site.data, data.clone());
-        self.site.index.set_data(data);
+        // The next site value has the new data; this one stays as it is
+        // until the next is made whole.
+        let mut next = self.site.clone();
+        next.data = data;
+        Arc::make_mut(&mut next.content).data = sources.clone();
+        next.relink();
         // Every page that reads data, its text as it is.
         let mut edits = Vec::new();
-        for (id, r) in self.site.rendered.iter().enumerate() {
-            let page = self.site.content.page(id);
+        for (id, r) in next.rendered.iter().enumerate() {
+            let page = next.content.page(id);
             if !r.reads_data || page.implicit {
                 continue;
             }
@@ -546,7 +546,7 @@ impl Live {
             });
         }
         let edited = edits.len();
-        match self.apply(edits, true) {
+        match self.apply(next, edits, true) {
             Ok(Some(mut files)) => {
                 files.extend(published);
                 // The data files' own warnings, made again.
@@ -564,9 +564,6 @@ impl Live {
                 }
                 others.extend(diags.iter().cloned());
                 self.other_warnings = others;
-                self.site.index.set_lookups(None, None);
-                std::sync::Arc::make_mut(&mut self.site.content).data = sources;
-                self.site.set_lookups();
                 Update::Done(Patch {
                     files,
                     edited,
@@ -575,16 +572,8 @@ impl Live {
                     ..Patch::default()
                 })
             }
-            Ok(None) => {
-                self.site.index.set_data(old_data.clone());
-                self.site.data = old_data;
-                Update::Full
-            }
-            Err(d) => {
-                self.site.index.set_data(old_data.clone());
-                self.site.data = old_data;
-                Update::Failed(finish(d))
-            }
+            Ok(None) => Update::Full,
+            Err(d) => Update::Failed(finish(d)),
         }
     }
 
@@ -685,20 +674,23 @@ impl Live {
         before != after
     }
 
-    /// Renders the edited pages and what shows them; on an error the site
-    /// is left as it was.
+    /// Makes the site value with `edits` from `next` (this value, or one
+    /// with new data), renders the edited pages and what shows them, and
+    /// keeps it. On an error `next` is dropped: this value stays as it was,
+    /// with nothing to undo.
     fn apply(
         &mut self,
+        mut next: Site,
         edits: Vec<Edit>,
         data_changed: bool,
     ) -> Result<Option<Files>, Diagnostics> {
         let mut diags = Diagnostics::new();
         let relist = edits.iter().any(|e| e.relist);
-        let site = &self.site;
-        // Markdown first, against the site as it is: nothing changes yet.
+        // Markdown first, as a build renders it: no page look-ups.
+        let markdown = next.markdown_renderer();
         let mut fresh = Vec::with_capacity(edits.len());
         for edit in &edits {
-            let mut page = site.content.page(edit.id).clone();
+            let mut page = next.content.page(edit.id).clone();
             page.text = edit.text.clone();
             page.body_offset = edit.body_offset;
             if let Some(read) = &edit.front {
@@ -708,16 +700,16 @@ impl Live {
                 // Front matter wins; a date from Git stays otherwise.
                 page.updated = read
                     .updated
-                    .or_else(|| site.upkeep.page(edit.id).and_then(|u| u.git_updated));
+                    .or_else(|| next.upkeep.page(edit.id).and_then(|u| u.git_updated));
                 page.roles = read.roles.clone();
             }
             let (rendered, d) = render::render_page(
                 &page,
-                &site.content,
-                &site.data,
-                &site.templates,
-                &site.urls,
-                &site.config,
+                &next.content,
+                &next.data,
+                &markdown,
+                &next.urls,
+                &next.config,
             );
             diags.extend(d.iter().filter(|d| d.is_error()).cloned());
             let mut warnings = edit.warnings.clone();
@@ -734,98 +726,84 @@ impl Live {
         };
         if relist {
             only.upkeep_pages = true;
-            only.pages.insert(self.site.content.root);
+            only.pages.insert(next.content.root);
         }
         let fronts: Vec<PageId> = fresh
             .iter()
             .filter(|f| f.3)
-            .map(|f| self.site.content.by_rel[&f.0.rel_path])
+            .map(|f| next.content.by_rel[&f.0.rel_path])
             .collect();
 
-        // Swap the new pages in, keeping the old ones to put back.
-        self.site.index.set_lookups(None, None);
-        let mut undo = Vec::with_capacity(fresh.len());
+        // The new pages, their summaries and the shape they give the site.
         let mut new_warnings = Vec::with_capacity(fresh.len());
         {
-            let content = std::sync::Arc::make_mut(&mut self.site.content);
-            let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
+            let content = Arc::make_mut(&mut next.content);
+            let rendered = Arc::make_mut(&mut next.rendered);
             for (page, r, warnings, _) in fresh {
-                let id = page.rel_path.as_str();
-                let id = content.by_rel[id];
-                let old_page = std::mem::replace(&mut content.pages[id], page);
-                let old_rendered = std::mem::replace(&mut rendered[id], r);
-                undo.push((id, old_page, old_rendered));
+                let id = content.by_rel[page.rel_path.as_str()];
+                content.pages[id] = page;
+                rendered[id] = Arc::new(r);
                 new_warnings.push((id, warnings));
             }
         }
-        let summaries = std::sync::Arc::make_mut(&mut self.site.summaries);
-        let mut old_summaries = Vec::with_capacity(undo.len());
-        for (id, _, _) in &undo {
-            let view = views::summary_view(
-                &self.site.content,
-                *id,
-                &self.site.rendered[*id],
-                &self.site.urls,
-                self.site.config.edit_url.as_deref(),
-                Some((&self.site.upkeep, &self.site.urls.href("owners/"))),
-            );
-            old_summaries.push(std::mem::replace(&mut summaries[*id], view));
+        let owners_href = next.urls.href("owners/");
+        let summaries: Vec<(PageId, Value)> = new_warnings
+            .iter()
+            .map(|&(id, _)| {
+                let view = views::summary_view(
+                    &next.content,
+                    id,
+                    &next.rendered[id],
+                    &next.urls,
+                    next.config.edit_url.as_deref(),
+                    Some((&next.upkeep, &owners_href)),
+                );
+                (id, view)
+            })
+            .collect();
+        let all = Arc::make_mut(&mut next.summaries);
+        for (id, view) in summaries {
+            all[id] = Arc::new(view);
         }
-        let restructured = if fronts.is_empty() {
-            None
-        } else {
-            Some(self.restructure(&fronts, &mut only))
-        };
-        self.site.set_lookups();
-        lap.mark("update: swap");
+        let shape = (!fronts.is_empty()).then(|| restructure(&mut next, &fronts, &mut only));
         let fixes = check_anchors(
-            &self.site.content,
-            &self.site.rendered,
-            self.site.config.links.broken,
+            &next.content,
+            &next.rendered,
+            next.config.links.broken,
             &mut diags,
         );
-        if !fixes.is_empty() {
-            // The lookups hold the rendered pages: let go first, so they
-            // are changed in place rather than copied.
-            self.site.index.set_lookups(None, None);
-            fix_anchors(
-                std::sync::Arc::make_mut(&mut self.site.rendered).as_mut_slice(),
-                fixes,
-            );
-            self.site.set_lookups();
+        fix_anchors(Arc::make_mut(&mut next.rendered).as_mut_slice(), fixes);
+        next.relink();
+        if let Some(shape) = &shape {
+            rerender_sidebars(&mut next, &shape.branches);
         }
-        lap.mark("update: anchors");
-        let files = if diags.has_errors() {
-            None
-        } else {
-            Some(self.render(only, &mut diags))
-        };
+        lap.mark("update: next value");
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let files = self.render(&mut next, only, &mut diags);
         lap.mark("update: render");
-        match files {
-            Some(files) if !diags.has_errors() => {
-                if restructured.as_ref().is_some_and(|r| r.order.is_some()) {
-                    self.reorder_search_docs();
-                }
-                for (id, warnings) in new_warnings {
-                    self.page_warnings[id] = warnings;
-                    if let Some(&place) = self.search_place.get(&id)
-                        && place < self.search_docs.len()
-                    {
-                        self.search_docs[place] = Arc::new(self.site.search_doc(id));
-                    }
-                }
-                // The data's documents follow the pages'; data edits change them.
-                if !self.search_docs.is_empty() {
-                    self.search_docs.truncate(self.search_place.len());
-                    self.search_docs.extend(self.site.data_search_docs());
-                }
-                Ok(Some(files))
-            }
-            _ => {
-                self.undo(undo, old_summaries, restructured);
-                Err(diags)
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        self.site = next;
+        if shape.is_some_and(|s| s.order) {
+            self.reorder_search_docs();
+        }
+        for (id, warnings) in new_warnings {
+            self.page_warnings[id] = warnings;
+            if let Some(&place) = self.search_place.get(&id)
+                && place < self.search_docs.len()
+            {
+                self.search_docs[place] = Arc::new(self.site.search_doc(id));
             }
         }
+        // The data's documents follow the pages'; data edits change them.
+        if !self.search_docs.is_empty() {
+            self.search_docs.truncate(self.search_place.len());
+            self.search_docs.extend(self.site.data_search_docs());
+        }
+        Ok(Some(files))
     }
 
     /// What shows the fresh pages, or `None` when a full build is needed.
@@ -875,10 +853,7 @@ impl Live {
                 || (reads.taxonomies && has_terms)
                 || reads.pages.iter().any(|p| looked_up.contains(p.as_str()))
         };
-        let other = site
-            .other_reads
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let other = site.other_reads.get();
         if reads_changed(&other) {
             return None;
         }
@@ -937,76 +912,6 @@ impl Live {
         Some(had_terms)
     }
 
-    /// After new front matter on pages `ids`: puts their sections' pages
-    /// in order again, and makes again the order, the navigation of every
-    /// branch that shows them and its sidebar; what uses those is added
-    /// to `only`. Returns what it replaced.
-    fn restructure(&mut self, ids: &[PageId], only: &mut Only) -> Restructured {
-        let mut undo = Restructured::default();
-        let content = std::sync::Arc::make_mut(&mut self.site.content);
-        let mut parents: Vec<PageId> = ids
-            .iter()
-            .filter_map(|&id| content.pages[id].parent)
-            .collect();
-        parents.sort_unstable();
-        parents.dedup();
-        for &p in &parents {
-            undo.parents.push((p, content.pages[p].clone()));
-            content::tree::sort_children(&mut content.pages, p);
-        }
-        let order = self.site.content.in_order();
-        if order != self.site.order {
-            undo.order = Some(std::mem::replace(&mut self.site.order, order));
-        }
-        for &id in ids {
-            only.pages.extend(next_to(&self.site.order, id));
-        }
-        self.site.terms = std::sync::OnceLock::new();
-
-        let site = &self.site;
-        let shows = |branch: PageId| {
-            site.nav_shape == views::NavShape::Full
-                || parents
-                    .iter()
-                    .any(|&p| p == branch || site.content.ancestors(branch).contains(&p))
-        };
-        let navs: Vec<(PageId, serde_json::Value)> = site
-            .branches()
-            .into_iter()
-            .filter(|&b| site.nav_shape != views::NavShape::Unused && shows(b))
-            .filter_map(|b| {
-                let nav = views::nav(&site.content, b, None, &site.urls, site.nav_shape);
-                let nav = serde_json::to_value(nav).unwrap_or_default();
-                (site.navs.get(&b) != Some(&nav)).then_some((b, nav))
-            })
-            .collect();
-        let changed: HashSet<PageId> = navs.iter().map(|(b, _)| *b).collect();
-        for (branch, nav) in navs {
-            if let Some(old) = self.site.navs.insert(branch, nav) {
-                undo.navs.push((branch, old));
-            }
-        }
-        for &branch in &changed {
-            let old = match self.site.render_sidebar(branch) {
-                Some(html) => self.site.sidebars.insert(branch, html),
-                None => self.site.sidebars.remove(&branch),
-            };
-            undo.sidebars.push((branch, old));
-        }
-        if !changed.is_empty() {
-            for id in 0..self.site.content.pages.len() {
-                if changed.contains(&self.site.branch_of(id)) {
-                    only.pages.insert(id);
-                }
-            }
-            // Data item pages show the sidebar of their data file's
-            // section; every other page without a Markdown file, the home's.
-            only.data_pages = true;
-            only.virtual_pages |= changed.contains(&self.site.content.root);
-        }
-        undo
-    }
-
     /// Puts the search documents in the site's order again.
     fn reorder_search_docs(&mut self) {
         if self.search_docs.is_empty() {
@@ -1032,15 +937,16 @@ impl Live {
             .collect();
     }
 
-    /// Renders the outputs in `only`.
-    fn render(&mut self, only: Only, diags: &mut Diagnostics) -> Files {
+    /// Renders the outputs of `site` in `only`, noting what its pages
+    /// looked up.
+    fn render(&self, site: &mut Site, only: Only, diags: &mut Diagnostics) -> Files {
         let data_pages = only.data_pages || only.virtual_pages;
         let fallbacks = only.virtual_pages;
-        let sitemap = (only.sitemap || only.virtual_pages) && self.site.config.generate_sitemap;
+        let sitemap = (only.sitemap || only.virtual_pages) && site.config.generate_sitemap;
         // The navigation script and site map list what the sitemap lists.
         let nav_files = only.sitemap || only.virtual_pages;
         let selected = Selection::Only(&only);
-        let filter = self.site.html_filter();
+        let filter = site.html_filter();
         let scratch = || {
             let mut out = Output::new();
             if let Some(filter) = &filter {
@@ -1048,26 +954,26 @@ impl Live {
             }
             (out, Diagnostics::new())
         };
-        let site = &self.site;
+        let shared = &*site;
         // Pages and term pages at once: a term page can list many pages.
         let ((reads, (mut out, mut d1)), (listed, d2)) = rayon::join(
             || {
                 let (mut out, mut d) = scratch();
-                let reads = site.render_pages(selected, &mut out, &mut d);
+                let reads = shared.render_pages(selected, &mut out, &mut d);
                 if data_pages {
-                    site.render_data_pages(&mut out, &mut d);
+                    shared.render_data_pages(&mut out, &mut d);
                 }
                 (reads, (out, d))
             },
             || {
                 let (mut out, mut d) = scratch();
-                site.render_taxonomies(selected, &mut out, &mut d);
-                site.render_listings(selected, &mut out, &mut d);
+                shared.render_taxonomies(selected, &mut out, &mut d);
+                shared.render_listings(selected, &mut out, &mut d);
                 if fallbacks {
-                    site.render_fallbacks(&mut out, &mut d);
+                    shared.render_fallbacks(&mut out, &mut d);
                 }
                 if nav_files {
-                    site.render_nav_files(selected, &mut out, &mut d);
+                    shared.render_nav_files(selected, &mut out, &mut d);
                 }
                 (out, d)
             },
@@ -1076,7 +982,7 @@ impl Live {
             out.put(path, bytes);
         }
         if sitemap {
-            out.insert("sitemap.xml", self.site.sitemap_with(&self.sitemap_others));
+            out.insert("sitemap.xml", site.sitemap_with(&self.sitemap_others));
         }
         d1.extend(d2);
         let scratch = d1;
@@ -1085,46 +991,83 @@ impl Live {
         // reads are kept only with its output.
         if !scratch.has_errors() {
             for (id, r) in reads {
-                self.site.reads[id] = r;
+                site.reads[id] = r;
             }
         }
         out.into_files()
     }
+}
 
-    fn undo(
-        &mut self,
-        undo: Vec<(PageId, content::Page, render::RenderedPage)>,
-        old_summaries: Vec<serde_json::Value>,
-        restructured: Option<Restructured>,
-    ) {
-        self.site.index.set_lookups(None, None);
-        if let Some(r) = restructured {
-            let content = std::sync::Arc::make_mut(&mut self.site.content);
-            for (id, page) in r.parents {
-                content.pages[id] = page;
+/// After new front matter on pages `ids` of the next value `site`: puts
+/// their sections' pages in order again, and makes again the order and
+/// the navigation of every branch that shows them; what uses those is
+/// added to `only`. The sidebars of those branches are rendered once the
+/// value is linked ([`rerender_sidebars`]).
+fn restructure(site: &mut Site, ids: &[PageId], only: &mut Only) -> Restructured {
+    let content = Arc::make_mut(&mut site.content);
+    let mut parents: Vec<PageId> = ids
+        .iter()
+        .filter_map(|&id| content.pages[id].parent)
+        .collect();
+    parents.sort_unstable();
+    parents.dedup();
+    for &p in &parents {
+        content::tree::sort_children(&mut content.pages, p);
+    }
+    let order = site.content.in_order();
+    let reordered = order != site.order;
+    site.order = order;
+    for &id in ids {
+        only.pages.extend(next_to(&site.order, id));
+    }
+    site.terms = std::sync::OnceLock::new();
+
+    let shows = |branch: PageId| {
+        site.nav_shape == views::NavShape::Full
+            || parents
+                .iter()
+                .any(|&p| p == branch || site.content.ancestors(branch).contains(&p))
+    };
+    let navs: Vec<(PageId, Value)> = site
+        .branches()
+        .into_iter()
+        .filter(|&b| site.nav_shape != views::NavShape::Unused && shows(b))
+        .filter_map(|b| {
+            let nav = views::nav(&site.content, b, None, &site.urls, site.nav_shape);
+            let nav = serde_json::to_value(nav).unwrap_or_default();
+            (site.navs.get(&b) != Some(&nav)).then_some((b, nav))
+        })
+        .collect();
+    let branches: HashSet<PageId> = navs.iter().map(|(b, _)| *b).collect();
+    Arc::make_mut(&mut site.navs).extend(navs);
+    if !branches.is_empty() {
+        for id in 0..site.content.pages.len() {
+            if branches.contains(&site.branch_of(id)) {
+                only.pages.insert(id);
             }
-            if let Some(order) = r.order {
-                self.site.order = order;
-            }
-            for (branch, nav) in r.navs {
-                self.site.navs.insert(branch, nav);
-            }
-            for (branch, sidebar) in r.sidebars {
-                match sidebar {
-                    Some(html) => self.site.sidebars.insert(branch, html),
-                    None => self.site.sidebars.remove(&branch),
-                };
-            }
-            self.site.terms = std::sync::OnceLock::new();
         }
-        let content = std::sync::Arc::make_mut(&mut self.site.content);
-        let rendered = std::sync::Arc::make_mut(&mut self.site.rendered);
-        let summaries = std::sync::Arc::make_mut(&mut self.site.summaries);
-        for ((id, page, r), summary) in undo.into_iter().zip(old_summaries) {
-            content.pages[id] = page;
-            rendered[id] = r;
-            summaries[id] = summary;
-        }
-        self.site.set_lookups();
+        // Data item pages show the sidebar of their data file's
+        // section; every other page without a Markdown file, the home's.
+        only.data_pages = true;
+        only.virtual_pages |= branches.contains(&site.content.root);
+    }
+    Restructured {
+        order: reordered,
+        branches,
+    }
+}
+
+/// Renders again the sidebars of `branches` of a linked site value.
+fn rerender_sidebars(site: &mut Site, branches: &HashSet<PageId>) {
+    let fresh: Vec<(PageId, Option<String>)> = branches
+        .iter()
+        .map(|&b| (b, site.render_sidebar(b)))
+        .collect();
+    let sidebars = Arc::make_mut(&mut site.sidebars);
+    for (branch, html) in fresh {
+        match html {
+            Some(html) => sidebars.insert(branch, html),
+            None => sidebars.remove(&branch),
+        };
     }
 }

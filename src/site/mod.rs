@@ -31,8 +31,8 @@ use crate::content::{self, Content, PageId};
 use crate::data::DataSet;
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
-use crate::templates::functions::{Reads, SiteIndex, Urls};
-use crate::templates::{Templates, Theme};
+use crate::templates::functions::{Reads, Urls};
+use crate::templates::{Renderer, Templates, Theme};
 use render::RenderedPage;
 use stages::{
     add_statics, cancelled, check_anchors, fix_anchors, free_sources, link_anchors, load_data,
@@ -264,9 +264,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     // Broken pages or data still let the other pages be checked, so one run
     // reports every independent error; without templates nothing can render.
     let templates = templates.ok_or_else(|| finish(std::mem::take(&mut diags)))?;
-    let (templates, index) = with_functions(templates, &config, &content, &statics, data);
+    let markdown = with_functions(templates, &config, &content, &statics, data);
     let rendered = timed("markdown", || {
-        render_markdown(&config, &content, &templates, &index, opts, &mut diags)
+        render_markdown(&config, &content, &markdown, opts, &mut diags)
     })
     .ok_or_else(cancelled)?;
     let rendered = link_anchors(&content, rendered, &config, &mut diags);
@@ -274,7 +274,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let statics = needed_statics(statics, &config, &content, &rendered, opts);
     let content = free_sources(content, opts.keep_sources);
     let site = timed("views", || {
-        Site::new(config, content, templates, index, rendered, upkeep, opts)
+        Site::new(config, content, &markdown, rendered, upkeep, opts)
     });
     let (mut output, dest) = open_output(project, &site, &opts.target)?;
     let (reads, search_docs, search) = timed("pages and search", || {
@@ -327,15 +327,21 @@ fn finish(mut diags: Diagnostics) -> Diagnostics {
 
 /// A built site: every input of the rendering stages and what they
 /// derive once per build. serve keeps it between rebuilds (see `live`).
+///
+/// A site value is cheap to copy: every part is shared until changed, and
+/// serve makes its next value from a copy (`live`), keeping this one when
+/// the next fails.
+#[derive(Clone)]
 pub struct Site {
     pub config: SiteConfig,
     pub content: Arc<Content>,
     pub data: Arc<DataSet>,
-    pub templates: Templates,
+    /// The templates with functions over this value's index: page and
+    /// taxonomy look-ups see this value's pages ([`Site::relink`]).
+    pub renderer: Renderer,
     pub urls: Urls,
-    pub index: Arc<SiteIndex>,
-    pub rendered: Arc<Vec<RenderedPage>>,
-    pub summaries: Arc<Vec<Value>>,
+    pub rendered: Arc<Vec<Arc<RenderedPage>>>,
+    pub summaries: Arc<Vec<Arc<Value>>>,
     pub order: Vec<PageId>,
     pub base_context: Context,
     /// What templates see as `rolebook.live_reload`.
@@ -345,9 +351,9 @@ pub struct Site {
     /// How much of the tree `nav` holds (see [`views::NavShape`]).
     pub nav_shape: views::NavShape,
     /// The theme's `sidebar.html`, rendered once per open branch.
-    pub sidebars: HashMap<PageId, String>,
+    pub sidebars: Arc<HashMap<PageId, String>>,
     /// The `nav` tree of each open branch, no page marked active.
-    pub navs: HashMap<PageId, Value>,
+    pub navs: Arc<HashMap<PageId, Value>>,
     /// The whole navigation as one script, on sites above
     /// `sidebar_full_limit` pages (see `navfile`).
     pub nav_file: Option<navfile::NavFile>,
@@ -355,11 +361,40 @@ pub struct Site {
     pub reads: Vec<Reads>,
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
-    pub other_reads: std::sync::Mutex<Reads>,
+    pub other_reads: OtherReads,
     /// Taxonomy terms and their pages, made on first use.
     pub terms: std::sync::OnceLock<extras::TermLists>,
     /// Owners, review dates and dates from Git.
     pub upkeep: Arc<crate::upkeep::Upkeep>,
+}
+
+/// What the renders other than pages looked up, merged. A copy of a site
+/// value starts with what it came from had noted.
+#[derive(Debug, Default)]
+pub struct OtherReads(std::sync::Mutex<Reads>);
+
+impl OtherReads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn merge(&self, reads: Reads) {
+        if !reads.is_empty() {
+            self.lock().merge(reads);
+        }
+    }
+
+    pub fn get(&self) -> Reads {
+        self.lock().clone()
+    }
+}
+
+impl Clone for OtherReads {
+    fn clone(&self) -> Self {
+        OtherReads(std::sync::Mutex::new(self.get()))
+    }
 }
 
 /// The outputs a serve update renders again; see `live`.
@@ -430,72 +465,104 @@ impl<'a> Selection<'a> {
 
 impl Site {
     /// The site value: every page's views and navigation, made once.
+    /// `markdown` is what the Markdown was rendered with: the templates and
+    /// the index without page look-ups.
     fn new(
         config: SiteConfig,
         content: Content,
-        templates: Templates,
-        index: Arc<SiteIndex>,
-        rendered: Vec<RenderedPage>,
+        markdown: &Renderer,
+        rendered: Vec<Arc<RenderedPage>>,
         upkeep: crate::upkeep::Upkeep,
         opts: &BuildOptions,
     ) -> Self {
-        let urls = index.urls.clone();
-        let summaries: Vec<Value> = (0..content.pages.len())
+        let urls = markdown.index().urls.clone();
+        let summaries: Vec<Arc<Value>> = (0..content.pages.len())
             .into_par_iter()
             .map(|id| {
-                views::summary_view(
+                Arc::new(views::summary_view(
                     &content,
                     id,
                     &rendered[id],
                     &urls,
                     config.edit_url.as_deref(),
                     None,
-                )
+                ))
             })
             .collect();
-        let summaries = Arc::new(summaries);
         let mut base_context = Context::new();
         base_context.insert("config", &config);
         let order = content.in_order();
         let big = navfile::is_big(&content, &config);
         let nav_file = big.then(|| navfile::NavFile::new(&content, opts.fingerprint));
-        let nav_shape = views::NavShape::of(big, &templates);
+        let nav_shape = views::NavShape::of(big, markdown.templates());
         let mut site = Site {
             config,
             content: Arc::new(content),
-            data: index.data(),
-            templates,
+            data: markdown.index().data(),
+            renderer: markdown.clone(),
             urls,
-            index,
             rendered: Arc::new(rendered),
-            summaries,
+            summaries: Arc::new(summaries),
             order,
             base_context,
             live_reload: opts.live_reload_script,
             cancel: opts.cancel.clone(),
             nav_shape,
-            sidebars: HashMap::new(),
-            navs: HashMap::new(),
+            sidebars: Arc::default(),
+            navs: Arc::default(),
             nav_file,
             reads: Vec::new(),
-            other_reads: Default::default(),
+            other_reads: OtherReads::default(),
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
         };
         if nav_shape != views::NavShape::Unused {
-            site.navs = site
-                .branches()
-                .into_par_iter()
-                .map(|b| {
-                    let nav = views::nav(&site.content, b, None, &site.urls, nav_shape);
-                    (b, serde_json::to_value(nav).unwrap_or_default())
-                })
-                .collect();
+            site.navs = Arc::new(
+                site.branches()
+                    .into_par_iter()
+                    .map(|b| {
+                        let nav = views::nav(&site.content, b, None, &site.urls, nav_shape);
+                        (b, serde_json::to_value(nav).unwrap_or_default())
+                    })
+                    .collect(),
+            );
         }
-        site.sidebars = site.render_sidebars();
         site.set_upkeep(upkeep);
-        site.set_lookups();
+        site.relink();
+        site.sidebars = Arc::new(site.render_sidebars());
         site
+    }
+
+    /// The templates of this site.
+    pub fn templates(&self) -> &Templates {
+        self.renderer.templates()
+    }
+
+    /// Gives this value a renderer of its own whose `get_page`,
+    /// `get_section` and `get_taxonomy` see this value's pages, data and
+    /// terms (views made on demand). Called whenever a value is made, never
+    /// changed afterwards: the value it came from keeps its own.
+    fn relink(&mut self) {
+        let content = self.content.clone();
+        let rendered = self.rendered.clone();
+        let summaries = self.summaries.clone();
+        let pages: crate::templates::functions::PageLookup = Box::new(move |rel: &str| {
+            let &id = content.by_rel.get(rel)?;
+            Some(views::full_view(&content, id, &rendered, &summaries))
+        });
+        let index = self
+            .renderer
+            .index()
+            .with_data(self.data.clone())
+            .with_lookups(Some((pages, self.taxonomy_lookup())));
+        self.renderer = Renderer::new(self.renderer.templates().clone(), Arc::new(index));
+    }
+
+    /// This value's index without page look-ups: what Markdown renders
+    /// with, as in a build.
+    pub fn markdown_renderer(&self) -> Renderer {
+        let index = self.renderer.index().with_lookups(None);
+        Renderer::new(self.renderer.templates().clone(), Arc::new(index))
     }
 
     /// The site with what each page looked up as it was rendered.
@@ -520,7 +587,7 @@ impl Site {
         let owners_href = self.urls.href("owners/");
         let summaries = Arc::make_mut(&mut self.summaries);
         for (id, summary) in summaries.iter_mut().enumerate() {
-            views::add_upkeep(summary, &upkeep, id, &owners_href);
+            views::add_upkeep(Arc::make_mut(summary), &upkeep, id, &owners_href);
         }
         self.upkeep = Arc::new(upkeep);
     }
@@ -548,7 +615,7 @@ impl Site {
     /// Pages of one section share a sidebar but for the current link, so a
     /// theme's `sidebar.html` is rendered once per section, not per page.
     fn render_sidebars(&self) -> HashMap<PageId, String> {
-        if !self.templates.has("sidebar.html") {
+        if !self.templates().has("sidebar.html") {
             return HashMap::new();
         }
         self.branches()
@@ -560,7 +627,7 @@ impl Site {
     /// The sidebar of the pages in `branch`; `None` when the theme has no
     /// `sidebar.html` or it fails (pages then get `nav`).
     fn render_sidebar(&self, branch: PageId) -> Option<String> {
-        if !self.templates.has("sidebar.html") {
+        if !self.templates().has("sidebar.html") {
             return None;
         }
         let mut ctx = self.base_context.clone();
@@ -609,20 +676,6 @@ impl Site {
         }
     }
 
-    /// `get_page`, `get_section` and `get_taxonomy`: views made on demand
-    /// from this site's pages.
-    fn set_lookups(&self) {
-        let content = self.content.clone();
-        let rendered = self.rendered.clone();
-        let summaries = self.summaries.clone();
-        let pages: crate::templates::functions::PageLookup = Box::new(move |rel: &str| {
-            let &id = content.by_rel.get(rel)?;
-            Some(views::full_view(&content, id, &rendered, &summaries))
-        });
-        self.index
-            .set_lookups(Some(pages), Some(self.taxonomy_lookup()));
-    }
-
     /// `rolebook` variables for a page at output path `out_path`.
     fn rolebook_vars(&self, out_path: &str) -> Value {
         let relative = self.config.relative_links;
@@ -641,7 +694,7 @@ impl Site {
         });
         if let Some(file) = &self.nav_file {
             vars["nav_file"] = Value::String(self.urls.href(&file.path));
-            if self.templates.has("site_map.html") {
+            if self.templates().has("site_map.html") {
                 vars["site_map"] = Value::String(self.urls.href(navfile::SITE_MAP_PATH));
             }
         }
@@ -701,7 +754,7 @@ impl Site {
         {
             return Ok(t);
         }
-        self.templates
+        self.templates()
             .pick(names)
             .map(str::to_string)
             .ok_or_else(|| format!("the theme has no `{}` template", names.join("` or `")))
@@ -709,13 +762,8 @@ impl Site {
 
     /// Renders a template that is not a page's, noting what it looked up.
     fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
-        let (result, reads) = self.templates.render(name, ctx);
-        if !reads.is_empty() {
-            self.other_reads
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .merge(reads);
-        }
+        let (result, reads) = self.renderer.render(name, ctx);
+        self.other_reads.merge(reads);
         result
     }
 
@@ -761,7 +809,7 @@ impl Site {
                 let page = self.content.page(id);
                 let path = output_path(&page.url_path);
                 let name = match self.template_for(id) {
-                    Ok(name) if self.templates.has(&name) => name,
+                    Ok(name) if self.templates().has(&name) => name,
                     Ok(name) => {
                         let message = format!("template `{name}` not found");
                         return (
@@ -774,9 +822,9 @@ impl Site {
                     Err(m) => return (id, path, Err(missing_template(page, m)), Reads::default()),
                 };
                 let ctx = self.page_context(id, &neighbours[id]);
-                let (result, reads) = self.templates.render(&name, &ctx);
+                let (result, reads) = self.renderer.render(&name, &ctx);
                 let result = result
-                    .map_err(|e| render_error(&e, &name, &self.templates, &page.display_path));
+                    .map_err(|e| render_error(&e, &name, self.templates(), &page.display_path));
                 (id, path, result, reads)
             })
             .collect();

@@ -125,7 +125,7 @@ impl Site {
     /// `site_map.html` gets `tree`, the sidebar's nodes of its part with
     /// every branch present, and `parts`, `[{ url, first, last, current }]`.
     fn render_site_map(&self, output: &mut Output, diags: &mut Diagnostics) {
-        if !self.templates.has("site_map.html") {
+        if !self.templates().has("site_map.html") {
             return;
         }
         let tree = super::views::nav(
@@ -181,7 +181,7 @@ impl Site {
                 Err(e) => diags.push(render_error(
                     &e,
                     "site_map.html",
-                    &self.templates,
+                    self.templates(),
                     Path::new("site_map.html"),
                 )),
             }

@@ -11,7 +11,7 @@ use crate::content::{Content, Page};
 use crate::data::{DataSet, ViewContext};
 use crate::markdown::shortcodes::Call;
 use crate::markdown::{self, Hooks, LinkResult, Rendered, Source};
-use crate::templates::Templates;
+use crate::templates::Renderer;
 use crate::templates::functions::Urls;
 
 /// The site's answer to links and shortcodes on one page.
@@ -19,7 +19,7 @@ pub struct PageHooks<'a> {
     pub page: &'a Page,
     pub content: &'a Content,
     pub data: &'a DataSet,
-    pub templates: &'a Templates,
+    pub renderer: &'a Renderer,
     pub urls: &'a Urls,
     pub config: &'a crate::config::SiteConfig,
     /// Data items this page links to: (kind, id).
@@ -306,7 +306,7 @@ impl PageHooks<'_> {
     fn run_shortcode(&self, call: &Call, body: Option<&str>) -> Result<String, String> {
         self.shortcodes.set(true);
         let template = format!("shortcodes/{}.html", call.name);
-        if self.templates.has(&template) {
+        if self.renderer.templates().has(&template) {
             let mut ctx = Context::new();
             for (k, v) in &call.args {
                 ctx.insert(k.as_str(), v);
@@ -325,7 +325,7 @@ impl PageHooks<'_> {
                 }),
             );
             return self
-                .templates
+                .renderer
                 .render(&template, &ctx)
                 .0
                 .map(|html| html.trim().to_string())
@@ -344,7 +344,8 @@ impl PageHooks<'_> {
             Some(result) => result.map_err(|m| format!("{}: {m}", call.name)),
             None => {
                 let mut names: Vec<String> = self
-                    .templates
+                    .renderer
+                    .templates()
                     .tera
                     .get_template_names()
                     .filter_map(|n| {
@@ -437,7 +438,7 @@ pub fn render_page(
     page: &Page,
     content: &Content,
     data: &DataSet,
-    templates: &Templates,
+    renderer: &Renderer,
     urls: &Urls,
     config: &crate::config::SiteConfig,
 ) -> (RenderedPage, crate::error::Diagnostics) {
@@ -445,7 +446,7 @@ pub fn render_page(
         page,
         content,
         data,
-        templates,
+        renderer,
         urls,
         config,
         data_refs: RefCell::new(Vec::new()),
@@ -472,7 +473,10 @@ pub fn render_page(
 
 /// Guide pages by the data items they link to, for "referenced by" lists:
 /// URL paths without the base, which the item pages add.
-pub fn referrers(content: &Content, rendered: &[RenderedPage]) -> crate::data::Referrers {
+pub fn referrers(
+    content: &Content,
+    rendered: &[std::sync::Arc<RenderedPage>],
+) -> crate::data::Referrers {
     let mut map: crate::data::Referrers = BTreeMap::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);

@@ -18,7 +18,7 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::search::SearchDoc;
 use crate::templates::functions::{Reads, SiteIndex, Urls};
-use crate::templates::{Templates, Theme};
+use crate::templates::{Renderer, Templates, Theme};
 
 /// Owners, review dates and dates from Git; with `review_warnings`,
 /// warnings about pages overdue for review.
@@ -33,44 +33,47 @@ pub(super) fn load_upkeep(
     crate::upkeep::load(&content_dir, config, content, opts.review_warnings, diags)
 }
 
-/// Gives the templates their functions (`get_url`, `get_page`, ...) over
-/// an index of the site.
+/// Gives the templates their functions (`get_url`, `load_data`, ...) over
+/// an index of the site without page look-ups: what the Markdown's
+/// shortcodes render with. The site value gets its own ([`Site::new`]).
 pub(super) fn with_functions(
-    templates: Templates,
+    mut templates: Templates,
     config: &SiteConfig,
     content: &Content,
     statics: &extras::Statics,
     data: DataSet,
-) -> (Templates, Arc<SiteIndex>) {
+) -> Renderer {
     let urls = Urls {
         base_path: config.base_path(),
         permalink_root: config.permalink_root(),
     };
-    let index = Arc::new(SiteIndex {
+    let index = SiteIndex {
         urls,
-        url_of: content
-            .pages
-            .iter()
-            .map(|p| (p.rel_path.clone(), p.url_path.clone()))
-            .collect(),
-        assets: statics.fingerprints.clone(),
-        data: std::sync::RwLock::new(Arc::new(data)),
+        url_of: Arc::new(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.rel_path.clone(), p.url_path.clone()))
+                .collect(),
+        ),
+        assets: Arc::new(statics.fingerprints.clone()),
+        data: Arc::new(data),
         markdown: config.markdown.clone(),
-        pages: Default::default(),
-        taxonomies: Default::default(),
-    });
-    let max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
-    (templates.with_functions(index.clone(), max_output), index)
+        pages: None,
+        taxonomies: None,
+    };
+    templates.max_output = config.max_page_size_mb.max(1).saturating_mul(1 << 20);
+    Renderer::new(Arc::new(templates), Arc::new(index))
 }
 
 /// Anchors checked across pages, and fragments in another case made the
 /// anchor they name.
 pub(super) fn link_anchors(
     content: &Content,
-    mut rendered: Vec<RenderedPage>,
+    mut rendered: Vec<Arc<RenderedPage>>,
     config: &SiteConfig,
     diags: &mut Diagnostics,
-) -> Vec<RenderedPage> {
+) -> Vec<Arc<RenderedPage>> {
     let fixes = check_anchors(content, &rendered, config.links.broken, diags);
     fix_anchors(&mut rendered, fixes);
     rendered
@@ -162,7 +165,7 @@ pub(super) fn needed_statics(
     mut statics: extras::Statics,
     config: &SiteConfig,
     content: &Content,
-    rendered: &[RenderedPage],
+    rendered: &[Arc<RenderedPage>],
     opts: &BuildOptions,
 ) -> extras::Statics {
     if !opts.every_theme_file {
@@ -299,12 +302,12 @@ pub(super) fn data_hash(content: &Content) -> u64 {
 pub(super) fn render_markdown(
     config: &SiteConfig,
     content: &Content,
-    templates: &Templates,
-    index: &SiteIndex,
+    renderer: &Renderer,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
-) -> Option<Vec<RenderedPage>> {
-    let env = environment_hash(config, content, templates, &index.assets);
+) -> Option<Vec<Arc<RenderedPage>>> {
+    let index = renderer.index();
+    let env = environment_hash(config, content, renderer.templates(), &index.assets);
     let (cache, cancel, data, urls) = (
         opts.cache.as_deref(),
         &opts.cancel,
@@ -314,7 +317,7 @@ pub(super) fn render_markdown(
     let data_hash = data_hash(content);
     let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
-    let results: Option<Vec<(u64, RenderedPage, Diagnostics)>> = content
+    let results: Option<Vec<(u64, Arc<RenderedPage>, Diagnostics)>> = content
         .pages
         .par_iter()
         .map(|page| {
@@ -328,8 +331,8 @@ pub(super) fn render_markdown(
                 return None;
             }
             fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (rendered, d) = render::render_page(page, content, &data, templates, urls, config);
-            Some((text_hash, rendered, d))
+            let (rendered, d) = render::render_page(page, content, &data, renderer, urls, config);
+            Some((text_hash, Arc::new(rendered), d))
         })
         .collect();
     let Some(results) = results else {
@@ -365,7 +368,7 @@ pub(super) type AnchorFix = (PageId, String, String);
 /// an error: it is returned, to be made that anchor with [`fix_anchors`].
 pub(super) fn check_anchors(
     content: &Content,
-    rendered: &[RenderedPage],
+    rendered: &[Arc<RenderedPage>],
     severity: config::BrokenLinks,
     diags: &mut Diagnostics,
 ) -> Vec<AnchorFix> {
@@ -411,14 +414,14 @@ pub(super) fn check_anchors(
 
 /// Makes each fragment of `fixes` the anchor it names, in the linking
 /// page's HTML and summary.
-pub(super) fn fix_anchors(rendered: &mut [RenderedPage], fixes: Vec<AnchorFix>) {
+pub(super) fn fix_anchors(rendered: &mut [Arc<RenderedPage>], fixes: Vec<AnchorFix>) {
     let mut by_page: std::collections::BTreeMap<PageId, Vec<(String, String)>> =
         std::collections::BTreeMap::new();
     for (id, from, to) in fixes {
         by_page.entry(id).or_default().push((from, to));
     }
     for (id, fixes) in by_page {
-        let r = &mut rendered[id].rendered;
+        let r = &mut Arc::make_mut(&mut rendered[id]).rendered;
         r.html = crate::markdown::replace_fragments(&r.html, &fixes);
         if let Some(summary) = &r.summary {
             r.summary = Some(crate::markdown::replace_fragments(summary, &fixes));

@@ -81,7 +81,7 @@ impl Site {
     /// Whether the site has a `/changes/` page: a theme template for it, a
     /// dated page, and no page of the writers' own at that URL.
     pub(super) fn has_changes_page(&self) -> bool {
-        self.templates.has("changes.html")
+        self.templates().has("changes.html")
             && !self.content.by_url.contains_key("changes/")
             && !self.changes().is_empty()
     }
@@ -102,7 +102,7 @@ impl Site {
     fn render_owners(&self, output: &mut Output, diags: &mut Diagnostics) {
         let up = &self.upkeep;
         let any_owner = up.pages.iter().any(|p| !p.owners.is_empty());
-        if !self.templates.has("owners.html")
+        if !self.templates().has("owners.html")
             || self.content.by_url.contains_key("owners/")
             || (!any_owner && up.owners.is_empty())
         {
@@ -175,7 +175,7 @@ impl Site {
             Err(e) => diags.push(render_error(
                 &e,
                 "owners.html",
-                &self.templates,
+                self.templates(),
                 Path::new("owners.html"),
             )),
         }
@@ -208,7 +208,7 @@ impl Site {
                 diags.push(render_error(
                     &e,
                     "changes.html",
-                    &self.templates,
+                    self.templates(),
                     Path::new("changes.html"),
                 ));
                 return;

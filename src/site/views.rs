@@ -114,12 +114,12 @@ pub fn add_upkeep(view: &mut Value, upkeep: &crate::upkeep::Upkeep, id: PageId, 
 pub fn full_view(
     content: &Content,
     id: PageId,
-    rendered: &[RenderedPage],
-    summaries: &[Value],
+    rendered: &[std::sync::Arc<RenderedPage>],
+    summaries: &[std::sync::Arc<Value>],
 ) -> Value {
     let page = content.page(id);
     let r = &rendered[id].rendered;
-    let mut view = summaries[id].clone();
+    let mut view = Value::clone(&summaries[id]);
     if let Value::Object(map) = &mut view {
         map.insert("content".into(), Value::String(r.html.clone()));
         map.insert(
@@ -129,14 +129,19 @@ pub fn full_view(
         if page.is_section() {
             map.insert(
                 "pages".into(),
-                Value::Array(page.pages.iter().map(|&p| summaries[p].clone()).collect()),
+                Value::Array(
+                    page.pages
+                        .iter()
+                        .map(|&p| Value::clone(&summaries[p]))
+                        .collect(),
+                ),
             );
             map.insert(
                 "subsections".into(),
                 Value::Array(
                     page.subsections
                         .iter()
-                        .map(|&p| summaries[p].clone())
+                        .map(|&p| Value::clone(&summaries[p]))
                         .collect(),
                 ),
             );

@@ -2,7 +2,7 @@
 //! and the data views.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 use tera::{Result as TeraResult, Tera};
@@ -39,43 +39,48 @@ pub type PageLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
 /// Looks a taxonomy view (every term with its pages) up by name.
 pub type TaxonomyLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
 
-/// What templates can look up, shared by every render of one build.
+/// What templates can look up: one value per site value. The Markdown
+/// stage gets one without page and taxonomy look-ups (shortcodes cannot
+/// use them); the site gets its own with them ([`SiteIndex::with_lookups`]),
+/// and serve's next site value a new one again, never a changed one.
+#[derive(Clone)]
 pub struct SiteIndex {
     pub urls: Urls,
     /// Content rel path -> URL path.
-    pub url_of: HashMap<String, String>,
+    pub url_of: Arc<HashMap<String, String>>,
     /// Static rel path -> fingerprinted rel path.
-    pub assets: HashMap<String, String>,
-    /// The data files; replaced when serve applies a data edit.
-    pub data: RwLock<Arc<DataSet>>,
+    pub assets: Arc<HashMap<String, String>>,
+    /// The data files.
+    pub data: Arc<DataSet>,
     pub markdown: MarkdownConfig,
-    /// Looks up a page view by content rel path; set once Markdown is
-    /// rendered (and again after serve updates pages). Views are made on
-    /// demand, so a big site does not hold a second copy of every page.
-    pub pages: RwLock<Option<PageLookup>>,
-    /// Taxonomy views by name; set with the pages.
-    pub taxonomies: RwLock<Option<TaxonomyLookup>>,
+    /// Looks up a page view by content rel path. Views are made on demand,
+    /// so a big site does not hold a second copy of every page.
+    pub pages: Option<Arc<PageLookup>>,
+    /// Taxonomy views by name.
+    pub taxonomies: Option<Arc<TaxonomyLookup>>,
 }
 
 impl SiteIndex {
     pub fn data(&self) -> Arc<DataSet> {
-        self.data
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.data.clone()
     }
 
-    pub fn set_data(&self, data: Arc<DataSet>) {
-        *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
+    /// This index with other data.
+    pub fn with_data(&self, data: Arc<DataSet>) -> SiteIndex {
+        SiteIndex {
+            data,
+            ..self.clone()
+        }
     }
 
-    /// Sets (or with `None`, drops) the page and taxonomy lookups.
-    pub fn set_lookups(&self, pages: Option<PageLookup>, taxonomies: Option<TaxonomyLookup>) {
-        *self.pages.write().unwrap_or_else(PoisonError::into_inner) = pages;
-        *self
-            .taxonomies
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = taxonomies;
+    /// This index with page and taxonomy look-ups (`None`: without).
+    pub fn with_lookups(&self, lookups: Option<(PageLookup, TaxonomyLookup)>) -> SiteIndex {
+        let (pages, taxonomies) = lookups.map_or((None, None), |(p, t)| (Some(p), Some(t)));
+        SiteIndex {
+            pages: pages.map(Arc::new),
+            taxonomies: taxonomies.map(Arc::new),
+            ..self.clone()
+        }
     }
 }
 
@@ -178,8 +183,7 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>, recorder: &Recorder) {
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;
             rec.note(|r| r.pages.push(path.to_string()));
-            let lookup = i.pages.read().unwrap_or_else(PoisonError::into_inner);
-            let pages = lookup.as_ref().ok_or_else(|| {
+            let pages = i.pages.as_ref().ok_or_else(|| {
                 tera::Error::msg(format!("{name} is not available in shortcodes"))
             })?;
             let page = pages(path)
@@ -198,8 +202,8 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>, recorder: &Recorder) {
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
         rec.note(|r| r.taxonomies = true);
-        let lookup = i.taxonomies.read().unwrap_or_else(PoisonError::into_inner);
-        let all = lookup
+        let all = i
+            .taxonomies
             .as_ref()
             .ok_or_else(|| tera::Error::msg("get_taxonomy is not available in shortcodes"))?;
         all(kind).ok_or_else(|| tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}`")))

@@ -171,18 +171,72 @@ pub struct Templates {
     pub markdown_hash: u64,
     /// Every template's text, by name.
     pub sources: BTreeMap<String, String>,
-    /// What the functions read from ([`Templates::with_functions`]).
-    index: Option<Arc<functions::SiteIndex>>,
-    /// Copies of `tera` whose functions note into a recorder of their own,
-    /// lent to one render at a time: renders running at once never share
-    /// a recorder. Made as renders need them (one per worker, about).
-    recording: Mutex<Vec<Recording>>,
+}
+
+/// The templates with their functions (`get_url`, `get_page`, ...) over one
+/// site value's index: what renders pages. Each render returns what it
+/// looked up ([`Renderer::render`]).
+pub struct Renderer {
+    templates: Arc<Templates>,
+    index: Arc<functions::SiteIndex>,
+    /// Copies of the templates whose functions note into a recorder of
+    /// their own, lent to one render at a time: renders running at once
+    /// never share a recorder. Made as renders need them (about one per
+    /// worker thread).
+    lent: Mutex<Vec<Recording>>,
 }
 
 /// The templates with functions bound to one recorder.
 struct Recording {
     tera: Tera,
     recorder: functions::Recorder,
+}
+
+impl Clone for Renderer {
+    /// The same templates and index, with copies of its own to lend.
+    fn clone(&self) -> Self {
+        Renderer::new(self.templates.clone(), self.index.clone())
+    }
+}
+
+impl Renderer {
+    pub fn new(templates: Arc<Templates>, index: Arc<functions::SiteIndex>) -> Renderer {
+        Renderer {
+            templates,
+            index,
+            lent: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn templates(&self) -> &Arc<Templates> {
+        &self.templates
+    }
+
+    pub fn index(&self) -> &Arc<functions::SiteIndex> {
+        &self.index
+    }
+
+    /// Renders `name` and returns what it looked up with it. The render
+    /// borrows a copy of the templates whose functions note into a recorder
+    /// of its own, so the reads are this render's alone, on any thread.
+    /// Its size is capped as [`Templates::render`]'s is.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> (tera::Result<String>, Reads) {
+        let lent = self.lock().pop();
+        let bound = lent.unwrap_or_else(|| {
+            let mut tera = self.templates.tera.clone();
+            let recorder = functions::Recorder::default();
+            functions::register(&mut tera, self.index.clone(), &recorder);
+            Recording { tera, recorder }
+        });
+        let result = self.templates.render_with(&bound.tera, name, ctx);
+        let reads = bound.recorder.take();
+        self.lock().push(bound);
+        (result, reads)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Recording>> {
+        self.lent.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Templates {
@@ -282,8 +336,6 @@ impl Templates {
             origin,
             markdown_hash,
             sources: sources.into_iter().collect(),
-            index: None,
-            recording: Mutex::new(Vec::new()),
         })
     }
 
@@ -317,48 +369,12 @@ impl Templates {
         }
     }
 
-    /// Gives the templates their functions (`get_url`, `get_page`, ...)
-    /// over `index`; the size of one render is capped at `max_output`.
-    pub fn with_functions(mut self, index: Arc<functions::SiteIndex>, max_output: usize) -> Self {
-        functions::register(
-            &mut self.tera,
-            index.clone(),
-            &functions::Recorder::default(),
-        );
-        self.index = Some(index);
-        self.max_output = max_output;
-        self.recording = Mutex::new(Vec::new());
-        self
-    }
-
-    /// Renders `name` and returns what it looked up with it. The render
-    /// borrows a copy of the templates whose functions note into a recorder
-    /// of its own, so the reads are this render's alone, on any thread.
-    ///
-    /// It stops with an error once the output passes
+    /// Renders `name` with the templates' own functions only (`range`): see
+    /// [`Renderer`] for pages. It stops with an error once the output passes
     /// [`Templates::max_output`]: a runaway loop fails fast instead of
     /// filling memory and the disk.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> (tera::Result<String>, Reads) {
-        let Some(index) = &self.index else {
-            return (self.render_with(&self.tera, name, ctx), Reads::default());
-        };
-        let lent = self.lock_recording().pop();
-        let bound = lent.unwrap_or_else(|| {
-            let mut tera = self.tera.clone();
-            let recorder = functions::Recorder::default();
-            functions::register(&mut tera, index.clone(), &recorder);
-            Recording { tera, recorder }
-        });
-        let result = self.render_with(&bound.tera, name, ctx);
-        let reads = bound.recorder.take();
-        self.lock_recording().push(bound);
-        (result, reads)
-    }
-
-    fn lock_recording(&self) -> std::sync::MutexGuard<'_, Vec<Recording>> {
-        self.recording
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> tera::Result<String> {
+        self.render_with(&self.tera, name, ctx)
     }
 
     fn render_with(&self, tera: &Tera, name: &str, ctx: &tera::Context) -> tera::Result<String> {
@@ -878,7 +894,7 @@ mod tests {
             ("plain.html", "{{ name }}"),
         ])
         .expect("loads");
-        let index = Arc::new(functions::SiteIndex {
+        let index = functions::SiteIndex {
             urls: functions::Urls {
                 base_path: "/".into(),
                 permalink_root: "/".into(),
@@ -887,14 +903,14 @@ mod tests {
             assets: Default::default(),
             data: Default::default(),
             markdown: Default::default(),
-            pages: Default::default(),
-            taxonomies: Default::default(),
-        });
+            pages: None,
+            taxonomies: None,
+        };
         let page: functions::PageLookup =
             Box::new(|rel: &str| Some(serde_json::json!({ "kind": "page", "title": rel })));
         let terms: functions::TaxonomyLookup = Box::new(|_: &str| Some(serde_json::json!([])));
-        index.set_lookups(Some(page), Some(terms));
-        let t = t.with_functions(index, 1 << 20);
+        let index = Arc::new(index.with_lookups(Some((page, terms))));
+        let t = Renderer::new(Arc::new(t), index);
         // Renders on two threads at once, many times: each render's reads
         // are its own, whatever else runs beside it.
         std::thread::scope(|scope| {
@@ -937,9 +953,9 @@ mod tests {
         ])
         .expect("loads");
         let ctx = tera::Context::new();
-        assert_eq!(t.render("ok.html", &ctx).0.expect("renders"), "2,5,8,");
+        assert_eq!(t.render("ok.html", &ctx).expect("renders"), "2,5,8,");
         let chain = |name: &str| {
-            let err = t.render(name, &ctx).0.expect_err("refused");
+            let err = t.render(name, &ctx).expect_err("refused");
             error_chain(&err).last().cloned().unwrap_or_default()
         };
         assert_eq!(
@@ -959,7 +975,6 @@ mod tests {
         t.max_output = 1 << 20;
         let err = t
             .render("loop.html", &tera::Context::new())
-            .0
             .expect_err("too big");
         assert_eq!(
             err.to_string(),
