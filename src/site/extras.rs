@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -541,7 +542,7 @@ impl Site {
     ) {
         let taxa = self.taxa();
         // A serve update that changes terms resets them (see `live`).
-        for (name, folder, terms) in self.terms.get_or_init(|| taxa.terms()) {
+        for (name, folder, terms) in self.terms.get_or_init(|| Arc::new(taxa.terms())).iter() {
             if terms.is_empty() {
                 continue;
             }
@@ -611,7 +612,7 @@ impl Site {
         if !self.templates().has("taxonomy_single.html") {
             return serde_json::Map::new();
         }
-        let lists = self.terms.get_or_init(|| self.taxa().terms());
+        let lists = self.terms.get_or_init(|| Arc::new(self.taxa().terms()));
         lists
             .iter()
             .filter(|(name, _, _)| name == "roles")

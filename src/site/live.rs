@@ -325,7 +325,9 @@ impl Live {
         }
         let edited = edits.len();
         lap.mark("update: read");
-        match self.apply(self.site.clone(), edits, false) {
+        let next = self.site.clone();
+        lap.mark("update: copy");
+        match self.apply(next, edits, false) {
             Ok(Some(files)) => Update::Done(Patch {
                 files,
                 edited,
@@ -684,6 +686,7 @@ impl Live {
         edits: Vec<Edit>,
         data_changed: bool,
     ) -> Result<Option<Files>, Diagnostics> {
+        let lap = super::Lap::new();
         let mut diags = Diagnostics::new();
         let relist = edits.iter().any(|e| e.relist);
         // Markdown first, as a build renders it: no page look-ups.
@@ -719,7 +722,6 @@ impl Live {
         if diags.has_errors() {
             return Err(diags);
         }
-        let lap = super::Lap::new();
         lap.mark("update: markdown");
         let Some(mut only) = self.affected(&fresh, data_changed) else {
             return Ok(None);
@@ -786,7 +788,8 @@ impl Live {
         if diags.has_errors() {
             return Err(diags);
         }
-        self.site = next;
+        let old = std::mem::replace(&mut self.site, next);
+        let _ = std::thread::Builder::new().spawn(move || drop(old));
         if shape.is_some_and(|s| s.order) {
             self.reorder_search_docs();
         }
@@ -803,6 +806,7 @@ impl Live {
             self.search_docs.truncate(self.search_place.len());
             self.search_docs.extend(self.site.data_search_docs());
         }
+        lap.mark("update: keep");
         Ok(Some(files))
     }
 
@@ -879,9 +883,9 @@ impl Live {
         only: &mut Only,
     ) -> Option<bool> {
         let site = &self.site;
-        let lists = site.terms.get_or_init(|| site.taxa().terms());
+        let lists = site.terms.get_or_init(|| Arc::new(site.taxa().terms()));
         let mut had_terms = false;
-        for (name, _, terms) in lists {
+        for (name, _, terms) in lists.iter() {
             let slugs = |page: &content::Page| -> HashSet<String> {
                 super::extras::terms_of(page, crate::config::TermSource::of(name))
                     .iter()
@@ -991,7 +995,7 @@ impl Live {
         // reads are kept only with its output.
         if !scratch.has_errors() {
             for (id, r) in reads {
-                site.reads[id] = r;
+                Arc::make_mut(&mut site.reads)[id] = r;
             }
         }
         out.into_files()

@@ -356,14 +356,14 @@ pub struct Site {
     pub navs: Arc<HashMap<PageId, Value>>,
     /// The whole navigation as one script, on sites above
     /// `sidebar_full_limit` pages (see `navfile`).
-    pub nav_file: Option<navfile::NavFile>,
+    pub nav_file: Option<Arc<navfile::NavFile>>,
     /// What each page's template looked up (by page id), as last rendered.
-    pub reads: Vec<Reads>,
+    pub reads: Arc<Vec<Reads>>,
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
     pub other_reads: OtherReads,
     /// Taxonomy terms and their pages, made on first use.
-    pub terms: std::sync::OnceLock<extras::TermLists>,
+    pub terms: std::sync::OnceLock<Arc<extras::TermLists>>,
     /// Owners, review dates and dates from Git.
     pub upkeep: Arc<crate::upkeep::Upkeep>,
 }
@@ -493,7 +493,7 @@ impl Site {
         base_context.insert("config", &config);
         let order = content.in_order();
         let big = navfile::is_big(&content, &config);
-        let nav_file = big.then(|| navfile::NavFile::new(&content, opts.fingerprint));
+        let nav_file = big.then(|| Arc::new(navfile::NavFile::new(&content, opts.fingerprint)));
         let nav_shape = views::NavShape::of(big, markdown.templates());
         let mut site = Site {
             config,
@@ -511,7 +511,7 @@ impl Site {
             sidebars: Arc::default(),
             navs: Arc::default(),
             nav_file,
-            reads: Vec::new(),
+            reads: Arc::default(),
             other_reads: OtherReads::default(),
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
@@ -555,22 +555,23 @@ impl Site {
             .index()
             .with_data(self.data.clone())
             .with_lookups(Some((pages, self.taxonomy_lookup())));
-        self.renderer = Renderer::new(self.renderer.templates().clone(), Arc::new(index));
+        self.renderer = self.renderer.with_index(Arc::new(index));
     }
 
     /// This value's index without page look-ups: what Markdown renders
     /// with, as in a build.
     pub fn markdown_renderer(&self) -> Renderer {
         let index = self.renderer.index().with_lookups(None);
-        Renderer::new(self.renderer.templates().clone(), Arc::new(index))
+        self.renderer.with_index(Arc::new(index))
     }
 
     /// The site with what each page looked up as it was rendered.
     fn with_reads(mut self, rendered: Vec<(PageId, Reads)>) -> Site {
-        self.reads = vec![Reads::default(); self.content.pages.len()];
+        let mut reads = vec![Reads::default(); self.content.pages.len()];
         for (id, r) in rendered {
-            self.reads[id] = r;
+            reads[id] = r;
         }
+        self.reads = Arc::new(reads);
         self
     }
 

@@ -176,27 +176,24 @@ pub struct Templates {
 /// The templates with their functions (`get_url`, `get_page`, ...) over one
 /// site value's index: what renders pages. Each render returns what it
 /// looked up ([`Renderer::render`]).
+#[derive(Clone)]
 pub struct Renderer {
     templates: Arc<Templates>,
     index: Arc<functions::SiteIndex>,
     /// Copies of the templates whose functions note into a recorder of
     /// their own, lent to one render at a time: renders running at once
     /// never share a recorder. Made as renders need them (about one per
-    /// worker thread).
-    lent: Mutex<Vec<Recording>>,
+    /// worker thread), and shared by the renderers of the same templates
+    /// ([`Renderer::with_index`]): a copy is bound to the index of the
+    /// renderer it is lent to.
+    lent: Arc<Mutex<Vec<Recording>>>,
 }
 
-/// The templates with functions bound to one recorder.
+/// The templates with functions bound to one recorder and one index.
 struct Recording {
     tera: Tera,
     recorder: functions::Recorder,
-}
-
-impl Clone for Renderer {
-    /// The same templates and index, with copies of its own to lend.
-    fn clone(&self) -> Self {
-        Renderer::new(self.templates.clone(), self.index.clone())
-    }
+    index: Arc<functions::SiteIndex>,
 }
 
 impl Renderer {
@@ -204,7 +201,15 @@ impl Renderer {
         Renderer {
             templates,
             index,
-            lent: Mutex::new(Vec::new()),
+            lent: Arc::default(),
+        }
+    }
+
+    /// The same templates over another index (a new site value's).
+    pub fn with_index(&self, index: Arc<functions::SiteIndex>) -> Renderer {
+        Renderer {
+            index,
+            ..self.clone()
         }
     }
 
@@ -222,12 +227,20 @@ impl Renderer {
     /// Its size is capped as [`Templates::render`]'s is.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> (tera::Result<String>, Reads) {
         let lent = self.lock().pop();
-        let bound = lent.unwrap_or_else(|| {
+        let mut bound = lent.unwrap_or_else(|| {
             let mut tera = self.templates.tera.clone();
             let recorder = functions::Recorder::default();
             functions::register(&mut tera, self.index.clone(), &recorder);
-            Recording { tera, recorder }
+            Recording {
+                tera,
+                recorder,
+                index: self.index.clone(),
+            }
         });
+        if !Arc::ptr_eq(&bound.index, &self.index) {
+            functions::register(&mut bound.tera, self.index.clone(), &bound.recorder);
+            bound.index = self.index.clone();
+        }
         let result = self.templates.render_with(&bound.tera, name, ctx);
         let reads = bound.recorder.take();
         self.lock().push(bound);
