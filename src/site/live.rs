@@ -1,64 +1,57 @@
-//! Serve's rebuilds: the built site kept in memory and updated in place
-//! when only the text of some pages changed.
+//! Serve's rebuilds: the built site kept in memory, and each edit made
+//! into the next site value.
 //!
 //! A full build is a function of the site folder alone. Serve keeps the
-//! [`Site`] it made and, when every change of a burst edits the body of a
-//! page that already exists (its front matter byte for byte the same, so
-//! its title, URL, place in the order, terms and nav entry are the same),
-//! renders again only what shows those pages:
+//! [`Site`] value it made; an edit makes the next value from a copy of it
+//! (every part shared until changed) with the change applied, and only
+//! when the next value is whole and rendered does it replace the last. A
+//! failed edit drops the next value: the last good one stays, with nothing
+//! to undo.
 //!
-//! - the pages themselves, and their section, which lists their summaries;
-//! - every page whose template looked one of them (or their section) up
-//!   with `get_page` or `get_section`, or called `get_taxonomy` when they
-//!   have terms, as recorded while it was last rendered;
-//! - the term pages of their taxonomies, their section's Atom feed, the
-//!   print page, and the data item pages when the items they link to changed.
+//! What to render again follows one model ([`super::deps`]): each output
+//! noted what it read when it was last rendered (the facts of the site its
+//! context held, and what its template looked up), [`Changed::between`]
+//! says which facts differ between the last value and the next, and the
+//! outputs that read one of them are rendered again, and no others. An
+//! edit whose Markdown gives the same HTML and summary renders nothing but
+//! the page it edits.
 //!
-//! An edit to existing data files is applied in place the same way: the
-//! data set is made again, and so is every page whose Markdown reads data
-//! (it links to data items or runs shortcodes), with what shows those
-//! pages, the data item pages and every page whose template called
-//! `load_data` or a data view.
+//! What a change is comes from the kinds the watcher gave its paths
+//! ([`ChangeSet`]), applied as it is:
 //!
-//! A template edit (shortcodes aside: they make Markdown) renders again the
-//! pages whose template is, extends, includes or imports a changed one, and
-//! every page without a Markdown file; a changed `sidebar.html`, every page.
+//! - page edits (text or front matter of pages that exist): their Markdown
+//!   is rendered again, their summaries made again, their sections put in
+//!   order again and the navigation made again where it shows them;
+//! - data edits: the data set is made again, and the Markdown of every page
+//!   that reads data (it links to data items or runs shortcodes); pages
+//!   whose template read data are rendered again;
+//! - template edits (shortcodes aside: they make Markdown): the pages whose
+//!   template is, extends, includes or imports a changed one, every page
+//!   without a Markdown file; a changed `sidebar.html`, every page;
+//! - static file edits just replace theirs: serve builds without
+//!   fingerprinted names, so no page names their bytes.
 //!
 //! The search documents of the edited pages are made again too; serve
 //! builds the index from them after telling the browser ([`Live::search_docs`]),
 //! as it is part of no page.
 //!
-//! New front matter on a page (not a section) that keeps its URL and
-//! redirects, and adds or removes no term from the site, is applied the same
-//! way, and then more shows it: its section's pages are put in order again,
-//! and the pages next to it (old place and new), the pages of every branch
-//! whose navigation changed (all of them on a small site, where the sidebar
-//! is the whole tree), the term pages of its old terms and the taxonomy
-//! lists, the sitemap and the data item pages it links to are rendered
-//! again; when its title, description or dates change, so are the owners
-//! and changes pages and the home page, which list it. New owners or review
-//! dates need a full build: the review facts are worked out once per build.
-//!
-//! Edited static files just replace theirs: serve builds without
-//! fingerprinted names, so no page names their bytes.
-//!
-//! Which of these a burst is comes from the kinds the watcher gave its
-//! paths ([`ChangeSet`]): a burst of one kind is applied in place, a mix of
-//! kinds needs a full build.
-//!
-//! Anything else (the config, a shortcode, a page, data file, template or
-//! static file added, removed or renamed, a section's front matter, a new
-//! URL, a template other than a page's looking a changed page up) answers
-//! [`Update::Full`], and serve
-//! makes a full build, which still reuses the Markdown of unchanged pages
-//! (see `cache`). The tests compare every file of an updated site with a
-//! build from scratch (`tests/it/serve.rs`).
+//! A change that adds or removes outputs, or that a value cannot be made
+//! from in place, answers [`Update::Full`], and serve makes a full build,
+//! which still reuses the Markdown of unchanged pages (see `cache`): a mix
+//! of kinds in one burst, the config, a shortcode, a page, data file,
+//! template or static file added, removed or renamed, a section's front
+//! matter, a new URL or redirect, a term appearing or going, new owners or
+//! review dates (worked out once per build), or a render other than a
+//! page's (a sidebar, a term page) whose look-ups changed. The tests compare
+//! every file of an updated site with a build from scratch
+//! (`tests/it/live.rs`, and random edits in `tests/it/live_prop.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::changes::{ChangeKind, ChangeSet};
+use super::deps::{Changed, Fact};
 use super::{
     BuildOptions, Only, Selection, Site, check_anchors, finish, fix_anchors, render, views,
 };
@@ -204,15 +197,6 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The pages before and after `id` in `order` (their previous and next
-/// links name it).
-fn next_to(order: &[PageId], id: PageId) -> impl Iterator<Item = PageId> + '_ {
-    let at = order.iter().position(|&p| p == id);
-    let before = at.and_then(|i| i.checked_sub(1)).map(|j| order[j]);
-    let after = at.and_then(|i| order.get(i + 1).copied());
-    before.into_iter().chain(after)
-}
-
 /// Output files as an update renders them.
 pub type Files = Vec<(String, Arc<Vec<u8>>)>;
 
@@ -224,15 +208,6 @@ struct Edit {
     warnings: Diagnostics,
     /// The page as read, when its front matter (or title) changed too.
     front: Option<Box<content::Page>>,
-    /// What the owners and changes pages show of it changed.
-    relist: bool,
-}
-
-/// What new front matter changed in the site's shape: whether the order
-/// of pages changed, and the branches whose navigation did.
-struct Restructured {
-    order: bool,
-    branches: HashSet<PageId>,
 }
 
 impl Live {
@@ -544,7 +519,6 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: None,
-                relist: false,
             });
         }
         let edited = edits.len();
@@ -639,7 +613,6 @@ impl Live {
                 body_offset: page.body_offset,
                 warnings,
                 front: front.then(|| Box::new(page)),
-                relist,
             });
         }
         Ok(Some(edits))
@@ -688,7 +661,6 @@ impl Live {
     ) -> Result<Option<Files>, Diagnostics> {
         let lap = super::Lap::new();
         let mut diags = Diagnostics::new();
-        let relist = edits.iter().any(|e| e.relist);
         // Markdown first, as a build renders it: no page look-ups.
         let markdown = next.markdown_renderer();
         let mut fresh = Vec::with_capacity(edits.len());
@@ -723,20 +695,14 @@ impl Live {
             return Err(diags);
         }
         lap.mark("update: markdown");
-        let Some(mut only) = self.affected(&fresh, data_changed) else {
-            return Ok(None);
-        };
-        if relist {
-            only.upkeep_pages = true;
-            only.pages.insert(next.content.root);
-        }
         let fronts: Vec<PageId> = fresh
             .iter()
             .filter(|f| f.3)
             .map(|f| next.content.by_rel[&f.0.rel_path])
             .collect();
 
-        // The new pages, their summaries and the shape they give the site.
+        // The next value: the new pages, their summaries, the order and
+        // navigation they give the site, anchors checked again.
         let mut new_warnings = Vec::with_capacity(fresh.len());
         {
             let content = Arc::make_mut(&mut next.content);
@@ -767,7 +733,11 @@ impl Live {
         for (id, view) in summaries {
             all[id] = Arc::new(view);
         }
-        let shape = (!fronts.is_empty()).then(|| restructure(&mut next, &fronts, &mut only));
+        let branches = if fronts.is_empty() {
+            HashSet::new()
+        } else {
+            restructure(&mut next, &fronts)
+        };
         let fixes = check_anchors(
             &next.content,
             &next.rendered,
@@ -776,8 +746,14 @@ impl Live {
         );
         fix_anchors(Arc::make_mut(&mut next.rendered).as_mut_slice(), fixes);
         next.relink();
-        if let Some(shape) = &shape {
-            rerender_sidebars(&mut next, &shape.branches);
+        rerender_sidebars(&mut next, &branches);
+        // What differs between the two values, and the outputs that read it.
+        let changed = Changed::between(&self.site, &next, data_changed);
+        let Some(only) = self.outputs(&next, &changed, !fronts.is_empty()) else {
+            return Ok(None);
+        };
+        if diags.has_errors() {
+            return Err(diags);
         }
         lap.mark("update: next value");
         if diags.has_errors() {
@@ -790,7 +766,7 @@ impl Live {
         }
         let old = std::mem::replace(&mut self.site, next);
         let _ = std::thread::Builder::new().spawn(move || drop(old));
-        if shape.is_some_and(|s| s.order) {
+        if changed.order {
             self.reorder_search_docs();
         }
         for (id, warnings) in new_warnings {
@@ -810,110 +786,67 @@ impl Live {
         Ok(Some(files))
     }
 
-    /// What shows the fresh pages, or `None` when a full build is needed.
-    fn affected(
-        &self,
-        fresh: &[(content::Page, render::RenderedPage, Diagnostics, bool)],
-        data_changed: bool,
-    ) -> Option<Only> {
-        let site = &self.site;
-        let content = &site.content;
-        let mut only = Only::default();
-        let mut looked_up: HashSet<&str> = HashSet::new();
-        let mut has_terms = false;
-        for (page, r, _, front) in fresh {
-            let id = content.by_rel[&page.rel_path];
-            if *front {
-                let old = content.page(id);
-                has_terms |= self.front_affects(id, old, page, &mut only)?;
-                if !r.data_refs.is_empty() || !site.rendered[id].data_refs.is_empty() {
-                    // Data item pages name the pages that link to them.
-                    only.data_pages = true;
-                }
-            }
-            only.pages.insert(id);
-            looked_up.insert(&content.page(id).rel_path);
-            if let Some(parent) = page.parent {
-                only.pages.insert(parent);
-                looked_up.insert(&content.page(parent).rel_path);
-                if content.page(parent).meta.feed {
-                    only.feeds.insert(parent);
-                }
-            }
-            for tax in &site.config.taxonomies {
-                for term in super::extras::terms_of(page, tax.source()) {
-                    has_terms = true;
-                    only.terms
-                        .insert((tax.name.clone(), content::slugify(&term)));
-                }
-            }
-            if r.data_refs != site.rendered[id].data_refs {
-                only.data_pages = true;
-            }
-        }
-        only.data_pages |= data_changed;
-        let reads_changed = |reads: &crate::templates::functions::Reads| {
-            (reads.data && data_changed)
-                || (reads.taxonomies && has_terms)
-                || reads.pages.iter().any(|p| looked_up.contains(p.as_str()))
-        };
-        let other = site.other_reads.get();
-        if reads_changed(&other) {
+    /// The outputs of `next` that read something `changed` names, as the
+    /// last render of each noted it; `None` when a full build is needed:
+    /// a render other than a page's looked a changed page up, or a term
+    /// appears or goes (which adds or removes a page). `fronts`: whether
+    /// any page got new front matter (the sitemap and the navigation
+    /// script list titles and dates).
+    fn outputs(&self, next: &Site, changed: &Changed, fronts: bool) -> Option<Only> {
+        let old = &self.site;
+        if changed.touches_reads(&old.other_reads.get()) {
             return None;
         }
-        for (id, reads) in site.reads.iter().enumerate() {
-            if reads_changed(reads) {
+        if changed.facts.contains(&Fact::Terms) {
+            let slugs = |site: &Site| -> Vec<(String, Vec<String>)> {
+                site.term_lists()
+                    .iter()
+                    .map(|(name, _, terms)| (name.clone(), terms.keys().cloned().collect()))
+                    .collect()
+            };
+            if slugs(old) != slugs(next) {
+                return None;
+            }
+        }
+        let mut only = Only::default();
+        for (id, deps) in old.deps.iter().enumerate() {
+            if changed.touches(deps) {
                 only.pages.insert(id);
             }
         }
-        only.print = site.config.print_page && site.order.len() <= site.config.print_page_max_pages;
-        Some(only)
-    }
-
-    /// What new front matter on page `id` shows in besides what a text
-    /// edit does: its old terms' pages and the taxonomy lists, its old
-    /// neighbours (their next and previous links), the sitemap. `None`
-    /// when a term appears or disappears: that adds or removes a page,
-    /// which a full build does. Returns whether the old page had terms.
-    fn front_affects(
-        &self,
-        id: PageId,
-        old: &content::Page,
-        new: &content::Page,
-        only: &mut Only,
-    ) -> Option<bool> {
-        let site = &self.site;
-        let lists = site.terms.get_or_init(|| Arc::new(site.taxa().terms()));
-        let mut had_terms = false;
-        for (name, _, terms) in lists.iter() {
-            let slugs = |page: &content::Page| -> HashSet<String> {
-                super::extras::terms_of(page, crate::config::TermSource::of(name))
-                    .iter()
-                    .map(|t| content::slugify(t))
-                    .collect()
-            };
-            let (before, after) = (slugs(old), slugs(new));
-            for slug in after.difference(&before) {
-                if !terms.contains_key(slug) {
-                    return None;
+        for id in changed.pages() {
+            for site in [old, next] {
+                let page = site.content.page(id);
+                for tax in &site.config.taxonomies {
+                    for term in super::extras::terms_of(page, tax.source()) {
+                        only.terms
+                            .insert((tax.name.clone(), content::slugify(&term)));
+                    }
                 }
             }
-            for slug in before.difference(&after) {
-                if terms.get(slug).is_none_or(|(_, pages)| pages == &[id]) {
-                    return None;
-                }
+            // A section's Atom feed has its pages' content.
+            if let Some(parent) = next.content.page(id).parent
+                && next.content.page(parent).meta.feed
+            {
+                only.feeds.insert(parent);
             }
-            had_terms |= !before.is_empty();
-            if !before.is_empty() || !after.is_empty() {
-                only.taxonomy_lists = true;
-            }
-            for slug in before {
-                only.terms.insert((name.clone(), slug));
+            // Data item pages name the pages that link to them.
+            let (before, after) = (&old.rendered[id].data_refs, &next.rendered[id].data_refs);
+            if before != after || (changed.summary(id) && !(before.is_empty() && after.is_empty()))
+            {
+                only.data_pages = true;
             }
         }
-        only.pages.extend(next_to(&site.order, id));
-        only.sitemap = true;
-        Some(had_terms)
+        let any_page = changed.pages().next().is_some();
+        // Data item pages show their section's sidebar and read the data.
+        only.data_pages |= changed.data || changed.any_nav();
+        only.taxonomy_lists = changed.facts.contains(&Fact::Terms);
+        only.print = any_page && next.writes_print_page();
+        only.sitemap = changed.order || fronts;
+        only.upkeep_pages = changed.facts.contains(&Fact::Listing);
+        // Pages without a Markdown file show the home's sidebar.
+        only.virtual_pages = changed.facts.contains(&Fact::Nav(next.content.root));
+        Some(only)
     }
 
     /// Puts the search documents in the site's order again.
@@ -995,7 +928,7 @@ impl Live {
         // reads are kept only with its output.
         if !scratch.has_errors() {
             for (id, r) in reads {
-                Arc::make_mut(&mut site.reads)[id] = r;
+                Arc::make_mut(&mut site.deps)[id] = r;
             }
         }
         out.into_files()
@@ -1004,10 +937,10 @@ impl Live {
 
 /// After new front matter on pages `ids` of the next value `site`: puts
 /// their sections' pages in order again, and makes again the order and
-/// the navigation of every branch that shows them; what uses those is
-/// added to `only`. The sidebars of those branches are rendered once the
+/// the navigation of every branch that shows them. Returns the branches
+/// whose navigation changed, whose sidebars are rendered again once the
 /// value is linked ([`rerender_sidebars`]).
-fn restructure(site: &mut Site, ids: &[PageId], only: &mut Only) -> Restructured {
+fn restructure(site: &mut Site, ids: &[PageId]) -> HashSet<PageId> {
     let content = Arc::make_mut(&mut site.content);
     let mut parents: Vec<PageId> = ids
         .iter()
@@ -1018,14 +951,8 @@ fn restructure(site: &mut Site, ids: &[PageId], only: &mut Only) -> Restructured
     for &p in &parents {
         content::tree::sort_children(&mut content.pages, p);
     }
-    let order = site.content.in_order();
-    let reordered = order != site.order;
-    site.order = order;
-    for &id in ids {
-        only.pages.extend(next_to(&site.order, id));
-    }
+    site.order = site.content.in_order();
     site.terms = std::sync::OnceLock::new();
-
     let shows = |branch: PageId| {
         site.nav_shape == views::NavShape::Full
             || parents
@@ -1044,21 +971,7 @@ fn restructure(site: &mut Site, ids: &[PageId], only: &mut Only) -> Restructured
         .collect();
     let branches: HashSet<PageId> = navs.iter().map(|(b, _)| *b).collect();
     Arc::make_mut(&mut site.navs).extend(navs);
-    if !branches.is_empty() {
-        for id in 0..site.content.pages.len() {
-            if branches.contains(&site.branch_of(id)) {
-                only.pages.insert(id);
-            }
-        }
-        // Data item pages show the sidebar of their data file's
-        // section; every other page without a Markdown file, the home's.
-        only.data_pages = true;
-        only.virtual_pages |= branches.contains(&site.content.root);
-    }
-    Restructured {
-        order: reordered,
-        branches,
-    }
+    branches
 }
 
 /// Renders again the sidebars of `branches` of a linked site value.

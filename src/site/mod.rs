@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod cancel;
 pub mod changes;
+pub mod deps;
 mod extras;
 pub mod live;
 mod navfile;
@@ -33,6 +34,7 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::templates::functions::{Reads, Urls};
 use crate::templates::{Renderer, Templates, Theme};
+use deps::{Deps, Fact};
 use render::RenderedPage;
 use stages::{
     add_statics, cancelled, check_anchors, fix_anchors, free_sources, link_anchors, load_data,
@@ -277,13 +279,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         Site::new(config, content, &markdown, rendered, upkeep, opts)
     });
     let (mut output, dest) = open_output(project, &site, &opts.target)?;
-    let (reads, search_docs, search) = timed("pages and search", || {
+    let (deps, search_docs, search) = timed("pages and search", || {
         render_pages_and_search(&site, &mut output, &mut diags)
     });
     stop_if_cancelled(&opts.cancel)?;
     timed("extras", || site.render_rest(&mut output, &mut diags));
     output.extend(search);
-    let site = site.with_reads(reads);
+    let site = site.with_deps(deps);
     let statics = add_statics(statics, &mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());
     stop_on_errors(&mut diags)?;
@@ -357,8 +359,8 @@ pub struct Site {
     /// The whole navigation as one script, on sites above
     /// `sidebar_full_limit` pages (see `navfile`).
     pub nav_file: Option<Arc<navfile::NavFile>>,
-    /// What each page's template looked up (by page id), as last rendered.
-    pub reads: Arc<Vec<Reads>>,
+    /// What each page's render read (by page id), as last rendered.
+    pub deps: Arc<Vec<Deps>>,
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
     pub other_reads: OtherReads,
@@ -511,7 +513,7 @@ impl Site {
             sidebars: Arc::default(),
             navs: Arc::default(),
             nav_file,
-            reads: Arc::default(),
+            deps: Arc::default(),
             other_reads: OtherReads::default(),
             terms: std::sync::OnceLock::new(),
             upkeep: Arc::default(),
@@ -565,14 +567,58 @@ impl Site {
         self.renderer.with_index(Arc::new(index))
     }
 
-    /// The site with what each page looked up as it was rendered.
-    fn with_reads(mut self, rendered: Vec<(PageId, Reads)>) -> Site {
-        let mut reads = vec![Reads::default(); self.content.pages.len()];
-        for (id, r) in rendered {
-            reads[id] = r;
+    /// The site with what each page read as it was rendered.
+    fn with_deps(mut self, rendered: Vec<(PageId, Deps)>) -> Site {
+        let mut deps = vec![Deps::default(); self.content.pages.len()];
+        for (id, d) in rendered {
+            deps[id] = d;
         }
-        self.reads = Arc::new(reads);
+        self.deps = Arc::new(deps);
         self
+    }
+
+    /// The facts of the site that the context of page `id` holds: its
+    /// own view, its ancestors' (breadcrumbs), a section's pages, its
+    /// branch of the navigation, its neighbours; on the home page, the
+    /// role terms and recent changes.
+    fn page_facts(&self, id: PageId) -> Vec<Fact> {
+        let page = self.content.page(id);
+        let mut facts = vec![
+            Fact::Source(id),
+            Fact::Content(id),
+            Fact::Summary(id),
+            Fact::Nav(self.branch_of(id)),
+            Fact::Neighbours(id),
+        ];
+        facts.extend(self.content.ancestors(id).into_iter().map(Fact::Summary));
+        if page.is_section() {
+            facts.extend(
+                page.pages
+                    .iter()
+                    .chain(&page.subsections)
+                    .map(|&c| Fact::Summary(c)),
+            );
+        }
+        if id == self.content.root {
+            facts.extend([Fact::Terms, Fact::Listing]);
+        }
+        facts
+    }
+
+    /// Whether page `id` has a term in any taxonomy.
+    pub fn has_terms(&self, id: PageId) -> bool {
+        let page = self.content.page(id);
+        self.config
+            .taxonomies
+            .iter()
+            .any(|tax| !extras::terms_of(page, tax.source()).is_empty())
+    }
+
+    /// Every taxonomy's terms with their pages, made on first use.
+    pub fn term_lists(&self) -> Arc<extras::TermLists> {
+        self.terms
+            .get_or_init(|| Arc::new(self.taxa().terms()))
+            .clone()
     }
 
     /// Every output without a Markdown file: data item and taxonomy
@@ -768,13 +814,13 @@ impl Site {
         result
     }
 
-    /// Renders the pages in `selected`; returns what each looked up.
+    /// Renders the pages in `selected`; returns what each read.
     fn render_pages(
         &self,
         selected: Selection,
         output: &mut Output,
         diags: &mut Diagnostics,
-    ) -> Vec<(PageId, Reads)> {
+    ) -> Vec<(PageId, Deps)> {
         let neighbours =
             views::neighbours(&self.content, &self.order, &self.urls, selected.pages());
         let ids: Vec<PageId> = match selected.pages() {
@@ -802,7 +848,7 @@ impl Site {
         neighbours: &[(Option<views::LinkView>, Option<views::LinkView>)],
         output: &mut Output,
         diags: &mut Diagnostics,
-    ) -> Vec<(PageId, Reads)> {
+    ) -> Vec<(PageId, Deps)> {
         let results: Vec<(PageId, String, Result<String, Diagnostic>, Reads)> = chunk
             .par_iter()
             .copied()
@@ -837,7 +883,8 @@ impl Site {
                 }
                 Err(d) => diags.push(d),
             }
-            reads.push((id, r));
+            let facts = self.page_facts(id);
+            reads.push((id, Deps { facts, reads: r }));
         }
         reads
     }

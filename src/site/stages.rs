@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::deps::Deps;
 use super::render::{self, RenderedPage};
 use super::{BuildOptions, Project, Selection, Site, Target, cache, cancel, extras, finish, live};
 use crate::config::{self, SiteConfig};
@@ -17,7 +18,7 @@ use crate::data::{self, DataSet};
 use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::search::SearchDoc;
-use crate::templates::functions::{Reads, SiteIndex, Urls};
+use crate::templates::functions::{SiteIndex, Urls};
 use crate::templates::{Renderer, Templates, Theme};
 
 /// Owners, review dates and dates from Git; with `review_warnings`,
@@ -136,13 +137,13 @@ pub(super) fn open_output(
 pub(super) type SearchFiles = Vec<(String, Vec<u8>)>;
 
 /// The search index needs only the rendered text: it is made while the
-/// pages are rendered and written. Returns what each page looked up, the
+/// pages are rendered and written. Returns what each page read, the
 /// search documents and the index's files.
 pub(super) fn render_pages_and_search(
     site: &Site,
     output: &mut Output,
     diags: &mut Diagnostics,
-) -> (Vec<(PageId, Reads)>, Vec<Arc<SearchDoc>>, SearchFiles) {
+) -> (Vec<(PageId, Deps)>, Vec<Arc<SearchDoc>>, SearchFiles) {
     let (reads, (docs, files)) = rayon::join(
         || site.render_pages(Selection::All, output, diags),
         || {

@@ -22,7 +22,7 @@ pub struct NavNode {
     pub children: Vec<NavNode>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkView {
     pub title: String,
     pub url: String,
