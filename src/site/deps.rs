@@ -43,6 +43,9 @@ pub enum Fact {
 pub struct Deps {
     /// Facts its context held.
     pub facts: Vec<Fact>,
+    /// The template it was rendered with (what that one extends, includes
+    /// or imports is found by name: [`crate::templates::Templates::changed_since`]).
+    pub template: String,
     /// What its template looked up.
     pub reads: Reads,
 }
@@ -55,6 +58,8 @@ pub struct Changed {
     pub data: bool,
     /// The order of the pages.
     pub order: bool,
+    /// Templates whose text differs, with every template that names one.
+    pub templates: std::collections::BTreeSet<String>,
     /// Pages whose view as `get_page` or `get_section` gives it differs:
     /// their content or summary, or for a section one of its pages'.
     views: HashSet<String>,
@@ -149,13 +154,16 @@ impl Changed {
             facts,
             data,
             order,
+            templates: Default::default(),
             views,
         }
     }
 
     /// Whether a render that read `deps` would differ now.
     pub fn touches(&self, deps: &Deps) -> bool {
-        deps.facts.iter().any(|f| self.facts.contains(f)) || self.touches_reads(&deps.reads)
+        deps.facts.iter().any(|f| self.facts.contains(f))
+            || self.templates.contains(&deps.template)
+            || self.touches_reads(&deps.reads)
     }
 
     /// Whether a template's look-ups (`reads`) would give anything else now.

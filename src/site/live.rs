@@ -358,22 +358,17 @@ impl Live {
         let mut next = self.site.clone();
         next.renderer = Renderer::new(Arc::new(templates), self.site.renderer.index().clone());
         next.relink();
-        let everything = changed.contains("sidebar.html");
-        if everything {
+        if changed.contains("sidebar.html") {
             next.sidebars = Arc::new(next.render_sidebars());
         }
-        let mut only = Only {
-            virtual_pages: true,
-            ..Only::default()
+        // The pages rendered with a changed template, or whose sidebar
+        // differs now; every page without a Markdown file.
+        let mut facts = Changed::between(&self.site, &next, false);
+        facts.templates = changed.clone();
+        let Some(mut only) = self.outputs(&next, &facts, false) else {
+            return Update::Full;
         };
-        for id in 0..next.content.pages.len() {
-            let uses = next
-                .template_for(id)
-                .map_or(true, |name| changed.contains(&name));
-            if everything || uses {
-                only.pages.insert(id);
-            }
-        }
+        only.virtual_pages = true;
         let pages = only.pages.len();
         let files = self.render(&mut next, only, &mut diags);
         if diags.has_errors() {

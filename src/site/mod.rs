@@ -849,7 +849,7 @@ impl Site {
         output: &mut Output,
         diags: &mut Diagnostics,
     ) -> Vec<(PageId, Deps)> {
-        let results: Vec<(PageId, String, Result<String, Diagnostic>, Reads)> = chunk
+        let results: Vec<(PageId, String, Result<String, Diagnostic>, Deps)> = chunk
             .par_iter()
             .copied()
             .map(|id| {
@@ -859,34 +859,34 @@ impl Site {
                     Ok(name) if self.templates().has(&name) => name,
                     Ok(name) => {
                         let message = format!("template `{name}` not found");
-                        return (
-                            id,
-                            path,
-                            Err(missing_template(page, message)),
-                            Reads::default(),
-                        );
+                        let error = Err(missing_template(page, message));
+                        return (id, path, error, Deps::default());
                     }
-                    Err(m) => return (id, path, Err(missing_template(page, m)), Reads::default()),
+                    Err(m) => return (id, path, Err(missing_template(page, m)), Deps::default()),
                 };
                 let ctx = self.page_context(id, &neighbours[id]);
                 let (result, reads) = self.renderer.render(&name, &ctx);
                 let result = result
                     .map_err(|e| render_error(&e, &name, self.templates(), &page.display_path));
-                (id, path, result, reads)
+                let deps = Deps {
+                    facts: self.page_facts(id),
+                    template: name,
+                    reads,
+                };
+                (id, path, result, deps)
             })
             .collect();
-        let mut reads = Vec::with_capacity(results.len());
-        for (id, path, result, r) in results {
+        let mut read = Vec::with_capacity(results.len());
+        for (id, path, result, deps) in results {
             match result {
                 Ok(html) => {
                     output.insert(path, html);
                 }
                 Err(d) => diags.push(d),
             }
-            let facts = self.page_facts(id);
-            reads.push((id, Deps { facts, reads: r }));
+            read.push((id, deps));
         }
-        reads
+        read
     }
 }
 
