@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::views::{TaxonomyView, TermView};
 use super::{Project, Selection, Site, output_path, render_error};
 use crate::config::{SiteConfig, TermSource};
 use crate::content::{Content, PageId, slugify};
@@ -410,7 +411,7 @@ impl Site {
         &self,
         template: &str,
         parent: PageId,
-        view: &Value,
+        view: &super::views::VirtualView,
         extra: &[(&str, Value)],
         out_path: &str,
     ) -> Result<String, tera::Error> {
@@ -436,21 +437,37 @@ impl Site {
         self.render_other(template, &ctx)
     }
 
-    pub(super) fn virtual_view(
+    pub(super) fn virtual_view<'a>(
         &self,
-        kind: &str,
-        title: &str,
-        description: &str,
-        url_path: &str,
-        content: &str,
-    ) -> Value {
-        json!({
-            "kind": kind, "title": title, "description": description, "content": content,
-            "url": self.urls.href(url_path), "permalink": self.urls.permalink(url_path), "path": url_path,
-            "relative_path": Value::Null, "toc": [], "roles": [], "tags": [], "extra": {},
-            "date": Value::Null, "updated": Value::Null, "toc_enabled": false, "edit_url": Value::Null,
-            "summary": Value::Null, "word_count": 0, "reading_time": 0, "weight": Value::Null, "draft": false,
-        })
+        kind: &'a str,
+        title: &'a str,
+        description: &'a str,
+        url_path: &'a str,
+        content: &'a str,
+    ) -> super::views::VirtualView<'a> {
+        super::views::VirtualView {
+            kind,
+            title,
+            description,
+            content,
+            url: self.urls.href(url_path),
+            permalink: self.urls.permalink(url_path),
+            path: url_path,
+            relative_path: None,
+            toc: [],
+            roles: [],
+            tags: [],
+            extra: serde_json::Map::new(),
+            date: None,
+            updated: None,
+            toc_enabled: false,
+            edit_url: None,
+            summary: None,
+            word_count: 0,
+            reading_time: 0,
+            weight: None,
+            draft: false,
+        }
     }
 
     pub(super) fn render_data_pages(&self, output: &mut Output, diags: &mut Diagnostics) {
@@ -546,7 +563,8 @@ impl Site {
             if terms.is_empty() {
                 continue;
             }
-            let taxonomy = taxa.taxonomy_view(name, folder, terms);
+            let taxonomy = serde_json::to_value(taxa.taxonomy_view(name, folder, terms, false))
+                .unwrap_or_default();
             let list_path = format!("{folder}/");
             let title = crate::content::humanize(name);
             if selected.taxonomy_lists() && self.templates().has("taxonomy_list.html") {
@@ -576,6 +594,7 @@ impl Site {
                 .filter(|(slug, _)| selected.term(name, slug))
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(folder, slug, term_name, pages, true);
+                    let term = serde_json::to_value(term).unwrap_or_default();
                     let path = format!("{folder}/{slug}/");
                     let view = self.virtual_view("taxonomy", term_name, "", &path, "");
                     let out = output_path(&path);
@@ -1050,54 +1069,51 @@ impl Taxa<'_> {
         out
     }
 
-    /// A taxonomy with its terms and counts, without their pages: what a
-    /// taxonomy page needs, small whatever the size of the site.
-    fn taxonomy_view(&self, name: &str, folder: &str, terms: &Terms) -> Value {
-        let terms: Vec<Value> = terms
-            .iter()
-            .map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, false))
-            .collect();
-        json!({ "name": name, "path": folder, "url": self.urls.href(&format!("{folder}/")), "terms": terms })
+    /// A taxonomy with its terms; with `with_pages`, each term with the
+    /// summaries of its pages (`get_taxonomy`), else with counts only:
+    /// what a taxonomy page needs, small whatever the size of the site.
+    fn taxonomy_view<'a>(
+        &'a self,
+        name: &'a str,
+        folder: &'a str,
+        terms: &'a Terms,
+        with_pages: bool,
+    ) -> TaxonomyView<'a> {
+        TaxonomyView {
+            name,
+            path: folder,
+            url: self.urls.href(&format!("{folder}/")),
+            terms: terms
+                .iter()
+                .map(|(slug, (term, pages))| self.term_view(folder, slug, term, pages, with_pages))
+                .collect(),
+        }
     }
 
-    fn term_view(
-        &self,
+    fn term_view<'a>(
+        &'a self,
         folder: &str,
-        slug: &str,
-        name: &str,
+        slug: &'a str,
+        name: &'a str,
         pages: &[PageId],
         with_pages: bool,
-    ) -> Value {
-        let mut view = json!({
-            "name": name, "slug": slug, "count": pages.len(),
-            "url": self.urls.href(&format!("{folder}/{slug}/")),
-        });
-        if with_pages {
-            view["pages"] = Value::Array(
-                pages
-                    .iter()
-                    .map(|&p| Value::clone(&self.summaries[p]))
-                    .collect(),
-            );
+    ) -> TermView<'a> {
+        TermView {
+            name,
+            slug,
+            count: pages.len(),
+            url: self.urls.href(&format!("{folder}/{slug}/")),
+            pages: with_pages.then(|| pages.iter().map(|&p| &*self.summaries[p]).collect()),
         }
-        view
     }
 
     /// For `get_taxonomy`: every term with its pages.
     fn views(&self) -> HashMap<String, Value> {
         self.terms()
-            .into_iter()
+            .iter()
             .map(|(name, folder, terms)| {
-                let mut view = self.taxonomy_view(&name, &folder, &terms);
-                view["terms"] = Value::Array(
-                    terms
-                        .iter()
-                        .map(|(slug, (term, pages))| {
-                            self.term_view(&folder, slug, term, pages, true)
-                        })
-                        .collect(),
-                );
-                (name, view)
+                let view = self.taxonomy_view(name, folder, terms, true);
+                (name.clone(), serde_json::to_value(view).unwrap_or_default())
             })
             .collect()
     }

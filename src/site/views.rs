@@ -109,8 +109,22 @@ pub fn add_upkeep(view: &mut Value, upkeep: &crate::upkeep::Upkeep, id: PageId, 
     }
 }
 
-/// The full view: the summary plus content, TOC, and for sections their
-/// pages and subsections.
+/// What templates get as `page`, `section` and `current`, and from
+/// `get_page`: the summary with the content and table of contents; a
+/// section's adds the summaries of its pages and subsections.
+#[derive(Serialize)]
+struct FullView<'a> {
+    #[serde(flatten)]
+    summary: &'a Value,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subsections: Option<Vec<&'a Value>>,
+}
+
+/// The full view of page `id` (see [`FullView`]).
 pub fn full_view(
     content: &Content,
     id: PageId,
@@ -119,35 +133,65 @@ pub fn full_view(
 ) -> Value {
     let page = content.page(id);
     let r = &rendered[id].rendered;
-    let mut view = Value::clone(&summaries[id]);
-    if let Value::Object(map) = &mut view {
-        map.insert("content".into(), Value::String(r.html.clone()));
-        map.insert(
-            "toc".into(),
-            serde_json::to_value(&r.toc).unwrap_or(Value::Null),
-        );
-        if page.is_section() {
-            map.insert(
-                "pages".into(),
-                Value::Array(
-                    page.pages
-                        .iter()
-                        .map(|&p| Value::clone(&summaries[p]))
-                        .collect(),
-                ),
-            );
-            map.insert(
-                "subsections".into(),
-                Value::Array(
-                    page.subsections
-                        .iter()
-                        .map(|&p| Value::clone(&summaries[p]))
-                        .collect(),
-                ),
-            );
-        }
-    }
-    view
+    let list = |ids: &[PageId]| ids.iter().map(|&p| &*summaries[p]).collect();
+    let view = FullView {
+        summary: &summaries[id],
+        content: &r.html,
+        toc: &r.toc,
+        pages: page.is_section().then(|| list(&page.pages)),
+        subsections: page.is_section().then(|| list(&page.subsections)),
+    };
+    serde_json::to_value(view).unwrap_or_default()
+}
+
+/// The view of a page without a Markdown file (a data item, a taxonomy or
+/// term page, 404, the print page, the site map, the owners and changes
+/// pages): the fields of a page's view, most of them empty.
+#[derive(Serialize)]
+pub struct VirtualView<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub content: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub path: &'a str,
+    pub relative_path: Option<&'a str>,
+    pub toc: [(); 0],
+    pub roles: [(); 0],
+    pub tags: [(); 0],
+    pub extra: serde_json::Map<String, Value>,
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+    pub toc_enabled: bool,
+    pub edit_url: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub weight: Option<i64>,
+    pub draft: bool,
+}
+
+/// A term of a taxonomy: each of `taxonomy.terms`, and `term` on a term
+/// page, where it has the summaries of its pages.
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub count: usize,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<&'a Value>>,
+}
+
+/// A taxonomy with its terms: `taxonomy` on taxonomy and term pages, and
+/// what `get_taxonomy` gives (its terms then with their pages).
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'a str,
+    pub path: &'a str,
+    pub url: String,
+    pub terms: Vec<TermView<'a>>,
 }
 
 /// How much of the tree `nav` holds.
