@@ -534,7 +534,12 @@ fn invert(
     BTreeMap<String, Vec<u32>>,
     Vec<Vec<(String, String, String)>>,
 ) {
-    let mut postings: HashMap<String, Vec<Posting>, BuildHasherDefault<FastHash>> =
+    // Term -> (documents with it, its best postings so far). A word in
+    // more than twice the cap of documents is cut back to its best as it
+    // grows: the best of the whole list are among the best of each part,
+    // so the result is the same, and a big site never holds every posting
+    // of its commonest words.
+    let mut postings: HashMap<String, (u32, Vec<Posting>), BuildHasherDefault<FastHash>> =
         HashMap::default();
     let mut sections = Vec::with_capacity(docs.len());
     for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
@@ -548,9 +553,15 @@ fn invert(
                     section,
                 };
                 match postings.get_mut(term.as_ref()) {
-                    Some(list) => list.push(posting),
+                    Some((df, list)) => {
+                        *df = df.saturating_add(1);
+                        list.push(posting);
+                        if list.len() >= 2 * POSTINGS_CAP {
+                            keep_best(list);
+                        }
+                    }
                     None => {
-                        postings.insert(term.into_owned(), vec![posting]);
+                        postings.insert(term.into_owned(), (1, vec![posting]));
                     }
                 }
             }
@@ -559,11 +570,9 @@ fn invert(
     }
     let postings = postings
         .into_iter()
-        .map(|(term, mut list)| {
-            let df = u32::try_from(list.len()).unwrap_or(u32::MAX);
-            if list.len() > POSTINGS_CAP {
-                list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
-                list.truncate(POSTINGS_CAP);
+        .map(|(term, (df, mut list))| {
+            if df as usize > POSTINGS_CAP {
+                keep_best(&mut list);
                 list.sort_by_key(|p| p.doc);
             }
             let mut encoded = Vec::with_capacity(1 + 3 * list.len());
@@ -577,6 +586,16 @@ fn invert(
         })
         .collect();
     (postings, sections)
+}
+
+/// Cuts `list` to its [`POSTINGS_CAP`] best postings: highest score
+/// first, then the earliest document.
+fn keep_best(list: &mut Vec<Posting>) {
+    let best_first = |a: &Posting, b: &Posting| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc));
+    if list.len() > POSTINGS_CAP {
+        list.select_nth_unstable_by(POSTINGS_CAP - 1, best_first);
+        list.truncate(POSTINGS_CAP);
+    }
 }
 
 type Shard = BTreeMap<String, Vec<u32>>;

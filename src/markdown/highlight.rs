@@ -240,6 +240,13 @@ thread_local! {
         std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
+/// Forgets the lines this thread remembers: a build calls it on every
+/// worker once its Markdown is rendered (serve keeps them for the next
+/// edit).
+pub fn forget() {
+    MEMO.with(|memo| drop(std::mem::take(&mut memo.borrow_mut().1)));
+}
+
 fn recall(own: bool, line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<String> {
     MEMO.with(|memo| {
         let memo = memo.borrow();

@@ -675,6 +675,7 @@ impl Live {
             }
             let (rendered, d) = render::render_page(
                 &page,
+                &page.text,
                 &next.content,
                 &next.data,
                 &markdown,

@@ -37,9 +37,9 @@ use crate::templates::{Renderer, Templates, Theme};
 use deps::{Deps, Fact};
 use render::RenderedPage;
 use stages::{
-    add_statics, cancelled, check_anchors, fix_anchors, free_sources, link_anchors, load_data,
-    load_templates, load_upkeep, needed_statics, open_output, render_markdown,
-    render_pages_and_search, stop_if_cancelled, stop_on_errors, with_functions,
+    add_statics, cancelled, check_anchors, fix_anchors, link_anchors, load_data, load_templates,
+    load_upkeep, needed_statics, open_output, render_markdown, render_pages_and_search,
+    stop_if_cancelled, stop_on_errors, with_functions,
 };
 
 /// A site folder on disk.
@@ -268,13 +268,12 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let templates = templates.ok_or_else(|| finish(std::mem::take(&mut diags)))?;
     let markdown = with_functions(templates, &config, &content, &statics, data);
     let rendered = timed("markdown", || {
-        render_markdown(&config, &content, &markdown, opts, &mut diags)
+        render_markdown(&config, &mut content, &markdown, opts, &mut diags)
     })
     .ok_or_else(cancelled)?;
     let rendered = link_anchors(&content, rendered, &config, &mut diags);
     stop_on_errors(&mut diags)?;
     let statics = needed_statics(statics, &config, &content, &rendered, opts);
-    let content = free_sources(content, opts.keep_sources);
     let site = timed("views", || {
         Site::new(config, content, &markdown, rendered, upkeep, opts)
     });

@@ -434,8 +434,11 @@ pub struct RenderedPage {
     pub reads_data: bool,
 }
 
+/// Renders the Markdown of `page`, whose file's text is `text` (a build
+/// takes the text out of the page and lets it go once rendered).
 pub fn render_page(
     page: &Page,
+    text: &str,
     content: &Content,
     data: &DataSet,
     renderer: &Renderer,
@@ -454,9 +457,9 @@ pub fn render_page(
     };
     let src = Source {
         display_path: &page.display_path,
-        file_text: &page.text,
+        file_text: text,
         offset: page.body_offset,
-        len: page.text.len() - page.body_offset,
+        len: text.len() - page.body_offset,
     };
     let (rendered, diags) = markdown::render(src, &config.markdown, &hooks);
     let reads_data = hooks.shortcodes.get() || !hooks.data_refs.borrow().is_empty();

@@ -80,24 +80,6 @@ pub(super) fn link_anchors(
     rendered
 }
 
-/// Nothing reads the Markdown source after the Markdown stage but serve,
-/// which compares edits with it: a big site frees it before rendering.
-pub(super) fn free_sources(mut content: Content, keep: bool) -> Content {
-    if keep {
-        return content;
-    }
-    let sources: Vec<Arc<str>> = content
-        .pages
-        .iter_mut()
-        .map(|p| {
-            p.body_offset = 0;
-            std::mem::replace(&mut p.text, Arc::from(""))
-        })
-        .collect();
-    let _ = std::thread::Builder::new().spawn(move || drop(sources));
-    content
-}
-
 /// Where the files go, and the folder they are for with `Target::Folder`.
 pub(super) fn open_output(
     project: &Project,
@@ -300,9 +282,14 @@ pub(super) fn data_hash(content: &Content) -> u64 {
 
 /// Every page's Markdown as HTML; with a cache, only the pages whose text
 /// or environment changed. `None` when the build was cut short.
+///
+/// Nothing reads a page's Markdown after this stage but serve, which
+/// compares edits with it (`keep_sources`): a build takes each page's text
+/// out of the content and lets it go as soon as the page is rendered, so a
+/// big site never holds all of its Markdown and all of its HTML at once.
 pub(super) fn render_markdown(
     config: &SiteConfig,
-    content: &Content,
+    content: &mut Content,
     renderer: &Renderer,
     opts: &BuildOptions,
     diags: &mut Diagnostics,
@@ -318,11 +305,21 @@ pub(super) fn render_markdown(
     let data_hash = data_hash(content);
     let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
-    let results: Option<Vec<(u64, Arc<RenderedPage>, Diagnostics)>> = content
-        .pages
-        .par_iter()
-        .map(|page| {
-            let text_hash = cache::hash_of((&*page.text, page.body_offset));
+    let texts: Vec<Arc<str>> = if opts.keep_sources {
+        content.pages.iter().map(|p| p.text.clone()).collect()
+    } else {
+        let empty: Arc<str> = Arc::from("");
+        let pages = content.pages.iter_mut();
+        pages
+            .map(|p| std::mem::replace(&mut p.text, empty.clone()))
+            .collect()
+    };
+    let content = &*content;
+    let results: Option<Vec<(u64, Arc<RenderedPage>, Diagnostics)>> = texts
+        .into_par_iter()
+        .zip(content.pages.par_iter())
+        .map(|(text, page)| {
+            let text_hash = cache::hash_of((&*text, page.body_offset));
             if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
                 && *hash == text_hash
             {
@@ -332,10 +329,16 @@ pub(super) fn render_markdown(
                 return None;
             }
             fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (rendered, d) = render::render_page(page, content, &data, renderer, urls, config);
+            let (rendered, d) =
+                render::render_page(page, &text, content, &data, renderer, urls, config);
             Some((text_hash, Arc::new(rendered), d))
         })
         .collect();
+    if !opts.keep_sources {
+        // The lines highlighting remembered are of no use to the rest of
+        // a build, which holds the pages' HTML; serve keeps them.
+        rayon::broadcast(|_| crate::markdown::highlight::forget());
+    }
     let Some(results) = results else {
         // Cut short: what was cached stays for the next build.
         if let Some(cache) = cache {
@@ -378,7 +381,9 @@ pub(super) fn check_anchors(
     for (id, r) in rendered.iter().enumerate() {
         let page = content.page(id);
         let mut broken = 0;
-        let lines = crate::error::Lines::new(&page.display_path, &page.text);
+        // A build has let the page's text go: read again for a message.
+        let text = std::cell::OnceCell::new();
+        let text = || text.get_or_init(|| page_text(page)).clone();
         for pending in &r.rendered.pending {
             let Some(&target) = content.by_rel.get(&pending.target) else {
                 continue;
@@ -402,8 +407,9 @@ pub(super) fn check_anchors(
                 config::BrokenLinks::Error => Diagnostic::error(Kind::Link, message),
                 config::BrokenLinks::Warn => Diagnostic::warning(Kind::Link, message),
             };
+            let text = text();
             diags.push(
-                lines
+                crate::error::Lines::new(&page.display_path, &text)
                     .at(d, pending.offset)
                     .with_help(crate::markdown::suggest(broken, &pending.fragment, anchors)),
             );
@@ -411,6 +417,18 @@ pub(super) fn check_anchors(
         }
     }
     fixes
+}
+
+/// The text of `page`'s file: as kept, or read again once a build has let
+/// it go (empty if it cannot be read now).
+fn page_text(page: &content::Page) -> Arc<str> {
+    if !page.text.is_empty() {
+        return page.text.clone();
+    }
+    crate::sources::read(&page.source_path)
+        .ok()
+        .and_then(|bytes| content::decode(&page.display_path, bytes).ok())
+        .map_or_else(|| Arc::from(""), |text| Arc::from(text.as_str()))
 }
 
 /// Makes each fragment of `fixes` the anchor it names, in the linking
