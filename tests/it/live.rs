@@ -585,6 +585,36 @@ fn front_matter_edits_on_a_big_site_render_only_the_branch() {
 }
 
 #[test]
+fn an_edit_renders_exactly_what_read_a_changed_fact() {
+    let mut kept = Kept::start(Site::fixture("live"));
+    let text = kept.site.read("content/guide/intro.md");
+    // A blank line more: the same HTML, summary and word count. Only the
+    // page whose file changed is rendered again; nothing that lists it.
+    let patch = kept.edit(&[("content/guide/intro.md", &format!("{text}\n\n"))]);
+    assert_eq!(rendered(done(&patch)), ["guide/intro/index.html"]);
+    kept.assert_fresh();
+    // Words added: the summary's word count changes, so what lists the
+    // page follows (its section, its term pages, its feed), and nothing
+    // whose facts stayed (the setup page, the pages of other sections).
+    let patch = kept.edit(&[(
+        "content/guide/intro.md",
+        &format!("{text}\nMore words here.\n"),
+    )]);
+    let paths = rendered(done(&patch));
+    for expected in [
+        "guide/intro/index.html",
+        "guide/index.html",
+        "tags/basics/index.html",
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {paths:?}");
+    }
+    for left in ["guide/setup/index.html", "counts/index.html", "404.html"] {
+        assert!(!paths.contains(&left), "{left} in {paths:?}");
+    }
+    kept.assert_fresh();
+}
+
+#[test]
 fn a_static_edit_replaces_the_file_and_changes_no_page() {
     let site = Site::fixture("live");
     site.write("static/css/site.css", "body { color: red; }\n");
