@@ -632,9 +632,12 @@ impl Site {
     fn set_upkeep(&mut self, upkeep: crate::upkeep::Upkeep) {
         let owners_href = self.urls.href("owners/");
         let summaries = Arc::make_mut(&mut self.summaries);
-        for (id, summary) in summaries.iter_mut().enumerate() {
-            views::add_upkeep(Arc::make_mut(summary), &upkeep, id, &owners_href);
-        }
+        summaries
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(id, summary)| {
+                views::add_upkeep(Arc::make_mut(summary), &upkeep, id, &owners_href);
+            });
         self.upkeep = Arc::new(upkeep);
     }
 
