@@ -594,7 +594,6 @@ impl Site {
                 .filter(|(slug, _)| selected.term(name, slug))
                 .map(|(slug, (term_name, pages))| {
                     let term = taxa.term_view(folder, slug, term_name, pages, true);
-                    let term = serde_json::to_value(term).unwrap_or_default();
                     let path = format!("{folder}/{slug}/");
                     let view = self.virtual_view("taxonomy", term_name, "", &path, "");
                     let out = output_path(&path);
@@ -1090,21 +1089,27 @@ impl Taxa<'_> {
         }
     }
 
-    fn term_view<'a>(
-        &'a self,
+    /// A term's view; with `with_pages`, with the summaries of its pages.
+    fn term_view(
+        &self,
         folder: &str,
-        slug: &'a str,
-        name: &'a str,
+        slug: &str,
+        name: &str,
         pages: &[PageId],
         with_pages: bool,
-    ) -> TermView<'a> {
-        TermView {
+    ) -> Value {
+        let view = TermView {
             name,
             slug,
             count: pages.len(),
             url: self.urls.href(&format!("{folder}/{slug}/")),
-            pages: with_pages.then(|| pages.iter().map(|&p| &*self.summaries[p]).collect()),
-        }
+        };
+        let summaries = |ids: &[PageId]| {
+            ids.iter()
+                .map(|&p| Value::clone(&self.summaries[p]))
+                .collect()
+        };
+        view.with_pages(with_pages.then(|| summaries(pages)))
     }
 
     /// For `get_taxonomy`: every term with its pages.

@@ -109,22 +109,19 @@ pub fn add_upkeep(view: &mut Value, upkeep: &crate::upkeep::Upkeep, id: PageId, 
     }
 }
 
-/// What templates get as `page`, `section` and `current`, and from
-/// `get_page`: the summary with the content and table of contents; a
-/// section's adds the summaries of its pages and subsections.
+/// What the full view of a page adds to its summary ([`SummaryView`]):
+/// its content and table of contents.
 #[derive(Serialize)]
-struct FullView<'a> {
-    #[serde(flatten)]
-    summary: &'a Value,
+struct Body<'a> {
     content: &'a str,
     toc: &'a [crate::markdown::TocEntry],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pages: Option<Vec<&'a Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subsections: Option<Vec<&'a Value>>,
 }
 
-/// The full view of page `id` (see [`FullView`]).
+/// What templates get as `page`, `section` and `current`, and from
+/// `get_page`: the page's summary (made once per build) with its [`Body`];
+/// a section's adds the summaries of its `pages` and `subsections`.
+/// Summaries are copied as the values they are, which is quicker than
+/// serialising them again.
 pub fn full_view(
     content: &Content,
     id: PageId,
@@ -133,15 +130,20 @@ pub fn full_view(
 ) -> Value {
     let page = content.page(id);
     let r = &rendered[id].rendered;
-    let list = |ids: &[PageId]| ids.iter().map(|&p| &*summaries[p]).collect();
-    let view = FullView {
-        summary: &summaries[id],
+    let mut view = Value::clone(&summaries[id]);
+    let body = Body {
         content: &r.html,
         toc: &r.toc,
-        pages: page.is_section().then(|| list(&page.pages)),
-        subsections: page.is_section().then(|| list(&page.subsections)),
     };
-    serde_json::to_value(view).unwrap_or_default()
+    if let (Value::Object(map), Ok(Value::Object(body))) = (&mut view, serde_json::to_value(body)) {
+        map.extend(body);
+        if page.is_section() {
+            let list = |ids: &[PageId]| ids.iter().map(|&p| Value::clone(&summaries[p])).collect();
+            map.insert("pages".into(), Value::Array(list(&page.pages)));
+            map.insert("subsections".into(), Value::Array(list(&page.subsections)));
+        }
+    }
+    view
 }
 
 /// The view of a page without a Markdown file (a data item, a taxonomy or
@@ -173,15 +175,25 @@ pub struct VirtualView<'a> {
 }
 
 /// A term of a taxonomy: each of `taxonomy.terms`, and `term` on a term
-/// page, where it has the summaries of its pages.
+/// page, where it also has `pages`, the summaries of its pages (added to
+/// the value by [`TermView::with_pages`]).
 #[derive(Serialize)]
 pub struct TermView<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub count: usize,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<Vec<&'a Value>>,
+}
+
+impl TermView<'_> {
+    /// The view as a value, with `pages` when given.
+    pub fn with_pages(&self, pages: Option<Vec<Value>>) -> Value {
+        let mut view = serde_json::to_value(self).unwrap_or_default();
+        if let (Value::Object(map), Some(pages)) = (&mut view, pages) {
+            map.insert("pages".into(), Value::Array(pages));
+        }
+        view
+    }
 }
 
 /// A taxonomy with its terms: `taxonomy` on taxonomy and term pages, and
@@ -191,7 +203,7 @@ pub struct TaxonomyView<'a> {
     pub name: &'a str,
     pub path: &'a str,
     pub url: String,
-    pub terms: Vec<TermView<'a>>,
+    pub terms: Vec<Value>,
 }
 
 /// How much of the tree `nav` holds.
