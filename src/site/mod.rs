@@ -95,8 +95,9 @@ pub struct BuildOptions {
     /// diagram scripts of a site without diagrams): serve, where an edit
     /// can add a diagram without a full build.
     pub every_theme_file: bool,
-    /// Each page's Markdown stays in the built site, for serve to compare
-    /// edits with ([`live::Live`]); a build frees it before rendering.
+    /// Each page's Markdown, and the anchors links are checked against,
+    /// stay in the built site, for serve to compare edits with and check
+    /// again ([`live::Live`]); a build lets them go once used.
     pub keep_sources: bool,
     /// Pages get serve's live-reload script (the server adds it): templates
     /// see `rolebook.live_reload`.
@@ -271,7 +272,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
         render_markdown(&config, &mut content, &markdown, opts, &mut diags)
     })
     .ok_or_else(cancelled)?;
-    let rendered = link_anchors(&content, rendered, &config, &mut diags);
+    let rendered = link_anchors(&content, rendered, &config, opts.keep_sources, &mut diags);
     stop_on_errors(&mut diags)?;
     let statics = needed_statics(statics, &config, &content, &rendered, opts);
     let site = timed("views", || {

@@ -68,15 +68,26 @@ pub(super) fn with_functions(
 }
 
 /// Anchors checked across pages, and fragments in another case made the
-/// anchor they name.
+/// anchor they name. Nothing else reads the anchors and the links to
+/// them but serve, which checks them again after an edit: unless `keep`,
+/// they are let go here.
 pub(super) fn link_anchors(
     content: &Content,
     mut rendered: Vec<Arc<RenderedPage>>,
     config: &SiteConfig,
+    keep: bool,
     diags: &mut Diagnostics,
 ) -> Vec<Arc<RenderedPage>> {
     let fixes = check_anchors(content, &rendered, config.links.broken, diags);
     fix_anchors(&mut rendered, fixes);
+    if !keep {
+        rendered.par_iter_mut().for_each(|r| {
+            if let Some(r) = Arc::get_mut(r) {
+                r.rendered.anchors = Default::default();
+                r.rendered.pending = Vec::new();
+            }
+        });
+    }
     rendered
 }
 
