@@ -2,12 +2,14 @@
 //! values: the one model serve's updates follow (`live`).
 //!
 //! A page's render notes two kinds of reads: the facts of the site its
-//! context holds ([`Site::page_facts`]: its own content and summary, its
+//! context holds (`Site::page_facts`: its own content and summary, its
 //! section's pages, its branch of the navigation, its neighbours...) and
 //! what its template looked up while it ran (the [`Reads`] its renderer
-//! returned: `get_page`, `get_taxonomy`, data). An update makes the next
-//! site value, asks [`Changed::between`] the two which facts differ, and
-//! renders again exactly the outputs that read one of them.
+//! returned: `get_page`, `get_taxonomy`, data). The outputs without a
+//! Markdown file (term pages, feeds, data item pages, the sitemap...) say
+//! what they read in [`others`], next to each other. An update makes the
+//! next site value, asks [`Changed::between`] the two which facts differ,
+//! and renders again exactly the outputs that read one of them.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -34,8 +36,44 @@ pub enum Fact {
     /// What the owners and changes pages list, and the home page's recent
     /// changes: titles, dates, weights and descriptions of listed pages.
     Listing,
-    /// Every taxonomy's terms, each with its pages.
-    Terms,
+    /// What lists of links show of a page: its title, URL, roles, weight
+    /// and dates (the navigation script, the site map, the sitemap, the
+    /// pages that link to a data item).
+    Entry(PageId),
+    /// The pages of one term (a hash of its taxonomy and slug).
+    Term(u64),
+    /// The order of all pages.
+    Order,
+    /// The data files.
+    Data,
+    /// Which pages link to which data items.
+    Referrers,
+}
+
+/// An output without a Markdown file, as serve renders it again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Other {
+    /// A taxonomy's page listing its terms with their counts.
+    TaxonomyList,
+    /// A term's page: (taxonomy, slug).
+    TermPage(String, String),
+    /// A section's Atom feed.
+    Feed(PageId),
+    /// The print page.
+    Print,
+    /// The owners and changes pages and the changes feed.
+    Upkeep,
+    /// The data item pages.
+    DataPages,
+    /// The sitemap, the navigation script and the site map pages.
+    Sitemap,
+    /// The 404 page and alias redirects, which show the home's sidebar.
+    Fallbacks,
+}
+
+/// The [`Fact::Term`] of a term.
+pub fn term_fact(taxonomy: &str, slug: &str) -> Fact {
+    Fact::Term(super::cache::hash_of((taxonomy, slug)))
 }
 
 /// What one render read.
@@ -132,11 +170,59 @@ impl Changed {
         {
             facts.insert(Fact::Listing);
         }
+        let entry = |site: &Site, id: PageId| {
+            let page = site.content.page(id);
+            (
+                page.title.clone(),
+                page.url_path.clone(),
+                page.roles.clone(),
+                page.meta.weight,
+                page.date,
+                page.updated,
+            )
+        };
+        for &id in &summaries {
+            if entry(old, id) != entry(new, id) {
+                facts.insert(Fact::Entry(id));
+            }
+        }
+        if order {
+            facts.insert(Fact::Order);
+        }
+        if data {
+            facts.insert(Fact::Data);
+        }
+        if (0..pages).any(|id| {
+            !Arc::ptr_eq(&old.rendered[id], &new.rendered[id])
+                && old.rendered[id].data_refs != new.rendered[id].data_refs
+        }) {
+            facts.insert(Fact::Referrers);
+        }
         let with_terms = summaries
             .iter()
             .any(|&id| old.has_terms(id) || new.has_terms(id));
-        if with_terms && old.term_lists() != new.term_lists() {
-            facts.insert(Fact::Terms);
+        if with_terms {
+            let members = |site: &Site| -> std::collections::HashMap<Fact, Vec<PageId>> {
+                site.term_lists()
+                    .iter()
+                    .flat_map(|(name, _, terms)| {
+                        terms
+                            .iter()
+                            .map(move |(slug, (_, pages))| (term_fact(name, slug), pages.clone()))
+                    })
+                    .collect()
+            };
+            let (before, after) = (members(old), members(new));
+            for (fact, pages) in &after {
+                if before.get(fact) != Some(pages) {
+                    facts.insert(*fact);
+                }
+            }
+            for fact in before.keys() {
+                if !after.contains_key(fact) {
+                    facts.insert(*fact);
+                }
+            }
         }
         let mut views = HashSet::new();
         for fact in &facts {
@@ -173,26 +259,76 @@ impl Changed {
             || reads.pages.iter().any(|p| self.views.contains(p))
     }
 
-    /// Pages whose content or summary differ.
-    pub fn pages(&self) -> impl Iterator<Item = PageId> + '_ {
-        let mut ids: Vec<PageId> = self
-            .facts
-            .iter()
-            .filter_map(|f| match *f {
-                Fact::Content(id) | Fact::Summary(id) => Some(id),
-                _ => None,
-            })
+    /// Whether a term appeared or went: that adds or removes a page.
+    pub fn terms_appear_or_go(&self, old: &Site, new: &Site) -> bool {
+        let any_term = self.facts.iter().any(|f| matches!(f, Fact::Term(_)));
+        let slugs = |site: &Site| -> Vec<(String, Vec<String>)> {
+            site.term_lists()
+                .iter()
+                .map(|(name, _, terms)| (name.clone(), terms.keys().cloned().collect()))
+                .collect()
+        };
+        any_term && slugs(old) != slugs(new)
+    }
+}
+
+/// What each output without a Markdown file reads of `site`, as its
+/// renderer uses it (`extras`, `upkeep_pages`, `navfile`): serve renders
+/// again those that read a fact that differs. What their templates looked
+/// up is noted apart ([`Site::other_reads`]).
+pub fn others(site: &Site) -> Vec<(Other, Vec<Fact>)> {
+    let content = &site.content;
+    let pages = 0..content.pages.len();
+    let mut out = Vec::new();
+    for (name, _, terms) in site.term_lists().iter() {
+        // A taxonomy's page shows each term's count.
+        let counts = terms.keys().map(|slug| term_fact(name, slug)).collect();
+        out.push((Other::TaxonomyList, counts));
+        for (slug, (_, members)) in terms {
+            let mut facts = vec![term_fact(name, slug)];
+            facts.extend(members.iter().map(|&p| Fact::Summary(p)));
+            out.push((Other::TermPage(name.clone(), slug.clone()), facts));
+        }
+    }
+    for (id, page) in content.pages.iter().enumerate() {
+        if page.is_section() && page.meta.feed {
+            // The newest of its pages, with their content.
+            let facts = page
+                .pages
+                .iter()
+                .flat_map(|&p| [Fact::Summary(p), Fact::Content(p)])
+                .collect();
+            out.push((Other::Feed(id), facts));
+        }
+    }
+    if site.writes_print_page() {
+        let mut facts: Vec<Fact> = pages
+            .clone()
+            .flat_map(|p| [Fact::Summary(p), Fact::Content(p)])
             .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
+        facts.push(Fact::Order);
+        out.push((Other::Print, facts));
     }
-
-    pub fn summary(&self, id: PageId) -> bool {
-        self.facts.contains(&Fact::Summary(id))
-    }
-
-    pub fn any_nav(&self) -> bool {
-        self.facts.iter().any(|f| matches!(f, Fact::Nav(_)))
-    }
+    out.push((Other::Upkeep, vec![Fact::Listing]));
+    // Data item pages: the data, the pages that link to each item, and the
+    // sidebar of the section of the item's file.
+    let mut facts = vec![Fact::Data, Fact::Referrers];
+    facts.extend(
+        pages
+            .clone()
+            .filter(|&p| !site.rendered[p].data_refs.is_empty())
+            .map(Fact::Entry),
+    );
+    facts.extend(
+        content
+            .data
+            .iter()
+            .map(|d| Fact::Nav(site.section_for(&d.rel_path))),
+    );
+    out.push((Other::DataPages, facts));
+    let mut facts: Vec<Fact> = pages.map(Fact::Entry).collect();
+    facts.push(Fact::Order);
+    out.push((Other::Sitemap, facts));
+    out.push((Other::Fallbacks, vec![Fact::Nav(content.root)]));
+    out
 }

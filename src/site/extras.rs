@@ -388,7 +388,7 @@ fn generated_clash(content: &Content, dest: &str, source: &Path) -> Diagnostic {
 impl Site {
     /// The section a data file sits in: its folder's (`_index.md`,
     /// `index.md`, `README.md` or made up), else the nearest above, else home.
-    fn section_for(&self, rel: &str) -> PageId {
+    pub(super) fn section_for(&self, rel: &str) -> PageId {
         let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         loop {
             if let Some(&id) = self.content.by_dir.get(&dir)

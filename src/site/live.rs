@@ -51,7 +51,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::changes::{ChangeKind, ChangeSet};
-use super::deps::{Changed, Fact};
+use super::deps::{self, Changed, Other};
 use super::{
     BuildOptions, Only, Selection, Site, check_anchors, finish, fix_anchors, render, views,
 };
@@ -365,7 +365,7 @@ impl Live {
         // differs now; every page without a Markdown file.
         let mut facts = Changed::between(&self.site, &next, false);
         facts.templates = changed.clone();
-        let Some(mut only) = self.outputs(&next, &facts, false) else {
+        let Some(mut only) = self.outputs(&next, &facts) else {
             return Update::Full;
         };
         only.virtual_pages = true;
@@ -745,7 +745,7 @@ impl Live {
         rerender_sidebars(&mut next, &branches);
         // What differs between the two values, and the outputs that read it.
         let changed = Changed::between(&self.site, &next, data_changed);
-        let Some(only) = self.outputs(&next, &changed, !fronts.is_empty()) else {
+        let Some(only) = self.outputs(&next, &changed) else {
             return Ok(None);
         };
         if diags.has_errors() {
@@ -782,27 +782,16 @@ impl Live {
         Ok(Some(files))
     }
 
-    /// The outputs of `next` that read something `changed` names, as the
-    /// last render of each noted it; `None` when a full build is needed:
-    /// a render other than a page's looked a changed page up, or a term
-    /// appears or goes (which adds or removes a page). `fronts`: whether
-    /// any page got new front matter (the sitemap and the navigation
-    /// script list titles and dates).
-    fn outputs(&self, next: &Site, changed: &Changed, fronts: bool) -> Option<Only> {
+    /// The outputs of `next` that read something `changed` names: the
+    /// pages, by what each noted when it was last rendered, and the outputs
+    /// without a Markdown file, by what they read ([`deps::others`]).
+    /// `None` when a full build is needed: a term appears or goes (which
+    /// adds or removes a page), or a template of an output without a
+    /// Markdown file (a sidebar, a term page) looked up what changed.
+    fn outputs(&self, next: &Site, changed: &Changed) -> Option<Only> {
         let old = &self.site;
-        if changed.touches_reads(&old.other_reads.get()) {
+        if changed.touches_reads(&old.other_reads.get()) || changed.terms_appear_or_go(old, next) {
             return None;
-        }
-        if changed.facts.contains(&Fact::Terms) {
-            let slugs = |site: &Site| -> Vec<(String, Vec<String>)> {
-                site.term_lists()
-                    .iter()
-                    .map(|(name, _, terms)| (name.clone(), terms.keys().cloned().collect()))
-                    .collect()
-            };
-            if slugs(old) != slugs(next) {
-                return None;
-            }
         }
         let mut only = Only::default();
         for (id, deps) in old.deps.iter().enumerate() {
@@ -810,38 +799,25 @@ impl Live {
                 only.pages.insert(id);
             }
         }
-        for id in changed.pages() {
-            for site in [old, next] {
-                let page = site.content.page(id);
-                for tax in &site.config.taxonomies {
-                    for term in super::extras::terms_of(page, tax.source()) {
-                        only.terms
-                            .insert((tax.name.clone(), content::slugify(&term)));
-                    }
+        for (other, facts) in deps::others(old) {
+            if !facts.iter().any(|f| changed.facts.contains(f)) {
+                continue;
+            }
+            match other {
+                Other::TaxonomyList => only.taxonomy_lists = true,
+                Other::TermPage(taxonomy, slug) => {
+                    only.terms.insert((taxonomy, slug));
                 }
-            }
-            // A section's Atom feed has its pages' content.
-            if let Some(parent) = next.content.page(id).parent
-                && next.content.page(parent).meta.feed
-            {
-                only.feeds.insert(parent);
-            }
-            // Data item pages name the pages that link to them.
-            let (before, after) = (&old.rendered[id].data_refs, &next.rendered[id].data_refs);
-            if before != after || (changed.summary(id) && !(before.is_empty() && after.is_empty()))
-            {
-                only.data_pages = true;
+                Other::Feed(section) => {
+                    only.feeds.insert(section);
+                }
+                Other::Print => only.print = true,
+                Other::Upkeep => only.upkeep_pages = true,
+                Other::DataPages => only.data_pages = true,
+                Other::Sitemap => only.sitemap = true,
+                Other::Fallbacks => only.virtual_pages = true,
             }
         }
-        let any_page = changed.pages().next().is_some();
-        // Data item pages show their section's sidebar and read the data.
-        only.data_pages |= changed.data || changed.any_nav();
-        only.taxonomy_lists = changed.facts.contains(&Fact::Terms);
-        only.print = any_page && next.writes_print_page();
-        only.sitemap = changed.order || fronts;
-        only.upkeep_pages = changed.facts.contains(&Fact::Listing);
-        // Pages without a Markdown file show the home's sidebar.
-        only.virtual_pages = changed.facts.contains(&Fact::Nav(next.content.root));
         Some(only)
     }
 

@@ -339,7 +339,7 @@ pub struct Site {
     pub content: Arc<Content>,
     pub data: Arc<DataSet>,
     /// The templates with functions over this value's index: page and
-    /// taxonomy look-ups see this value's pages ([`Site::relink`]).
+    /// taxonomy look-ups see this value's pages (`Site::relink`).
     pub renderer: Renderer,
     pub urls: Urls,
     pub rendered: Arc<Vec<Arc<RenderedPage>>>,
@@ -580,7 +580,8 @@ impl Site {
     /// The facts of the site that the context of page `id` holds: its
     /// own view, its ancestors' (breadcrumbs), a section's pages, its
     /// branch of the navigation, its neighbours; on the home page, the
-    /// role terms and recent changes.
+    /// recent changes (the role terms it links to are there while their
+    /// pages are: one appearing or going makes a full build).
     fn page_facts(&self, id: PageId) -> Vec<Fact> {
         let page = self.content.page(id);
         let mut facts = vec![
@@ -600,7 +601,7 @@ impl Site {
             );
         }
         if id == self.content.root {
-            facts.extend([Fact::Terms, Fact::Listing]);
+            facts.push(Fact::Listing);
         }
         facts
     }

@@ -118,7 +118,7 @@ struct Body<'a> {
 }
 
 /// What templates get as `page`, `section` and `current`, and from
-/// `get_page`: the page's summary (made once per build) with its [`Body`];
+/// `get_page`: the page's summary (made once per build) with its `Body`;
 /// a section's adds the summaries of its `pages` and `subsections`.
 /// Summaries are copied as the values they are, which is quicker than
 /// serialising them again.
