@@ -335,39 +335,45 @@ fn finish(mut diags: Diagnostics) -> Diagnostics {
 /// the next fails.
 #[derive(Clone)]
 pub struct Site {
-    pub config: SiteConfig,
-    pub content: Arc<Content>,
-    pub data: Arc<DataSet>,
+    config: SiteConfig,
+    /// The pages, their tree and the data and asset files.
+    content: Arc<Content>,
+    /// The data files, read and checked.
+    data: Arc<DataSet>,
     /// The templates with functions over this value's index: page and
     /// taxonomy look-ups see this value's pages (`Site::relink`).
-    pub renderer: Renderer,
-    pub urls: Urls,
-    pub rendered: Arc<Vec<Arc<RenderedPage>>>,
-    pub summaries: Arc<Vec<Arc<Value>>>,
-    pub order: Vec<PageId>,
-    pub base_context: Context,
+    renderer: Renderer,
+    urls: Urls,
+    /// Each page's rendered Markdown, by page id.
+    rendered: Arc<Vec<Arc<RenderedPage>>>,
+    /// Each page's summary view, by page id (see [`views::summary_view`]).
+    summaries: Arc<Vec<Arc<Value>>>,
+    /// Every page in sidebar order.
+    order: Vec<PageId>,
+    /// What every render's context starts from: the config.
+    base_context: Context,
     /// What templates see as `rolebook.live_reload`.
-    pub live_reload: bool,
+    live_reload: bool,
     /// Checked between chunks of pages.
-    pub cancel: cancel::Cancel,
+    cancel: cancel::Cancel,
     /// How much of the tree `nav` holds (see [`views::NavShape`]).
-    pub nav_shape: views::NavShape,
+    nav_shape: views::NavShape,
     /// The theme's `sidebar.html`, rendered once per open branch.
-    pub sidebars: Arc<HashMap<PageId, String>>,
+    sidebars: Arc<HashMap<PageId, String>>,
     /// The `nav` tree of each open branch, no page marked active.
-    pub navs: Arc<HashMap<PageId, Value>>,
+    navs: Arc<HashMap<PageId, Value>>,
     /// The whole navigation as one script, on sites above
     /// `sidebar_full_limit` pages (see `navfile`).
-    pub nav_file: Option<Arc<navfile::NavFile>>,
+    nav_file: Option<Arc<navfile::NavFile>>,
     /// What each page's render read (by page id), as last rendered.
-    pub deps: Arc<Vec<Deps>>,
+    deps: Arc<Vec<Deps>>,
     /// What every other render (sidebars, data pages, taxonomies, 404,
     /// aliases, print page) looked up.
-    pub other_reads: OtherReads,
+    other_reads: OtherReads,
     /// Taxonomy terms and their pages, made on first use.
-    pub terms: std::sync::OnceLock<Arc<extras::TermLists>>,
+    terms: std::sync::OnceLock<Arc<extras::TermLists>>,
     /// Owners, review dates and dates from Git.
-    pub upkeep: Arc<crate::upkeep::Upkeep>,
+    upkeep: Arc<crate::upkeep::Upkeep>,
 }
 
 /// What the renders other than pages looked up, merged. A copy of a site
