@@ -151,15 +151,6 @@ impl Changed {
             }
         }
         let order = old.order != new.order;
-        if order || !summaries.is_empty() {
-            let before = super::views::neighbours(&old.content, &old.order, &old.urls, None);
-            let after = super::views::neighbours(&new.content, &new.order, &new.urls, None);
-            for (id, (a, b)) in before.iter().zip(&after).enumerate() {
-                if a != b {
-                    facts.insert(Fact::Neighbours(id));
-                }
-            }
-        }
         let listing = |site: &Site, id: PageId| {
             let page = site.content.page(id);
             crate::upkeep::listing_key(&page.meta, &page.title)
@@ -188,6 +179,16 @@ impl Changed {
         }
         if order {
             facts.insert(Fact::Order);
+        }
+        // Previous and next links show titles and URLs in the order.
+        if order || facts.iter().any(|f| matches!(f, Fact::Entry(_))) {
+            let before = super::views::neighbours(&old.content, &old.order, &old.urls, None);
+            let after = super::views::neighbours(&new.content, &new.order, &new.urls, None);
+            for (id, (a, b)) in before.iter().zip(&after).enumerate() {
+                if a != b {
+                    facts.insert(Fact::Neighbours(id));
+                }
+            }
         }
         if data {
             facts.insert(Fact::Data);
