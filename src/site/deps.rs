@@ -69,6 +69,9 @@ pub enum Other {
     Sitemap,
     /// The 404 page and alias redirects, which show the home's sidebar.
     Fallbacks,
+    /// The sidebars, rendered once per section into the site value: one
+    /// whose template looked up what changed needs a full build.
+    Sidebars,
 }
 
 /// The [`Fact::Term`] of a term.
@@ -275,8 +278,8 @@ impl Changed {
 
 /// What each output without a Markdown file reads of `site`, as its
 /// renderer uses it (`extras`, `upkeep_pages`, `navfile`): serve renders
-/// again those that read a fact that differs. What their templates looked
-/// up is noted apart ([`Site::other_reads`]).
+/// again those that read a fact that differs, or whose template looked up
+/// what changed (noted apart, as they render: `Site::other_reads`).
 pub fn others(site: &Site) -> Vec<(Other, Vec<Fact>)> {
     let content = &site.content;
     let pages = 0..content.pages.len();

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::deps::Other;
 use super::views::{TaxonomyView, TermView};
 use super::{Project, Selection, Site, output_path, render_error};
 use crate::config::{SiteConfig, TermSource};
@@ -409,6 +410,7 @@ impl Site {
     /// terms, 404) with `template`, inside section `parent` for the sidebar.
     pub(super) fn render_virtual(
         &self,
+        key: Other,
         template: &str,
         parent: PageId,
         view: &super::views::VirtualView,
@@ -434,7 +436,7 @@ impl Site {
         for (k, v) in extra {
             ctx.insert(*k, v);
         }
-        self.render_other(template, &ctx)
+        self.render_other(key, template, &ctx)
     }
 
     pub(super) fn virtual_view<'a>(
@@ -486,7 +488,8 @@ impl Site {
                     self.virtual_view("data", &item.title, &item.description, url_path, &item.html);
                 let path = output_path(url_path);
                 let parent = self.section_for(&item.source);
-                let html = self.render_virtual(template, parent, &view, &[], &path);
+                let html =
+                    self.render_virtual(Other::DataPages, template, parent, &view, &[], &path);
                 (item, path, html)
             })
             .collect();
@@ -571,6 +574,7 @@ impl Site {
                 let view = self.virtual_view("taxonomy", &title, "", &list_path, "");
                 let out = output_path(&list_path);
                 match self.render_virtual(
+                    Other::TaxonomyList,
                     "taxonomy_list.html",
                     self.content.root,
                     &view,
@@ -601,6 +605,7 @@ impl Site {
                     (
                         out.clone(),
                         self.render_virtual(
+                            Other::TermPage(name.clone(), slug.clone()),
                             "taxonomy_single.html",
                             self.content.root,
                             &view,
@@ -703,7 +708,8 @@ impl Site {
     fn render_404(&self, output: &mut Output, diags: &mut Diagnostics) {
         let view = self.virtual_view("404", "Page not found", "", "404.html", "");
         let html = if self.templates().has("404.html") {
-            match self.render_virtual("404.html", self.content.root, &view, &[], "404.html") {
+            let (root, key) = (self.content.root, Other::Fallbacks);
+            match self.render_virtual(key, "404.html", root, &view, &[], "404.html") {
                 Ok(html) => html,
                 Err(e) => {
                     diags.push(render_error(
@@ -745,7 +751,8 @@ impl Site {
                     let mut ctx = self.base_context.clone();
                     ctx.insert("url", &target);
                     ctx.insert("permalink", &self.urls.permalink(&page.url_path));
-                    self.render_other("alias.html", &ctx).unwrap_or_default()
+                    self.render_other(Other::Fallbacks, "alias.html", &ctx)
+                        .unwrap_or_default()
                 } else {
                     String::new()
                 };
@@ -867,6 +874,7 @@ impl Site {
             "",
         );
         match self.render_virtual(
+            Other::Print,
             "print.html",
             self.content.root,
             &view,

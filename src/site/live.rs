@@ -41,8 +41,8 @@
 //! of kinds in one burst, the config, a shortcode, a page, data file,
 //! template or static file added, removed or renamed, a section's front
 //! matter, a new URL or redirect, a term appearing or going, new owners or
-//! review dates (worked out once per build), or a render other than a
-//! page's (a sidebar, a term page) whose look-ups changed. The tests compare
+//! review dates (worked out once per build), or a sidebar whose template
+//! looked up what changed. The tests compare
 //! every file of an updated site with a build from scratch
 //! (`tests/it/live.rs`, and random edits in `tests/it/live_prop.rs`).
 
@@ -786,11 +786,12 @@ impl Live {
     /// pages, by what each noted when it was last rendered, and the outputs
     /// without a Markdown file, by what they read ([`deps::others`]).
     /// `None` when a full build is needed: a term appears or goes (which
-    /// adds or removes a page), or a template of an output without a
-    /// Markdown file (a sidebar, a term page) looked up what changed.
+    /// adds or removes a page), or a sidebar's template looked up what
+    /// changed (sidebars are part of the site value, made before pages).
     fn outputs(&self, next: &Site, changed: &Changed) -> Option<Only> {
         let old = &self.site;
-        if changed.touches_reads(&old.other_reads.get()) || changed.terms_appear_or_go(old, next) {
+        let sidebars = old.other_reads.of(&Other::Sidebars);
+        if changed.touches_reads(&sidebars) || changed.terms_appear_or_go(old, next) {
             return None;
         }
         let mut only = Only::default();
@@ -800,7 +801,9 @@ impl Live {
             }
         }
         for (other, facts) in deps::others(old) {
-            if !facts.iter().any(|f| changed.facts.contains(f)) {
+            let read = facts.iter().any(|f| changed.facts.contains(f))
+                || changed.touches_reads(&old.other_reads.of(&other));
+            if !read {
                 continue;
             }
             match other {
@@ -816,6 +819,7 @@ impl Live {
                 Other::DataPages => only.data_pages = true,
                 Other::Sitemap => only.sitemap = true,
                 Other::Fallbacks => only.virtual_pages = true,
+                Other::Sidebars => return None,
             }
         }
         Some(only)

@@ -34,7 +34,7 @@ use crate::error::{Diagnostic, Diagnostics, Kind};
 use crate::output::Output;
 use crate::templates::functions::{Reads, Urls};
 use crate::templates::{Renderer, Templates, Theme};
-use deps::{Deps, Fact};
+use deps::{Deps, Fact, Other};
 use render::RenderedPage;
 use stages::{
     add_statics, cancelled, check_anchors, fix_anchors, link_anchors, load_data, load_templates,
@@ -376,32 +376,35 @@ pub struct Site {
     upkeep: Arc<crate::upkeep::Upkeep>,
 }
 
-/// What the renders other than pages looked up, merged. A copy of a site
-/// value starts with what it came from had noted.
+/// What the templates of outputs without a Markdown file looked up, by
+/// output: noted while they render (in parallel, hence the lock), merged
+/// when one is rendered again. A copy of a site value starts with what the
+/// value it came from had noted.
 #[derive(Debug, Default)]
-pub struct OtherReads(std::sync::Mutex<Reads>);
+pub struct OtherReads(std::sync::Mutex<HashMap<Other, Reads>>);
 
 impl OtherReads {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Other, Reads>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub fn merge(&self, reads: Reads) {
+    pub fn merge(&self, key: Other, reads: Reads) {
         if !reads.is_empty() {
-            self.lock().merge(reads);
+            self.lock().entry(key).or_default().merge(reads);
         }
     }
 
-    pub fn get(&self) -> Reads {
-        self.lock().clone()
+    /// What the output `key` looked up, as last rendered.
+    pub fn of(&self, key: &Other) -> Reads {
+        self.lock().get(key).cloned().unwrap_or_default()
     }
 }
 
 impl Clone for OtherReads {
     fn clone(&self) -> Self {
-        OtherReads(std::sync::Mutex::new(self.get()))
+        OtherReads(std::sync::Mutex::new(self.lock().clone()))
     }
 }
 
@@ -693,7 +696,8 @@ impl Site {
             "rolebook",
             &self.rolebook_vars(&output_path(&self.content.page(branch).url_path)),
         );
-        self.render_other("sidebar.html", &ctx).ok()
+        self.render_other(Other::Sidebars, "sidebar.html", &ctx)
+            .ok()
     }
 
     /// Sidebar and nav variables for a page in `branch`, `active` marked.
@@ -817,10 +821,11 @@ impl Site {
             .ok_or_else(|| format!("the theme has no `{}` template", names.join("` or `")))
     }
 
-    /// Renders a template that is not a page's, noting what it looked up.
-    fn render_other(&self, name: &str, ctx: &Context) -> tera::Result<String> {
+    /// Renders a template that is not a page's, noting what it looked up
+    /// under `key`, the output it is for.
+    fn render_other(&self, key: Other, name: &str, ctx: &Context) -> tera::Result<String> {
         let (result, reads) = self.renderer.render(name, ctx);
-        self.other_reads.merge(reads);
+        self.other_reads.merge(key, reads);
         result
     }
 

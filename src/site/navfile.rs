@@ -11,6 +11,7 @@
 //! This module owns those two outputs; what a page's sidebar shows is the
 //! theme's business (`sidebar.html`, given `views::nav`).
 
+use super::deps::Other;
 use std::path::Path;
 
 use serde_json::Value;
@@ -169,7 +170,8 @@ impl Site {
                 ("tree", serde_json::to_value(nodes).unwrap_or_default()),
                 ("parts", Value::Array(list)),
             ];
-            match self.render_virtual("site_map.html", self.content.root, &view, &extra, &out) {
+            let root = self.content.root;
+            match self.render_virtual(Other::Sitemap, "site_map.html", root, &view, &extra, &out) {
                 Ok(html) => {
                     if !output.insert(out, html) {
                         diags.push(Diagnostic::warning(

@@ -6,6 +6,7 @@
 //! title or date they show, and makes a full build when it changes an
 //! owner or review date (see `upkeep::listing_key`, `review_key` and `live`).
 
+use super::deps::Other;
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -168,7 +169,8 @@ impl Site {
             ("today", json!(today.format("%Y-%m-%d").to_string())),
         ];
         let out = output_path("owners/");
-        match self.render_virtual("owners.html", self.content.root, &view, &extra, &out) {
+        let root = self.content.root;
+        match self.render_virtual(Other::Upkeep, "owners.html", root, &view, &extra, &out) {
             Ok(html) => {
                 output.insert(out, html);
             }
@@ -200,7 +202,8 @@ impl Site {
             ("feed_url", json!(self.urls.href("changes/atom.xml"))),
         ];
         let out = output_path("changes/");
-        match self.render_virtual("changes.html", self.content.root, &view, &extra, &out) {
+        let root = self.content.root;
+        match self.render_virtual(Other::Upkeep, "changes.html", root, &view, &extra, &out) {
             Ok(html) => {
                 output.insert(out, html);
             }

@@ -615,6 +615,24 @@ fn an_edit_renders_exactly_what_read_a_changed_fact() {
 }
 
 #[test]
+fn an_output_without_markdown_that_looked_a_page_up_is_rendered_again_in_place() {
+    let site = Site::fixture("live");
+    site.write(
+        "templates/404.html",
+        "{% set p = get_page(path=\"guide/intro.md\") %}<p>Try {{ p.title }} ({{ p.word_count }} words)</p>\n",
+    );
+    let mut kept = Kept::start(site);
+    assert!(kept.page("404.html").contains("Try Introduction"));
+    let text = kept.site.read("content/guide/intro.md");
+    let update = kept.edit(&[("content/guide/intro.md", &format!("{text}\nTwo more.\n"))]);
+    // Applied in place, not a full build: the 404 page noted its look-up.
+    let paths = rendered(done(&update));
+    assert!(paths.contains(&"404.html"), "{paths:?}");
+    assert!(!paths.contains(&"counts/index.html"), "{paths:?}");
+    kept.assert_fresh();
+}
+
+#[test]
 fn a_static_edit_replaces_the_file_and_changes_no_page() {
     let site = Site::fixture("live");
     site.write("static/css/site.css", "body { color: red; }\n");
