@@ -54,8 +54,9 @@ pub struct SearchDoc {
     /// `"po"`, `"pm"`; empty when the page names no role.
     pub roles: Vec<String>,
     pub description: String,
-    /// `(id, text)` of every heading, in page order.
-    pub headings: Vec<(String, String)>,
+    /// `(id, text)` of every heading, in page order (shared with the
+    /// rendered page).
+    pub headings: std::sync::Arc<Vec<(String, String)>>,
     /// The plain text of the whole page.
     pub body: String,
     /// The plain text under each heading: `(heading id, text)`, with `""`
@@ -322,7 +323,7 @@ fn sections(doc: &SearchDoc) -> Vec<Section<'_>> {
         heading: "",
         text: intro,
     }];
-    for (id, heading) in &doc.headings {
+    for (id, heading) in doc.headings.iter() {
         let text = by_id.get(id.as_str()).copied().unwrap_or("");
         out.push(Section { id, heading, text });
     }
@@ -984,10 +985,10 @@ mod tests {
     #[test]
     fn postings_carry_score_and_best_section() {
         let mut a = doc("roles/po/", "Product Owner", "intro");
-        a.headings = vec![
+        a.headings = std::sync::Arc::new(vec![
             ("backlog".into(), "The backlog".into()),
             ("vision".into(), "Vision".into()),
-        ];
+        ]);
         a.body_by_heading = std::sync::Arc::new(vec![
             ("".into(), "intro text".into()),
             ("backlog".into(), "Order the backlog by value.".into()),
@@ -1184,7 +1185,7 @@ mod tests {
                         _ => vec!["pm".into(), "po".into()],
                     },
                     description: sentence(12, &mut next),
-                    headings,
+                    headings: headings.into(),
                     body,
                     body_by_heading: body_by_heading.into(),
                     ..SearchDoc::default()

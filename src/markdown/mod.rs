@@ -104,7 +104,9 @@ pub struct Rendered {
     /// Every `id` on the page.
     pub anchors: HashSet<String>,
     pub pending: Vec<PendingAnchor>,
-    pub headings: Vec<(String, String)>,
+    /// `(id, text)` of every heading; shared with the page's search
+    /// document.
+    pub headings: std::sync::Arc<Vec<(String, String)>>,
     /// Plain text by heading id (`""` before the first heading).
     pub text_by_heading: std::sync::Arc<Vec<(String, String)>>,
     pub word_count: usize,
@@ -233,11 +235,13 @@ fn render_nested(
         toc: build_toc(&state.toc, config.toc_depth),
         anchors,
         pending: state.pending,
-        headings: state
-            .toc
-            .iter()
-            .map(|(_, id, title)| (id.clone(), title.clone()))
-            .collect(),
+        headings: std::sync::Arc::new(
+            state
+                .toc
+                .iter()
+                .map(|(_, id, title)| (id.clone(), title.clone()))
+                .collect(),
+        ),
         text_by_heading: text_by_heading.into(),
         word_count,
     };
@@ -804,7 +808,7 @@ mod tests {
     fn smart_punctuation_still_shows_in_the_heading_text() {
         let (r, _) = render_str("## Who decides -- PO or PM?\n");
         assert_eq!(
-            r.headings,
+            *r.headings,
             vec![(
                 "who-decides----po-or-pm".to_string(),
                 "Who decides \u{2013} PO or PM?".to_string()
