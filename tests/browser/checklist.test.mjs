@@ -250,12 +250,14 @@ describe('checklists that remember', { timeout: 120_000 }, () => {
       await page.goto(url);
       await page.waitForLoadState('load');
       await box(page, 'Switch the feature flag on').check();
-      // The browser commits storage in the background: wait until another
-      // tab of the same file sees the tick, then reload.
+      // The browser commits storage in the background, and a file:// tab
+      // may not hear of another's writes: open the file afresh in another
+      // tab until it sees the tick, then reload.
       const other = await context.newPage();
-      await other.goto(url);
-      await waitFor(async () => (await other.evaluate(() => Object.values(localStorage).join())).includes('switch-the-feature-flag-on'),
-        { message: 'the tick to reach storage' });
+      await waitFor(async () => {
+        await other.goto(url);
+        return (await other.evaluate(() => Object.values(localStorage).join())).includes('switch-the-feature-flag-on');
+      }, { message: 'the tick to reach storage', timeout: 30_000, interval: 250 });
       await other.close();
       await page.reload();
       await page.waitForLoadState('load');
