@@ -95,10 +95,6 @@ pub struct Deps {
 #[derive(Debug, Default)]
 pub struct Changed {
     pub facts: HashSet<Fact>,
-    /// The data files.
-    pub data: bool,
-    /// The order of the pages.
-    pub order: bool,
     /// Templates whose text differs, with every template that names one.
     pub templates: std::collections::BTreeSet<String>,
     /// Pages whose view as `get_page` or `get_section` gives it differs:
@@ -242,8 +238,6 @@ impl Changed {
         Changed {
             taxonomies: with_terms,
             facts,
-            data,
-            order,
             templates: Default::default(),
             views,
         }
@@ -258,9 +252,14 @@ impl Changed {
 
     /// Whether a template's look-ups (`reads`) would give anything else now.
     pub fn touches_reads(&self, reads: &Reads) -> bool {
-        (reads.data && self.data)
+        (reads.data && self.facts.contains(&Fact::Data))
             || (reads.taxonomies && self.taxonomies)
             || reads.pages.iter().any(|p| self.views.contains(p))
+    }
+
+    /// Whether the order of the pages changed.
+    pub fn reordered(&self) -> bool {
+        self.facts.contains(&Fact::Order)
     }
 
     /// Whether a term appeared or went: that adds or removes a page.

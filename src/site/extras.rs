@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -561,8 +560,8 @@ impl Site {
         diags: &mut Diagnostics,
     ) {
         let taxa = self.taxa();
-        // A serve update that changes terms resets them (see `live`).
-        for (name, folder, terms) in self.terms.get_or_init(|| Arc::new(taxa.terms())).iter() {
+        // A serve update that changes terms makes them again (see `live`).
+        for (name, folder, terms) in self.term_lists().iter() {
             if terms.is_empty() {
                 continue;
             }
@@ -635,7 +634,7 @@ impl Site {
         if !self.templates().has("taxonomy_single.html") {
             return serde_json::Map::new();
         }
-        let lists = self.terms.get_or_init(|| Arc::new(self.taxa().terms()));
+        let lists = self.term_lists();
         lists
             .iter()
             .filter(|(name, _, _)| name == "roles")

@@ -762,7 +762,7 @@ impl Live {
         }
         let old = std::mem::replace(&mut self.site, next);
         let _ = std::thread::Builder::new().spawn(move || drop(old));
-        if changed.order {
+        if changed.reordered() {
             self.reorder_search_docs();
         }
         for (id, warnings) in new_warnings {

@@ -111,9 +111,8 @@ impl Reads {
 /// Where one render notes what it looked up. The functions that read the
 /// site are registered with a recorder and note every look-up into it; a
 /// render is given a copy of the templates bound to a recorder of its own
-/// ([`crate::templates::Templates::render`]), and its caller takes the
-/// reads when the render is done. A recorder nobody takes from (the
-/// templates Markdown's shortcodes run with) just collects.
+/// ([`crate::templates::Renderer::render`]), which takes the reads when
+/// the render is done.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder(Arc<Mutex<Reads>>);
 

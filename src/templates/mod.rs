@@ -224,7 +224,7 @@ impl Renderer {
     /// Renders `name` and returns what it looked up with it. The render
     /// borrows a copy of the templates whose functions note into a recorder
     /// of its own, so the reads are this render's alone, on any thread.
-    /// Its size is capped as [`Templates::render`]'s is.
+    /// Its size is capped at [`Templates::max_output`].
     pub fn render(&self, name: &str, ctx: &tera::Context) -> (tera::Result<String>, Reads) {
         let lent = self.lock().pop();
         let mut bound = lent.unwrap_or_else(|| {
@@ -382,14 +382,10 @@ impl Templates {
         }
     }
 
-    /// Renders `name` with the templates' own functions only (`range`): see
-    /// [`Renderer`] for pages. It stops with an error once the output passes
+    /// Renders `name` with `tera` (a copy of these templates lent by a
+    /// [`Renderer`]). It stops with an error once the output passes
     /// [`Templates::max_output`]: a runaway loop fails fast instead of
     /// filling memory and the disk.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> tera::Result<String> {
-        self.render_with(&self.tera, name, ctx)
-    }
-
     fn render_with(&self, tera: &Tera, name: &str, ctx: &tera::Context) -> tera::Result<String> {
         let mut out = Bounded {
             buf: Vec::new(),
@@ -899,15 +895,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn each_render_returns_its_own_reads_on_any_thread() {
-        let t = load(&[
-            ("a.html", "{{ get_page(path=name) }}"),
-            ("b.html", "{{ get_taxonomy(kind='tags') }}"),
-            ("plain.html", "{{ name }}"),
-        ])
-        .expect("loads");
-        let index = functions::SiteIndex {
+    /// An index of a site with no pages, data or assets.
+    fn empty_index() -> functions::SiteIndex {
+        functions::SiteIndex {
             urls: functions::Urls {
                 base_path: "/".into(),
                 permalink_root: "/".into(),
@@ -918,11 +908,26 @@ mod tests {
             markdown: Default::default(),
             pages: None,
             taxonomies: None,
-        };
+        }
+    }
+
+    /// `t` as pages are rendered with it, over a site without pages.
+    fn renderer(t: Templates) -> Renderer {
+        Renderer::new(Arc::new(t), Arc::new(empty_index()))
+    }
+
+    #[test]
+    fn each_render_returns_its_own_reads_on_any_thread() {
+        let t = load(&[
+            ("a.html", "{{ get_page(path=name) }}"),
+            ("b.html", "{{ get_taxonomy(kind='tags') }}"),
+            ("plain.html", "{{ name }}"),
+        ])
+        .expect("loads");
         let page: functions::PageLookup =
             Box::new(|rel: &str| Some(serde_json::json!({ "kind": "page", "title": rel })));
         let terms: functions::TaxonomyLookup = Box::new(|_: &str| Some(serde_json::json!([])));
-        let index = Arc::new(index.with_lookups(Some((page, terms))));
+        let index = Arc::new(empty_index().with_lookups(Some((page, terms))));
         let t = Renderer::new(Arc::new(t), index);
         // Renders on two threads at once, many times: each render's reads
         // are its own, whatever else runs beside it.
@@ -965,10 +970,11 @@ mod tests {
             ),
         ])
         .expect("loads");
+        let t = renderer(t);
         let ctx = tera::Context::new();
-        assert_eq!(t.render("ok.html", &ctx).expect("renders"), "2,5,8,");
+        assert_eq!(t.render("ok.html", &ctx).0.expect("renders"), "2,5,8,");
         let chain = |name: &str| {
-            let err = t.render(name, &ctx).expect_err("refused");
+            let err = t.render(name, &ctx).0.expect_err("refused");
             error_chain(&err).last().cloned().unwrap_or_default()
         };
         assert_eq!(
@@ -986,8 +992,9 @@ mod tests {
         )])
         .expect("loads");
         t.max_output = 1 << 20;
-        let err = t
+        let err = renderer(t)
             .render("loop.html", &tera::Context::new())
+            .0
             .expect_err("too big");
         assert_eq!(
             err.to_string(),
