@@ -115,19 +115,22 @@ pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<
     let shards = shard_terms(postings);
     let (chunk_starts, chunks) = doc_chunks(docs, &sections);
 
-    let mut files = Vec::with_capacity(shards.len() + chunks.len() + 1);
-    for (key, terms) in &shards {
-        files.push((
-            format!("search/t-{key}.js"),
-            script(&format!("t-{key}"), terms),
-        ));
-    }
-    for (i, chunk) in chunks.iter().enumerate() {
-        files.push((
+    // Each shard and chunk is a file of its own, written in parallel.
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .map(|(key, terms)| {
+            (
+                format!("search/t-{key}.js"),
+                script(&format!("t-{key}"), terms),
+            )
+        })
+        .collect();
+    files.par_extend(chunks.par_iter().enumerate().map(|(i, chunk)| {
+        (
             format!("search/d-{i}.js"),
             script_raw(&format!("d-{i}"), chunk),
-        ));
-    }
+        )
+    }));
     let build = fingerprint(&files);
     files.push((
         "search/meta.js".to_string(),
@@ -351,11 +354,27 @@ struct Posting {
     section: u32,
 }
 
-/// The terms of one document (in no particular order) and its sections.
+/// The terms of one document (in no particular order, by partition: see
+/// [`PARTS`]) and its sections.
 struct DocTerms<'a> {
-    /// `(term, score, best section)`.
-    terms: Vec<(Cow<'a, str>, u32, u32)>,
+    /// `(term, score, best section)`, in the partition of the term.
+    terms: [Vec<DocTerm<'a>>; PARTS],
     sections: Vec<(String, String, String)>,
+}
+
+/// `(term, score, best section)` of one document.
+type DocTerm<'a> = (Cow<'a, str>, u32, u32);
+
+/// The terms are inverted in this many partitions at once, each a map of
+/// its own: a term's partition is a hash of it, so they are even in size
+/// whatever the language, and two never hold the same term.
+const PARTS: usize = 16;
+
+fn part_of(term: &str) -> usize {
+    let mut hash = FastHash::default();
+    hash.write(term.as_bytes());
+    // The high bits: the multiply leaves the low ones poorly mixed.
+    (hash.finish() >> 60) as usize % PARTS
 }
 
 /// A multiply-rotate hash, eight bytes at a time (the scheme of rustc's
@@ -460,22 +479,23 @@ fn analyse<'a>(doc: &'a SearchDoc) -> DocTerms<'a> {
         });
         scan_terms(section.text, |t| add(t, i, 1, 1, 0));
     }
-    let terms: Vec<(Cow<'a, str>, u32, u32)> = stats
-        .into_iter()
-        .map(|(term, stat)| {
-            let mut score = stat.tf.min(TF_CAP);
-            if stat.boost & IN_TITLE != 0 {
-                score += TITLE_BOOST;
-            }
-            if stat.boost & IN_HEADING != 0 {
-                score += HEADING_BOOST;
-            }
-            if stat.boost & IN_DESCRIPTION != 0 {
-                score += DESCRIPTION_BOOST;
-            }
-            (term, score.max(1), stat.best_section())
-        })
-        .collect();
+    let mut terms: [Vec<DocTerm<'a>>; PARTS] = Default::default();
+    let scored = stats.into_iter().map(|(term, stat)| {
+        let mut score = stat.tf.min(TF_CAP);
+        if stat.boost & IN_TITLE != 0 {
+            score += TITLE_BOOST;
+        }
+        if stat.boost & IN_HEADING != 0 {
+            score += HEADING_BOOST;
+        }
+        if stat.boost & IN_DESCRIPTION != 0 {
+            score += DESCRIPTION_BOOST;
+        }
+        (term, score.max(1), stat.best_section())
+    });
+    for term in scored {
+        terms[part_of(&term.0)].push(term);
+    }
     let sections = sections
         .iter()
         .map(|s| (s.id.to_string(), s.heading.to_string(), snippet(s.text)))
@@ -527,7 +547,8 @@ const ANALYSE_CHUNK: usize = 256;
 
 /// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
 /// `[df, doc delta, score, section, doc delta, score, section, ...]`; and
-/// each document's sections.
+/// each document's sections. Documents are analysed in parallel, then
+/// each partition of their terms is added to its postings in parallel.
 #[allow(clippy::type_complexity)] // two plain results
 fn invert(
     docs: &[&SearchDoc],
@@ -535,43 +556,67 @@ fn invert(
     BTreeMap<String, Vec<u32>>,
     Vec<Vec<(String, String, String)>>,
 ) {
-    // Term -> (documents with it, its best postings so far). A word in
-    // more than twice the cap of documents is cut back to its best as it
-    // grows: the best of the whole list are among the best of each part,
-    // so the result is the same, and a big site never holds every posting
-    // of its commonest words.
-    let mut postings: HashMap<String, (u32, Vec<Posting>), BuildHasherDefault<FastHash>> =
-        HashMap::default();
+    let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
     let mut sections = Vec::with_capacity(docs.len());
     for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
         let analysed: Vec<DocTerms> = chunk.par_iter().map(|d| analyse(d)).collect();
-        for (i, terms) in analysed.into_iter().enumerate() {
-            let doc = u32::try_from(c * ANALYSE_CHUNK + i).unwrap_or(u32::MAX);
-            for (term, score, section) in terms.terms {
-                let posting = Posting {
-                    doc,
-                    score,
-                    section,
-                };
-                match postings.get_mut(term.as_ref()) {
-                    Some((df, list)) => {
-                        *df = df.saturating_add(1);
-                        list.push(posting);
-                        if list.len() >= 2 * POSTINGS_CAP {
-                            keep_best(list);
-                        }
-                    }
-                    None => {
-                        postings.insert(term.into_owned(), (1, vec![posting]));
+        let first = c * ANALYSE_CHUNK;
+        parts
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(part, postings)| {
+                for (i, terms) in analysed.iter().enumerate() {
+                    let doc = u32::try_from(first + i).unwrap_or(u32::MAX);
+                    postings.add(doc, &terms.terms[part]);
+                }
+            });
+        sections.extend(analysed.into_iter().map(|terms| terms.sections));
+    }
+    let postings = parts
+        .into_par_iter()
+        .flat_map_iter(Postings::encode)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    (postings, sections)
+}
+
+/// Term -> (documents with it, its best postings so far) of one partition
+/// of the terms. A word in more than twice the cap of documents is cut
+/// back to its best as it grows: the best of the whole list are among the
+/// best of each part, so the result is the same, and a big site never
+/// holds every posting of its commonest words.
+#[derive(Default)]
+struct Postings(HashMap<String, (u32, Vec<Posting>), BuildHasherDefault<FastHash>>);
+
+impl Postings {
+    /// Adds the terms of document `doc`; documents come in order.
+    fn add(&mut self, doc: u32, terms: &[DocTerm]) {
+        for (term, score, section) in terms {
+            let posting = Posting {
+                doc,
+                score: *score,
+                section: *section,
+            };
+            match self.0.get_mut(term.as_ref()) {
+                Some((df, list)) => {
+                    *df = df.saturating_add(1);
+                    list.push(posting);
+                    if list.len() >= 2 * POSTINGS_CAP {
+                        keep_best(list);
                     }
                 }
+                None => {
+                    self.0.insert(term.to_string(), (1, vec![posting]));
+                }
             }
-            sections.push(terms.sections);
         }
     }
-    let postings = postings
-        .into_iter()
-        .map(|(term, (df, mut list))| {
+
+    /// Each term's postings, capped at [`POSTINGS_CAP`] (sorted by doc), as
+    /// `[df, doc delta, score, section, doc delta, score, section, ...]`.
+    fn encode(self) -> impl Iterator<Item = (String, Vec<u32>)> {
+        self.0.into_iter().map(|(term, (df, mut list))| {
             if df as usize > POSTINGS_CAP {
                 keep_best(&mut list);
                 list.sort_by_key(|p| p.doc);
@@ -585,8 +630,7 @@ fn invert(
             }
             (term, encoded)
         })
-        .collect();
-    (postings, sections)
+    }
 }
 
 /// Cuts `list` to its [`POSTINGS_CAP`] best postings: highest score
@@ -687,16 +731,31 @@ fn doc_chunks(
     docs: &[&SearchDoc],
     sections: &[Vec<(String, String, String)>],
 ) -> (Vec<usize>, Vec<String>) {
+    // Entries are written in parallel, a window of documents at a time.
+    let entries = docs
+        .chunks(ANALYSE_CHUNK)
+        .zip(sections.chunks(ANALYSE_CHUNK))
+        .flat_map(|(docs, sections)| {
+            let window: Vec<String> = docs
+                .par_iter()
+                .zip(sections)
+                .map(|(doc, sections)| {
+                    let entry =
+                        ChunkDoc(&doc.path, &doc.title, &doc.description, sections, &doc.kind);
+                    serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string())
+                })
+                .collect();
+            window
+        });
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut current = String::new();
-    for (i, (doc, sections)) in docs.iter().zip(sections).enumerate() {
+    for (i, entry) in entries.enumerate() {
         current.push(if current.is_empty() { '[' } else { ',' });
         if current.len() == 1 {
             starts.push(i);
         }
-        let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, sections, &doc.kind);
-        current.push_str(&serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string()));
+        current.push_str(&entry);
         if current.len() >= CHUNK_BYTES {
             current.push(']');
             chunks.push(std::mem::take(&mut current));
@@ -1086,6 +1145,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_partitions_or_threads() {
+        let docs = synthetic(1200, 200);
+        let refs: Vec<&SearchDoc> = docs.iter().collect();
+        // The plain way: one map, every document's terms in order.
+        let mut plain: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        for (d, doc) in refs.iter().enumerate() {
+            for (term, score, section) in analyse(doc).terms.into_iter().flatten() {
+                let doc = u32::try_from(d).expect("doc");
+                plain.entry(term.into_owned()).or_default().push(Posting {
+                    doc,
+                    score,
+                    section,
+                });
+            }
+        }
+        let mut capped = 0;
+        let expected: BTreeMap<String, Vec<u32>> = plain
+            .into_iter()
+            .map(|(term, mut list)| {
+                let df = u32::try_from(list.len()).expect("df");
+                if list.len() > POSTINGS_CAP {
+                    capped += 1;
+                    list.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+                    list.truncate(POSTINGS_CAP);
+                    list.sort_by_key(|p| p.doc);
+                }
+                let mut encoded = vec![df];
+                let mut previous = 0;
+                for p in list {
+                    encoded.extend([p.doc - previous, p.score, p.section]);
+                    previous = p.doc;
+                }
+                (term, encoded)
+            })
+            .collect();
+        assert!(capped > 0, "no term was common enough to be capped");
+        assert_eq!(invert(&refs).0, expected);
+        let on = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool")
+                .install(|| build_index(&docs))
+        };
+        assert_eq!(on(1), on(4));
     }
 
     #[test]
