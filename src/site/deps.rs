@@ -123,9 +123,7 @@ impl Changed {
         if !Arc::ptr_eq(&old.rendered, &new.rendered) {
             for id in 0..pages {
                 let (a, b) = (&old.rendered[id], &new.rendered[id]);
-                if !Arc::ptr_eq(a, b)
-                    && (a.rendered.html != b.rendered.html || a.rendered.toc != b.rendered.toc)
-                {
+                if !Arc::ptr_eq(a, b) && (a.html != b.html || a.rendered.toc != b.rendered.toc) {
                     facts.insert(Fact::Content(id));
                 }
             }

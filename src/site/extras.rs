@@ -58,9 +58,7 @@ fn need_of(path: &str) -> Option<Need> {
 /// diagram scripts for.
 pub fn has_diagrams(rendered: &[std::sync::Arc<super::RenderedPage>]) -> bool {
     let marker = crate::markdown::highlight::DIAGRAM_MARKER;
-    rendered
-        .par_iter()
-        .any(|r| r.rendered.html.contains(marker))
+    rendered.par_iter().any(|r| r.html.get().contains(marker))
 }
 
 /// A static file's bytes, or where to copy them from: a big file is
@@ -775,14 +773,26 @@ impl Site {
         }
     }
 
+    /// Each section with an Atom feed, and the pages the feed holds: the
+    /// newest 50.
+    pub(super) fn feeds(&self) -> impl Iterator<Item = (PageId, Vec<PageId>)> + '_ {
+        let sections = self.content.pages.iter().enumerate();
+        sections
+            .filter(|(_, page)| page.is_section() && page.meta.feed)
+            .map(|(id, page)| {
+                let mut entries: Vec<PageId> = page.pages.clone();
+                entries.sort_by_key(|&e| std::cmp::Reverse(self.content.page(e).date));
+                entries.truncate(50);
+                (id, entries)
+            })
+    }
+
     fn render_feeds(&self, selected: Selection, output: &mut Output) {
-        for (id, page) in self.content.pages.iter().enumerate() {
-            if !page.is_section() || !page.meta.feed || !selected.feed(id) {
+        for (id, entries) in self.feeds() {
+            if !selected.feed(id) {
                 continue;
             }
-            let mut entries: Vec<PageId> = page.pages.clone();
-            entries.sort_by_key(|&e| std::cmp::Reverse(self.content.page(e).date));
-            entries.truncate(50);
+            let page = self.content.page(id);
             let updated = entries
                 .iter()
                 .filter_map(|&e| {
@@ -811,7 +821,7 @@ impl Site {
                     .or(p.date)
                     .map(|d| d.rfc3339())
                     .unwrap_or_else(|| updated.clone());
-                let body = &self.rendered[e].rendered.html;
+                let body = self.rendered[e].html.get();
                 xml.push_str(&format!(
                     "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n{}<content type=\"html\">{}</content>\n</entry>\n",
                     escape_html(&p.title),
@@ -819,7 +829,7 @@ impl Site {
                     escape_html(&link),
                     when,
                     p.date.map(|d| format!("<published>{}</published>\n", d.rfc3339())).unwrap_or_default(),
-                    escape_html(body)
+                    escape_html(&body)
                 ));
             }
             xml.push_str("</feed>\n");
@@ -861,7 +871,7 @@ impl Site {
                 json!({
                     "title": p.title, "url": self.urls.href(&p.url_path), "level": p.depth,
                     "roles": super::views::roles_of(&self.content, id), "is_section": p.is_section(),
-                    "content": scope_ids(&self.rendered[id].rendered.html, &anchor), "anchor": anchor,
+                    "content": scope_ids(&self.rendered[id].html.get(), &anchor), "anchor": anchor,
                 })
             })
             .collect();

@@ -354,6 +354,10 @@ pub struct Site {
     base_context: Context,
     /// What templates see as `rolebook.live_reload`.
     live_reload: bool,
+    /// Every page's HTML stays after its file is written (serve, where an
+    /// edit renders pages again); a build lets go of what nothing else
+    /// reads ([`Site::read_later`]).
+    keep_html: bool,
     /// Checked between chunks of pages.
     cancel: cancel::Cancel,
     /// How much of the tree `nav` holds (see [`views::NavShape`]).
@@ -517,6 +521,7 @@ impl Site {
             order,
             base_context,
             live_reload: opts.live_reload_script,
+            keep_html: opts.keep_sources,
             cancel: opts.cancel.clone(),
             nav_shape,
             sidebars: Arc::default(),
@@ -846,21 +851,40 @@ impl Site {
                 ids
             }
         };
+        let read_later = self.read_later();
         // In chunks, so a spilling output holds at most one chunk of pages.
         let mut reads = Vec::new();
         for chunk in ids.chunks(256) {
             if self.cancel.requested() {
                 break;
             }
-            reads.extend(self.render_chunk(chunk, &neighbours, output, diags));
+            let chunk = self.render_chunk(chunk, &neighbours, &read_later, output, diags);
+            reads.extend(chunk);
         }
         reads
+    }
+
+    /// Which pages' HTML is read after their own file is written: by a
+    /// feed, the print page, a template that looks pages up, or serve's
+    /// next update. `None`: every page's may be.
+    fn read_later(&self) -> Option<Vec<bool>> {
+        if self.keep_html || self.writes_print_page() || self.templates().may_look_up_pages() {
+            return None;
+        }
+        let mut later = vec![false; self.content.pages.len()];
+        for (_, entries) in self.feeds() {
+            for id in entries {
+                later[id] = true;
+            }
+        }
+        Some(later)
     }
 
     fn render_chunk(
         &self,
         chunk: &[PageId],
         neighbours: &[(Option<views::LinkView>, Option<views::LinkView>)],
+        read_later: &Option<Vec<bool>>,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) -> Vec<(PageId, Deps)> {
@@ -881,6 +905,9 @@ impl Site {
                 };
                 let ctx = self.page_context(id, &neighbours[id]);
                 let (result, reads) = self.renderer.render(&name, &ctx);
+                if read_later.as_ref().is_some_and(|later| !later[id]) {
+                    self.rendered[id].html.release();
+                }
                 let result = result
                     .map_err(|e| render_error(&e, &name, self.templates(), &page.display_path));
                 let deps = Deps {
@@ -994,4 +1021,83 @@ fn mark_active(nodes: &mut Value, href: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site of two sections, one with a feed, and its pages.
+    fn site(config: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut all = vec![
+            ("rolebook.toml", config),
+            (
+                "content/_index.md",
+                "+++\ntitle = \"Home\"\n+++\nWelcome.\n",
+            ),
+            (
+                "content/news/_index.md",
+                "+++\ntitle = \"News\"\nfeed = true\n+++\n",
+            ),
+            (
+                "content/news/launch.md",
+                "+++\ntitle = \"Launch\"\ndate = 2026-01-02\n+++\nLaunch body.\n",
+            ),
+            ("content/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\n"),
+            (
+                "content/guide/setup.md",
+                "+++\ntitle = \"Setup\"\n+++\nSetup body.\n",
+            ),
+        ];
+        all.extend_from_slice(files);
+        for (rel, text) in all {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    fn released(built: &Built, rel: &str) -> bool {
+        let site = built.site.site();
+        site.rendered[site.content.by_rel[rel]].html.is_released()
+    }
+
+    const NO_PRINT: &str =
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nprint_page = false\n";
+
+    #[test]
+    fn a_build_lets_go_of_html_nothing_reads_again() {
+        let dir = site(NO_PRINT, &[]);
+        let built = build(&Project::new(dir.path()), &BuildOptions::default()).expect("build");
+        assert!(released(&built, "guide/setup.md"));
+        assert!(released(&built, "guide/_index.md"));
+        // Its feed reads the news page after the page's own file is written.
+        assert!(!released(&built, "news/launch.md"));
+        let feed = built.output.get("news/atom.xml").expect("feed");
+        assert!(String::from_utf8_lossy(feed).contains("Launch body."));
+    }
+
+    #[test]
+    fn html_stays_where_the_print_page_a_look_up_or_serve_may_read_it() {
+        let with_print = site("title = \"T\"\nbase_url = \"https://example.org/\"\n", &[]);
+        let look_up = site(
+            NO_PRINT,
+            &[(
+                "templates/404.html",
+                "{% set p = get_page(path=\"guide/setup.md\") %}{{ p.content | safe }}",
+            )],
+        );
+        for dir in [&with_print, &look_up] {
+            let built = build(&Project::new(dir.path()), &BuildOptions::default()).expect("build");
+            assert!(!released(&built, "guide/setup.md"));
+        }
+        let built = build(&Project::new(look_up.path()), &BuildOptions::default()).expect("build");
+        let page = built.output.get("404.html").expect("404");
+        assert!(String::from_utf8_lossy(page).contains("Setup body."));
+        let plain = site(NO_PRINT, &[]);
+        let served = build(&Project::new(plain.path()), &BuildOptions::serve()).expect("build");
+        assert!(!released(&served, "guide/setup.md"));
+    }
 }

@@ -426,6 +426,11 @@ pub fn join(dir: &str, path: &str) -> Option<String> {
 /// One page's Markdown, rendered, with the data items it links to.
 #[derive(Clone)]
 pub struct RenderedPage {
+    /// The HTML, which a build lets go once nothing left to render reads
+    /// it (see [`Html`]).
+    pub html: Html,
+    /// The rest of what the Markdown gave: summary, table of contents,
+    /// anchors, text. Its `html` is empty: the HTML is in `html`.
     pub rendered: Rendered,
     pub data_refs: Vec<(String, String)>,
     /// Whether the HTML may depend on the data files: the page links to
@@ -461,17 +466,71 @@ pub fn render_page(
         offset: page.body_offset,
         len: text.len() - page.body_offset,
     };
-    let (rendered, diags) = markdown::render(src, &config.markdown, &hooks);
+    let (mut rendered, diags) = markdown::render(src, &config.markdown, &hooks);
     let reads_data = hooks.shortcodes.get() || !hooks.data_refs.borrow().is_empty();
     let data_refs = hooks.data_refs.into_inner();
     (
         RenderedPage {
+            html: Html::new(std::mem::take(&mut rendered.html)),
             rendered,
             data_refs,
             reads_data,
         },
         diags,
     )
+}
+
+/// A page's HTML, shared by every reader. A big site cannot hold the HTML
+/// of all its pages until the last file is written: a build lets a page's
+/// go ([`Html::release`]) once its own file is written, unless a feed, the
+/// print page or a template's page look-up will read it later (see
+/// `Site::later_readers`). Reading it after that is a bug.
+#[derive(Debug, Default)]
+pub struct Html(std::sync::Mutex<Option<std::sync::Arc<str>>>);
+
+impl Html {
+    pub fn new(html: String) -> Html {
+        Html(std::sync::Mutex::new(Some(std::sync::Arc::from(html))))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<std::sync::Arc<str>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The HTML; empty (and a failed assertion in debug builds) once let go.
+    pub fn get(&self) -> std::sync::Arc<str> {
+        let html = self.lock().clone();
+        debug_assert!(html.is_some(), "a page's HTML was read after it was let go");
+        html.unwrap_or_else(|| std::sync::Arc::from(""))
+    }
+
+    pub fn set(&mut self, html: String) {
+        *self.lock() = Some(std::sync::Arc::from(html));
+    }
+
+    /// Lets the HTML go: nothing will read it again.
+    pub fn release(&self) {
+        self.lock().take();
+    }
+
+    #[cfg(test)]
+    pub fn is_released(&self) -> bool {
+        self.lock().is_none()
+    }
+}
+
+impl Clone for Html {
+    fn clone(&self) -> Self {
+        Html(std::sync::Mutex::new(self.lock().clone()))
+    }
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Self) -> bool {
+        *self.lock() == *other.lock()
+    }
 }
 
 /// Guide pages by the data items they link to, for "referenced by" lists:

@@ -451,8 +451,10 @@ pub(super) fn fix_anchors(rendered: &mut [Arc<RenderedPage>], fixes: Vec<AnchorF
         by_page.entry(id).or_default().push((from, to));
     }
     for (id, fixes) in by_page {
-        let r = &mut Arc::make_mut(&mut rendered[id]).rendered;
-        r.html = crate::markdown::replace_fragments(&r.html, &fixes);
+        let page = Arc::make_mut(&mut rendered[id]);
+        let html = crate::markdown::replace_fragments(&page.html.get(), &fixes);
+        page.html.set(html);
+        let r = &mut page.rendered;
         if let Some(summary) = &r.summary {
             r.summary = Some(crate::markdown::replace_fragments(summary, &fixes));
         }

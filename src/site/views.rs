@@ -129,11 +129,11 @@ pub fn full_view(
     summaries: &[std::sync::Arc<Value>],
 ) -> Value {
     let page = content.page(id);
-    let r = &rendered[id].rendered;
+    let r = &rendered[id];
     let mut view = Value::clone(&summaries[id]);
     let body = Body {
-        content: &r.html,
-        toc: &r.toc,
+        content: &r.html.get(),
+        toc: &r.rendered.toc,
     };
     if let (Value::Object(map), Ok(Value::Object(body))) = (&mut view, serde_json::to_value(body)) {
         map.extend(body);

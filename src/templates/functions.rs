@@ -34,6 +34,10 @@ impl Urls {
     }
 }
 
+/// The functions that give a template another page's view, content and
+/// all: `get_page` and `get_section`.
+pub const PAGE_LOOKUPS: [&str; 2] = ["get_page", "get_section"];
+
 /// Looks a page or section view up by content rel path.
 pub type PageLookup = Box<dyn Fn(&str) -> Option<Value> + Send + Sync>;
 /// Looks a taxonomy view (every term with its pages) up by name.
@@ -177,7 +181,8 @@ pub fn register(tera: &mut Tera, index: Arc<SiteIndex>, recorder: &Recorder) {
             tera::Error::msg(format!("load_data: no data file `{path}` under content/"))
         })
     });
-    for (name, key) in [("get_page", false), ("get_section", true)] {
+    for name in PAGE_LOOKUPS {
+        let key = name == "get_section";
         let (i, rec) = (index.clone(), recorder.clone());
         tera.register_function(name, move |args: &HashMap<String, Value>| {
             let path = arg_str(args, "path", name)?;

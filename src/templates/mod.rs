@@ -420,6 +420,15 @@ impl Templates {
         })
     }
 
+    /// Whether a template may look another page up ([`functions::PAGE_LOOKUPS`]):
+    /// a function is called by its name, so a template without the name
+    /// cannot.
+    pub fn may_look_up_pages(&self) -> bool {
+        self.sources
+            .values()
+            .any(|text| functions::PAGE_LOOKUPS.iter().any(|f| text.contains(f)))
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
