@@ -354,27 +354,26 @@ struct Posting {
     section: u32,
 }
 
-/// The terms of one document (in no particular order, by partition: see
-/// [`PARTS`]) and its sections.
+/// The terms of one document (in no particular order) and its sections.
 struct DocTerms<'a> {
-    /// `(term, score, best section)`, in the partition of the term.
-    terms: [Vec<DocTerm<'a>>; PARTS],
+    terms: Vec<DocTerm<'a>>,
     sections: Vec<(String, String, String)>,
 }
 
-/// `(term, score, best section)` of one document.
-type DocTerm<'a> = (Cow<'a, str>, u32, u32);
+/// One term of one document: the term, its score, the section it is most
+/// about and its partition (see [`PARTS`]).
+type DocTerm<'a> = (Cow<'a, str>, u32, u32, u8);
 
 /// The terms are inverted in this many partitions at once, each a map of
 /// its own: a term's partition is a hash of it, so they are even in size
 /// whatever the language, and two never hold the same term.
-const PARTS: usize = 16;
+const PARTS: u8 = 16;
 
-fn part_of(term: &str) -> usize {
+fn part_of(term: &str) -> u8 {
     let mut hash = FastHash::default();
     hash.write(term.as_bytes());
     // The high bits: the multiply leaves the low ones poorly mixed.
-    (hash.finish() >> 60) as usize % PARTS
+    (hash.finish() >> 56) as u8 % PARTS
 }
 
 /// A multiply-rotate hash, eight bytes at a time (the scheme of rustc's
@@ -479,8 +478,7 @@ fn analyse<'a>(doc: &'a SearchDoc) -> DocTerms<'a> {
         });
         scan_terms(section.text, |t| add(t, i, 1, 1, 0));
     }
-    let mut terms: [Vec<DocTerm<'a>>; PARTS] = Default::default();
-    let scored = stats.into_iter().map(|(term, stat)| {
+    let terms = stats.into_iter().map(|(term, stat)| {
         let mut score = stat.tf.min(TF_CAP);
         if stat.boost & IN_TITLE != 0 {
             score += TITLE_BOOST;
@@ -491,11 +489,10 @@ fn analyse<'a>(doc: &'a SearchDoc) -> DocTerms<'a> {
         if stat.boost & IN_DESCRIPTION != 0 {
             score += DESCRIPTION_BOOST;
         }
-        (term, score.max(1), stat.best_section())
+        let part = part_of(&term);
+        (term, score.max(1), stat.best_section(), part)
     });
-    for term in scored {
-        terms[part_of(&term.0)].push(term);
-    }
+    let terms = terms.collect();
     let sections = sections
         .iter()
         .map(|s| (s.id.to_string(), s.heading.to_string(), snippet(s.text)))
@@ -563,11 +560,11 @@ fn invert(
         let first = c * ANALYSE_CHUNK;
         parts
             .par_iter_mut()
-            .enumerate()
-            .for_each(|(part, postings)| {
+            .zip(0..PARTS)
+            .for_each(|(postings, part)| {
                 for (i, terms) in analysed.iter().enumerate() {
                     let doc = u32::try_from(first + i).unwrap_or(u32::MAX);
-                    postings.add(doc, &terms.terms[part]);
+                    postings.add(doc, &terms.terms, part);
                 }
             });
         sections.extend(analysed.into_iter().map(|terms| terms.sections));
@@ -590,9 +587,10 @@ fn invert(
 struct Postings(HashMap<String, (u32, Vec<Posting>), BuildHasherDefault<FastHash>>);
 
 impl Postings {
-    /// Adds the terms of document `doc`; documents come in order.
-    fn add(&mut self, doc: u32, terms: &[DocTerm]) {
-        for (term, score, section) in terms {
+    /// Adds the terms of document `doc` in partition `part`; documents
+    /// come in order.
+    fn add(&mut self, doc: u32, terms: &[DocTerm], part: u8) {
+        for (term, score, section, _) in terms.iter().filter(|t| t.3 == part) {
             let posting = Posting {
                 doc,
                 score: *score,
@@ -1154,7 +1152,7 @@ mod tests {
         // The plain way: one map, every document's terms in order.
         let mut plain: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
         for (d, doc) in refs.iter().enumerate() {
-            for (term, score, section) in analyse(doc).terms.into_iter().flatten() {
+            for (term, score, section, _) in analyse(doc).terms {
                 let doc = u32::try_from(d).expect("doc");
                 plain.entry(term.into_owned()).or_default().push(Posting {
                     doc,
