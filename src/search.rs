@@ -572,8 +572,6 @@ fn invert(
     let postings = parts
         .into_par_iter()
         .flat_map_iter(Postings::encode)
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
     (postings, sections)
 }

@@ -507,7 +507,8 @@ impl Html {
     }
 
     pub fn set(&mut self, html: String) {
-        *self.lock() = Some(std::sync::Arc::from(html));
+        let cell = self.0.get_mut();
+        *cell.unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::sync::Arc::from(html));
     }
 
     /// Lets the HTML go: nothing will read it again.
