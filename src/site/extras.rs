@@ -57,8 +57,7 @@ fn need_of(path: &str) -> Option<Need> {
 /// Whether some page's Markdown drew a diagram: what the theme loads the
 /// diagram scripts for.
 pub fn has_diagrams(rendered: &[std::sync::Arc<super::RenderedPage>]) -> bool {
-    let marker = crate::markdown::highlight::DIAGRAM_MARKER;
-    rendered.par_iter().any(|r| r.html.get().contains(marker))
+    rendered.iter().any(|r| r.diagrams)
 }
 
 /// A static file's bytes, or where to copy them from: a big file is

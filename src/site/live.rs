@@ -713,17 +713,7 @@ impl Live {
         let owners_href = next.urls.href("owners/");
         let summaries: Vec<(PageId, Value)> = new_warnings
             .iter()
-            .map(|&(id, _)| {
-                let view = views::summary_view(
-                    &next.content,
-                    id,
-                    &next.rendered[id],
-                    &next.urls,
-                    next.config.edit_url.as_deref(),
-                    Some((&next.upkeep, &owners_href)),
-                );
-                (id, view)
-            })
+            .map(|&(id, _)| (id, next.summary_of(id, &next.rendered[id], &owners_href)))
             .collect();
         let all = Arc::make_mut(&mut next.summaries);
         for (id, view) in summaries {

@@ -3,8 +3,9 @@
 //! `build` reads like a table of contents; each stage takes values and
 //! returns new ones (most are in `stages`; the site value, [`Site`], and its
 //! rendering are here). Errors are collected, not thrown at the first one,
-//! and a stage whose input is broken stops the build before anything is
-//! written.
+//! and a stage whose input is broken stops the build before anything
+//! reaches the output folder (files are written into a staging folder,
+//! swapped in when the build succeeds).
 
 pub mod cache;
 pub mod cancel;
@@ -39,7 +40,7 @@ use render::RenderedPage;
 use stages::{
     add_statics, cancelled, check_anchors, fix_anchors, link_anchors, load_data, load_templates,
     load_upkeep, needed_statics, open_output, render_markdown, render_pages_and_search,
-    stop_if_cancelled, stop_on_errors, with_functions,
+    stop_if_cancelled, stop_on_errors, take_texts, with_functions,
 };
 
 /// A site folder on disk.
@@ -268,19 +269,28 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     // reports every independent error; without templates nothing can render.
     let templates = templates.ok_or_else(|| finish(std::mem::take(&mut diags)))?;
     let markdown = with_functions(templates, &config, &content, &statics, data);
-    let rendered = timed("markdown", || {
-        render_markdown(&config, &mut content, &markdown, opts, &mut diags)
-    })
-    .ok_or_else(cancelled)?;
-    let rendered = link_anchors(&content, rendered, &config, opts.keep_sources, &mut diags);
-    stop_on_errors(&mut diags)?;
-    let statics = needed_statics(statics, &config, &content, &rendered, opts);
-    let site = timed("views", || {
-        Site::new(config, content, &markdown, rendered, upkeep, opts)
+    let texts = take_texts(&mut content, opts.keep_sources);
+    let site = timed("navigation", || {
+        Site::new(config, content, &markdown, upkeep, opts)
     });
     let (mut output, dest) = open_output(project, &site, &opts.target)?;
+    let pages = timed("markdown", || {
+        render_markdown(&site, texts, &markdown, opts, &mut output, &mut diags)
+    })
+    .ok_or_else(cancelled)?;
+    let rendered = link_anchors(
+        &site.content,
+        pages.rendered,
+        &site.config,
+        opts.keep_sources,
+        &mut diags,
+    );
+    stop_on_errors(&mut diags)?;
+    diags.extend(pages.page_errors);
+    let statics = needed_statics(statics, &site.config, &site.content, &rendered, opts);
+    let site = timed("views", || site.with_rendered(rendered));
     let (deps, search_docs, search) = timed("pages and search", || {
-        render_pages_and_search(&site, &mut output, &mut diags)
+        render_pages_and_search(&site, pages.written, &mut output, &mut diags)
     });
     stop_if_cancelled(&opts.cancel)?;
     timed("extras", || site.render_rest(&mut output, &mut diags));
@@ -479,31 +489,19 @@ impl<'a> Selection<'a> {
 }
 
 impl Site {
-    /// The site value: every page's views and navigation, made once.
-    /// `markdown` is what the Markdown was rendered with: the templates and
-    /// the index without page look-ups.
+    /// The site value before any Markdown is rendered: its navigation,
+    /// sidebars and upkeep facts, and no page views yet ([`Site::with_rendered`]
+    /// adds them). Pages whose file needs no other page's Markdown can be
+    /// written with it ([`Site::writes_early`]). `markdown` is what the
+    /// Markdown is rendered with: the templates and the index without page
+    /// look-ups.
     fn new(
         config: SiteConfig,
         content: Content,
         markdown: &Renderer,
-        rendered: Vec<Arc<RenderedPage>>,
         upkeep: crate::upkeep::Upkeep,
         opts: &BuildOptions,
     ) -> Self {
-        let urls = markdown.index().urls.clone();
-        let summaries: Vec<Arc<Value>> = (0..content.pages.len())
-            .into_par_iter()
-            .map(|id| {
-                Arc::new(views::summary_view(
-                    &content,
-                    id,
-                    &rendered[id],
-                    &urls,
-                    config.edit_url.as_deref(),
-                    None,
-                ))
-            })
-            .collect();
         let mut base_context = Context::new();
         base_context.insert("config", &config);
         let order = content.in_order();
@@ -515,13 +513,14 @@ impl Site {
             content: Arc::new(content),
             data: markdown.index().data(),
             renderer: markdown.clone(),
-            urls,
-            rendered: Arc::new(rendered),
-            summaries: Arc::new(summaries),
+            urls: markdown.index().urls.clone(),
+            rendered: Arc::default(),
+            summaries: Arc::default(),
             order,
             base_context,
             live_reload: opts.live_reload_script,
-            keep_html: opts.keep_sources,
+            // A render cache hands the same pages to the next build.
+            keep_html: opts.keep_sources || opts.cache.is_some(),
             cancel: opts.cancel.clone(),
             nav_shape,
             sidebars: Arc::default(),
@@ -530,7 +529,7 @@ impl Site {
             deps: Arc::default(),
             other_reads: OtherReads::default(),
             terms: std::sync::OnceLock::new(),
-            upkeep: Arc::default(),
+            upkeep: Arc::new(upkeep),
         };
         if nav_shape != views::NavShape::Unused {
             site.navs = Arc::new(
@@ -543,10 +542,45 @@ impl Site {
                     .collect(),
             );
         }
-        site.set_upkeep(upkeep);
-        site.relink();
-        site.sidebars = Arc::new(site.render_sidebars());
+        if !site.looks_up_pages() {
+            site.sidebars = Arc::new(site.render_sidebars());
+        }
         site
+    }
+
+    /// The site with every page's rendered Markdown, by page id, and the
+    /// views made of it.
+    fn with_rendered(mut self, rendered: Vec<Arc<RenderedPage>>) -> Site {
+        let owners_href = self.urls.href("owners/");
+        let summaries: Vec<Arc<Value>> = (0..self.content.pages.len())
+            .into_par_iter()
+            .map(|id| Arc::new(self.summary_of(id, &rendered[id], &owners_href)))
+            .collect();
+        self.rendered = Arc::new(rendered);
+        self.summaries = Arc::new(summaries);
+        self.relink();
+        if self.looks_up_pages() {
+            self.sidebars = Arc::new(self.render_sidebars());
+        }
+        self
+    }
+
+    /// The summary view of page `id`, with its upkeep facts.
+    fn summary_of(&self, id: PageId, rendered: &RenderedPage, owners_href: &str) -> Value {
+        views::summary_view(
+            &self.content,
+            id,
+            rendered,
+            &self.urls,
+            self.config.edit_url.as_deref(),
+            Some((&self.upkeep, owners_href)),
+        )
+    }
+
+    /// Whether a template may look up other pages' views, which exist once
+    /// every page's Markdown is rendered.
+    fn looks_up_pages(&self) -> bool {
+        self.templates().may_look_up_pages() || self.templates().may_look_up_taxonomies()
     }
 
     /// The templates of this site.
@@ -564,7 +598,8 @@ impl Site {
         let summaries = self.summaries.clone();
         let pages: crate::templates::functions::PageLookup = Box::new(move |rel: &str| {
             let &id = content.by_rel.get(rel)?;
-            Some(views::full_view(&content, id, &rendered, &summaries))
+            let own = (&**rendered.get(id)?, &**summaries.get(id)?);
+            Some(views::full_view(&content, id, own, &summaries))
         });
         let index = self
             .renderer
@@ -642,19 +677,6 @@ impl Site {
         self.render_data_pages(output, diags);
         self.render_taxonomies(Selection::All, output, diags);
         self.render_extras(output, diags);
-    }
-
-    /// Sets the upkeep facts and adds them to every page's summary.
-    fn set_upkeep(&mut self, upkeep: crate::upkeep::Upkeep) {
-        let owners_href = self.urls.href("owners/");
-        let summaries = Arc::make_mut(&mut self.summaries);
-        summaries
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(id, summary)| {
-                views::add_upkeep(Arc::make_mut(summary), &upkeep, id, &owners_href);
-            });
-        self.upkeep = Arc::new(upkeep);
     }
 
     /// Every open branch a sidebar can have: one per section.
@@ -771,10 +793,11 @@ impl Site {
     fn page_context(
         &self,
         id: PageId,
-        neighbours: &(Option<views::LinkView>, Option<views::LinkView>),
+        own: (&RenderedPage, &Value),
+        neighbours: &Neighbours,
     ) -> Context {
         let page = self.content.page(id);
-        let view = views::full_view(&self.content, id, &self.rendered, &self.summaries);
+        let view = views::full_view(&self.content, id, own, &self.summaries);
         let mut ctx = self.base_context.clone();
         let out = output_path(&page.url_path);
         ctx.insert("rolebook", &self.rolebook_vars(&out));
@@ -883,53 +906,121 @@ impl Site {
     fn render_chunk(
         &self,
         chunk: &[PageId],
-        neighbours: &[(Option<views::LinkView>, Option<views::LinkView>)],
+        neighbours: &[Neighbours],
         read_later: &Option<Vec<bool>>,
         output: &mut Output,
         diags: &mut Diagnostics,
     ) -> Vec<(PageId, Deps)> {
-        let results: Vec<(PageId, String, Result<String, Diagnostic>, Deps)> = chunk
+        let files: Vec<PageFile> = chunk
             .par_iter()
-            .copied()
-            .map(|id| {
-                let page = self.content.page(id);
-                let path = output_path(&page.url_path);
-                let name = match self.template_for(id) {
-                    Ok(name) if self.templates().has(&name) => name,
-                    Ok(name) => {
-                        let message = format!("template `{name}` not found");
-                        let error = Err(missing_template(page, message));
-                        return (id, path, error, Deps::default());
-                    }
-                    Err(m) => return (id, path, Err(missing_template(page, m)), Deps::default()),
-                };
-                let ctx = self.page_context(id, &neighbours[id]);
-                let (result, reads) = self.renderer.render(&name, &ctx);
+            .map(|&id| {
+                let own = (&*self.rendered[id], &*self.summaries[id]);
+                let file = self.page_file(id, own, &neighbours[id]);
                 if read_later.as_ref().is_some_and(|later| !later[id]) {
                     self.rendered[id].html.release();
                 }
-                let result = result
-                    .map_err(|e| render_error(&e, &name, self.templates(), &page.display_path));
-                let deps = Deps {
-                    facts: self.page_facts(id),
-                    template: name,
-                    reads,
-                };
-                (id, path, result, deps)
+                file
             })
             .collect();
-        let mut read = Vec::with_capacity(results.len());
-        for (id, path, result, deps) in results {
-            match result {
-                Ok(html) => {
-                    output.insert(path, html);
-                }
-                Err(d) => diags.push(d),
-            }
-            read.push((id, deps));
-        }
-        read
+        write_pages(files, output, diags)
     }
+
+    /// Renders the file of page `id` from its own rendered Markdown and
+    /// summary (`own`).
+    fn page_file(
+        &self,
+        id: PageId,
+        own: (&RenderedPage, &Value),
+        neighbours: &Neighbours,
+    ) -> PageFile {
+        let page = self.content.page(id);
+        let path = output_path(&page.url_path);
+        let name = match self.template_for(id) {
+            Ok(name) if self.templates().has(&name) => name,
+            Ok(name) => {
+                let message = format!("template `{name}` not found");
+                let error = Err(missing_template(page, message));
+                return PageFile {
+                    id,
+                    path,
+                    html: error,
+                    deps: Deps::default(),
+                };
+            }
+            Err(m) => {
+                let error = Err(missing_template(page, m));
+                return PageFile {
+                    id,
+                    path,
+                    html: error,
+                    deps: Deps::default(),
+                };
+            }
+        };
+        let ctx = self.page_context(id, own, neighbours);
+        let (result, reads) = self.renderer.render(&name, &ctx);
+        let html =
+            result.map_err(|e| render_error(&e, &name, self.templates(), &page.display_path));
+        let deps = Deps {
+            facts: self.page_facts(id),
+            template: name,
+            reads,
+        };
+        PageFile {
+            id,
+            path,
+            html,
+            deps,
+        }
+    }
+
+    /// Which pages' files can be written as soon as their own Markdown is
+    /// rendered, before the other pages' (see `stages::render_markdown`):
+    /// pages, not sections (which list their pages' summaries), whose HTML
+    /// nothing reads later, on a site whose templates look no page up.
+    /// `None` when there are none.
+    fn writes_early(&self) -> Option<Vec<bool>> {
+        if self.looks_up_pages() {
+            return None;
+        }
+        let mut early = self.read_later()?;
+        for (id, page) in self.content.pages.iter().enumerate() {
+            early[id] = !early[id] && !page.is_section();
+        }
+        Some(early)
+    }
+}
+
+/// Where a page's previous and next links go.
+pub type Neighbours = (Option<views::LinkView>, Option<views::LinkView>);
+
+/// A page's file as rendered: its HTML or why it failed, and what the
+/// render read.
+struct PageFile {
+    id: PageId,
+    path: String,
+    html: Result<String, Diagnostic>,
+    deps: Deps,
+}
+
+/// Adds rendered pages to `output`, their errors to `diags`; returns what
+/// each read.
+fn write_pages(
+    files: Vec<PageFile>,
+    output: &mut Output,
+    diags: &mut Diagnostics,
+) -> Vec<(PageId, Deps)> {
+    let mut read = Vec::with_capacity(files.len());
+    for file in files {
+        match file.html {
+            Ok(html) => {
+                output.insert(file.path, html);
+            }
+            Err(d) => diags.push(d),
+        }
+        read.push((file.id, file.deps));
+    }
+    read
 }
 
 fn missing_template(page: &content::Page, message: String) -> Diagnostic {
@@ -1099,5 +1190,84 @@ mod tests {
         let plain = site(NO_PRINT, &[]);
         let served = build(&Project::new(plain.path()), &BuildOptions::serve()).expect("build");
         assert!(!released(&served, "guide/setup.md"));
+    }
+
+    /// Every output file of a build, by path.
+    fn files(built: &Built) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let paths: Vec<String> = built.output.paths().cloned().collect();
+        paths
+            .into_iter()
+            .map(|p| {
+                let bytes = built.output.get(&p).expect("listed file").to_vec();
+                (p, bytes)
+            })
+            .collect()
+    }
+
+    const STEPS: [(&str, &str); 2] = [
+        (
+            "content/guide/steps.md",
+            "+++\ntitle = \"Steps\"\n+++\n## First step\n\nDo this.\n",
+        ),
+        (
+            "content/guide/refs.md",
+            "+++\ntitle = \"Refs\"\n+++\nSee [the first step](steps.md#First-Step).\n",
+        ),
+    ];
+
+    #[test]
+    fn pages_written_with_their_markdown_match_pages_written_after_it() {
+        let plain = site(NO_PRINT, &STEPS);
+        let built = build(&Project::new(plain.path()), &BuildOptions::default()).expect("build");
+        let value = built.site.site();
+        let early = value.writes_early().expect("pages are written early");
+        let by_rel = |rel: &str| early[value.content.by_rel[rel]];
+        assert!(by_rel("guide/setup.md") && by_rel("guide/steps.md") && by_rel("guide/refs.md"));
+        // Sections list their pages; the feed reads its entries.
+        assert!(!by_rel("guide/_index.md") && !by_rel("_index.md"));
+        assert!(!by_rel("news/launch.md"));
+        // A template that may look pages up makes every file wait for all
+        // the Markdown; the files are the same either way.
+        let mut steps = STEPS.to_vec();
+        steps.push(("templates/unused.html", "{# get_taxonomy #}"));
+        let waiting = site(NO_PRINT, &steps);
+        let later = build(&Project::new(waiting.path()), &BuildOptions::default()).expect("build");
+        assert!(later.site.site().writes_early().is_none());
+        assert_eq!(files(&built), files(&later));
+        // The link to another page's anchor was made that anchor.
+        let refs =
+            String::from_utf8_lossy(built.output.get("guide/refs/index.html").expect("refs"))
+                .into_owned();
+        assert!(refs.contains("steps/#first-step"), "{refs}");
+    }
+
+    #[test]
+    fn a_page_written_early_reports_its_template_error_only_when_the_markdown_has_none() {
+        let odd = [
+            (
+                "content/guide/odd.md",
+                "+++\ntitle = \"Odd\"\ntemplate = \"odd.html\"\n+++\nOdd.\n",
+            ),
+            ("templates/odd.html", "{{ page.no_such_key.inner }}"),
+        ];
+        let mut broken = odd.to_vec();
+        broken.push((
+            "content/guide/broken.md",
+            "+++\ntitle = \"B\"\n+++\n{{ no_such_shortcode() }}\n",
+        ));
+        let dir = site(NO_PRINT, &broken);
+        let errors = build(&Project::new(dir.path()), &BuildOptions::default())
+            .expect_err("broken Markdown")
+            .render(false);
+        assert!(errors.contains("no_such_shortcode"), "{errors}");
+        assert!(!errors.contains("odd.html"), "{errors}");
+        let dir = site(NO_PRINT, &odd);
+        let errors = build(&Project::new(dir.path()), &BuildOptions::default())
+            .expect_err("broken template")
+            .render(false);
+        assert!(
+            errors.contains("odd.html") && errors.contains("guide/odd.md"),
+            "{errors}"
+        );
     }
 }

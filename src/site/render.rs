@@ -437,6 +437,9 @@ pub struct RenderedPage {
     /// data items or runs shortcodes (data views, or templates that may
     /// load data).
     pub reads_data: bool,
+    /// Whether the HTML holds a diagram (the theme's diagram scripts are
+    /// written only for a site that has one).
+    pub diagrams: bool,
 }
 
 /// Renders the Markdown of `page`, whose file's text is `text` (a build
@@ -469,12 +472,14 @@ pub fn render_page(
     let (mut rendered, diags) = markdown::render(src, &config.markdown, &hooks);
     let reads_data = hooks.shortcodes.get() || !hooks.data_refs.borrow().is_empty();
     let data_refs = hooks.data_refs.into_inner();
+    let diagrams = rendered.html.contains(markdown::highlight::DIAGRAM_MARKER);
     (
         RenderedPage {
             html: Html::new(std::mem::take(&mut rendered.html)),
             rendered,
             data_refs,
             reads_data,
+            diagrams,
         },
         diags,
     )
@@ -484,7 +489,7 @@ pub fn render_page(
 /// of all its pages until the last file is written: a build lets a page's
 /// go ([`Html::release`]) once its own file is written, unless a feed, the
 /// print page or a template's page look-up will read it later (see
-/// `Site::later_readers`). Reading it after that is a bug.
+/// `Site::read_later`). Reading it after that is a bug.
 #[derive(Debug, Default)]
 pub struct Html(std::sync::Mutex<Option<std::sync::Arc<str>>>);
 

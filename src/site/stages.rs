@@ -130,15 +130,29 @@ pub(super) fn open_output(
 pub(super) type SearchFiles = Vec<(String, Vec<u8>)>;
 
 /// The search index needs only the rendered text: it is made while the
-/// pages are rendered and written. Returns what each page read, the
-/// search documents and the index's files.
+/// pages not `written` with their Markdown are rendered and written.
+/// Returns what each page read, the search documents and the index's files.
 pub(super) fn render_pages_and_search(
     site: &Site,
+    written: Vec<(PageId, Deps)>,
     output: &mut Output,
     diags: &mut Diagnostics,
 ) -> (Vec<(PageId, Deps)>, Vec<Arc<SearchDoc>>, SearchFiles) {
-    let (reads, (docs, files)) = rayon::join(
-        || site.render_pages(Selection::All, output, diags),
+    // The pages not yet written with their Markdown.
+    let mut rest = super::Only {
+        pages: (0..site.content.pages.len()).collect(),
+        ..Default::default()
+    };
+    for (id, _) in &written {
+        rest.pages.remove(id);
+    }
+    let selection = if written.is_empty() {
+        Selection::All
+    } else {
+        Selection::Only(&rest)
+    };
+    let (mut reads, (docs, files)) = rayon::join(
+        || site.render_pages(selection, output, diags),
         || {
             let docs = site.search_docs();
             let files = if docs.is_empty() {
@@ -149,6 +163,7 @@ pub(super) fn render_pages_and_search(
             (docs, files)
         },
     );
+    reads.extend(written);
     (reads, docs, files)
 }
 
@@ -291,20 +306,54 @@ pub(super) fn data_hash(content: &Content) -> u64 {
     cache::hash_of(data)
 }
 
-/// Every page's Markdown as HTML; with a cache, only the pages whose text
-/// or environment changed. `None` when the build was cut short.
+/// Each page's Markdown, for [`render_markdown`]. Nothing reads it after
+/// that stage but serve, which compares edits with it (`keep`): a build
+/// takes each page's text out of the content and lets it go as soon as the
+/// page is rendered, so a big site never holds all of its Markdown and all
+/// of its HTML at once.
+pub(super) fn take_texts(content: &mut Content, keep: bool) -> Vec<Arc<str>> {
+    if keep {
+        return content.pages.iter().map(|p| p.text.clone()).collect();
+    }
+    let empty: Arc<str> = Arc::from("");
+    let pages = content.pages.iter_mut();
+    pages
+        .map(|p| std::mem::replace(&mut p.text, empty.clone()))
+        .collect()
+}
+
+/// What the Markdown stage gives: every page's rendered Markdown, by page
+/// id, and the pages written with it.
+pub(super) struct Markdown {
+    pub rendered: Vec<Arc<RenderedPage>>,
+    /// The pages whose file is already in the output, with what each read.
+    pub written: Vec<(PageId, Deps)>,
+    /// The errors of rendering those files: reported only when the
+    /// Markdown has none, as if the files were rendered after it.
+    pub page_errors: Diagnostics,
+}
+
+/// How many pages are rendered between two writes to the output: what a
+/// build holds of the pages written as soon as their Markdown is rendered.
+const CHUNK: usize = 256;
+
+/// Every page's Markdown as HTML (`texts`, by page id); with a cache, only
+/// the pages whose text or environment changed. `None` when the build was
+/// cut short.
 ///
-/// Nothing reads a page's Markdown after this stage but serve, which
-/// compares edits with it (`keep_sources`): a build takes each page's text
-/// out of the content and lets it go as soon as the page is rendered, so a
-/// big site never holds all of its Markdown and all of its HTML at once.
+/// A page that nothing else reads ([`Site::writes_early`]) and that links
+/// to no anchor of another page (checked once every page is rendered) is
+/// rendered into its file at once, and its HTML let go: a big site never
+/// holds the HTML of all its pages.
 pub(super) fn render_markdown(
-    config: &SiteConfig,
-    content: &mut Content,
+    site: &Site,
+    texts: Vec<Arc<str>>,
     renderer: &Renderer,
     opts: &BuildOptions,
+    output: &mut Output,
     diags: &mut Diagnostics,
-) -> Option<Vec<Arc<RenderedPage>>> {
+) -> Option<Markdown> {
+    let (config, content) = (&site.config, &*site.content);
     let index = renderer.index();
     let env = environment_hash(config, content, renderer.templates(), &index.assets);
     let (cache, cancel, data, urls) = (
@@ -316,55 +365,74 @@ pub(super) fn render_markdown(
     let data_hash = data_hash(content);
     let previous = cache.map(|c| c.take(env, data_hash)).unwrap_or_default();
     let fresh = std::sync::atomic::AtomicUsize::new(0);
-    let texts: Vec<Arc<str>> = if opts.keep_sources {
-        content.pages.iter().map(|p| p.text.clone()).collect()
-    } else {
-        let empty: Arc<str> = Arc::from("");
-        let pages = content.pages.iter_mut();
-        pages
-            .map(|p| std::mem::replace(&mut p.text, empty.clone()))
-            .collect()
+    let early = site.writes_early();
+    let neighbours = early
+        .as_ref()
+        .map(|_| super::views::neighbours(content, &site.order, &site.urls, None));
+    let owners_href = site.urls.href("owners/");
+    let write_early = |id: PageId, rendered: &RenderedPage, d: &Diagnostics| {
+        let (early, neighbours) = (early.as_ref()?, neighbours.as_ref()?);
+        if !early[id] || !rendered.rendered.pending.is_empty() || d.has_errors() {
+            return None;
+        }
+        let summary = site.summary_of(id, rendered, &owners_href);
+        let file = site.page_file(id, (rendered, &summary), &neighbours[id]);
+        rendered.html.release();
+        Some(file)
     };
-    let content = &*content;
-    let results: Option<Vec<(u64, Arc<RenderedPage>, Diagnostics)>> = texts
-        .into_par_iter()
-        .zip(content.pages.par_iter())
-        .map(|(text, page)| {
-            let text_hash = cache::hash_of((&*text, page.body_offset));
-            if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
-                && *hash == text_hash
-            {
-                return Some((text_hash, rendered.clone(), d.clone()));
+    let mut out = Markdown {
+        rendered: Vec::with_capacity(texts.len()),
+        written: Vec::new(),
+        page_errors: Diagnostics::new(),
+    };
+    let mut kept = HashMap::new();
+    let mut texts = texts.into_iter().enumerate().peekable();
+    while texts.peek().is_some() {
+        let chunk: Vec<(PageId, Arc<str>)> = texts.by_ref().take(CHUNK).collect();
+        let results: Option<Vec<_>> = chunk
+            .into_par_iter()
+            .map(|(id, text)| {
+                let page = content.page(id);
+                let text_hash = cache::hash_of((&*text, page.body_offset));
+                if let Some((hash, rendered, d)) = previous.get(&page.rel_path)
+                    && *hash == text_hash
+                {
+                    return Some((text_hash, rendered.clone(), d.clone(), None));
+                }
+                if cancel.before_page() {
+                    return None;
+                }
+                fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let (rendered, d) =
+                    render::render_page(page, &text, content, &data, renderer, urls, config);
+                let file = write_early(id, &rendered, &d);
+                Some((text_hash, Arc::new(rendered), d, file))
+            })
+            .collect();
+        let Some(results) = results else {
+            // Cut short: what was cached stays for the next build.
+            if let Some(cache) = cache {
+                cache.store((env, data_hash), previous, 0);
             }
-            if cancel.before_page() {
-                return None;
+            return None;
+        };
+        let mut files = Vec::new();
+        for (hash, rendered, d, file) in results {
+            let page = content.page(out.rendered.len());
+            diags.extend(d.clone());
+            if cache.is_some() {
+                kept.insert(page.rel_path.clone(), (hash, rendered.clone(), d));
             }
-            fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (rendered, d) =
-                render::render_page(page, &text, content, &data, renderer, urls, config);
-            Some((text_hash, Arc::new(rendered), d))
-        })
-        .collect();
+            out.rendered.push(rendered);
+            files.extend(file);
+        }
+        let written = super::write_pages(files, output, &mut out.page_errors);
+        out.written.extend(written);
+    }
     if !opts.keep_sources {
         // The lines highlighting remembered are of no use to the rest of
         // a build, which holds the pages' HTML; serve keeps them.
         rayon::broadcast(|_| crate::markdown::highlight::forget());
-    }
-    let Some(results) = results else {
-        // Cut short: what was cached stays for the next build.
-        if let Some(cache) = cache {
-            cache.store((env, data_hash), previous, 0);
-        }
-        return None;
-    };
-    let mut kept = HashMap::new();
-    let mut out = Vec::with_capacity(results.len());
-    for ((hash, rendered, d), page) in results.into_iter().zip(&content.pages) {
-        diags.extend(d.clone());
-        if cache.is_some() {
-            kept.insert(page.rel_path.clone(), (hash, rendered.clone(), d));
-        }
-        out.push(rendered);
     }
     if let Some(cache) = cache {
         cache.store((env, data_hash), kept, fresh.into_inner());

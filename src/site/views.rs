@@ -122,15 +122,19 @@ struct Body<'a> {
 /// a section's adds the summaries of its `pages` and `subsections`.
 /// Summaries are copied as the values they are, which is quicker than
 /// serialising them again.
+///
+/// `own` is the page's rendered Markdown and summary; `summaries` gives a
+/// section its pages' (a page's own file may be written before the other
+/// pages' Markdown is rendered).
 pub fn full_view(
     content: &Content,
     id: PageId,
-    rendered: &[std::sync::Arc<RenderedPage>],
+    own: (&RenderedPage, &Value),
     summaries: &[std::sync::Arc<Value>],
 ) -> Value {
     let page = content.page(id);
-    let r = &rendered[id];
-    let mut view = Value::clone(&summaries[id]);
+    let (r, summary) = own;
+    let mut view = Value::clone(summary);
     let body = Body {
         content: &r.html.get(),
         toc: &r.rendered.toc,

@@ -424,9 +424,19 @@ impl Templates {
     /// a function is called by its name, so a template without the name
     /// cannot.
     pub fn may_look_up_pages(&self) -> bool {
+        self.mention_any(&functions::PAGE_LOOKUPS)
+    }
+
+    /// Whether a template may call `get_taxonomy`, whose views list every
+    /// page of a term.
+    pub fn may_look_up_taxonomies(&self) -> bool {
+        self.mention_any(&["get_taxonomy"])
+    }
+
+    fn mention_any(&self, names: &[&str]) -> bool {
         self.sources
             .values()
-            .any(|text| functions::PAGE_LOOKUPS.iter().any(|f| text.contains(f)))
+            .any(|text| names.iter().any(|f| text.contains(f)))
     }
 
     pub fn has(&self, name: &str) -> bool {
