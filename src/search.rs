@@ -113,28 +113,31 @@ pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<
     let docs = &docs[..];
     let (postings, sections) = invert(docs);
     let shards = shard_terms(postings);
-    let (chunk_starts, chunks) = doc_chunks(docs, &sections);
+    let keys: Vec<String> = shards.keys().cloned().collect();
 
-    // Each shard and chunk is a file of its own, written in parallel.
+    // Each shard and chunk is a file of its own, written in parallel; what
+    // a file is made of is let go as it is made.
     let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
+        .into_par_iter()
         .map(|(key, terms)| {
             (
                 format!("search/t-{key}.js"),
-                script(&format!("t-{key}"), terms),
+                script(&format!("t-{key}"), &terms),
             )
         })
         .collect();
-    files.par_extend(chunks.par_iter().enumerate().map(|(i, chunk)| {
+    let (chunk_starts, chunks) = doc_chunks(docs, &sections);
+    drop(sections);
+    files.par_extend(chunks.into_par_iter().enumerate().map(|(i, chunk)| {
         (
             format!("search/d-{i}.js"),
-            script_raw(&format!("d-{i}"), chunk),
+            script_raw(&format!("d-{i}"), &chunk),
         )
     }));
     let build = fingerprint(&files);
     files.push((
         "search/meta.js".to_string(),
-        meta_file(docs, &chunk_starts, &shards, &build),
+        meta_file(docs, &chunk_starts, &keys, &build),
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -806,7 +809,7 @@ struct Meta<'a> {
 fn meta_file(
     docs: &[&SearchDoc],
     chunk_starts: &[usize],
-    shards: &BTreeMap<String, Shard>,
+    shards: &[String],
     build: &str,
 ) -> Vec<u8> {
     let mut sections: BTreeMap<&str, usize> = BTreeMap::new();
@@ -847,7 +850,7 @@ fn meta_file(
         role_sets,
         roles: roles.into_iter().map(small_int_char).collect(),
         chunks,
-        shards: shards.keys().map(String::as_str).collect(),
+        shards: shards.iter().map(String::as_str).collect(),
         stop_words: STOP_WORDS,
         ids: docs
             .iter()

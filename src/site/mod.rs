@@ -292,9 +292,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let (deps, search_docs, search) = timed("pages and search", || {
         render_pages_and_search(&site, pages.written, &mut output, &mut diags)
     });
+    output.extend(search);
     stop_if_cancelled(&opts.cancel)?;
     timed("extras", || site.render_rest(&mut output, &mut diags));
-    output.extend(search);
     let site = site.with_deps(deps);
     let statics = add_statics(statics, &mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());

@@ -386,10 +386,8 @@ pub(super) fn render_markdown(
         page_errors: Diagnostics::new(),
     };
     let mut kept = HashMap::new();
-    let mut texts = texts.into_iter().enumerate().peekable();
-    while texts.peek().is_some() {
-        let chunk: Vec<(PageId, Arc<str>)> = texts.by_ref().take(CHUNK).collect();
-        let results: Option<Vec<_>> = chunk
+    let render_chunk = |chunk: Vec<(PageId, Arc<str>)>| -> Option<Vec<_>> {
+        chunk
             .into_par_iter()
             .map(|(id, text)| {
                 let page = content.page(id);
@@ -408,7 +406,18 @@ pub(super) fn render_markdown(
                 let file = write_early(id, &rendered, &d);
                 Some((text_hash, Arc::new(rendered), d, file))
             })
-            .collect();
+            .collect()
+    };
+    // The files of one chunk are written while the next chunk renders.
+    let mut files: Vec<super::PageFile> = Vec::new();
+    let mut texts = texts.into_iter().enumerate().peekable();
+    while texts.peek().is_some() {
+        let chunk: Vec<(PageId, Arc<str>)> = texts.by_ref().take(CHUNK).collect();
+        let (written, results) = rayon::join(
+            || super::write_pages(std::mem::take(&mut files), output, &mut out.page_errors),
+            || render_chunk(chunk),
+        );
+        out.written.extend(written);
         let Some(results) = results else {
             // Cut short: what was cached stays for the next build.
             if let Some(cache) = cache {
@@ -416,7 +425,6 @@ pub(super) fn render_markdown(
             }
             return None;
         };
-        let mut files = Vec::new();
         for (hash, rendered, d, file) in results {
             let page = content.page(out.rendered.len());
             diags.extend(d.clone());
@@ -426,9 +434,9 @@ pub(super) fn render_markdown(
             out.rendered.push(rendered);
             files.extend(file);
         }
-        let written = super::write_pages(files, output, &mut out.page_errors);
-        out.written.extend(written);
     }
+    let written = super::write_pages(files, output, &mut out.page_errors);
+    out.written.extend(written);
     if !opts.keep_sources {
         // The lines highlighting remembered are of no use to the rest of
         // a build, which holds the pages' HTML; serve keeps them.
