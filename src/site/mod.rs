@@ -289,12 +289,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     diags.extend(pages.page_errors);
     let statics = needed_statics(statics, &site.config, &site.content, &rendered, opts);
     let site = timed("views", || site.with_rendered(rendered));
-    let (deps, search_docs, search) = timed("pages and search", || {
+    let (deps, search_docs, search) = timed("pages, extras and search", || {
         render_pages_and_search(&site, pages.written, &mut output, &mut diags)
     });
     output.extend(search);
     stop_if_cancelled(&opts.cancel)?;
-    timed("extras", || site.render_rest(&mut output, &mut diags));
     let site = site.with_deps(deps);
     let statics = add_statics(statics, &mut output, &site.content, &mut diags);
     diags.extend(output.take_errors());

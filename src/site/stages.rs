@@ -130,8 +130,9 @@ pub(super) fn open_output(
 pub(super) type SearchFiles = Vec<(String, Vec<u8>)>;
 
 /// The search index needs only the rendered text: it is made while the
-/// pages not `written` with their Markdown are rendered and written.
-/// Returns what each page read, the search documents and the index's files.
+/// pages not `written` with their Markdown, and every output without a
+/// Markdown file, are rendered and written. Returns what each page read,
+/// the search documents and the index's files.
 pub(super) fn render_pages_and_search(
     site: &Site,
     written: Vec<(PageId, Deps)>,
@@ -152,7 +153,13 @@ pub(super) fn render_pages_and_search(
         Selection::Only(&rest)
     };
     let (mut reads, (docs, files)) = rayon::join(
-        || site.render_pages(selection, output, diags),
+        || {
+            let reads = site.render_pages(selection, output, diags);
+            if !site.cancel.requested() {
+                site.render_rest(output, diags);
+            }
+            reads
+        },
         || {
             let docs = site.search_docs();
             let files = if docs.is_empty() {
