@@ -110,8 +110,94 @@ const CALLBACK: &str = "rolebookSearchData";
 /// same bytes.
 pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<(String, Vec<u8>)> {
     let docs: Vec<&SearchDoc> = docs.iter().map(std::borrow::Borrow::borrow).collect();
-    let docs = &docs[..];
-    let (postings, sections) = invert(docs);
+    let mut index = Index::default();
+    for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
+        let first = c * ANALYSE_CHUNK;
+        let numbered: Vec<(u32, &SearchDoc)> = (first..)
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .zip(chunk.iter().copied())
+            .collect();
+        index.add(&numbered);
+    }
+    index.files(&docs)
+}
+
+/// An index made a batch of documents at a time, in any order: a build
+/// adds each page as soon as its Markdown is rendered, so the text the
+/// index reads need not be kept for every page until the end. What it
+/// holds is each term's postings (the best of the commonest words only)
+/// and each document's entry in the document chunks.
+#[derive(Default)]
+pub struct Index {
+    parts: Vec<Postings>,
+    /// Each document's entry (see [`ChunkDoc`]) as JSON, by number.
+    entries: Vec<String>,
+}
+
+impl Index {
+    /// Analyses `docs`, each with its number (its place in the index), in
+    /// parallel, then adds each partition of their terms in parallel.
+    pub fn add(&mut self, docs: &[(u32, &SearchDoc)]) {
+        if self.parts.is_empty() {
+            self.parts = (0..PARTS).map(|_| Postings::default()).collect();
+        }
+        let analysed: Vec<(DocTerms, String)> = docs
+            .par_iter()
+            .map(|(_, doc)| {
+                let terms = analyse(doc);
+                let entry = chunk_entry(doc, &terms.sections);
+                (terms, entry)
+            })
+            .collect();
+        self.parts
+            .par_iter_mut()
+            .zip(0..PARTS)
+            .for_each(|(postings, part)| {
+                for ((doc, _), (terms, _)) in docs.iter().zip(&analysed) {
+                    postings.add(*doc, &terms.terms, part);
+                }
+            });
+        for ((doc, _), (_, entry)) in docs.iter().zip(analysed) {
+            let n = *doc as usize;
+            if self.entries.len() <= n {
+                self.entries.resize_with(n + 1, String::new);
+            }
+            self.entries[n] = entry;
+        }
+    }
+
+    /// The index's files, for `docs` by number, every one of them added.
+    /// Returns `(path relative to the site root, bytes)` pairs, sorted by
+    /// path, all under `search/`.
+    pub fn files(mut self, docs: &[&SearchDoc]) -> Vec<(String, Vec<u8>)> {
+        self.entries.resize_with(docs.len(), String::new);
+        debug_assert!(
+            self.entries.iter().all(|e| !e.is_empty()),
+            "a document was not added"
+        );
+        let (postings, entries) = self.invert();
+        write_files(docs, postings, entries)
+    }
+
+    /// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded
+    /// as `[df, doc delta, score, section, doc delta, score, section, ...]`;
+    /// and each document's entry.
+    fn invert(self) -> (BTreeMap<String, Vec<u32>>, Vec<String>) {
+        let postings = self
+            .parts
+            .into_par_iter()
+            .flat_map_iter(Postings::encode)
+            .collect();
+        (postings, self.entries)
+    }
+}
+
+/// The files of an index of `docs` with these postings and chunk entries.
+fn write_files(
+    docs: &[&SearchDoc],
+    postings: BTreeMap<String, Vec<u32>>,
+    entries: Vec<String>,
+) -> Vec<(String, Vec<u8>)> {
     let shards = shard_terms(postings);
     let keys: Vec<String> = shards.keys().cloned().collect();
 
@@ -126,8 +212,7 @@ pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<
             )
         })
         .collect();
-    let (chunk_starts, chunks) = doc_chunks(docs, &sections);
-    drop(sections);
+    let (chunk_starts, chunks) = doc_chunks(entries);
     files.par_extend(chunks.into_par_iter().enumerate().map(|(i, chunk)| {
         (
             format!("search/d-{i}.js"),
@@ -545,40 +630,6 @@ fn snippet(text: &str) -> String {
 /// at once.
 const ANALYSE_CHUNK: usize = 256;
 
-/// Term -> postings (sorted by doc), capped at [`POSTINGS_CAP`], encoded as
-/// `[df, doc delta, score, section, doc delta, score, section, ...]`; and
-/// each document's sections. Documents are analysed in parallel, then
-/// each partition of their terms is added to its postings in parallel.
-#[allow(clippy::type_complexity)] // two plain results
-fn invert(
-    docs: &[&SearchDoc],
-) -> (
-    BTreeMap<String, Vec<u32>>,
-    Vec<Vec<(String, String, String)>>,
-) {
-    let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
-    let mut sections = Vec::with_capacity(docs.len());
-    for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
-        let analysed: Vec<DocTerms> = chunk.par_iter().map(|d| analyse(d)).collect();
-        let first = c * ANALYSE_CHUNK;
-        parts
-            .par_iter_mut()
-            .zip(0..PARTS)
-            .for_each(|(postings, part)| {
-                for (i, terms) in analysed.iter().enumerate() {
-                    let doc = u32::try_from(first + i).unwrap_or(u32::MAX);
-                    postings.add(doc, &terms.terms, part);
-                }
-            });
-        sections.extend(analysed.into_iter().map(|terms| terms.sections));
-    }
-    let postings = parts
-        .into_par_iter()
-        .flat_map_iter(Postings::encode)
-        .collect();
-    (postings, sections)
-}
-
 /// Term -> (documents with it, its best postings so far) of one partition
 /// of the terms. A word in more than twice the cap of documents is cut
 /// back to its best as it grows: the best of the whole list are among the
@@ -589,7 +640,7 @@ struct Postings(HashMap<String, (u32, Vec<Posting>), BuildHasherDefault<FastHash
 
 impl Postings {
     /// Adds the terms of document `doc` in partition `part`; documents
-    /// come in order.
+    /// may come in any order.
     fn add(&mut self, doc: u32, terms: &[DocTerm], part: u8) {
         for (term, score, section, _) in terms.iter().filter(|t| t.3 == part) {
             let posting = Posting {
@@ -618,8 +669,8 @@ impl Postings {
         self.0.into_iter().map(|(term, (df, mut list))| {
             if df as usize > POSTINGS_CAP {
                 keep_best(&mut list);
-                list.sort_by_key(|p| p.doc);
             }
+            list.sort_unstable_by_key(|p| p.doc);
             let mut encoded = Vec::with_capacity(1 + 3 * list.len());
             encoded.push(df);
             let mut previous = 0;
@@ -724,32 +775,19 @@ struct ChunkDoc<'a>(
     &'a str,
 );
 
-/// Splits the documents into chunks of about [`CHUNK_BYTES`] each; returns
-/// the first doc id of every chunk and the chunks as JSON arrays.
-fn doc_chunks(
-    docs: &[&SearchDoc],
-    sections: &[Vec<(String, String, String)>],
-) -> (Vec<usize>, Vec<String>) {
-    // Entries are written in parallel, a window of documents at a time.
-    let entries = docs
-        .chunks(ANALYSE_CHUNK)
-        .zip(sections.chunks(ANALYSE_CHUNK))
-        .flat_map(|(docs, sections)| {
-            let window: Vec<String> = docs
-                .par_iter()
-                .zip(sections)
-                .map(|(doc, sections)| {
-                    let entry =
-                        ChunkDoc(&doc.path, &doc.title, &doc.description, sections, &doc.kind);
-                    serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string())
-                })
-                .collect();
-            window
-        });
+/// A document's entry in its chunk, as JSON.
+fn chunk_entry(doc: &SearchDoc, sections: &[(String, String, String)]) -> String {
+    let entry = ChunkDoc(&doc.path, &doc.title, &doc.description, sections, &doc.kind);
+    serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string())
+}
+
+/// Joins the documents' entries into chunks of about [`CHUNK_BYTES`] each;
+/// returns the first doc id of every chunk and the chunks as JSON arrays.
+fn doc_chunks(entries: Vec<String>) -> (Vec<usize>, Vec<String>) {
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut current = String::new();
-    for (i, entry) in entries.enumerate() {
+    for (i, entry) in entries.into_iter().enumerate() {
         current.push(if current.is_empty() { '[' } else { ',' });
         if current.len() == 1 {
             starts.push(i);
@@ -1183,7 +1221,21 @@ mod tests {
             })
             .collect();
         assert!(capped > 0, "no term was common enough to be capped");
-        assert_eq!(invert(&refs).0, expected);
+        // Added in batches out of order, as a build adds its pages.
+        let mut batches: Vec<Vec<(u32, &SearchDoc)>> = (0u32..)
+            .zip(refs.iter().copied())
+            .collect::<Vec<_>>()
+            .chunks(97)
+            .map(<[_]>::to_vec)
+            .collect();
+        batches.reverse();
+        let mut index = Index::default();
+        for batch in &batches {
+            let mut batch = batch.clone();
+            batch.reverse();
+            index.add(&batch);
+        }
+        assert_eq!(index.invert().0, expected);
         let on = |threads| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)

@@ -997,8 +997,17 @@ impl Site {
     }
 
     pub(super) fn search_doc(&self, id: PageId) -> crate::search::SearchDoc {
+        self.search_doc_of(id, &self.rendered[id])
+    }
+
+    /// The search document of page `id`, rendered as `rendered`.
+    pub(super) fn search_doc_of(
+        &self,
+        id: PageId,
+        rendered: &super::RenderedPage,
+    ) -> crate::search::SearchDoc {
         let p = self.content.page(id);
-        let r = &self.rendered[id].rendered;
+        let r = &rendered.rendered;
         let top = self
             .content
             .ancestors(id)

@@ -290,7 +290,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<Built, Diagnostic
     let statics = needed_statics(statics, &site.config, &site.content, &rendered, opts);
     let site = timed("views", || site.with_rendered(rendered));
     let (deps, search_docs, search) = timed("pages, extras and search", || {
-        render_pages_and_search(&site, pages.written, &mut output, &mut diags)
+        render_pages_and_search(&site, pages.written, pages.index, &mut output, &mut diags)
     });
     output.extend(search);
     stop_if_cancelled(&opts.cancel)?;
@@ -1167,6 +1167,21 @@ mod tests {
         assert!(!released(&built, "news/launch.md"));
         let feed = built.output.get("news/atom.xml").expect("feed");
         assert!(String::from_utf8_lossy(feed).contains("Launch body."));
+        // The search index read each page's text as it was rendered.
+        assert!(search_text(&built, "guide/setup.md").is_empty());
+        let index = built.output.paths().filter(|p| p.starts_with("search/d-"));
+        let chunks: String = index
+            .map(|p| String::from_utf8_lossy(built.output.get(p).expect("chunk")).into_owned())
+            .collect();
+        assert!(chunks.contains("Setup body."), "{chunks}");
+    }
+
+    fn search_text(built: &Built, rel: &str) -> std::sync::Arc<Vec<(String, String)>> {
+        let site = built.site.site();
+        site.rendered[site.content.by_rel[rel]]
+            .rendered
+            .text_by_heading
+            .clone()
     }
 
     #[test]
@@ -1189,6 +1204,8 @@ mod tests {
         let plain = site(NO_PRINT, &[]);
         let served = build(&Project::new(plain.path()), &BuildOptions::serve()).expect("build");
         assert!(!released(&served, "guide/setup.md"));
+        // serve indexes an edited page again from its text.
+        assert!(!search_text(&served, "guide/setup.md").is_empty());
     }
 
     /// Every output file of a build, by path.

@@ -136,6 +136,7 @@ pub(super) type SearchFiles = Vec<(String, Vec<u8>)>;
 pub(super) fn render_pages_and_search(
     site: &Site,
     written: Vec<(PageId, Deps)>,
+    mut index: crate::search::Index,
     output: &mut Output,
     diags: &mut Diagnostics,
 ) -> (Vec<(PageId, Deps)>, Vec<Arc<SearchDoc>>, SearchFiles) {
@@ -161,11 +162,19 @@ pub(super) fn render_pages_and_search(
             reads
         },
         || {
+            // The pages are in the index already; the data follows them.
             let docs = site.search_docs();
             let files = if docs.is_empty() {
                 Vec::new()
             } else {
-                crate::search::build_index(&docs)
+                let pages = site.order.len();
+                let data: Vec<(u32, &SearchDoc)> = (pages..)
+                    .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                    .zip(docs[pages..].iter().map(|d| &**d))
+                    .collect();
+                index.add(&data);
+                let docs: Vec<&SearchDoc> = docs.iter().map(|d| &**d).collect();
+                index.files(&docs)
             };
             (docs, files)
         },
@@ -338,6 +347,8 @@ pub(super) struct Markdown {
     /// The errors of rendering those files: reported only when the
     /// Markdown has none, as if the files were rendered after it.
     pub page_errors: Diagnostics,
+    /// The search index of the pages (empty when search is off).
+    pub index: crate::search::Index,
 }
 
 /// How many pages are rendered between two writes to the output: what a
@@ -391,7 +402,15 @@ pub(super) fn render_markdown(
         rendered: Vec::with_capacity(texts.len()),
         written: Vec::new(),
         page_errors: Diagnostics::new(),
+        index: crate::search::Index::default(),
     };
+    // Each page's place in the search index: its place in the sidebar.
+    let mut places = vec![None; content.pages.len()];
+    if config.build_search_index {
+        for (place, &id) in site.order.iter().enumerate() {
+            places[id] = u32::try_from(place).ok();
+        }
+    }
     let mut kept = HashMap::new();
     let render_chunk = |chunk: Vec<(PageId, Arc<str>)>| -> Option<Vec<_>> {
         chunk
@@ -408,9 +427,13 @@ pub(super) fn render_markdown(
                     return None;
                 }
                 fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let (rendered, d) =
+                let (mut rendered, d) =
                     render::render_page(page, &text, content, &data, renderer, urls, config);
                 let file = write_early(id, &rendered, &d);
+                if file.is_some() {
+                    // Nothing but the page's own file shows its contents list.
+                    rendered.rendered.toc = Vec::new();
+                }
                 Some((text_hash, Arc::new(rendered), d, file))
             })
             .collect()
@@ -432,6 +455,7 @@ pub(super) fn render_markdown(
             }
             return None;
         };
+        let first = out.rendered.len();
         for (hash, rendered, d, file) in results {
             let page = content.page(out.rendered.len());
             diags.extend(d.clone());
@@ -441,6 +465,7 @@ pub(super) fn render_markdown(
             out.rendered.push(rendered);
             files.extend(file);
         }
+        index_pages(site, &mut out, first, &places, opts.keep_sources);
     }
     let written = super::write_pages(files, output, &mut out.page_errors);
     out.written.extend(written);
@@ -453,6 +478,30 @@ pub(super) fn render_markdown(
         cache.store((env, data_hash), kept, fresh.into_inner());
     }
     Some(out)
+}
+
+/// Adds the pages from `first` on to the search index. Nothing else but
+/// serve reads the text the index reads (`keep`): a build lets it go.
+fn index_pages(site: &Site, out: &mut Markdown, first: PageId, places: &[Option<u32>], keep: bool) {
+    let docs: Vec<(u32, SearchDoc)> = (first..out.rendered.len())
+        .into_par_iter()
+        .filter_map(|id| Some((places[id]?, site.search_doc_of(id, &out.rendered[id]))))
+        .collect();
+    if docs.is_empty() {
+        return;
+    }
+    let numbered: Vec<(u32, &SearchDoc)> = docs.iter().map(|(n, d)| (*n, d)).collect();
+    out.index.add(&numbered);
+    drop(numbered);
+    drop(docs);
+    if !keep {
+        for rendered in &mut out.rendered[first..] {
+            if let Some(rendered) = Arc::get_mut(rendered) {
+                rendered.rendered.text_by_heading = Arc::default();
+                rendered.rendered.headings = Arc::default();
+            }
+        }
+    }
 }
 
 /// Links to `page.md#anchor` on other pages, checked now that every page's
