@@ -213,12 +213,7 @@ fn write_files(
         })
         .collect();
     let (chunk_starts, chunks) = doc_chunks(entries);
-    files.par_extend(chunks.into_par_iter().enumerate().map(|(i, chunk)| {
-        (
-            format!("search/d-{i}.js"),
-            script_raw(&format!("d-{i}"), &chunk),
-        )
-    }));
+    files.extend(chunks);
     let build = fingerprint(&files);
     files.push((
         "search/meta.js".to_string(),
@@ -781,28 +776,36 @@ fn chunk_entry(doc: &SearchDoc, sections: &[(String, String, String)]) -> String
     serde_json::to_string(&entry).unwrap_or_else(|_| "null".to_string())
 }
 
-/// Joins the documents' entries into chunks of about [`CHUNK_BYTES`] each;
-/// returns the first doc id of every chunk and the chunks as JSON arrays.
-fn doc_chunks(entries: Vec<String>) -> (Vec<usize>, Vec<String>) {
+/// Joins the documents' entries into chunks of about [`CHUNK_BYTES`] of
+/// JSON each; returns the first doc id of every chunk and the chunks'
+/// files (`search/d-N.js`), each entry let go as it is copied in.
+fn doc_chunks(entries: Vec<String>) -> (Vec<usize>, Vec<(String, Vec<u8>)>) {
     let mut starts = Vec::new();
-    let mut chunks = Vec::new();
-    let mut current = String::new();
+    let mut files = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut json_from = 0;
+    let close = |current: &mut Vec<u8>, files: &mut Vec<(String, Vec<u8>)>| {
+        current.extend_from_slice(b"]);\n");
+        let name = format!("search/d-{}.js", files.len());
+        files.push((name, std::mem::take(current)));
+    };
     for (i, entry) in entries.into_iter().enumerate() {
-        current.push(if current.is_empty() { '[' } else { ',' });
-        if current.len() == 1 {
+        if current.is_empty() {
             starts.push(i);
+            current = format!("{CALLBACK}({:?},[", format!("d-{}", files.len())).into_bytes();
+            json_from = current.len() - 1;
+        } else {
+            current.push(b',');
         }
-        current.push_str(&entry);
-        if current.len() >= CHUNK_BYTES {
-            current.push(']');
-            chunks.push(std::mem::take(&mut current));
+        current.extend_from_slice(entry.as_bytes());
+        if current.len() - json_from >= CHUNK_BYTES {
+            close(&mut current, &mut files);
         }
     }
     if !current.is_empty() {
-        current.push(']');
-        chunks.push(current);
+        close(&mut current, &mut files);
     }
-    (starts, chunks)
+    (starts, files)
 }
 
 /// FNV-1a over every shard and chunk: the script adds it to their URLs so
