@@ -36,7 +36,8 @@ pub(super) fn load_upkeep(
 
 /// Gives the templates their functions (`get_url`, `load_data`, ...) over
 /// an index of the site without page look-ups: what the Markdown's
-/// shortcodes render with. The site value gets its own ([`Site::new`]).
+/// shortcodes render with. The site value gets its own once its pages are rendered
+/// ([`Site::with_rendered`]).
 pub(super) fn with_functions(
     mut templates: Templates,
     config: &SiteConfig,
