@@ -1174,6 +1174,11 @@ mod tests {
             .map(|p| String::from_utf8_lossy(built.output.get(p).expect("chunk")).into_owned())
             .collect();
         assert!(chunks.contains("Setup body."), "{chunks}");
+        // Without an index, nothing reads the text at all.
+        let dir = site(&format!("{NO_PRINT}build_search_index = false\n"), &[]);
+        let built = build(&Project::new(dir.path()), &BuildOptions::default()).expect("build");
+        assert!(search_text(&built, "guide/setup.md").is_empty());
+        assert!(!built.output.paths().any(|p| p.starts_with("search/")));
     }
 
     fn search_text(built: &Built, rel: &str) -> std::sync::Arc<Vec<(String, String)>> {
