@@ -2,8 +2,10 @@
 //! sitemap, robots.txt, 404, Atom feeds, alias redirects, the print page,
 //! the search index, stylesheets and static files.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -62,8 +64,14 @@ pub fn has_diagrams(rendered: &[std::sync::Arc<super::RenderedPage>]) -> bool {
 
 /// A static file's bytes, or where to copy them from: a big file is
 /// streamed into the output, never held in memory whole.
+#[derive(Clone)]
 enum StaticFile {
-    Bytes(Vec<u8>),
+    /// Made by the build, or read to be fingerprinted: shared by the file
+    /// and its fingerprinted name.
+    Bytes(Arc<[u8]>),
+    /// A file of the built-in theme, whose bytes are in the program: never
+    /// copied but to be written.
+    Embedded(&'static [u8]),
     Disk {
         path: std::path::PathBuf,
         shown: std::path::PathBuf,
@@ -71,21 +79,42 @@ enum StaticFile {
 }
 
 impl StaticFile {
-    /// The bytes, read now for a file on disk.
-    fn bytes(self) -> Result<Vec<u8>, Diagnostic> {
-        match self {
-            StaticFile::Bytes(bytes) => Ok(bytes),
-            StaticFile::Disk { path, shown } => {
-                crate::sources::read(&path).map_err(|e| crate::error::io_error(&shown, &e))
-            }
+    fn from_bytes(bytes: Cow<'static, [u8]>) -> StaticFile {
+        match bytes {
+            Cow::Borrowed(bytes) => StaticFile::Embedded(bytes),
+            Cow::Owned(bytes) => StaticFile::Bytes(bytes.into()),
         }
+    }
+
+    /// The file in memory: one on disk is read now.
+    fn read(self) -> Result<StaticFile, Diagnostic> {
+        match self {
+            StaticFile::Disk { path, shown } => crate::sources::read(&path)
+                .map(|bytes| StaticFile::Bytes(bytes.into()))
+                .map_err(|e| crate::error::io_error(&shown, &e)),
+            file => Ok(file),
+        }
+    }
+
+    /// The bytes of a file in memory (none for one on disk).
+    fn held(&self) -> &[u8] {
+        match self {
+            StaticFile::Bytes(bytes) => bytes,
+            StaticFile::Embedded(bytes) => bytes,
+            StaticFile::Disk { .. } => &[],
+        }
+    }
+
+    /// The bytes to write or serve, read now for a file on disk.
+    fn into_vec(self) -> Result<Vec<u8>, Diagnostic> {
+        Ok(self.read()?.held().to_vec())
     }
 
     /// A hash that changes when the file does: of the bytes in memory, of
     /// size and modification time on disk (a big file is not read for it).
     fn hash(&self) -> u64 {
         match self {
-            StaticFile::Bytes(bytes) => super::cache::hash_of(bytes),
+            StaticFile::Bytes(_) | StaticFile::Embedded(_) => super::cache::hash_of(self.held()),
             StaticFile::Disk { path, .. } => {
                 let meta = std::fs::metadata(path).ok();
                 let stamp = meta.as_ref().map(|m| {
@@ -157,7 +186,7 @@ pub fn collect_static(
                 rel_path, bytes, ..
             } in theme.files("static", &sources, diags)
             {
-                by_path.insert(rel_path, StaticFile::Bytes(bytes));
+                by_path.insert(rel_path, StaticFile::from_bytes(bytes));
             }
         }
         Err(_) => {}
@@ -167,7 +196,10 @@ pub fn collect_static(
         &config.markdown.highlight_theme_dark,
     ) {
         Ok(css) => {
-            by_path.insert("css/syntax.css".into(), StaticFile::Bytes(css.into_bytes()));
+            by_path.insert(
+                "css/syntax.css".into(),
+                StaticFile::Bytes(css.into_bytes().into()),
+            );
         }
         Err(message) => {
             diags.push(Diagnostic::error(Kind::Config, message).in_file(crate::config::FILE_NAME))
@@ -175,7 +207,7 @@ pub fn collect_static(
     }
     by_path.insert(
         "css/views.css".into(),
-        StaticFile::Bytes(crate::data::VIEWS_CSS.as_bytes().to_vec()),
+        StaticFile::Embedded(crate::data::VIEWS_CSS.as_bytes()),
     );
     let own = on_disk(&project.static_dir(), Path::new("static"), diags);
     // A site's own file of the same name is its business: always written.
@@ -191,20 +223,21 @@ pub fn collect_static(
     for (path, file) in by_path {
         if fingerprint && (path.ends_with(".css") || path.ends_with(".js")) {
             // Stylesheets and scripts are read to name them by their bytes.
-            let bytes = match file.bytes() {
-                Ok(bytes) => bytes,
+            let file = match file.read() {
+                Ok(file) => file,
                 Err(d) => {
                     diags.push(d);
                     continue;
                 }
             };
-            let name = fingerprinted_name(&path, &self::fingerprint(&bytes));
+            let name = fingerprinted_name(&path, &self::fingerprint(file.held()));
             if let Some(&need) = optional.get(&path) {
                 optional.insert(name.clone(), need);
             }
             fingerprints.insert(path.clone(), name.clone());
-            files.push((name, StaticFile::Bytes(bytes.clone())));
-            files.push((path, StaticFile::Bytes(bytes)));
+            // One copy of the bytes serves both names.
+            files.push((name, file.clone()));
+            files.push((path, file));
         } else {
             files.push((path, file));
         }
@@ -287,7 +320,7 @@ impl Statics {
             {
                 continue;
             }
-            match file.bytes() {
+            match file.into_vec() {
                 Ok(bytes) => out.push((path, bytes)),
                 Err(d) => diags.push(d),
             }
@@ -318,13 +351,15 @@ impl Statics {
                 continue;
             }
             let added = match file {
-                StaticFile::Bytes(bytes) => Ok(output.insert(path.clone(), bytes)),
                 StaticFile::Disk {
                     path: source,
                     shown,
                 } => output
                     .insert_file(path.clone(), &source)
                     .map_err(|e| crate::error::io_error(&shown, &e)),
+                file => file
+                    .into_vec()
+                    .map(|bytes| output.insert(path.clone(), bytes)),
             };
             match added {
                 Ok(true) => {
@@ -1169,5 +1204,42 @@ pub(super) fn terms_of(page: &crate::content::Page, source: TermSource<'_>) -> V
                 _ => Vec::new(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in theme's files are the program's own bytes, and a
+    /// fingerprinted file and its plain name share one copy.
+    #[test]
+    fn static_files_are_held_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::write(root.join("rolebook.toml"), "title = \"T\"\n").expect("config");
+        std::fs::create_dir_all(root.join("static/js")).expect("mkdir");
+        std::fs::write(root.join("static/js/brand.js"), "let brand = 1;\n").expect("js");
+        let project = Project::new(root);
+        let config = super::super::load_config(&project, &Default::default()).expect("config");
+        let mut diags = Diagnostics::new();
+        let statics = collect_static(&project, &config, true, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let file = |path: &str| {
+            let found = statics.files.iter().find(|(p, _)| p == path);
+            &found.unwrap_or_else(|| panic!("no {path}")).1
+        };
+        let theme_css = statics.fingerprints["css/handbook.css"].clone();
+        for path in ["css/handbook.css", theme_css.as_str()] {
+            assert!(matches!(file(path), StaticFile::Embedded(_)), "{path}");
+        }
+        let named = &statics.fingerprints["js/brand.js"];
+        let (StaticFile::Bytes(plain), StaticFile::Bytes(hashed)) =
+            (file("js/brand.js"), file(named))
+        else {
+            panic!("a site's script is read once it is fingerprinted");
+        };
+        assert!(Arc::ptr_eq(plain, hashed));
+        assert_eq!(&**plain, b"let brand = 1;\n");
     }
 }

@@ -27,12 +27,13 @@ pub static EMBEDDED_HANDBOOK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/t
 
 pub const DEFAULT_THEME: &str = "handbook";
 
-/// A file of a theme or site: its bytes and where it came from.
+/// A file of a theme or site: its bytes (borrowed from the program for
+/// the built-in theme) and where it came from.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub rel_path: String,
     pub display_path: PathBuf,
-    pub bytes: Vec<u8>,
+    pub bytes: std::borrow::Cow<'static, [u8]>,
 }
 
 /// Where a theme's files come from.
@@ -123,7 +124,7 @@ fn collect_embedded(dir: &Dir<'static>, sub: &str, out: &mut Vec<SourceFile>) {
         out.push(SourceFile {
             display_path: PathBuf::from(format!("<built-in handbook theme>/{path}")),
             rel_path: rel,
-            bytes: file.contents().to_vec(),
+            bytes: std::borrow::Cow::Borrowed(file.contents()),
         });
     }
     for d in dir.dirs() {
@@ -145,7 +146,7 @@ pub fn read_tree(
             Ok(bytes) => out.push(SourceFile {
                 display_path,
                 rel_path: found.rel,
-                bytes,
+                bytes: bytes.into(),
             }),
             Err(e) => diags.push(crate::error::io_error(&display_path, &e)),
         }
@@ -280,7 +281,7 @@ impl Templates {
         let mut sources = Vec::new();
         let mut origin = BTreeMap::new();
         for (name, file) in &by_name {
-            match String::from_utf8(file.bytes.clone()) {
+            match std::str::from_utf8(&file.bytes).map(str::to_owned) {
                 Ok(text) => {
                     origin.insert(name.clone(), file.display_path.clone());
                     sources.push((name.clone(), text));
