@@ -1104,7 +1104,7 @@ pub(super) struct Taxa<'a> {
     content: &'a Content,
     order: &'a [PageId],
     urls: &'a crate::templates::functions::Urls,
-    summaries: &'a [std::sync::Arc<Value>],
+    summaries: &'a [std::sync::Arc<super::views::Summary>],
 }
 
 impl Taxa<'_> {
@@ -1164,11 +1164,7 @@ impl Taxa<'_> {
             count: pages.len(),
             url: self.urls.href(&format!("{folder}/{slug}/")),
         };
-        let summaries = |ids: &[PageId]| {
-            ids.iter()
-                .map(|&p| Value::clone(&self.summaries[p]))
-                .collect()
-        };
+        let summaries = |ids: &[PageId]| ids.iter().map(|&p| self.summaries[p].value()).collect();
         view.with_pages(with_pages.then(|| summaries(pages)))
     }
 

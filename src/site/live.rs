@@ -711,7 +711,7 @@ impl Live {
             }
         }
         let owners_href = next.urls.href("owners/");
-        let summaries: Vec<(PageId, Value)> = new_warnings
+        let summaries: Vec<(PageId, super::views::Summary)> = new_warnings
             .iter()
             .map(|&(id, _)| (id, next.summary_of(id, &next.rendered[id], &owners_href)))
             .collect();

@@ -355,8 +355,8 @@ pub struct Site {
     urls: Urls,
     /// Each page's rendered Markdown, by page id.
     rendered: Arc<Vec<Arc<RenderedPage>>>,
-    /// Each page's summary view, by page id (see [`views::summary_view`]).
-    summaries: Arc<Vec<Arc<Value>>>,
+    /// Each page's summary, by page id (see [`views::Summary`]).
+    summaries: Arc<Vec<Arc<views::Summary>>>,
     /// Every page in sidebar order.
     order: Vec<PageId>,
     /// What every render's context starts from: the config.
@@ -551,7 +551,7 @@ impl Site {
     /// views made of it.
     fn with_rendered(mut self, rendered: Vec<Arc<RenderedPage>>) -> Site {
         let owners_href = self.urls.href("owners/");
-        let summaries: Vec<Arc<Value>> = (0..self.content.pages.len())
+        let summaries: Vec<Arc<views::Summary>> = (0..self.content.pages.len())
             .into_par_iter()
             .map(|id| Arc::new(self.summary_of(id, &rendered[id], &owners_href)))
             .collect();
@@ -565,14 +565,14 @@ impl Site {
     }
 
     /// The summary view of page `id`, with its upkeep facts.
-    fn summary_of(&self, id: PageId, rendered: &RenderedPage, owners_href: &str) -> Value {
+    fn summary_of(&self, id: PageId, rendered: &RenderedPage, owners_href: &str) -> views::Summary {
         views::summary_view(
             &self.content,
             id,
             rendered,
             &self.urls,
             self.config.edit_url.as_deref(),
-            Some((&self.upkeep, owners_href)),
+            (&self.upkeep, owners_href),
         )
     }
 
@@ -792,7 +792,7 @@ impl Site {
     fn page_context(
         &self,
         id: PageId,
-        own: (&RenderedPage, &Value),
+        own: (&RenderedPage, &views::Summary),
         neighbours: &Neighbours,
     ) -> Context {
         let page = self.content.page(id);
@@ -929,7 +929,7 @@ impl Site {
     fn page_file(
         &self,
         id: PageId,
-        own: (&RenderedPage, &Value),
+        own: (&RenderedPage, &views::Summary),
         neighbours: &Neighbours,
     ) -> PageFile {
         let page = self.content.page(id);
@@ -1179,6 +1179,72 @@ mod tests {
         let built = build(&Project::new(dir.path()), &BuildOptions::default()).expect("build");
         assert!(search_text(&built, "guide/setup.md").is_empty());
         assert!(!built.output.paths().any(|p| p.starts_with("search/")));
+    }
+
+    /// What templates get for a page in lists: every key, null where a
+    /// page has nothing to say (the summary is kept typed, and this is
+    /// the value made of it).
+    #[test]
+    fn a_summary_gives_templates_every_key_of_a_page_in_a_list() {
+        let config = format!(
+            "{NO_PRINT}edit_url = \"https://example.org/edit/\"\n\
+             [owners]\n\"Ana Ruiz\" = {{ team = \"Checkout\", role = \"Product owner\" }}\n"
+        );
+        let setup = "+++\ntitle = \"Setup\"\nweight = 3\ntags = [\"tools\"]\nowner = \"Ana Ruiz\"\n\
+                     reviewed = 2026-06-01\n[extra]\nlevel = 2\n+++\nFirst words.\n<!-- more -->\nThe rest.\n";
+        let dir = site(&config, &[("content/guide/setup.md", setup)]);
+        let built = build(&Project::new(dir.path()), &BuildOptions::default()).expect("build");
+        let site = built.site.site();
+        let value = |rel: &str| site.summaries[site.content.by_rel[rel]].value();
+        let mut setup = value("guide/setup.md");
+        // The review's wording and status depend on the day the test runs.
+        let review = setup["review"].take();
+        assert_eq!(review["due"], "2026-11-28", "{review}");
+        assert!(
+            review["status"].is_string() && review["overdue"].is_boolean(),
+            "{review}"
+        );
+        assert_eq!(
+            setup,
+            serde_json::json!({
+                "kind": "page",
+                "title": "Setup",
+                "description": "",
+                "summary": "<p>First words.</p>\n",
+                "url": "/guide/setup/",
+                "permalink": "https://example.org/guide/setup/",
+                "path": "guide/setup/",
+                "relative_path": "guide/setup.md",
+                "date": null,
+                "updated": null,
+                "weight": 3,
+                "draft": false,
+                "tags": ["tools"],
+                "roles": [],
+                "extra": { "level": 2 },
+                "word_count": 4,
+                "reading_time": 1,
+                "toc_enabled": true,
+                "edit_url": "https://example.org/edit/guide/setup.md",
+                "depth": 2,
+                "checklist": false,
+                "owners": [{
+                    "name": "Ana Ruiz",
+                    "slug": "ana-ruiz",
+                    "url": "/owners/#owner-ana-ruiz",
+                    "team": "Checkout",
+                    "contact": null,
+                    "role": "Product owner",
+                }],
+                "reviewed": "2026-06-01",
+                "review": null,
+                "history_url": null,
+            })
+        );
+        let section = value("guide/_index.md");
+        assert_eq!(section["kind"], "section");
+        assert_eq!(section["owners"], serde_json::json!([]));
+        assert_eq!(section["review"], serde_json::Value::Null);
     }
 
     fn search_text(built: &Built, rel: &str) -> std::sync::Arc<Vec<(String, String)>> {

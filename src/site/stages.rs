@@ -395,8 +395,8 @@ pub(super) fn render_markdown(
             return None;
         }
         // Made again with the others' (`Site::with_rendered`): kept from
-        // here, every summary lives through the whole Markdown stage, which
-        // raises a 10,000-page build's peak by about 20 MiB.
+        // here, every summary would live through the whole Markdown stage,
+        // where a big build's memory peaks.
         let summary = site.summary_of(id, rendered, &owners_href);
         let file = site.page_file(id, (rendered, &summary), &neighbours[id]);
         rendered.html.release();

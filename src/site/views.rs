@@ -34,30 +34,42 @@ pub fn roles_of(content: &Content, id: PageId) -> Vec<&'static str> {
 
 /// A page or section without its content: what listings and lookups need.
 /// What templates get for a page in lists (`section.pages`, `get_page`'s
-/// base, term pages): its metadata and summary, not its whole HTML.
-#[derive(Serialize)]
-struct SummaryView<'a> {
+/// base, term pages): its metadata, summary and upkeep, not its whole
+/// HTML. Made once per page and kept for the build as this struct, a
+/// fifth of the size of the JSON value templates get, which is made from
+/// it where a template needs it ([`Summary::value`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
     kind: &'static str,
-    title: &'a str,
-    description: &'a str,
-    summary: Option<&'a str>,
+    title: String,
+    description: String,
+    summary: Option<String>,
     url: String,
     permalink: String,
-    path: &'a str,
-    relative_path: &'a str,
+    path: String,
+    relative_path: String,
     date: Option<String>,
     updated: Option<String>,
     weight: Option<i64>,
     draft: bool,
-    tags: &'a [String],
+    tags: Vec<String>,
     roles: Vec<&'static str>,
-    extra: &'a serde_json::Map<String, Value>,
+    extra: serde_json::Map<String, Value>,
     word_count: usize,
     reading_time: usize,
     toc_enabled: bool,
     edit_url: Option<String>,
     depth: usize,
     checklist: bool,
+    #[serde(flatten)]
+    upkeep: crate::upkeep::UpkeepView,
+}
+
+impl Summary {
+    /// The view templates get.
+    pub fn value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
 }
 
 pub fn summary_view(
@@ -66,26 +78,26 @@ pub fn summary_view(
     rendered: &RenderedPage,
     urls: &Urls,
     edit_url: Option<&str>,
-    upkeep: Option<(&crate::upkeep::Upkeep, &str)>,
-) -> Value {
+    (upkeep, owners_href): (&crate::upkeep::Upkeep, &str),
+) -> Summary {
     let page = content.page(id);
     let r = &rendered.rendered;
-    let summary = SummaryView {
+    Summary {
         kind: if page.is_section() { "section" } else { "page" },
-        title: &page.title,
-        description: page.meta.description.as_deref().unwrap_or_default(),
-        summary: r.summary.as_deref(),
+        title: page.title.clone(),
+        description: page.meta.description.clone().unwrap_or_default(),
+        summary: r.summary.clone(),
         url: urls.href(&page.url_path),
         permalink: urls.permalink(&page.url_path),
-        path: &page.url_path,
-        relative_path: &page.rel_path,
+        path: page.url_path.clone(),
+        relative_path: page.rel_path.clone(),
         date: page.date.map(|d| d.day_string()),
         updated: page.updated.map(|d| d.day_string()),
         weight: page.meta.weight,
         draft: page.meta.draft,
-        tags: &page.meta.tags,
+        tags: page.meta.tags.clone(),
         roles: roles_of(content, id),
-        extra: &page.meta.extra,
+        extra: page.meta.extra.clone(),
         word_count: r.word_count,
         reading_time: r.word_count.div_ceil(220).max(1),
         toc_enabled: page.meta.toc.unwrap_or(true),
@@ -94,18 +106,7 @@ pub fn summary_view(
             .map(|base| format!("{base}{}", page.rel_path)),
         depth: page.depth,
         checklist: page.meta.checklist,
-    };
-    let mut view = serde_json::to_value(summary).unwrap_or_default();
-    if let Some((upkeep, owners_href)) = upkeep {
-        add_upkeep(&mut view, upkeep, id, owners_href);
-    }
-    view
-}
-
-/// Adds a page's owners, review dates and history link to its view.
-pub fn add_upkeep(view: &mut Value, upkeep: &crate::upkeep::Upkeep, id: PageId, owners_href: &str) {
-    if let (Value::Object(map), Value::Object(extra)) = (view, upkeep.view(id, owners_href)) {
-        map.extend(extra);
+        upkeep: upkeep.view(id, owners_href),
     }
 }
 
@@ -120,8 +121,6 @@ struct Body<'a> {
 /// What templates get as `page`, `section` and `current`, and from
 /// `get_page`: the page's summary (made once per build) with its `Body`;
 /// a section's adds the summaries of its `pages` and `subsections`.
-/// Summaries are copied as the values they are, which is quicker than
-/// serialising them again.
 ///
 /// `own` is the page's rendered Markdown and summary; `summaries` gives a
 /// section its pages' (a page's own file may be written before the other
@@ -129,12 +128,12 @@ struct Body<'a> {
 pub fn full_view(
     content: &Content,
     id: PageId,
-    own: (&RenderedPage, &Value),
-    summaries: &[std::sync::Arc<Value>],
+    own: (&RenderedPage, &Summary),
+    summaries: &[std::sync::Arc<Summary>],
 ) -> Value {
     let page = content.page(id);
     let (r, summary) = own;
-    let mut view = Value::clone(summary);
+    let mut view = summary.value();
     let body = Body {
         content: &r.html.get(),
         toc: &r.rendered.toc,
@@ -142,7 +141,7 @@ pub fn full_view(
     if let (Value::Object(map), Ok(Value::Object(body))) = (&mut view, serde_json::to_value(body)) {
         map.extend(body);
         if page.is_section() {
-            let list = |ids: &[PageId]| ids.iter().map(|&p| Value::clone(&summaries[p])).collect();
+            let list = |ids: &[PageId]| ids.iter().map(|&p| summaries[p].value()).collect();
             map.insert("pages".into(), Value::Array(list(&page.pages)));
             map.insert("subsections".into(), Value::Array(list(&page.subsections)));
         }

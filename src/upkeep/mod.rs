@@ -18,7 +18,6 @@ use std::path::Path;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use crate::content::PageId;
 use crate::content::front_matter::{self, Date};
@@ -237,6 +236,38 @@ impl PageUpkeep {
     }
 }
 
+/// What a page's view says of its upkeep (`page.owners`, `page.review`...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpkeepView {
+    owners: Vec<OwnerView>,
+    reviewed: Option<String>,
+    review: Option<ReviewView>,
+    /// Absent (not null) for a page upkeep knows nothing of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history_url: Option<Option<String>>,
+}
+
+/// One of a page's owners, as its view lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct OwnerView {
+    name: String,
+    slug: String,
+    url: String,
+    team: Option<String>,
+    contact: Option<String>,
+    role: Option<String>,
+}
+
+/// A reviewed page's review dates and status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct ReviewView {
+    reviewed_text: String,
+    due: Option<String>,
+    due_text: Option<String>,
+    status: &'static str,
+    overdue: bool,
+}
+
 /// The upkeep of every page, by page id, and the day it was computed for.
 #[derive(Debug, Clone, Default)]
 pub struct Upkeep {
@@ -256,38 +287,41 @@ impl Upkeep {
     }
 
     /// The fields a page's view gets.
-    pub fn view(&self, id: PageId, base_href: &str) -> Value {
+    pub fn view(&self, id: PageId, base_href: &str) -> UpkeepView {
         let Some(p) = self.page(id) else {
-            return json!({ "owners": [], "reviewed": null, "review": null });
+            return UpkeepView::default();
         };
         let today = self.today.unwrap_or(NaiveDate::MIN);
-        let owners: Vec<Value> = p
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let owners = p
             .owners
             .iter()
             .map(|name| {
                 let config = self.owners.get(name);
-                json!({
-                    "name": name,
-                    "slug": crate::content::slugify(name),
-                    "url": format!("{base_href}#owner-{}", crate::content::slugify(name)),
-                    "team": config.and_then(|c| c.team.clone()),
-                    "contact": config.and_then(|c| c.contact.clone()),
-                    "role": config.and_then(|c| c.role.clone()),
-                })
+                let slug = crate::content::slugify(name);
+                OwnerView {
+                    name: name.clone(),
+                    url: format!("{base_href}#owner-{slug}"),
+                    slug,
+                    team: config.and_then(|c| c.team.clone()),
+                    contact: config.and_then(|c| c.contact.clone()),
+                    role: config.and_then(|c| c.role.clone()),
+                }
             })
             .collect();
-        json!({
-            "owners": owners,
-            "reviewed": p.reviewed.map(|d| d.format("%Y-%m-%d").to_string()),
-            "review": p.reviewed.map(|d| json!({
-                "reviewed_text": human_date(d),
-                "due": p.due.map(|d| d.format("%Y-%m-%d").to_string()),
-                "due_text": p.due.map(human_date),
-                "status": p.status(today, DUE_WINDOW).as_str(),
-                "overdue": p.status(today, DUE_WINDOW) == Status::Overdue,
-            })),
-            "history_url": p.history_url,
-        })
+        let status = p.status(today, DUE_WINDOW);
+        UpkeepView {
+            owners,
+            reviewed: p.reviewed.map(day),
+            review: p.reviewed.map(|d| ReviewView {
+                reviewed_text: human_date(d),
+                due: p.due.map(day),
+                due_text: p.due.map(human_date),
+                status: status.as_str(),
+                overdue: status == Status::Overdue,
+            }),
+            history_url: Some(p.history_url.clone()),
+        }
     }
 }
 
