@@ -230,31 +230,81 @@ struct Memo {
 /// Lines remembered per thread. Code repeats a lot line by line (braces,
 /// imports, keys of a config file), and a line's HTML depends only on its
 /// text and the parser state before it, so a line met again in the same
-/// state is not parsed again: the same bytes come out either way.
-const MEMO_LINES: usize = 100_000;
+/// state is not parsed again: the same bytes come out either way. Each
+/// remembered line holds parser states of about a kilobyte, hence a bound.
+const MEMO_LINES: usize = 10_000;
 /// States remembered per line text (`}` is met in many).
 const MEMO_STATES: usize = 8;
 
 thread_local! {
-    static MEMO: std::cell::RefCell<(usize, std::collections::HashMap<String, Vec<Memo>>)> =
-        std::cell::RefCell::new((0, std::collections::HashMap::new()));
+    static MEMO: std::cell::RefCell<Memos> = std::cell::RefCell::new(Memos::default());
+}
+
+/// A thread's remembered lines, in two generations of at most half the
+/// bound each. Lines are remembered in the young one; once it is full, it
+/// becomes the old one and the old one is forgotten. A line recalled from
+/// the old generation moves to the young one: lines met again and again
+/// stay, however much code passes.
+#[derive(Default)]
+struct Memos {
+    young: std::collections::HashMap<String, Vec<Memo>>,
+    old: std::collections::HashMap<String, Vec<Memo>>,
+    /// Memos in `young`.
+    count: usize,
+}
+
+impl Memos {
+    fn recall(
+        &mut self,
+        own: bool,
+        line: &str,
+        state: &ParseState,
+        stack: &ScopeStack,
+    ) -> Option<&Memo> {
+        if !self.young.contains_key(line) {
+            let moved = self.old.remove_entry(line)?;
+            self.count += moved.1.len();
+            self.young.insert(moved.0, moved.1);
+        }
+        self.young
+            .get(line)?
+            .iter()
+            .find(|m| m.own == own && m.state == *state && m.stack == *stack)
+    }
+
+    fn remember(&mut self, line: &str, memo: Memo, bound: usize) {
+        if self.count >= bound / 2 {
+            self.old = std::mem::take(&mut self.young);
+            self.count = 0;
+        }
+        let entries = self.young.entry(line.to_string()).or_default();
+        if entries.len() < MEMO_STATES {
+            entries.push(memo);
+            self.count += 1;
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.young
+            .values()
+            .chain(self.old.values())
+            .map(Vec::len)
+            .sum()
+    }
 }
 
 /// Forgets the lines this thread remembers: a build calls it on every
 /// worker once its Markdown is rendered (serve keeps them for the next
 /// edit).
 pub fn forget() {
-    MEMO.with(|memo| drop(std::mem::take(&mut memo.borrow_mut().1)));
+    MEMO.with(|memo| drop(std::mem::take(&mut *memo.borrow_mut())));
 }
 
 fn recall(own: bool, line: &str, state: &mut ParseState, stack: &mut ScopeStack) -> Option<String> {
     MEMO.with(|memo| {
-        let memo = memo.borrow();
-        let hit = memo
-            .1
-            .get(line)?
-            .iter()
-            .find(|m| m.own == own && m.state == *state && m.stack == *stack)?;
+        let mut memo = memo.borrow_mut();
+        let hit = memo.recall(own, line, state, stack)?;
         *state = hit.state_after.clone();
         *stack = hit.stack_after.clone();
         Some(hit.html.clone())
@@ -269,26 +319,15 @@ fn remember(
     state_after: &ParseState,
     stack_after: &ScopeStack,
 ) {
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.0 >= MEMO_LINES {
-            memo.0 = 0;
-            memo.1.clear();
-        }
-        let entries = memo.1.entry(line.to_string()).or_default();
-        if entries.len() >= MEMO_STATES {
-            return;
-        }
-        entries.push(Memo {
-            own,
-            state,
-            stack,
-            html: html.to_string(),
-            state_after: state_after.clone(),
-            stack_after: stack_after.clone(),
-        });
-        memo.0 += 1;
-    });
+    let memo = Memo {
+        own,
+        state,
+        stack,
+        html: html.to_string(),
+        state_after: state_after.clone(),
+        stack_after: stack_after.clone(),
+    };
+    MEMO.with(|memos| memos.borrow_mut().remember(line, memo, MEMO_LINES));
 }
 
 fn open_span(html: &mut String, scope: Scope) {
@@ -475,6 +514,42 @@ mod tests {
     }
 
     use super::*;
+
+    /// A memo of `line` as if it were met in the initial state.
+    fn memo_of(line: &str) -> Memo {
+        let syntax = own_syntaxes().syntaxes().first().expect("a syntax");
+        let state = ParseState::new(syntax);
+        Memo {
+            own: true,
+            state: state.clone(),
+            stack: ScopeStack::new(),
+            html: line.to_string(),
+            state_after: state,
+            stack_after: ScopeStack::new(),
+        }
+    }
+
+    #[test]
+    fn lines_met_again_and_again_stay_remembered_within_the_bound() {
+        let mut memos = Memos::default();
+        let (state, stack) = (memo_of("").state, ScopeStack::new());
+        memos.remember("}", memo_of("}"), 10);
+        for n in 0..100 {
+            let line = format!("line {n}");
+            memos.remember(&line, memo_of(&line), 10);
+            assert!(memos.len() <= 10, "{n}: {}", memos.len());
+            // `}` comes back every few lines: it is never forgotten.
+            if n % 3 == 0 {
+                let hit = memos.recall(true, "}", &state, &stack);
+                assert_eq!(hit.map(|m| m.html.as_str()), Some("}"), "{n}");
+            }
+        }
+        // A line met once is forgotten after two generations.
+        assert!(memos.recall(true, "line 0", &state, &stack).is_none());
+        assert!(memos.recall(true, "line 99", &state, &stack).is_some());
+        // Another state before the line is another memo.
+        assert!(memos.recall(false, "line 99", &state, &stack).is_none());
+    }
 
     #[test]
     fn everyday_languages_are_known() {
