@@ -146,21 +146,44 @@ impl Output {
         if self.discard {
             return Vec::new();
         }
-        let Some(dir) = &self.spill else { return bytes };
+        if self.spill.is_none() {
+            return bytes;
+        }
+        self.spill_file(path, &bytes);
+        Vec::new()
+    }
+
+    /// Writes a file into the staging folder of a spilling output.
+    fn spill_file(&mut self, path: &str, bytes: &[u8]) {
+        let Some(dir) = &self.spill else { return };
         let target = dir.join(path);
         if let Some(error) = self.name_too_long(path) {
             self.errors.push(error);
-            return Vec::new();
+            return;
         }
         let written = target
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&target, &bytes));
+            .and_then(|()| std::fs::write(&target, bytes));
         if let Err(e) = written {
             let shown = self.shown(path);
             self.errors.push(io(&shown, &e));
         }
-        Vec::new()
+    }
+
+    /// Adds a file as [`Output::insert`] does, from bytes it borrows: a
+    /// spilling output writes them without a copy.
+    pub fn insert_slice(&mut self, path: &str, bytes: &[u8]) -> bool {
+        let filtered = self.filter.is_some() && path.ends_with(".html");
+        if self.spill.is_none() || self.discard || filtered {
+            return self.insert(path, bytes);
+        }
+        if !is_safe(path) || self.files.contains_key(path) {
+            return false;
+        }
+        self.spill_file(path, bytes);
+        self.files.insert(path.to_string(), Arc::default());
+        true
     }
 
     /// Where the file at `path` ends up, for messages (not the staging folder).
@@ -486,6 +509,29 @@ mod tests {
         }
         assert!(o.insert("a/b.html", "x"));
         assert!(!o.insert("a/b.html", "y"), "first write wins");
+    }
+
+    /// Borrowed bytes go straight to the staging folder of a spilling
+    /// output, with the same rules as owned ones.
+    #[test]
+    fn borrowed_files_are_written_as_owned_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dest = dir.path().join("public");
+        let mut spilling = Output::spilling_to(&dest, Keep::default()).expect("output");
+        let mut memory = Output::new();
+        for o in [&mut spilling, &mut memory] {
+            assert!(o.insert_slice("js/app.js", b"let a;"));
+            assert!(!o.insert_slice("js/app.js", b"let b;"), "first write wins");
+            assert!(!o.insert_slice("../x.js", b"x"));
+        }
+        assert_eq!(memory.get("js/app.js"), Some(&b"let a;"[..]));
+        assert!(spilling.paths().any(|p| p == "js/app.js"));
+        spilling.write_atomic(&dest).expect("written");
+        assert_eq!(
+            std::fs::read(dest.join("js/app.js")).expect("file"),
+            b"let a;"
+        );
+        assert!(!dir.path().join("x.js").exists());
     }
 
     #[test]

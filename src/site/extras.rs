@@ -357,9 +357,7 @@ impl Statics {
                 } => output
                     .insert_file(path.clone(), &source)
                     .map_err(|e| crate::error::io_error(&shown, &e)),
-                file => file
-                    .into_vec()
-                    .map(|bytes| output.insert(path.clone(), bytes)),
+                file => Ok(output.insert_slice(&path, file.held())),
             };
             match added {
                 Ok(true) => {
