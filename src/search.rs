@@ -112,12 +112,7 @@ pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<
     let docs: Vec<&SearchDoc> = docs.iter().map(std::borrow::Borrow::borrow).collect();
     let mut index = Index::default();
     for (c, chunk) in docs.chunks(ANALYSE_CHUNK).enumerate() {
-        let first = c * ANALYSE_CHUNK;
-        let numbered: Vec<(u32, &SearchDoc)> = (first..)
-            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-            .zip(chunk.iter().copied())
-            .collect();
-        index.add(&numbered);
+        index.add_from(c * ANALYSE_CHUNK, chunk);
     }
     index.files(&docs)
 }
@@ -164,6 +159,15 @@ impl Index {
             }
             self.entries[n] = entry;
         }
+    }
+
+    /// Adds `docs`, numbered from `first` on.
+    pub fn add_from(&mut self, first: usize, docs: &[&SearchDoc]) {
+        let numbered: Vec<(u32, &SearchDoc)> = (first..)
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .zip(docs.iter().copied())
+            .collect();
+        self.add(&numbered);
     }
 
     /// The index's files, for `docs` by number, every one of them added.

@@ -168,14 +168,10 @@ pub(super) fn render_pages_and_search(
             let files = if docs.is_empty() {
                 Vec::new()
             } else {
+                let all: Vec<&SearchDoc> = docs.iter().map(|d| &**d).collect();
                 let pages = site.order.len();
-                let data: Vec<(u32, &SearchDoc)> = (pages..)
-                    .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-                    .zip(docs[pages..].iter().map(|d| &**d))
-                    .collect();
-                index.add(&data);
-                let docs: Vec<&SearchDoc> = docs.iter().map(|d| &**d).collect();
-                index.files(&docs)
+                index.add_from(pages, &all[pages..]);
+                index.files(&all)
             };
             (docs, files)
         },

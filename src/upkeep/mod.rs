@@ -385,6 +385,24 @@ mod tests {
         assert_eq!(Interval::Months(12).after(d("2025-11-30")), d("2026-11-30"));
     }
 
+    /// A page upkeep knows nothing of has no history link at all, where a
+    /// known page without one has it null.
+    #[test]
+    fn a_page_unknown_to_upkeep_has_no_history_key() {
+        let upkeep = Upkeep {
+            pages: vec![PageUpkeep::default()],
+            ..Upkeep::default()
+        };
+        let known = serde_json::to_value(upkeep.view(0, "/owners/")).expect("json");
+        let unknown = serde_json::to_value(upkeep.view(1, "/owners/")).expect("json");
+        assert_eq!(known["history_url"], serde_json::Value::Null);
+        assert!(known.get("history_url").is_some());
+        assert_eq!(
+            unknown,
+            serde_json::json!({ "owners": [], "reviewed": null, "review": null })
+        );
+    }
+
     #[test]
     fn status_follows_the_due_date() {
         let mut p = PageUpkeep {
